@@ -1,0 +1,413 @@
+package dev.backfill;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import dev.backfill.jdbc.SqlIdentifier;
+import dev.backfill.jdbc.TableName;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The declaration of one backfill: which table it walks, by which unique key, which rows still need work, what one
+ * batch does, and how to undo it. Immutable; declare it as a Spring bean:
+ *
+ * <pre>{@code
+ * @Bean
+ * Backfill normalizeEmails() {
+ *     return Backfill.sql("normalize-emails")
+ *         .table("customers").key("id")
+ *         .pending("email_normalized IS NULL")
+ *         .update("""
+ *             UPDATE customers SET email_normalized = lower(trim(email))
+ *             WHERE id > :from AND id <= :to AND email_normalized IS NULL""")
+ *         .rollback("UPDATE customers SET email_normalized = NULL WHERE id > :from AND id <= :to")
+ *         .build();
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class Backfill {
+
+	/** Keys per batch when a declaration and the configuration name none. */
+	public static final int DEFAULT_BATCH_SIZE = 5_000;
+
+	/** Longest backfill name; the job repository keeps job names of up to 100 characters. */
+	public static final int MAX_NAME_LENGTH = 80;
+
+	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
+	/** The two ways a batch can do its work. */
+	public enum Form {
+
+		/** One set-based statement per key range. */
+		SQL,
+
+		/** Rows read, processed in Java and written back in one statement per batch. */
+		JAVA
+
+	}
+
+	private final String name;
+
+	private final Form form;
+
+	private final TableName table;
+
+	private final String key;
+
+	private final String pending;
+
+	private final @Nullable String update;
+
+	private final List<String> reads;
+
+	private final List<String> writes;
+
+	private final @Nullable RowProcessor processor;
+
+	private final @Nullable String rollback;
+
+	private final @Nullable String oneWay;
+
+	private final int batchSize;
+
+	private Backfill(Builder<?> builder, Form form, @Nullable String update, List<String> reads, List<String> writes,
+			@Nullable RowProcessor processor) {
+		this.name = builder.name;
+		this.form = form;
+		this.table = require(builder.table, builder.name, "table(...)");
+		this.key = require(builder.key, builder.name, "key(...)");
+		this.pending = require(builder.pending, builder.name, "pending(...)");
+		this.update = update;
+		this.reads = List.copyOf(reads);
+		this.writes = List.copyOf(writes);
+		this.processor = processor;
+		this.rollback = builder.rollback;
+		this.oneWay = builder.oneWay;
+		this.batchSize = builder.batchSize;
+		if (this.rollback == null && this.oneWay == null) {
+			throw new InvalidBackfillException("Backfill '" + this.name + "' declares no rollback. Write the rollback "
+					+ "before the migration: add .rollback(\"UPDATE ... WHERE key > :from AND key <= :to\"), or "
+					+ ".oneWay(\"why it cannot be undone, and how to undo it by hand\").");
+		}
+	}
+
+	/**
+	 * Starts a backfill whose batches run one set-based SQL statement over the key range {@code (:from, :to]}.
+	 * @param name the backfill's name, also the name of its Spring Batch job: lower-case letters, digits, '.', '_'
+	 * and '-'
+	 * @return a builder
+	 * @throws InvalidBackfillException when the name is not valid
+	 */
+	public static SqlBuilder sql(String name) {
+		return new SqlBuilder(validName(name));
+	}
+
+	/**
+	 * Starts a backfill whose batches read the pending rows of a key range, process them in Java and write the new
+	 * values back in one statement, in the same transaction.
+	 * @param name the backfill's name, also the name of its Spring Batch job
+	 * @return a builder
+	 * @throws InvalidBackfillException when the name is not valid
+	 */
+	public static JavaBuilder java(String name) {
+		return new JavaBuilder(validName(name));
+	}
+
+	/** @return the name, also the Spring Batch job name */
+	public String name() {
+		return this.name;
+	}
+
+	/** @return how batches do their work */
+	public Form form() {
+		return this.form;
+	}
+
+	/** @return the table the backfill walks */
+	public TableName table() {
+		return this.table;
+	}
+
+	/** @return the key column: unique, not null */
+	public String key() {
+		return this.key;
+	}
+
+	/** @return the SQL condition that holds for rows that still need work */
+	public String pending() {
+		return this.pending;
+	}
+
+	/** @return the batch statement of the SQL form, {@code null} for the Java form */
+	public @Nullable String update() {
+		return this.update;
+	}
+
+	/** @return the columns a Java backfill reads (empty for the SQL form) */
+	public List<String> reads() {
+		return this.reads;
+	}
+
+	/** @return the columns a Java backfill writes (empty for the SQL form) */
+	public List<String> writes() {
+		return this.writes;
+	}
+
+	/** @return the row processor of the Java form, {@code null} for the SQL form */
+	public @Nullable RowProcessor processor() {
+		return this.processor;
+	}
+
+	/** @return the rollback statement over {@code (:from, :to]}, or {@code null} for a one-way backfill */
+	public @Nullable String rollback() {
+		return this.rollback;
+	}
+
+	/** @return why the backfill cannot be rolled back and how to undo it by hand, or {@code null} */
+	public @Nullable String oneWay() {
+		return this.oneWay;
+	}
+
+	/** @return keys per batch declared here, or 0 to use the configured default */
+	public int batchSize() {
+		return this.batchSize;
+	}
+
+	@Override
+	public String toString() {
+		return "Backfill '" + this.name + "' (" + this.form + " on " + this.table + " by " + this.key + ")";
+	}
+
+	private static String validName(String name) {
+		Objects.requireNonNull(name, "name");
+		if (!NAME.matcher(name).matches() || name.length() > MAX_NAME_LENGTH) {
+			throw new InvalidBackfillException("Backfill name '" + name + "' is not valid: use lower-case letters, "
+					+ "digits, '.', '_' and '-', starting with a letter or digit, at most " + MAX_NAME_LENGTH
+					+ " characters, such as 'normalize-emails'.");
+		}
+		return name;
+	}
+
+	private static <T> T require(@Nullable T value, String name, String call) {
+		if (value == null) {
+			throw new InvalidBackfillException("Backfill '" + name + "' is incomplete: add ." + call + " to its declaration.");
+		}
+		return value;
+	}
+
+	private static String rangeStatement(String name, String what, String sql) {
+		if (!sql.contains(":from") || !sql.contains(":to")) {
+			throw new InvalidBackfillException("Backfill '" + name + "': the " + what + " statement must limit itself "
+					+ "to the batch's key range with the parameters :from (exclusive) and :to (inclusive), such as "
+					+ "WHERE id > :from AND id <= :to.");
+		}
+		return sql;
+	}
+
+	/**
+	 * What both forms declare.
+	 * @param <B> the concrete builder
+	 * @since 0.1.0
+	 */
+	public abstract static sealed class Builder<B extends Builder<B>> permits SqlBuilder, JavaBuilder {
+
+		final String name;
+
+		@Nullable TableName table;
+
+		@Nullable String key;
+
+		@Nullable String pending;
+
+		@Nullable String rollback;
+
+		@Nullable String oneWay;
+
+		int batchSize;
+
+		Builder(String name) {
+			this.name = name;
+		}
+
+		/**
+		 * The table to walk, optionally schema-qualified ({@code "billing.orders"}). Names are matched exactly as
+		 * written (they are quoted).
+		 * @param table the table name
+		 * @return this builder
+		 * @throws InvalidBackfillException when the name is not a valid identifier
+		 */
+		public B table(String table) {
+			this.table = TableName.parse(table, this.name);
+			return self();
+		}
+
+		/**
+		 * The key column to walk in order: it must be NOT NULL with a single-column unique index (a primary key
+		 * will do), of an integer, text or uuid type.
+		 * @param column the key column
+		 * @return this builder
+		 * @throws InvalidBackfillException when the name is not a valid identifier
+		 */
+		public B key(String column) {
+			this.key = SqlIdentifier.check(column, this.name, "key column");
+			return self();
+		}
+
+		/**
+		 * The SQL condition that holds for rows that still need work, such as {@code email_normalized IS NULL}. It
+		 * measures the remaining work and keeps the Java form idempotent.
+		 * @param condition a boolean SQL expression over the table's columns, without parameters
+		 * @return this builder
+		 */
+		public B pending(String condition) {
+			this.pending = Objects.requireNonNull(condition, "condition");
+			return self();
+		}
+
+		/**
+		 * The statement that undoes one batch, over the same {@code (:from, :to]} range.
+		 * @param sql the rollback statement
+		 * @return this builder
+		 * @throws InvalidBackfillException when the statement does not use {@code :from} and {@code :to}
+		 */
+		public B rollback(String sql) {
+			this.rollback = rangeStatement(this.name, "rollback", Objects.requireNonNull(sql, "sql"));
+			return self();
+		}
+
+		/**
+		 * Declares that the backfill cannot be rolled back.
+		 * @param reason why, and how to undo it by hand
+		 * @return this builder
+		 */
+		public B oneWay(String reason) {
+			this.oneWay = Objects.requireNonNull(reason, "reason");
+			return self();
+		}
+
+		/**
+		 * Keys per batch for this backfill, overriding the configured default.
+		 * @param batchSize a positive number of keys
+		 * @return this builder
+		 * @throws InvalidBackfillException when not positive
+		 */
+		public B batchSize(int batchSize) {
+			if (batchSize <= 0) {
+				throw new InvalidBackfillException("Backfill '" + this.name + "': batch size " + batchSize
+						+ " must be positive, such as 5000.");
+			}
+			this.batchSize = batchSize;
+			return self();
+		}
+
+		/**
+		 * Builds the declaration.
+		 * @return the backfill
+		 * @throws InvalidBackfillException when a required part is missing
+		 */
+		public abstract Backfill build();
+
+		@SuppressWarnings("unchecked")
+		private B self() {
+			return (B) this;
+		}
+
+	}
+
+	/**
+	 * Builds a {@link Form#SQL SQL} backfill.
+	 * @since 0.1.0
+	 */
+	public static final class SqlBuilder extends Builder<SqlBuilder> {
+
+		private @Nullable String update;
+
+		SqlBuilder(String name) {
+			super(name);
+		}
+
+		/**
+		 * The set-based statement one batch runs, bound to the key range {@code (:from, :to]}. Make it idempotent:
+		 * repeat the pending condition in its WHERE clause.
+		 * @param sql the statement
+		 * @return this builder
+		 * @throws InvalidBackfillException when the statement does not use {@code :from} and {@code :to}
+		 */
+		public SqlBuilder update(String sql) {
+			this.update = rangeStatement(this.name, "update", Objects.requireNonNull(sql, "sql"));
+			return this;
+		}
+
+		@Override
+		public Backfill build() {
+			return new Backfill(this, Form.SQL, require(this.update, this.name, "update(...)"), List.of(), List.of(),
+					null);
+		}
+
+	}
+
+	/**
+	 * Builds a {@link Form#JAVA Java} backfill.
+	 * @since 0.1.0
+	 */
+	public static final class JavaBuilder extends Builder<JavaBuilder> {
+
+		private List<String> reads = List.of();
+
+		private List<String> writes = List.of();
+
+		private @Nullable RowProcessor processor;
+
+		JavaBuilder(String name) {
+			super(name);
+		}
+
+		/**
+		 * The columns the processor reads.
+		 * @param columns column names
+		 * @return this builder
+		 * @throws InvalidBackfillException when a name is not a valid identifier
+		 */
+		public JavaBuilder read(String... columns) {
+			this.reads = List.of(columns).stream().map((c) -> SqlIdentifier.check(c, this.name, "read column")).toList();
+			return this;
+		}
+
+		/**
+		 * The columns the processor sets; they are written by key in one statement per batch, only where the
+		 * pending condition still holds.
+		 * @param columns column names
+		 * @return this builder
+		 * @throws InvalidBackfillException when a name is not a valid identifier
+		 */
+		public JavaBuilder write(String... columns) {
+			this.writes = List.of(columns).stream().map((c) -> SqlIdentifier.check(c, this.name, "write column")).toList();
+			return this;
+		}
+
+		/**
+		 * The Java step, called for each pending row of a batch.
+		 * @param processor the processor
+		 * @return this builder
+		 */
+		public JavaBuilder process(RowProcessor processor) {
+			this.processor = Objects.requireNonNull(processor, "processor");
+			return this;
+		}
+
+		@Override
+		public Backfill build() {
+			if (this.writes.isEmpty()) {
+				throw new InvalidBackfillException("Backfill '" + this.name + "' is incomplete: add .write(\"column\", ...) "
+						+ "naming the columns its processor sets.");
+			}
+			return new Backfill(this, Form.JAVA, null, this.reads, this.writes, require(this.processor, this.name,
+					"process(row -> ...)"));
+		}
+
+	}
+
+}

@@ -1,0 +1,42 @@
+package dev.backfill;
+
+import java.util.List;
+
+/**
+ * Runs backfills and reports on them, as Spring Batch's {@code JobOperator} does for jobs.
+ *
+ * @since 0.1.0
+ */
+public interface BackfillOperator {
+
+	/** @return the declared backfills, in name order */
+	List<Backfill> backfills();
+
+	/**
+	 * Runs a backfill to its end in the calling thread: starts it, or resumes its unfinished run from the
+	 * checkpoint, recovering a run whose process died.
+	 * @param name the backfill name
+	 * @param options overrides for this run
+	 * @param listener receives progress after each committed batch
+	 * @return how the run ended
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @throws BackfillAlreadyRunningException when a live process runs it
+	 * @throws InvalidBackfillException when the declaration does not match the database
+	 */
+	BackfillResult run(String name, RunOptions options, ProgressListener listener);
+
+	/**
+	 * Reports on a backfill's latest run.
+	 * @param name the backfill name
+	 * @return its status
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 */
+	BackfillStatus status(String name);
+
+	/**
+	 * Checks every declaration against the database: tables, columns, key, and that its statements parse.
+	 * @throws InvalidBackfillException naming the first declaration that does not fit
+	 */
+	void validate();
+
+}

@@ -1,0 +1,30 @@
+package dev.backfill;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a run ended in this process.
+ *
+ * @param backfill the backfill name
+ * @param state {@link BackfillState#COMPLETED}, {@link BackfillState#FAILED} or {@link BackfillState#STOPPED}
+ * @param jobExecutionId the Spring Batch job execution of this process's part of the run
+ * @param resumed whether it resumed an earlier, unfinished execution
+ * @param rows rows changed in this process
+ * @param batches batches committed in this process
+ * @param rowsDone rows changed by the whole run, across restarts
+ * @param wallTime wall time in this process
+ * @param failure what failed, or {@code null}
+ * @since 0.1.0
+ */
+public record BackfillResult(String backfill, BackfillState state, long jobExecutionId, boolean resumed, long rows,
+		long batches, long rowsDone, Duration wallTime, @Nullable String failure) {
+
+	/** @return rows changed per second of wall time in this process */
+	public double rowsPerSecond() {
+		long millis = this.wallTime.toMillis();
+		return (millis == 0) ? 0 : this.rows * 1000.0 / millis;
+	}
+
+}

@@ -1,0 +1,42 @@
+package dev.backfill;
+
+import java.time.Duration;
+
+/**
+ * Engine settings that apply to every backfill unless a declaration or a run overrides them.
+ *
+ * @param batchSize keys per batch
+ * @param lockTimeout longest wait for a row or table lock inside a batch ({@code SET LOCAL lock_timeout})
+ * @param statementTimeout longest statement inside a batch ({@code SET LOCAL statement_timeout})
+ * @param tablePrefix prefix of the library's tables, such as {@code BACKFILL_} for {@code BACKFILL_BATCH_LOG}
+ * @since 0.1.0
+ */
+public record BackfillSettings(int batchSize, Duration lockTimeout, Duration statementTimeout, String tablePrefix) {
+
+	/** Default lock timeout: a production row lock is never waited on for more than a second. */
+	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
+
+	/** Default statement timeout. */
+	public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Default table prefix. */
+	public static final String DEFAULT_TABLE_PREFIX = "BACKFILL_";
+
+	/** The defaults. */
+	public static final BackfillSettings DEFAULTS = new BackfillSettings(Backfill.DEFAULT_BATCH_SIZE,
+			DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, DEFAULT_TABLE_PREFIX);
+
+	/**
+	 * Validates the settings.
+	 * @throws IllegalArgumentException when a value is out of range
+	 */
+	public BackfillSettings {
+		if (batchSize <= 0) {
+			throw new IllegalArgumentException("backfill batch size " + batchSize + " must be positive, such as 5000");
+		}
+		if (lockTimeout.isNegative() || statementTimeout.isNegative()) {
+			throw new IllegalArgumentException("backfill timeouts must not be negative (0 disables one)");
+		}
+	}
+
+}

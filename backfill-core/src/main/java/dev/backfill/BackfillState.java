@@ -1,0 +1,28 @@
+package dev.backfill;
+
+/**
+ * The state of a backfill's latest run.
+ *
+ * @since 0.1.0
+ */
+public enum BackfillState {
+
+	/** Never run. */
+	NEVER_RUN,
+
+	/** A live process runs it. */
+	RUNNING,
+
+	/** Its process died mid-run; the next run resumes from the checkpoint. */
+	DEAD,
+
+	/** Stopped on request; the next run resumes from the checkpoint. */
+	STOPPED,
+
+	/** Failed; the next run resumes from the checkpoint. */
+	FAILED,
+
+	/** Finished. */
+	COMPLETED
+
+}

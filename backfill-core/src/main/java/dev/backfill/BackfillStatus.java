@@ -1,0 +1,29 @@
+package dev.backfill;
+
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the job repository and the run lock say about a backfill, readable from any process, including for a run
+ * whose process died.
+ *
+ * @param backfill the backfill name
+ * @param state the latest run's state
+ * @param jobExecutionId the latest job execution, or {@code null} when never run
+ * @param batches batches committed by the latest run
+ * @param rowsDone rows changed by the latest run
+ * @param rowsRemainingEstimate rows estimated still to change
+ * @param lastKey the checkpoint: upper bound of the last committed batch, or {@code null}
+ * @param rowsPerSecond recent rows per second of the latest run
+ * @param etaSeconds estimated seconds left, 0 when done
+ * @param startedAt when the latest execution started, or {@code null}
+ * @param endedAt when it ended, or {@code null}
+ * @param owner host and pid running it, or {@code null}
+ * @param exitMessage the latest execution's exit description, or {@code null}
+ * @since 0.1.0
+ */
+public record BackfillStatus(String backfill, BackfillState state, @Nullable Long jobExecutionId, long batches,
+		long rowsDone, long rowsRemainingEstimate, @Nullable String lastKey, double rowsPerSecond, long etaSeconds,
+		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner, @Nullable String exitMessage) {
+}

@@ -1,0 +1,304 @@
+package dev.backfill;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import dev.backfill.internal.BackfillJobs;
+import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.jdbc.RunLock;
+import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.configuration.DuplicateJobException;
+import org.springframework.batch.core.configuration.JobRegistry;
+import org.springframework.batch.core.configuration.support.MapJobRegistry;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.support.JobOperatorFactoryBean;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The {@link BackfillOperator} on Spring Batch: a {@link JobOperator} of its own over the application's JDBC job
+ * repository. Give it the job
+ * repository's own {@link DataSource} and transaction manager: a batch's writes, its log row and its checkpoint then
+ * commit in one transaction, so each batch is applied exactly once across crashes.
+ *
+ * @since 0.1.0
+ */
+public class DefaultBackfillOperator implements BackfillOperator {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultBackfillOperator.class);
+
+	private final Backfills backfills;
+
+	private final DataSource dataSource;
+
+	private final PlatformTransactionManager transactionManager;
+
+	private final JobRepository jobRepository;
+
+	private final JobOperator jobOperator;
+
+	private final JobRegistry jobRegistry;
+
+	private final BackfillSettings settings;
+
+	private final JdbcClient jdbc;
+
+	private final JdbcBatchLog log;
+
+	private final BackfillJobs jobs;
+
+	/**
+	 * Creates the operator.
+	 * @param backfills the declared backfills
+	 * @param dataSource the target database, also the job repository's
+	 * @param transactionManager the transaction manager of that database
+	 * @param jobRepository the JDBC job repository on that database
+	 * @param settings the engine settings
+	 */
+	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
+			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings) {
+		this.backfills = backfills;
+		this.dataSource = dataSource;
+		this.transactionManager = transactionManager;
+		this.jobRepository = jobRepository;
+		this.settings = settings;
+		// a job operator of our own: runs in the caller's thread, restarts from a registry we fill per run
+		this.jobRegistry = new MapJobRegistry();
+		JobOperatorFactoryBean factory = new JobOperatorFactoryBean();
+		factory.setJobRepository(jobRepository);
+		factory.setJobRegistry(this.jobRegistry);
+		factory.setTransactionManager(transactionManager);
+		factory.setTaskExecutor(new SyncTaskExecutor());
+		try {
+			factory.afterPropertiesSet();
+			this.jobOperator = factory.getObject();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not create the backfill job operator", ex);
+		}
+		this.jdbc = JdbcClient.create(dataSource);
+		this.log = new JdbcBatchLog(this.jdbc, settings.tablePrefix());
+		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, settings);
+	}
+
+	@Override
+	public List<Backfill> backfills() {
+		return this.backfills.all();
+	}
+
+	@Override
+	public void validate() {
+		checkRepository();
+		for (Backfill backfill : this.backfills.all()) {
+			shape(backfill);
+		}
+	}
+
+	@Override
+	public BackfillResult run(String name, RunOptions options, ProgressListener listener) {
+		Backfill backfill = this.backfills.get(name);
+		checkRepository();
+		TableShape shape = shape(backfill);
+		int batchSize = (options.batchSize() > 0) ? options.batchSize()
+				: (backfill.batchSize() > 0) ? backfill.batchSize() : this.settings.batchSize();
+		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
+			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
+			JobExecution previous = lastExecution(name);
+			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, listener);
+			register(run);
+			Instant started = Instant.now();
+			JobExecution execution;
+			boolean resumed = previous != null && previous.getStatus() != BatchStatus.COMPLETED
+					&& previous.getStatus() != BatchStatus.ABANDONED;
+			if (resumed) {
+				if (isRunning(previous)) {
+					// we hold the run lock, so the process that left this execution running is gone
+					logger.warn("Backfill '{}': execution {} was left {} by a process that died; recovering it",
+							name, previous.getId(), previous.getStatus());
+					this.jobOperator.recover(previous);
+				}
+				execution = this.jobOperator.restart(previous);
+			}
+			else {
+				execution = this.jobOperator.startNextInstance(run.job());
+			}
+			Duration wall = Duration.between(started, Instant.now());
+			BackfillResult result = new BackfillResult(name, state(execution, true), execution.getId(), resumed,
+					run.rows(), run.batches(), run.rowsDone(), wall, failure(execution));
+			logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", name,
+					result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
+					Math.round(result.rowsPerSecond()));
+			return result;
+		}
+		catch (BackfillException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new BackfillException("Backfill '" + name + "' could not be launched: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public BackfillStatus status(String name) {
+		this.backfills.get(name);
+		JobExecution execution = lastExecution(name);
+		if (execution == null) {
+			return new BackfillStatus(name, BackfillState.NEVER_RUN, null, 0, 0, estimateAll(name), null, 0, 0, null,
+					null, null, null);
+		}
+		boolean live = RunLock.isHeld(this.dataSource, name);
+		ExecutionContext step = stepContext(execution);
+		ExecutionContext job = execution.getExecutionContext();
+		return new BackfillStatus(name, state(execution, live), execution.getId(), getLong(step, "backfill.batches"),
+				getLong(step, "backfill.rowsDone"),
+				step.containsKey(BackfillJobs.ROWS_REMAINING) ? step.getLong(BackfillJobs.ROWS_REMAINING)
+						: estimateAll(name),
+				step.containsKey("backfill.lastKey") ? step.getString("backfill.lastKey") : null,
+				step.containsKey(BackfillJobs.ROWS_PER_SECOND) ? step.getDouble(BackfillJobs.ROWS_PER_SECOND) : 0,
+				getLong(step, BackfillJobs.ETA_SECONDS), instant(execution.getStartTime()),
+				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution));
+	}
+
+	private long estimateAll(String name) {
+		try {
+			Backfill backfill = this.backfills.get(name);
+			TableShape shape = TableShape.read(this.jdbc, backfill);
+			return this.jdbc.sql("EXPLAIN SELECT 1 FROM " + shape.table().sql() + " WHERE (" + backfill.pending() + ")")
+				.query(String.class).list().stream().findFirst()
+				.map((line) -> line.replaceAll(".*rows=(\\d+).*", "$1")).map(Long::parseLong).orElse(0L);
+		}
+		catch (RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	private TableShape shape(Backfill backfill) {
+		return new TransactionTemplate(this.transactionManager).execute((tx) -> {
+			tx.setRollbackOnly();
+			this.jdbc.sql("SELECT set_config('lock_timeout', '1s', true)").query().listOfRows();
+			TableShape shape = TableShape.read(this.jdbc, backfill);
+			try {
+				BackfillJobs.check(backfill, shape, this.jdbc);
+			}
+			catch (DataAccessException ex) {
+				throw new InvalidBackfillException("Backfill '" + backfill.name() + "': its statements do not fit table "
+						+ backfill.table() + ": " + rootMessage(ex) + ". Correct the declaration.");
+			}
+			return shape;
+		});
+	}
+
+	private void checkRepository() {
+		try {
+			this.jobRepository.getJobInstances("-", 0, 1);
+		}
+		catch (DataAccessException ex) {
+			throw new BackfillException("Spring Batch's tables (BATCH_JOB_INSTANCE and others) are missing or "
+					+ "unreadable: " + rootMessage(ex) + ". Set spring.batch.jdbc.initialize-schema=always, or apply "
+					+ "org/springframework/batch/core/schema-postgresql.sql.", ex);
+		}
+		if (!this.log.exists()) {
+			throw new BackfillException("Table " + this.log.tableName() + " does not exist. Set "
+					+ "backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
+		}
+	}
+
+	private void register(BackfillJobs.Run run) {
+		this.jobRegistry.unregister(run.job().getName());
+		try {
+			this.jobRegistry.register(run.job());
+		}
+		catch (DuplicateJobException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private @Nullable JobExecution lastExecution(String name) {
+		JobInstance instance = this.jobRepository.getLastJobInstance(name);
+		return (instance != null) ? this.jobRepository.getLastJobExecution(instance) : null;
+	}
+
+	private static boolean isRunning(JobExecution execution) {
+		return execution.getStatus().isRunning()
+				|| execution.getStepExecutions().stream().anyMatch((s) -> s.getStatus().isRunning());
+	}
+
+	private static BackfillState state(JobExecution execution, boolean live) {
+		return switch (execution.getStatus()) {
+			case COMPLETED -> BackfillState.COMPLETED;
+			case STARTING, STARTED, STOPPING -> live ? BackfillState.RUNNING : BackfillState.DEAD;
+			case STOPPED -> BackfillState.STOPPED;
+			default -> BackfillState.FAILED;
+		};
+	}
+
+	private String owner(String name) {
+		Optional<JobExecution> running = this.jobRepository.findRunningJobExecutions(name).stream()
+			.max(Comparator.comparing(JobExecution::getId));
+		String owner = running.map((e) -> ownerOf(e.getExecutionContext())).orElse(null);
+		if (owner != null) {
+			return owner;
+		}
+		String holder = RunLock.holder(this.dataSource, name);
+		return (holder != null) ? "a session from " + holder : "another process";
+	}
+
+	private static @Nullable String ownerOf(ExecutionContext job) {
+		if (!job.containsKey(BackfillJobs.HOST)) {
+			return null;
+		}
+		return job.getString(BackfillJobs.HOST) + " pid " + job.getLong(BackfillJobs.PID) + " since "
+				+ job.getString(BackfillJobs.SINCE);
+	}
+
+	private static ExecutionContext stepContext(JobExecution execution) {
+		return execution.getStepExecutions().stream().max(Comparator.comparing(StepExecution::getId))
+			.map(StepExecution::getExecutionContext).orElseGet(ExecutionContext::new);
+	}
+
+	private static long getLong(ExecutionContext context, String key) {
+		return context.containsKey(key) ? context.getLong(key) : 0;
+	}
+
+	private static @Nullable Instant instant(java.time.@Nullable LocalDateTime time) {
+		return (time != null) ? time.atZone(ZoneId.systemDefault()).toInstant() : null;
+	}
+
+	private static @Nullable String failure(JobExecution execution) {
+		return execution.getAllFailureExceptions().stream().findFirst().map(DefaultBackfillOperator::rootMessage)
+			.orElse(null);
+	}
+
+	private static @Nullable String exitMessage(JobExecution execution) {
+		String description = execution.getExitStatus().getExitDescription();
+		return (description == null || description.isBlank()) ? null
+				: description.lines().findFirst().orElse(description);
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root.getMessage() != null) ? root.getMessage().strip() : root.getClass().getSimpleName();
+	}
+
+}

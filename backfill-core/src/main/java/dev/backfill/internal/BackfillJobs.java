@@ -1,0 +1,183 @@
+package dev.backfill.internal;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillSettings;
+import dev.backfill.ProgressListener;
+import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.jdbc.TableShape;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.RunIdIncrementer;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Builds the Spring Batch job of a backfill run: a job named exactly as the backfill, with one tasklet step whose
+ * every call is one batch.
+ */
+public final class BackfillJobs {
+
+	/** Name of the step that walks the table. */
+	public static final String STEP = "backfill";
+
+	/** Job context key: host of the process that runs the execution. */
+	public static final String HOST = "backfill.host";
+
+	/** Job context key: pid of the process that runs the execution. */
+	public static final String PID = "backfill.pid";
+
+	/** Job context key: when that process started the execution. */
+	public static final String SINCE = "backfill.since";
+
+	/** Step context keys of the run's statistics. */
+	public static final String ROWS_PER_SECOND = BackfillTasklet.ROWS_PER_SECOND;
+
+	/** Step context key: estimated rows left. */
+	public static final String ROWS_REMAINING = BackfillTasklet.ROWS_REMAINING;
+
+	/** Step context key: estimated seconds left. */
+	public static final String ETA_SECONDS = BackfillTasklet.ETA_SECONDS;
+
+	private final JobRepository jobRepository;
+
+	private final PlatformTransactionManager transactionManager;
+
+	private final JdbcClient jdbc;
+
+	private final JdbcBatchLog log;
+
+	private final BackfillSettings settings;
+
+	/**
+	 * Creates the factory.
+	 * @param jobRepository the job repository
+	 * @param transactionManager the transaction manager of the target database, shared with the job repository
+	 * @param jdbc a client on the target database
+	 * @param log the batch log
+	 * @param settings the engine settings
+	 */
+	public BackfillJobs(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
+			JdbcBatchLog log, BackfillSettings settings) {
+		this.jobRepository = jobRepository;
+		this.transactionManager = transactionManager;
+		this.jdbc = jdbc;
+		this.log = log;
+		this.settings = settings;
+	}
+
+	/**
+	 * Builds a run's job.
+	 * @param backfill the declaration
+	 * @param shape its table's shape
+	 * @param batchSize keys per batch
+	 * @param listener progress listener
+	 * @return the job and its tasklet
+	 */
+	public Run build(Backfill backfill, TableShape shape, int batchSize, ProgressListener listener) {
+		BackfillTasklet tasklet = new BackfillTasklet(backfill, shape, this.jdbc, this.log, this.jobRepository,
+				batchSize, this.settings, listener);
+		Step step = new StepBuilder(STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
+			.listener(tasklet)
+			.build();
+		Job job = new JobBuilder(backfill.name(), this.jobRepository).incrementer(new RunIdIncrementer())
+			.listener(new OwnerListener(this.jobRepository))
+			.start(step)
+			.build();
+		return new Run(job, tasklet);
+	}
+
+	/**
+	 * Plans, without running, every statement a backfill's batches use.
+	 * @param backfill the declaration
+	 * @param shape its table's shape
+	 * @param jdbc a client on the target database
+	 * @throws org.springframework.dao.DataAccessException when a statement does not fit the table
+	 */
+	public static void check(Backfill backfill, TableShape shape, JdbcClient jdbc) {
+		Object low = switch (shape.keyType()) {
+			case INTEGER -> 0L;
+			case TEXT -> "";
+			case UUID -> new java.util.UUID(0, 0);
+		};
+		Object high = switch (shape.keyType()) {
+			case INTEGER -> 1L;
+			case TEXT -> "~";
+			case UUID -> new java.util.UUID(0, 1);
+		};
+		dev.backfill.KeyRange probe = new dev.backfill.KeyRange(low, high);
+		BatchWork.of(backfill, shape).check(jdbc, probe);
+		new RemainingWork(backfill, shape).pendingAfter(jdbc, low);
+		if (backfill.rollback() != null) {
+			jdbc.sql("EXPLAIN " + backfill.rollback()).param("from", low).param("to", high).query().listOfRows();
+		}
+	}
+
+	/**
+	 * A built run: the job to launch, and what this process did once it ran.
+	 */
+	public static final class Run {
+
+		private final Job job;
+
+		private final BackfillTasklet tasklet;
+
+		Run(Job job, BackfillTasklet tasklet) {
+			this.job = job;
+			this.tasklet = tasklet;
+		}
+
+		/** @return the job to launch */
+		public Job job() {
+			return this.job;
+		}
+
+		/** @return rows changed in this process */
+		public long rows() {
+			return this.tasklet.rowsThisProcess();
+		}
+
+		/** @return batches committed in this process */
+		public long batches() {
+			return this.tasklet.batchesThisProcess();
+		}
+
+		/** @return rows changed by the whole run, across restarts */
+		public long rowsDone() {
+			return this.tasklet.rowsDone();
+		}
+
+	}
+
+	/** Records which process runs the execution, for "already running on HOST pid N" and status. */
+	private record OwnerListener(JobRepository jobRepository) implements JobExecutionListener {
+
+		@Override
+		public void beforeJob(JobExecution jobExecution) {
+			jobExecution.getExecutionContext().putString(HOST, host());
+			jobExecution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
+			jobExecution.getExecutionContext().putString(SINCE, Instant.now().toString());
+			this.jobRepository.updateExecutionContext(jobExecution);
+		}
+
+		private static String host() {
+			try {
+				return InetAddress.getLocalHost().getHostName();
+			}
+			catch (UnknownHostException ex) {
+				return ManagementFactory.getRuntimeMXBean().getName();
+			}
+		}
+
+	}
+
+}

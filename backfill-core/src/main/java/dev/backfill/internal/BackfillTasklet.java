@@ -1,0 +1,254 @@
+package dev.backfill.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillException;
+import dev.backfill.BackfillSettings;
+import dev.backfill.KeyRange;
+import dev.backfill.Progress;
+import dev.backfill.ProgressListener;
+import dev.backfill.jdbc.BatchRecord;
+import dev.backfill.jdbc.Checkpoint;
+import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * One call is one batch, in the transaction Spring Batch opens for it: find the range's upper bound, apply the work,
+ * append the batch log row, and move the checkpoint in the step's execution context, which Spring Batch saves before
+ * the same commit. State in memory only moves after the commit.
+ */
+final class BackfillTasklet implements Tasklet, StepExecutionListener {
+
+	static final String ROWS_PER_SECOND = "backfill.rowsPerSecond";
+
+	static final String ROWS_REMAINING = "backfill.rowsRemaining";
+
+	static final String ETA_SECONDS = "backfill.etaSeconds";
+
+	static final String BATCH_SIZE = "backfill.batchSize";
+
+	private static final Logger logger = LoggerFactory.getLogger(BackfillTasklet.class);
+
+	private static final String TIMEOUTS = """
+			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)""";
+
+	private final Backfill backfill;
+
+	private final TableShape shape;
+
+	private final BatchWork work;
+
+	private final Keyset keyset;
+
+	private final RemainingWork remaining;
+
+	private final JdbcClient jdbc;
+
+	private final JdbcBatchLog log;
+
+	private final JobRepository jobRepository;
+
+	private final int batchSize;
+
+	private final BackfillSettings settings;
+
+	private final ProgressListener listener;
+
+	private final Throughput throughput = new Throughput();
+
+	private Checkpoint checkpoint = Checkpoint.START;
+
+	private @Nullable Object lastKey;
+
+	private long keysAtStart;
+
+	private double pendingShare;
+
+	private long rowsThisProcess;
+
+	private long keysThisProcess;
+
+	private long batchesThisProcess;
+
+	private long startNanos;
+
+	private long lastCommitNanos;
+
+	BackfillTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, JdbcBatchLog log, JobRepository jobRepository,
+			int batchSize, BackfillSettings settings, ProgressListener listener) {
+		this.backfill = backfill;
+		this.shape = shape;
+		this.work = BatchWork.of(backfill, shape);
+		this.keyset = new Keyset(shape);
+		this.remaining = new RemainingWork(backfill, shape);
+		this.jdbc = jdbc;
+		this.log = log;
+		this.jobRepository = jobRepository;
+		this.batchSize = batchSize;
+		this.settings = settings;
+		this.listener = listener;
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		Checkpoint saved = Checkpoint.from(stepExecution.getExecutionContext());
+		JobExecution jobExecution = stepExecution.getJobExecution();
+		List<Long> executions = this.jobRepository.getJobExecutions(jobExecution.getJobInstance()).stream()
+			.map(JobExecution::getId).toList();
+		Checkpoint logged = this.log.checkpoint(executions);
+		// the log row and the checkpoint commit together; a later save of an older context cannot undo the log
+		if (logged.batches() > saved.batches()) {
+			logger.warn("Backfill '{}': checkpoint at batch {} is behind the batch log at batch {}; resuming after the log",
+					this.backfill.name(), saved.batches(), logged.batches());
+			saved = logged;
+		}
+		this.checkpoint = saved;
+		KeyType keyType = this.shape.keyType();
+		this.lastKey = (saved.lastKey() != null) ? keyType.parse(saved.lastKey()) : null;
+		this.keysAtStart = this.remaining.keysAfter(this.jdbc, this.lastKey);
+		long pending = this.remaining.pendingAfter(this.jdbc, this.lastKey);
+		this.pendingShare = (this.keysAtStart == 0) ? 1.0 : Math.min(1.0, (double) pending / this.keysAtStart);
+		if (this.lastKey == null) {
+			logger.info("Backfill '{}' starts on {}: about {} keys, {} pending, {} keys per batch", this.backfill.name(),
+					this.shape.table(), this.keysAtStart, pending, this.batchSize);
+		}
+		else {
+			logger.info("Backfill '{}' resumes from checkpoint after key {} (batch {}, {} rows done): about {} keys left",
+					this.backfill.name(), saved.lastKey(), saved.batches(), saved.rowsDone(), this.keysAtStart);
+		}
+		this.startNanos = System.nanoTime();
+		this.lastCommitNanos = this.startNanos;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		StepExecution step = chunkContext.getStepContext().getStepExecution();
+		this.jdbc.sql(TIMEOUTS).param("lock", this.settings.lockTimeout().toMillis() + "ms")
+			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
+		Object from = (this.lastKey != null) ? this.lastKey : startBound();
+		if (from == null) {
+			finish(step.getExecutionContext());
+			return RepeatStatus.FINISHED;
+		}
+		Optional<Object> nth = this.keyset.nth(this.jdbc, from, this.batchSize);
+		boolean full = nth.isPresent();
+		Object to;
+		long keys;
+		if (full) {
+			to = nth.get();
+			keys = this.batchSize;
+		}
+		else {
+			Optional<Object> last = this.keyset.last(this.jdbc, from);
+			if (last.isEmpty()) {
+				finish(step.getExecutionContext());
+				return RepeatStatus.FINISHED;
+			}
+			to = last.get();
+			keys = this.keyset.count(this.jdbc, from, to);
+		}
+		KeyRange range = new KeyRange(from, to);
+		Instant startedAt = Instant.now();
+		long workStart = System.nanoTime();
+		long rows = this.work.apply(this.jdbc, range);
+		long workMillis = (System.nanoTime() - workStart) / 1_000_000;
+		Checkpoint next = this.checkpoint.next(to.toString(), rows, keys);
+		this.log.append(new BatchRecord(this.backfill.name(), step.getJobExecutionId(), step.getId(), next.batches(),
+				from.toString(), to.toString(), keys, rows, startedAt, workMillis));
+
+		long now = System.nanoTime();
+		this.throughput.add(rows, keys, now - this.lastCommitNanos);
+		long keysLeft = full ? Math.max(this.batchSize, this.keysAtStart - this.keysThisProcess - keys) : 0;
+		double share = (this.keysThisProcess + keys > 0)
+				? (double) (this.rowsThisProcess + rows) / (this.keysThisProcess + keys) : this.pendingShare;
+		long rowsLeft = Math.round(keysLeft * share);
+		double keysPerSecond = this.throughput.keysPerSecond();
+		long eta = (keysPerSecond > 0) ? Math.round(keysLeft / keysPerSecond) : 0;
+		Progress progress = new Progress(this.backfill.name(), next.batches(), range, rows, workMillis, next.rowsDone(),
+				rowsLeft, this.throughput.rowsPerSecond(), eta, Duration.ofNanos(now - this.startNanos));
+
+		// last, so that a failure above leaves the context as it was
+		ExecutionContext context = step.getExecutionContext();
+		next.writeTo(context);
+		writeStats(context, rowsLeft, progress.rowsPerSecond(), eta);
+		contribution.incrementWriteCount(rows);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				committed(next, to, rows, keys, progress);
+			}
+		});
+		return full ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+	}
+
+	private void committed(Checkpoint next, Object to, long rows, long keys, Progress progress) {
+		this.checkpoint = next;
+		this.lastKey = to;
+		this.rowsThisProcess += rows;
+		this.keysThisProcess += keys;
+		this.batchesThisProcess++;
+		this.lastCommitNanos = System.nanoTime();
+		logger.debug("Backfill '{}' batch {} {} updated {} rows in {} ms", this.backfill.name(), progress.batchNo(),
+				progress.range(), rows, progress.batchMillis());
+		this.listener.onBatch(progress);
+	}
+
+	private @Nullable Object startBound() {
+		Optional<Object> first = this.keyset.first(this.jdbc);
+		if (first.isEmpty()) {
+			return null;
+		}
+		Object below = this.shape.keyType().below(first.get());
+		if (below == null) {
+			throw new BackfillException("Backfill '" + this.backfill.name() + "': the smallest key of "
+					+ this.shape.table() + " is '" + first.get() + "', the lowest value of its type, so no range can "
+					+ "start below it. Change that row's key, or walk the table by another unique column.");
+		}
+		return below;
+	}
+
+	private void finish(ExecutionContext context) {
+		this.checkpoint.writeTo(context);
+		writeStats(context, 0, this.throughput.rowsPerSecond(), 0);
+	}
+
+	private void writeStats(ExecutionContext context, long rowsLeft, double rowsPerSecond, long eta) {
+		context.putLong(ROWS_REMAINING, rowsLeft);
+		context.putDouble(ROWS_PER_SECOND, rowsPerSecond);
+		context.putLong(ETA_SECONDS, eta);
+		context.putInt(BATCH_SIZE, this.batchSize);
+	}
+
+	long rowsThisProcess() {
+		return this.rowsThisProcess;
+	}
+
+	long batchesThisProcess() {
+		return this.batchesThisProcess;
+	}
+
+	long rowsDone() {
+		return this.checkpoint.rowsDone();
+	}
+
+}

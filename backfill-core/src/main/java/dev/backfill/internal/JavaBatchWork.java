@@ -1,0 +1,165 @@
+package dev.backfill.internal;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.backfill.Backfill;
+import dev.backfill.KeyRange;
+import dev.backfill.Row;
+import dev.backfill.RowProcessor;
+import dev.backfill.jdbc.SqlIdentifier;
+import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The Java form: reads the pending rows of the range in one query, runs the processor on each, and writes all new
+ * values in one {@code UPDATE ... FROM unnest(...)} whose text never changes with the batch size (one plan, and about
+ * twice the speed of a JDBC batch of single-row updates). The write re-checks the pending condition, so a row the
+ * application changed in between is left alone.
+ */
+final class JavaBatchWork implements BatchWork {
+
+	private final Backfill backfill;
+
+	private final TableShape shape;
+
+	private final RowProcessor processor;
+
+	private final String select;
+
+	private final String write;
+
+	JavaBatchWork(Backfill backfill, TableShape shape) {
+		this.backfill = backfill;
+		this.shape = shape;
+		this.processor = backfill.processor();
+		String table = shape.table().sql();
+		String key = shape.keySql();
+		String columns = backfill.reads().stream().map(SqlIdentifier::quote).map((c) -> ", " + c)
+			.collect(Collectors.joining());
+		this.select = "SELECT " + key + columns + " FROM " + table + " WHERE " + key + " > :from AND " + key
+				+ " <= :to AND (" + backfill.pending() + ") ORDER BY " + key;
+		List<String> writes = backfill.writes();
+		StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
+		for (int i = 0; i < writes.size(); i++) {
+			sql.append((i > 0) ? ", " : "").append(SqlIdentifier.quote(writes.get(i)))
+				.append(" = backfill_v.backfill_c").append(i).append("::").append(shape.columnTypes().get(writes.get(i)));
+		}
+		sql.append(" FROM unnest(?::text[]");
+		sql.append(", ?::text[]".repeat(writes.size()));
+		sql.append(") AS backfill_v(backfill_key");
+		for (int i = 0; i < writes.size(); i++) {
+			sql.append(", backfill_c").append(i);
+		}
+		sql.append(") WHERE ").append(table).append('.').append(key).append(" = backfill_v.backfill_key::")
+			.append(shape.columnTypes().get(shape.key())).append(" AND (").append(backfill.pending()).append(')');
+		this.write = sql.toString();
+	}
+
+	@Override
+	public long apply(JdbcClient jdbc, KeyRange range) {
+		List<JdbcRow> rows = jdbc.sql(this.select).param("from", range.from()).param("to", range.to())
+			.query((rs, i) -> {
+				Map<String, @Nullable Object> values = new LinkedHashMap<>();
+				for (int c = 0; c < this.backfill.reads().size(); c++) {
+					values.put(this.backfill.reads().get(c), rs.getObject(c + 2));
+				}
+				return new JdbcRow(this.shape.keyType().fromJdbc(rs.getObject(1)), values);
+			})
+			.list();
+		List<String> writes = this.backfill.writes();
+		List<String> keys = new ArrayList<>(rows.size());
+		List<List<@Nullable String>> columns = new ArrayList<>();
+		writes.forEach((w) -> columns.add(new ArrayList<>(rows.size())));
+		for (JdbcRow row : rows) {
+			this.processor.process(row);
+			if (row.changes.isEmpty()) {
+				continue;
+			}
+			if (row.changes.size() != writes.size()) {
+				// a column left unset would be overwritten with NULL: refuse rather than guess
+				throw new IllegalStateException("Backfill '" + this.backfill.name() + "' set " + row.changes.keySet()
+						+ " on key " + row.key + " but declares .write(" + String.join(", ", writes)
+						+ "): set every written column, or none to skip the row");
+			}
+			keys.add(row.key.toString());
+			for (int i = 0; i < writes.size(); i++) {
+				columns.get(i).add(text(row.changes.get(writes.get(i))));
+			}
+		}
+		if (keys.isEmpty()) {
+			return 0;
+		}
+		JdbcClient.StatementSpec statement = jdbc.sql(this.write).param(keys.toArray(String[]::new));
+		for (List<@Nullable String> column : columns) {
+			statement = statement.param(column.toArray(String[]::new));
+		}
+		return statement.update();
+	}
+
+	@Override
+	public void check(JdbcClient jdbc, KeyRange probe) {
+		jdbc.sql("EXPLAIN " + this.select).param("from", probe.from()).param("to", probe.to()).query().listOfRows();
+		JdbcClient.StatementSpec statement = jdbc.sql("EXPLAIN " + this.write).param(new String[0]);
+		for (int i = 0; i < this.backfill.writes().size(); i++) {
+			statement = statement.param(new String[0]);
+		}
+		statement.query().listOfRows();
+	}
+
+	// PostgreSQL parses these text forms back into the column's type
+	private static @Nullable String text(@Nullable Object value) {
+		if (value == null) {
+			return null;
+		}
+		if (value instanceof byte[] bytes) {
+			return "\\x" + HexFormat.of().formatHex(bytes);
+		}
+		return value.toString();
+	}
+
+	private final class JdbcRow implements Row {
+
+		private final Object key;
+
+		private final Map<String, @Nullable Object> values;
+
+		private final Map<String, @Nullable Object> changes = new LinkedHashMap<>();
+
+		JdbcRow(Object key, Map<String, @Nullable Object> values) {
+			this.key = key;
+			this.values = values;
+		}
+
+		@Override
+		public Object key() {
+			return this.key;
+		}
+
+		@Override
+		public @Nullable Object get(String column) {
+			if (!this.values.containsKey(column)) {
+				throw new IllegalArgumentException("Backfill '" + JavaBatchWork.this.backfill.name() + "' reads no column "
+						+ column + ": add it to .read(...)");
+			}
+			return this.values.get(column);
+		}
+
+		@Override
+		public Row set(String column, @Nullable Object value) {
+			if (!JavaBatchWork.this.backfill.writes().contains(column)) {
+				throw new IllegalArgumentException("Backfill '" + JavaBatchWork.this.backfill.name()
+						+ "' writes no column " + column + ": add it to .write(...)");
+			}
+			this.changes.put(column, value);
+			return this;
+		}
+
+	}
+
+}

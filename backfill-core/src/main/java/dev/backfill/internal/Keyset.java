@@ -1,0 +1,57 @@
+package dev.backfill.internal;
+
+import java.util.Optional;
+
+import dev.backfill.jdbc.TableShape;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Finds batch boundaries by walking the key's unique index: the n-th key after a bound costs an index probe of n
+ * entries whatever the position in the table, never an OFFSET from the start.
+ */
+final class Keyset {
+
+	private final TableShape shape;
+
+	private final String first;
+
+	private final String nth;
+
+	private final String last;
+
+	private final String count;
+
+	Keyset(TableShape shape) {
+		this.shape = shape;
+		String table = shape.table().sql();
+		String key = shape.keySql();
+		this.first = "SELECT " + key + " FROM " + table + " ORDER BY " + key + " LIMIT 1";
+		this.nth = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after ORDER BY " + key
+				+ " OFFSET :skip LIMIT 1";
+		this.last = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after ORDER BY " + key + " DESC LIMIT 1";
+		this.count = "SELECT count(*) FROM " + table + " WHERE " + key + " > :after AND " + key + " <= :to";
+	}
+
+	/** The smallest key, or empty for an empty table. */
+	Optional<Object> first(JdbcClient jdbc) {
+		return jdbc.sql(this.first).query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
+	}
+
+	/** The n-th key after a bound, or empty when fewer than n keys follow it. */
+	Optional<Object> nth(JdbcClient jdbc, Object after, int n) {
+		return jdbc.sql(this.nth).param("after", after).param("skip", n - 1)
+			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
+	}
+
+	/** The largest key after a bound, or empty when none follows it. */
+	Optional<Object> last(JdbcClient jdbc, Object after) {
+		return jdbc.sql(this.last).param("after", after)
+			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
+	}
+
+	/** How many keys lie in {@code (after, to]}. */
+	long count(JdbcClient jdbc, Object after, Object to) {
+		return jdbc.sql(this.count).param("after", after).param("to", to).query(Long.class).single();
+	}
+
+}

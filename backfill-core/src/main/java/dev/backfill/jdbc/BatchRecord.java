@@ -1,0 +1,22 @@
+package dev.backfill.jdbc;
+
+import java.time.Instant;
+
+/**
+ * One row of the batch log: a committed batch's boundaries and what it did.
+ *
+ * @param backfill the backfill name
+ * @param jobExecutionId the Spring Batch job execution
+ * @param stepExecutionId the Spring Batch step execution
+ * @param batchNo the batch number, counted from 1 across restarts of one run
+ * @param fromKey the exclusive lower bound, as text
+ * @param toKey the inclusive upper bound, as text
+ * @param keys how many keys the range holds
+ * @param rowsAffected rows the batch changed
+ * @param startedAt when the batch started
+ * @param durationMs how long its work took, in milliseconds
+ * @since 0.1.0
+ */
+public record BatchRecord(String backfill, long jobExecutionId, long stepExecutionId, long batchNo, String fromKey,
+		String toKey, long keys, long rowsAffected, Instant startedAt, long durationMs) {
+}

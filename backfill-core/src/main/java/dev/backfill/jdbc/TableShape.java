@@ -1,0 +1,116 @@
+package dev.backfill.jdbc;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.backfill.Backfill;
+import dev.backfill.InvalidBackfillException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What the catalog says about a backfill's table: its columns and their types, and its key. Reading it checks the
+ * declaration against the database.
+ *
+ * @param table the table
+ * @param key the key column
+ * @param keyType the key's kind
+ * @param columnTypes each column's SQL type, as {@code format_type} prints it
+ * @since 0.1.0
+ */
+public record TableShape(TableName table, String key, KeyType keyType, Map<String, String> columnTypes) {
+
+	private static final String COLUMNS = """
+			SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS typname,
+			       a.attnotnull AS not_null
+			FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+			WHERE a.attrelid = CAST(:table AS regclass) AND a.attnum > 0 AND NOT a.attisdropped
+			ORDER BY a.attnum""";
+
+	private static final String RELATION_KIND = """
+			SELECT c.relkind::text FROM pg_class c WHERE c.oid = to_regclass(:table)""";
+
+	private static final String SIMILAR_TABLE = """
+			SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE lower(c.relname) = lower(:name) AND c.relkind IN ('r', 'p') LIMIT 1""";
+
+	private static final String UNIQUE_INDEX = """
+			SELECT EXISTS (
+			  SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+			  WHERE i.indrelid = CAST(:table AS regclass) AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
+			    AND i.indnkeyatts = 1 AND a.attname = :key)""";
+
+	private static final String SEARCH_PATH = "SELECT current_setting('search_path')";
+
+	/**
+	 * Reads the shape of a backfill's table and checks the declaration against it.
+	 * @param jdbc a client on the target database
+	 * @param backfill the declaration
+	 * @return the shape
+	 * @throws InvalidBackfillException when the table or a column is missing, or the key is not usable
+	 */
+	public static TableShape read(JdbcClient jdbc, Backfill backfill) {
+		TableName table = backfill.table();
+		String name = backfill.name();
+		Optional<String> kind = jdbc.sql(RELATION_KIND).param("table", table.sql()).query(String.class).optional();
+		if (kind.isEmpty()) {
+			String similar = jdbc.sql(SIMILAR_TABLE).param("name", table.name()).query(String.class).optional()
+				.map((t) -> " A table " + t + " exists: names are matched exactly, so declare .table(\"" + t + "\").")
+				.orElse(" Create the table first (the migration that adds the new shape runs before its backfill), "
+						+ "or correct .table(...).");
+			throw new InvalidBackfillException("Backfill '" + name + "': table " + table + " does not exist (search_path: "
+					+ jdbc.sql(SEARCH_PATH).query(String.class).single() + ")." + similar);
+		}
+		if (!List.of("r", "p").contains(kind.get())) {
+			throw new InvalidBackfillException("Backfill '" + name + "': " + table + " is not a table (relkind "
+					+ kind.get() + "). Backfill the underlying table instead.");
+		}
+		Map<String, String> types = new LinkedHashMap<>();
+		Map<String, String> typnames = new LinkedHashMap<>();
+		Map<String, Boolean> notNull = new LinkedHashMap<>();
+		jdbc.sql(COLUMNS).param("table", table.sql()).query((rs) -> {
+			types.put(rs.getString("name"), rs.getString("type"));
+			typnames.put(rs.getString("name"), rs.getString("typname"));
+			notNull.put(rs.getString("name"), rs.getBoolean("not_null"));
+		});
+		String key = backfill.key();
+		requireColumn(backfill, types, key, "key column");
+		KeyType keyType = KeyType.of(typnames.get(key));
+		if (keyType == null) {
+			throw new InvalidBackfillException("Backfill '" + name + "': key column " + key + " of " + table + " has type "
+					+ types.get(key) + "; keys must be integer, text or uuid. Walk the table by another unique column.");
+		}
+		if (!notNull.get(key)) {
+			throw new InvalidBackfillException("Backfill '" + name + "': key column " + key + " of " + table
+					+ " allows NULL, and rows with a NULL key would be skipped. Declare it NOT NULL or pick another key.");
+		}
+		boolean unique = jdbc.sql(UNIQUE_INDEX).param("table", table.sql()).param("key", key).query(Boolean.class).single();
+		if (!unique) {
+			throw new InvalidBackfillException("Backfill '" + name + "': key column " + key + " of " + table
+					+ " has no unique index, so batches cannot be cut by key. Use the primary key, or run "
+					+ "CREATE UNIQUE INDEX CONCURRENTLY ON " + table + " (" + key + ").");
+		}
+		for (String column : backfill.reads()) {
+			requireColumn(backfill, types, column, "read column");
+		}
+		for (String column : backfill.writes()) {
+			requireColumn(backfill, types, column, "write column");
+		}
+		return new TableShape(table, key, keyType, Map.copyOf(types));
+	}
+
+	private static void requireColumn(Backfill backfill, Map<String, String> types, String column, String role) {
+		if (!types.containsKey(column)) {
+			throw new InvalidBackfillException("Backfill '" + backfill.name() + "': " + role + " " + column
+					+ " does not exist in " + backfill.table() + " (columns: " + String.join(", ", types.keySet())
+					+ "). Add the column in a migration first, or correct the declaration.");
+		}
+	}
+
+	/** @return the quoted key column */
+	public String keySql() {
+		return SqlIdentifier.quote(this.key);
+	}
+
+}

@@ -1,0 +1,184 @@
+package dev.backfill.test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.backfill.Backfill;
+import dev.backfill.BackfillResult;
+import dev.backfill.BackfillState;
+import dev.backfill.BackfillStatus;
+import dev.backfill.DefaultBackfillOperator;
+import dev.backfill.Progress;
+import dev.backfill.RunOptions;
+import dev.backfill.jdbc.BatchRecord;
+import dev.backfill.jdbc.JdbcBatchLog;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static dev.backfill.test.BatchLogAssert.assertContiguous;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every form of backfill guarantees, run against real PostgreSQL. A subclass declares one backfill over a table
+ * {@code (id bigint primary key, ...)} and says how to tell a done row from a pending one.
+ */
+public abstract class AbstractBackfillContractTest {
+
+	protected static HikariDataSource dataSource;
+
+	protected static JdbcClient jdbc;
+
+	private static final AtomicInteger tables = new AtomicInteger();
+
+	@BeforeAll
+	static void createDatabase() {
+		dataSource = TestDatabase.create();
+		jdbc = JdbcClient.create(dataSource);
+	}
+
+	@AfterAll
+	static void closeDatabase() {
+		dataSource.close();
+	}
+
+	/** Declares the backfill under test; its batches must update table {@code table}. */
+	protected abstract Backfill backfill(String name, String table, int batchSize);
+
+	/** Creates {@code table} with rows {@code 1..rows}, every one pending. */
+	protected abstract void createTable(String table, int rows);
+
+	/** Inserts pending rows {@code from..to} into {@code table}. */
+	protected abstract void insertRows(String table, long from, long to);
+
+	/** Counts the rows of {@code table} that still need work. */
+	protected abstract long pending(String table);
+
+	/** A checksum of every row's backfilled columns. */
+	protected abstract String checksum(String table);
+
+	@Test
+	void runsToCompletionInKeysetBatches() {
+		Fixture f = fixture(2_500, 1_000);
+		BackfillResult result = f.run();
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(result.rows()).isEqualTo(2_500);
+		assertThat(pending(f.table)).isZero();
+		List<BatchRecord> log = f.log();
+		assertContiguous(log);
+		assertThat(log).extracting(BatchRecord::toKey).containsExactly("1000", "2000", "2500");
+		assertThat(log).extracting(BatchRecord::rowsAffected).containsExactly(1_000L, 1_000L, 500L);
+		assertThat(log.get(0).fromKey()).isEqualTo("0");
+	}
+
+	@Test
+	void runningTwiceChangesNothing() {
+		Fixture f = fixture(1_200, 500);
+		f.run();
+		String after = checksum(f.table);
+		BackfillResult second = f.run();
+		assertThat(second.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(second.resumed()).isFalse();
+		assertThat(second.rows()).isZero();
+		assertThat(checksum(f.table)).isEqualTo(after);
+	}
+
+	@Test
+	void resumesFromLastCheckpoint() {
+		Fixture f = fixture(3_000, 1_000);
+		// a row in the second batch refuses to change: the run fails inside batch 2
+		jdbc.sql("""
+				CREATE FUNCTION %1$s_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN IF NEW.id = 1500 THEN RAISE EXCEPTION 'refusing row 1500'; END IF; RETURN NEW; END $$;
+				CREATE TRIGGER %1$s_refuse BEFORE UPDATE ON %1$s FOR EACH ROW EXECUTE FUNCTION %1$s_refuse()"""
+			.formatted(f.table)).update();
+		BackfillResult failed = f.run();
+		assertThat(failed.state()).isEqualTo(BackfillState.FAILED);
+		assertThat(failed.failure()).contains("refusing row 1500");
+		BackfillStatus status = f.operator.status(f.name);
+		assertThat(status.state()).isEqualTo(BackfillState.FAILED);
+		assertThat(status.lastKey()).isEqualTo("1000");
+		assertThat(status.rowsDone()).isEqualTo(1_000);
+		assertThat(pending(f.table)).isEqualTo(2_000);
+
+		jdbc.sql("DROP TRIGGER %1$s_refuse ON %1$s".formatted(f.table)).update();
+		BackfillResult resumed = f.run();
+		assertThat(resumed.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(resumed.resumed()).isTrue();
+		assertThat(resumed.rows()).isEqualTo(2_000);
+		assertThat(resumed.rowsDone()).isEqualTo(3_000);
+		assertThat(pending(f.table)).isZero();
+		List<BatchRecord> log = f.log();
+		assertContiguous(log);
+		assertThat(log).extracting(BatchRecord::toKey).containsExactly("1000", "2000", "3000");
+		assertThat(log.stream().mapToLong(BatchRecord::rowsAffected).sum()).isEqualTo(3_000);
+	}
+
+	@Test
+	void emptyTableCompletesWithoutBatches() {
+		Fixture f = fixture(0, 100);
+		BackfillResult result = f.run();
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(result.batches()).isZero();
+		assertThat(f.log()).isEmpty();
+		assertThat(f.operator.status(f.name).state()).isEqualTo(BackfillState.COMPLETED);
+	}
+
+	@Test
+	void rowsInsertedAboveTheLargestKeyDuringTheRunAreCovered() {
+		Fixture f = fixture(1_000, 300);
+		List<Progress> seen = new ArrayList<>();
+		BackfillResult result = f.operator.run(f.name, RunOptions.defaults(), (progress) -> {
+			if (seen.isEmpty()) {
+				insertRows(f.table, 1_001, 1_100);
+			}
+			seen.add(progress);
+		});
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(result.rows()).isEqualTo(1_100);
+		assertThat(pending(f.table)).isZero();
+		assertContiguous(f.log());
+		assertThat(seen.get(seen.size() - 1).rowsRemainingEstimate()).isZero();
+	}
+
+	@Test
+	void statusReadsProgressFromTheJobRepository() {
+		Fixture f = fixture(2_000, 500);
+		assertThat(f.operator.status(f.name).state()).isEqualTo(BackfillState.NEVER_RUN);
+		f.run();
+		BackfillStatus status = f.operator.status(f.name);
+		assertThat(status.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(status.rowsDone()).isEqualTo(2_000);
+		assertThat(status.batches()).isEqualTo(4);
+		assertThat(status.lastKey()).isEqualTo("2000");
+		assertThat(status.rowsRemainingEstimate()).isZero();
+		assertThat(status.rowsPerSecond()).isPositive();
+		assertThat(status.owner()).contains("pid " + ProcessHandle.current().pid());
+	}
+
+	private Fixture fixture(int rows, int batchSize) {
+		int n = tables.incrementAndGet();
+		String table = getClass().getSimpleName().toLowerCase().replace("test", "") + "_" + n;
+		String name = "contract-" + table.replace('_', '-');
+		createTable(table, rows);
+		Backfill backfill = backfill(name, table, batchSize);
+		return new Fixture(name, table, TestOperators.operator(dataSource, backfill));
+	}
+
+	private record Fixture(String name, String table, DefaultBackfillOperator operator) {
+
+		BackfillResult run() {
+			return this.operator.run(this.name, RunOptions.defaults(), (p) -> {
+			});
+		}
+
+		List<BatchRecord> log() {
+			return new JdbcBatchLog(jdbc, "BACKFILL_").find(this.name);
+		}
+
+	}
+
+}

@@ -1,0 +1,48 @@
+package dev.backfill.test;
+
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillSettings;
+import dev.backfill.Backfills;
+import dev.backfill.DefaultBackfillOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * Builds a {@link DefaultBackfillOperator} on a data source as a plain Spring application would: a JDBC job
+ * repository and a transaction manager on the same database.
+ */
+public final class TestOperators {
+
+	private TestOperators() {
+	}
+
+	public static DefaultBackfillOperator operator(DataSource dataSource, Backfill... backfills) {
+		return operator(dataSource, BackfillSettings.DEFAULTS, backfills);
+	}
+
+	public static DefaultBackfillOperator operator(DataSource dataSource, BackfillSettings settings,
+			Backfill... backfills) {
+		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
+		return new DefaultBackfillOperator(new Backfills(List.of(backfills)), dataSource, transactionManager,
+				jobRepository(dataSource, transactionManager), settings);
+	}
+
+	private static JobRepository jobRepository(DataSource dataSource, DataSourceTransactionManager transactionManager) {
+		JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
+		factory.setDataSource(dataSource);
+		factory.setTransactionManager(transactionManager);
+		try {
+			factory.afterPropertiesSet();
+			return factory.getObject();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
