@@ -82,8 +82,6 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private long keysAtStart;
 
-	private double pendingShare;
-
 	private long rowsThisProcess;
 
 	private long keysThisProcess;
@@ -127,7 +125,6 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.lastKey = (saved.lastKey() != null) ? keyType.parse(saved.lastKey()) : null;
 		this.keysAtStart = this.remaining.keysAfter(this.jdbc, this.lastKey);
 		long pending = this.remaining.pendingAfter(this.jdbc, this.lastKey);
-		this.pendingShare = (this.keysAtStart == 0) ? 1.0 : Math.min(1.0, (double) pending / this.keysAtStart);
 		if (this.lastKey == null) {
 			logger.info("Backfill '{}' starts on {}: about {} keys, {} pending, {} keys per batch", this.backfill.name(),
 					this.shape.table(), this.keysAtStart, pending, this.batchSize);
@@ -179,8 +176,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		long now = System.nanoTime();
 		this.throughput.add(rows, keys, now - this.lastCommitNanos);
 		long keysLeft = full ? Math.max(this.batchSize, this.keysAtStart - this.keysThisProcess - keys) : 0;
-		double share = (this.keysThisProcess + keys > 0)
-				? (double) (this.rowsThisProcess + rows) / (this.keysThisProcess + keys) : this.pendingShare;
+		// the recent batches say best how dense the pending rows are ahead; statistics go stale as rows change
+		double share = this.throughput.pendingShare();
 		long rowsLeft = Math.round(keysLeft * share);
 		double keysPerSecond = this.throughput.keysPerSecond();
 		long eta = (keysPerSecond > 0) ? Math.round(keysLeft / keysPerSecond) : 0;

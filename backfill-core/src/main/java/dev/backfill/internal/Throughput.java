@@ -35,6 +35,11 @@ final class Throughput {
 		return (this.nanos == 0) ? 0 : this.rows * 1e9 / this.nanos;
 	}
 
+	/** Share of covered keys that were pending, over the window; NaN before the first batch. */
+	double pendingShare() {
+		return (this.keys == 0) ? Double.NaN : (double) this.rows / this.keys;
+	}
+
 	double keysPerSecond() {
 		return (this.nanos == 0) ? 0 : this.keys * 1e9 / this.nanos;
 	}

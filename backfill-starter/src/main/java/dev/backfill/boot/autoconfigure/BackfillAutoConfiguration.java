@@ -1,0 +1,60 @@
+package dev.backfill.boot.autoconfigure;
+
+import javax.sql.DataSource;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillOperator;
+import dev.backfill.Backfills;
+import dev.backfill.DefaultBackfillOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Auto-configures the backfill engine: collects every {@link Backfill} bean, creates the batch log table, checks the
+ * declarations at startup and exposes a {@link BackfillOperator}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = BatchJdbcAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "backfill.enabled", matchIfMissing = true)
+@ConditionalOnBean({ DataSource.class, JobRepository.class, PlatformTransactionManager.class })
+@EnableConfigurationProperties(BackfillProperties.class)
+public final class BackfillAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Backfills backfills(ObjectProvider<Backfill> backfills) {
+		return new Backfills(backfills.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(BackfillOperator.class)
+	DefaultBackfillOperator backfillOperator(Backfills backfills, DataSource dataSource,
+			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillProperties properties) {
+		return new DefaultBackfillOperator(backfills, dataSource, transactionManager, jobRepository,
+				properties.toSettings());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BackfillSchemaInitializer backfillSchemaInitializer(DataSource dataSource, BackfillProperties properties) {
+		return new BackfillSchemaInitializer(dataSource, properties.getJdbc());
+	}
+
+	// after every singleton, so schema initializers and migrations (Flyway, Liquibase) have run
+	@Bean
+	@ConditionalOnBooleanProperty(name = "backfill.validate-on-startup", matchIfMissing = true)
+	SmartInitializingSingleton backfillStartupValidation(BackfillOperator operator) {
+		return operator::validate;
+	}
+
+}

@@ -1,0 +1,180 @@
+package dev.backfill.boot.autoconfigure;
+
+import java.time.Duration;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillSettings;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+
+/**
+ * Configuration of the backfill engine, bound to {@code backfill.*}.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("backfill")
+public class BackfillProperties {
+
+	/**
+	 * Whether to configure the backfill engine at all.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Keys per batch for backfills that declare no batch size.
+	 */
+	private int batchSize = Backfill.DEFAULT_BATCH_SIZE;
+
+	/**
+	 * Longest wait for a lock inside a batch (SET LOCAL lock_timeout); 0 waits forever.
+	 */
+	private Duration lockTimeout = BackfillSettings.DEFAULT_LOCK_TIMEOUT;
+
+	/**
+	 * Longest statement inside a batch (SET LOCAL statement_timeout); 0 disables it.
+	 */
+	private Duration statementTimeout = BackfillSettings.DEFAULT_STATEMENT_TIMEOUT;
+
+	/**
+	 * Whether to check every declaration against the database at startup (tables, columns, unique key, statements),
+	 * refusing to start when one does not fit.
+	 */
+	private boolean validateOnStartup = true;
+
+	private final Jdbc jdbc = new Jdbc();
+
+	private final Cli cli = new Cli();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public int getBatchSize() {
+		return this.batchSize;
+	}
+
+	public void setBatchSize(int batchSize) {
+		this.batchSize = batchSize;
+	}
+
+	public Duration getLockTimeout() {
+		return this.lockTimeout;
+	}
+
+	public void setLockTimeout(Duration lockTimeout) {
+		this.lockTimeout = lockTimeout;
+	}
+
+	public Duration getStatementTimeout() {
+		return this.statementTimeout;
+	}
+
+	public void setStatementTimeout(Duration statementTimeout) {
+		this.statementTimeout = statementTimeout;
+	}
+
+	public boolean isValidateOnStartup() {
+		return this.validateOnStartup;
+	}
+
+	public void setValidateOnStartup(boolean validateOnStartup) {
+		this.validateOnStartup = validateOnStartup;
+	}
+
+	public Jdbc getJdbc() {
+		return this.jdbc;
+	}
+
+	public Cli getCli() {
+		return this.cli;
+	}
+
+	/** @return the engine settings these properties describe */
+	public BackfillSettings toSettings() {
+		return new BackfillSettings(this.batchSize, this.lockTimeout, this.statementTimeout, this.jdbc.tablePrefix);
+	}
+
+	/**
+	 * The library's tables.
+	 */
+	public static class Jdbc {
+
+		/**
+		 * Prefix of the library's tables; the shipped DDL uses the default.
+		 */
+		private String tablePrefix = BackfillSettings.DEFAULT_TABLE_PREFIX;
+
+		/**
+		 * When to create BACKFILL_BATCH_LOG (its DDL is CREATE TABLE IF NOT EXISTS, safe to run at every start).
+		 */
+		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.ALWAYS;
+
+		/**
+		 * Location of the DDL to apply.
+		 */
+		private String schema = "classpath:dev/backfill/jdbc/schema-postgresql.sql";
+
+		public String getTablePrefix() {
+			return this.tablePrefix;
+		}
+
+		public void setTablePrefix(String tablePrefix) {
+			this.tablePrefix = tablePrefix;
+		}
+
+		public DatabaseInitializationMode getInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public String getSchema() {
+			return this.schema;
+		}
+
+		public void setSchema(String schema) {
+			this.schema = schema;
+		}
+
+	}
+
+	/**
+	 * The command line ({@code java -jar app.jar backfill ...}).
+	 */
+	public static class Cli {
+
+		/**
+		 * Whether the application exits with the command's exit code once a backfill command has run.
+		 */
+		private boolean exit = true;
+
+		/**
+		 * How often a progress line is logged when the output is not a terminal.
+		 */
+		private Duration progressInterval = Duration.ofSeconds(10);
+
+		public boolean isExit() {
+			return this.exit;
+		}
+
+		public void setExit(boolean exit) {
+			this.exit = exit;
+		}
+
+		public Duration getProgressInterval() {
+			return this.progressInterval;
+		}
+
+		public void setProgressInterval(Duration progressInterval) {
+			this.progressInterval = progressInterval;
+		}
+
+	}
+
+}

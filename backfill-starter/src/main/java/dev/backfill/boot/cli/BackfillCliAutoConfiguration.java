@@ -1,0 +1,45 @@
+package dev.backfill.boot.cli;
+
+import java.util.List;
+
+import dev.backfill.BackfillOperator;
+import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
+import dev.backfill.boot.autoconfigure.BackfillProperties;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configures the {@code backfill} command line.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = BackfillAutoConfiguration.class)
+@ConditionalOnBean(BackfillOperator.class)
+public final class BackfillCliAutoConfiguration {
+
+	@Bean
+	BackfillCommand backfillListCommand(BackfillOperator operator) {
+		return new ListCommand(operator);
+	}
+
+	@Bean
+	BackfillCommand backfillRunCommand(BackfillOperator operator, BackfillProperties properties) {
+		return new RunCommand(operator, properties.getCli().getProgressInterval());
+	}
+
+	@Bean
+	BackfillCommand backfillStatusCommand(BackfillOperator operator) {
+		return new StatusCommand(operator);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BackfillCommandRunner backfillCommandRunner(List<BackfillCommand> commands, ApplicationContext context,
+			BackfillProperties properties) {
+		return new BackfillCommandRunner(commands, context, properties.getCli().isExit(), System.out);
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.backfill.boot.cli;
+
+import java.io.PrintStream;
+
+/**
+ * One {@code backfill} sub-command. The starter provides {@code list}, {@code run} and {@code status}; an application
+ * adds its own by declaring a bean.
+ *
+ * @since 0.1.0
+ */
+public interface BackfillCommand {
+
+	/** Exit code: success. */
+	int OK = 0;
+
+	/** Exit code: the work failed. */
+	int FAILED = 1;
+
+	/** Exit code: bad usage. */
+	int USAGE = 2;
+
+	/** Exit code: the backfill already runs in another process. */
+	int ALREADY_RUNNING = 3;
+
+	/** @return the command's name, such as {@code run} */
+	String name();
+
+	/** @return one line of usage, such as {@code run NAME [--batch-size=N]  run or resume a backfill} */
+	String usage();
+
+	/**
+	 * Runs the command.
+	 * @param line the parsed command line
+	 * @param out where to print results
+	 * @return the exit code
+	 * @throws UsageException on bad usage
+	 */
+	int run(CommandLine line, PrintStream out);
+
+}

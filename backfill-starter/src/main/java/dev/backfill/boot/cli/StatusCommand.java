@@ -1,0 +1,88 @@
+package dev.backfill.boot.cli;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillOperator;
+import dev.backfill.BackfillStatus;
+import org.springframework.boot.json.JsonWriter;
+
+/**
+ * {@code backfill status [NAME] [--json]}: progress, rate and ETA of the latest runs, read from the job repository,
+ * so it works from any process and for a run whose process died.
+ */
+final class StatusCommand implements BackfillCommand {
+
+	private final BackfillOperator operator;
+
+	StatusCommand(BackfillOperator operator) {
+		this.operator = operator;
+	}
+
+	@Override
+	public String name() {
+		return "status";
+	}
+
+	@Override
+	public String usage() {
+		return "status [NAME] [--json]       progress, rate and ETA from the job repository";
+	}
+
+	@Override
+	public int run(CommandLine line, PrintStream out) {
+		line.allowOnly(Set.of("json"));
+		if (line.arguments().size() > 1) {
+			throw new UsageException("'backfill status' takes at most one backfill name.");
+		}
+		List<BackfillStatus> statuses = line.arguments().isEmpty()
+				? this.operator.backfills().stream().map(Backfill::name).map(this.operator::status).toList()
+				: List.of(this.operator.status(line.arguments().get(0)));
+		if (line.flag("json")) {
+			List<Map<String, Object>> json = statuses.stream().map(StatusCommand::json).toList();
+			out.println(JsonWriter.standard().writeToString(line.arguments().isEmpty() ? json : json.get(0)));
+			return OK;
+		}
+		out.printf("%-28s %-10s %14s %14s %8s %12s %9s  %s%n", "NAME", "STATE", "ROWS DONE", "REMAINING", "DONE",
+				"ROWS/S", "ETA", "LAST KEY");
+		for (BackfillStatus s : statuses) {
+			long total = s.rowsDone() + s.rowsRemainingEstimate();
+			double done = (total == 0) ? ((s.rowsDone() > 0 || s.state().name().equals("COMPLETED")) ? 100 : 0)
+					: 100.0 * s.rowsDone() / total;
+			out.printf("%-28s %-10s %,14d %,14d %7.1f%% %,12.0f %9s  %s%n", s.backfill(), s.state(), s.rowsDone(),
+					s.rowsRemainingEstimate(), done, s.rowsPerSecond(), ProgressPrinter.duration(s.etaSeconds()),
+					(s.lastKey() != null) ? s.lastKey() : "-");
+			if (s.owner() != null) {
+				out.printf("  %s by %s%s%n", switch (s.state()) {
+					case RUNNING -> "running";
+					case DEAD -> "process died: 'backfill run " + s.backfill() + "' resumes it;";
+					default -> "last run";
+				}, s.owner(), (s.exitMessage() != null) ? ": " + s.exitMessage() : "");
+			}
+		}
+		return OK;
+	}
+
+	private static Map<String, Object> json(BackfillStatus s) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("name", s.backfill());
+		map.put("status", s.state().name());
+		map.put("rowsDone", s.rowsDone());
+		map.put("rowsRemainingEstimate", s.rowsRemainingEstimate());
+		map.put("lastKey", s.lastKey());
+		map.put("rowsPerSecond", Math.round(s.rowsPerSecond() * 10) / 10.0);
+		map.put("etaSeconds", s.etaSeconds());
+		map.put("batches", s.batches());
+		map.put("jobExecutionId", s.jobExecutionId());
+		map.put("startedAt", (s.startedAt() != null) ? s.startedAt().toString() : null);
+		map.put("endedAt", (s.endedAt() != null) ? s.endedAt().toString() : null);
+		map.put("owner", s.owner());
+		map.put("exitMessage", s.exitMessage());
+		return map;
+	}
+
+}

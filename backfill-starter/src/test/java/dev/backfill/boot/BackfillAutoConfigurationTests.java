@@ -1,0 +1,169 @@
+package dev.backfill.boot;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.backfill.Backfill;
+import dev.backfill.BackfillOperator;
+import dev.backfill.jdbc.RunLock;
+import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
+import dev.backfill.boot.autoconfigure.BackfillFailureAnalyzer;
+import dev.backfill.boot.cli.BackfillCliAutoConfiguration;
+import dev.backfill.boot.cli.BackfillCommand;
+import dev.backfill.boot.cli.BackfillCommandRunner;
+import dev.backfill.boot.cli.CommandLine;
+import dev.backfill.test.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BackfillAutoConfigurationTests {
+
+	private static HikariDataSource dataSource;
+
+	@BeforeAll
+	static void createDatabase() {
+		dataSource = TestDatabase.create();
+		JdbcClient.create(dataSource).sql("""
+				CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, email_lower text);
+				INSERT INTO accounts (id, email) SELECT g, 'User' || g || '@X.org' FROM generate_series(1, 2500) g""")
+			.update();
+	}
+
+	@AfterAll
+	static void closeDatabase() {
+		dataSource.close();
+	}
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class,
+				BatchJdbcAutoConfiguration.class, BackfillAutoConfiguration.class, BackfillCliAutoConfiguration.class))
+		.withBean(DataSource.class, () -> new DelegatingDataSource(dataSource))
+		.withPropertyValues("backfill.cli.exit=false");
+
+	@Test
+	void autoConfigurationProvidesAnOperatorOverDeclaredBackfills() {
+		this.runner.withUserConfiguration(Accounts.class).run((context) -> {
+			assertThat(context).hasSingleBean(BackfillOperator.class);
+			assertThat(context.getBean(BackfillOperator.class).backfills()).extracting(Backfill::name)
+				.containsExactly("lower-emails");
+		});
+	}
+
+	@Test
+	void autoConfigurationBacksOffWhenBackfillsAreDisabled() {
+		this.runner.withUserConfiguration(Accounts.class).withPropertyValues("backfill.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(BackfillOperator.class)
+				.doesNotHaveBean(BackfillCommandRunner.class));
+	}
+
+	@Test
+	void autoConfigurationBacksOffWhenUserDefinesAnOperator() {
+		BackfillOperator own = org.mockito.Mockito.mock(BackfillOperator.class);
+		this.runner.withBean("ownOperator", BackfillOperator.class, () -> own)
+			.withPropertyValues("backfill.validate-on-startup=false")
+			.run((context) -> assertThat(context.getBean(BackfillOperator.class)).isSameAs(own));
+	}
+
+	@Test
+	void startupFailsNamingTheBackfillAndTheFixWhenTheTableIsMissing() {
+		this.runner.withBean(Backfill.class, () -> Backfill.sql("ghost-table")
+			.table("ghosts").key("id").pending("x IS NULL")
+			.update("UPDATE ghosts SET x = 1 WHERE id > :from AND id <= :to")
+			.oneWay("test").build()).run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new BackfillFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Backfill 'ghost-table'").contains("ghosts does not exist");
+				assertThat(analysis.getAction()).contains("Create the table");
+			});
+	}
+
+	@Test
+	void startupFailsWhenTwoBackfillsShareAName() {
+		this.runner.withUserConfiguration(Accounts.class)
+			.withBean("again", Backfill.class, Accounts::lowerEmails)
+			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause()
+				.hasMessageContaining("Two backfills are named 'lower-emails'"));
+	}
+
+	@Test
+	void commandLineRunsListsAndReportsWithExitCodes() {
+		this.runner.withUserConfiguration(Accounts.class).run((context) -> {
+			assertThat(cli(context, "backfill", "list")).startsWith("0|").contains("lower-emails");
+			String run = cli(context, "backfill", "run", "lower-emails", "--batch-size=1000");
+			assertThat(run).startsWith("0|").contains("lower-emails completed: 2,500 rows in 3 batches");
+			assertThat(JdbcClient.create(dataSource).sql("SELECT count(*) FROM accounts WHERE email_lower IS NULL")
+				.query(Long.class).single()).isZero();
+			String json = cli(context, "backfill", "status", "lower-emails", "--json");
+			assertThat(json).startsWith("0|").contains("\"name\":\"lower-emails\"").contains("\"status\":\"COMPLETED\"")
+				.contains("\"rowsDone\":2500").contains("\"rowsRemainingEstimate\":0").contains("\"lastKey\":\"2500\"")
+				.contains("\"rowsPerSecond\":").contains("\"etaSeconds\":0");
+			assertThat(cli(context, "backfill", "status")).startsWith("0|").contains("COMPLETED");
+		});
+	}
+
+	@Test
+	void badUsageExitsWithTwoAndSaysWhatIsValid() {
+		this.runner.withUserConfiguration(Accounts.class).run((context) -> {
+			assertThat(cli(context, "backfill", "run", "nope")).startsWith("2|")
+				.contains("No backfill named 'nope'. Declared backfills: lower-emails.");
+			assertThat(cli(context, "backfill", "run", "lower-emails", "--batch-size=0")).startsWith("2|")
+				.contains("--batch-size=0 is not valid");
+			assertThat(cli(context, "backfill", "run", "lower-emails", "--fast")).startsWith("2|")
+				.contains("Unknown option --fast").contains("--batch-size");
+			assertThat(cli(context, "backfill", "frobnicate")).startsWith("2|").contains("Unknown command 'frobnicate'")
+				.contains("status [NAME] [--json]");
+			assertThat(cli(context, "backfill", "run")).startsWith("2|").contains("takes one backfill name");
+		});
+	}
+
+	@Test
+	void aSecondRunWhileOneHoldsTheLockExitsWithThree() {
+		this.runner.withUserConfiguration(Accounts.class).run((context) -> {
+			try (RunLock held = RunLock.tryAcquire(dataSource, "lower-emails").orElseThrow()) {
+				assertThat(cli(context, "backfill", "run", "lower-emails")).startsWith("3|")
+					.contains("Backfill 'lower-emails' is already running on");
+			}
+		});
+	}
+
+	private static String cli(AssertableApplicationContext context, String... args) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		List<BackfillCommand> commands = context.getBeanProvider(BackfillCommand.class).orderedStream().toList();
+		BackfillCommandRunner runner = new BackfillCommandRunner(commands, context, false,
+				new PrintStream(bytes, true, StandardCharsets.UTF_8));
+		int code = runner.execute(CommandLine.parse(args));
+		return code + "|" + bytes.toString(StandardCharsets.UTF_8);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Accounts {
+
+		@Bean
+		static Backfill lowerEmails() {
+			return Backfill.sql("lower-emails").table("accounts").key("id").pending("email_lower IS NULL")
+				.update("UPDATE accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to AND email_lower IS NULL")
+				.rollback("UPDATE accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
+				.build();
+		}
+
+	}
+
+}
