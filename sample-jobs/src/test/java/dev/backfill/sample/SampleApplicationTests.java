@@ -1,0 +1,74 @@
+package dev.backfill.sample;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.backfill.test.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the sample application's commands as a user would, against a database of its own.
+ */
+class SampleApplicationTests {
+
+	private static HikariDataSource dataSource;
+
+	private static JdbcClient jdbc;
+
+	@BeforeAll
+	static void createDatabase() {
+		dataSource = TestDatabase.create();
+		jdbc = JdbcClient.create(dataSource);
+	}
+
+	@AfterAll
+	static void closeDatabase() {
+		dataSource.close();
+	}
+
+	@Test
+	void seedThenBothBackfillsFillEveryRowCorrectly() {
+		run("backfill", "seed", "--rows=20000");
+		assertThat(count("SELECT count(*) FROM customers")).isEqualTo(20_000);
+		// the generator makes the messy input the backfills exist for
+		assertThat(count("SELECT count(*) FROM customers WHERE email <> lower(trim(email))")).isPositive();
+		assertThat(count("SELECT count(*) FROM customers WHERE full_name ~ '^\\s|\\s{2,}|\\s$'")).isPositive();
+		assertThat(count("SELECT count(*) FROM customers WHERE full_name !~ '\\s'")).isPositive();
+
+		run("backfill", "run", "normalize-emails", "--batch-size=3000");
+		assertThat(count("SELECT count(*) FROM customers WHERE email_normalized IS DISTINCT FROM lower(trim(email))"))
+			.isZero();
+
+		run("backfill", "run", "split-names", "--batch-size=3000");
+		assertThat(count("""
+				SELECT count(*) FROM customers
+				WHERE first_name IS DISTINCT FROM split_part(btrim(regexp_replace(full_name, '\\s+', ' ', 'g')), ' ', 1)
+				   OR last_name IS DISTINCT FROM nullif(substr(btrim(regexp_replace(full_name, '\\s+', ' ', 'g')),
+				        length(split_part(btrim(regexp_replace(full_name, '\\s+', ' ', 'g')), ' ', 1)) + 2), '')""")).isZero();
+		assertThat(count("SELECT count(*) FROM customers WHERE last_name LIKE '% %'")).isPositive();
+		assertThat(count("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'split-names'")).isEqualTo(7);
+	}
+
+	private static long count(String sql) {
+		return jdbc.sql(sql).query(Long.class).single();
+	}
+
+	private static void run(String... command) {
+		String[] args = new String[command.length + 4];
+		System.arraycopy(command, 0, args, 0, command.length);
+		args[command.length] = "--spring.datasource.url=" + dataSource.getJdbcUrl();
+		args[command.length + 1] = "--spring.datasource.username=" + dataSource.getUsername();
+		args[command.length + 2] = "--spring.datasource.password=" + ((dataSource.getPassword() != null) ? dataSource.getPassword() : "");
+		args[command.length + 3] = "--backfill.cli.exit=false";
+		try (ConfigurableApplicationContext context = SpringApplication.run(SampleApplication.class, args)) {
+			assertThat(context.getBean(dev.backfill.boot.cli.BackfillCommandRunner.class).getExitCode())
+				.as("exit code of %s", String.join(" ", command)).isZero();
+		}
+	}
+
+}
