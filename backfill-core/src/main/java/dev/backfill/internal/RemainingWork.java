@@ -10,9 +10,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Estimates the work left from the planner, never by counting: keys after the checkpoint come from the key's
- * histogram (accurate, since backfills do not move keys), and the share still pending from the pending condition's
- * statistics, which go stale as the run changes rows; the run replaces it by the share it observes.
+ * Estimates the work left from the planner, never by counting: the share of keys after the checkpoint comes from the
+ * key's histogram (accurate, since backfills do not move keys), applied to {@code pg_class.reltuples}. The planner's
+ * own row count is not used as is: it scales reltuples by the table's current size in pages, which doubles when a
+ * backfill's updates bloat the table. The share still pending comes from the run's recent batches.
  */
 final class RemainingWork {
 
@@ -26,9 +27,15 @@ final class RemainingWork {
 
 	private final String pendingAll;
 
+	private final String tuples;
+
+	private final String table;
+
 	RemainingWork(Backfill backfill, TableShape shape) {
 		String table = shape.table().sql();
 		String key = shape.keySql();
+		this.table = table;
+		this.tuples = "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:table)";
 		this.keysAll = "EXPLAIN SELECT 1 FROM " + table;
 		this.pendingAll = "EXPLAIN SELECT 1 FROM " + table + " WHERE (" + backfill.pending() + ")";
 		this.keysAfter = "EXPLAIN SELECT 1 FROM " + table + " WHERE " + key + " > :after";
@@ -38,13 +45,21 @@ final class RemainingWork {
 
 	/** Estimated keys after a bound ({@code null}: the whole table). */
 	long keysAfter(JdbcClient jdbc, @Nullable Object after) {
-		return (after != null) ? rows(jdbc.sql(this.keysAfter).param("after", after)) : rows(jdbc.sql(this.keysAll));
+		return scaled(jdbc, (after != null) ? rows(jdbc.sql(this.keysAfter).param("after", after)) : -1);
 	}
 
 	/** Estimated pending rows after a bound ({@code null}: the whole table). */
 	long pendingAfter(JdbcClient jdbc, @Nullable Object after) {
-		return (after != null) ? rows(jdbc.sql(this.pendingAfter).param("after", after))
-				: rows(jdbc.sql(this.pendingAll));
+		return scaled(jdbc, (after != null) ? rows(jdbc.sql(this.pendingAfter).param("after", after))
+				: rows(jdbc.sql(this.pendingAll)));
+	}
+
+	// planner rows -> share of the planner's table size -> share of reltuples (when the table was ever analyzed)
+	private long scaled(JdbcClient jdbc, long plannerRows) {
+		long all = rows(jdbc.sql(this.keysAll));
+		long rows = (plannerRows < 0) ? all : plannerRows;
+		long reltuples = jdbc.sql(this.tuples).param("table", this.table).query(Long.class).optional().orElse(-1L);
+		return (reltuples > 0 && all > 0) ? Math.round((double) reltuples * rows / all) : rows;
 	}
 
 	private static long rows(JdbcClient.StatementSpec explain) {
