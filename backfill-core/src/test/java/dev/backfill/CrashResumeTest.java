@@ -6,13 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.RunLock;
-import dev.backfill.test.TestDatabase;
+import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,27 +23,16 @@ import static org.assertj.core.api.Assertions.fail;
  * Kills a JVM in the middle of a run and resumes it: a deliberately non-idempotent backfill ({@code counter + 1})
  * shows that every row was changed exactly once, and the batch log that no range was skipped or redone.
  */
-class CrashResumeTest {
+class CrashResumeTest extends DatabaseTest {
 
 	static final String NAME = "crash-counter";
 
 	private static final int ROWS = 20_000;
 
-	private static HikariDataSource dataSource;
-
-	private static JdbcClient jdbc;
-
 	@BeforeAll
-	static void createDatabase() {
-		dataSource = TestDatabase.create();
-		jdbc = JdbcClient.create(dataSource);
+	static void createTables() {
 		jdbc.sql("CREATE TABLE crash_counter (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 		jdbc.sql("INSERT INTO crash_counter (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
-	}
-
-	@AfterAll
-	static void closeDatabase() {
-		dataSource.close();
 	}
 
 	static Backfill backfill() {
@@ -116,8 +103,5 @@ class CrashResumeTest {
 		return count("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = '" + NAME + "'");
 	}
 
-	private static long count(String sql) {
-		return jdbc.sql(sql).query(Long.class).single();
-	}
 
 }

@@ -2,13 +2,10 @@ package dev.backfill;
 
 import java.util.List;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
-import dev.backfill.test.TestDatabase;
+import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -18,22 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Walks tables by each supported key type with a non-idempotent backfill, so a key processed twice or skipped shows.
  */
-class KeyTypesTest {
-
-	private static HikariDataSource dataSource;
-
-	private static JdbcClient jdbc;
-
-	@BeforeAll
-	static void createDatabase() {
-		dataSource = TestDatabase.create();
-		jdbc = JdbcClient.create(dataSource);
-	}
-
-	@AfterAll
-	static void closeDatabase() {
-		dataSource.close();
-	}
+class KeyTypesTest extends DatabaseTest {
 
 	@Test
 	void sparseKeysGiveFullBatches() {

@@ -2,10 +2,8 @@ package dev.backfill;
 
 import java.util.List;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.backfill.test.TestDatabase;
+import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,25 +15,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Declarations that cannot work are refused with a message that names the backfill and the fix, before anything is
  * written.
  */
-class ValidationTest {
-
-	private static HikariDataSource dataSource;
-
-	private static JdbcClient jdbc;
+class ValidationTest extends DatabaseTest {
 
 	@BeforeAll
-	static void createDatabase() {
-		dataSource = TestDatabase.create();
-		jdbc = JdbcClient.create(dataSource);
+	static void createTables() {
 		jdbc.sql("""
 				CREATE TABLE customers (id bigint PRIMARY KEY, email text, code text, amount numeric UNIQUE);
 				CREATE TABLE no_unique (id bigint NOT NULL, email text);
 				CREATE TABLE nullable_key (id bigint UNIQUE, email text)""").update();
-	}
-
-	@AfterAll
-	static void closeDatabase() {
-		dataSource.close();
 	}
 
 	@Test

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
@@ -14,8 +13,6 @@ import dev.backfill.Progress;
 import dev.backfill.RunOptions;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -26,24 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What every form of backfill guarantees, run against real PostgreSQL. A subclass declares one backfill over a table
  * {@code (id bigint primary key, ...)} and says how to tell a done row from a pending one.
  */
-public abstract class AbstractBackfillContractTest {
-
-	protected static HikariDataSource dataSource;
-
-	protected static JdbcClient jdbc;
+public abstract class AbstractBackfillContractTest extends DatabaseTest {
 
 	private static final AtomicInteger tables = new AtomicInteger();
-
-	@BeforeAll
-	static void createDatabase() {
-		dataSource = TestDatabase.create();
-		jdbc = JdbcClient.create(dataSource);
-	}
-
-	@AfterAll
-	static void closeDatabase() {
-		dataSource.close();
-	}
 
 	/** Declares the backfill under test; its batches must update table {@code table}. */
 	protected abstract Backfill backfill(String name, String table, int batchSize);

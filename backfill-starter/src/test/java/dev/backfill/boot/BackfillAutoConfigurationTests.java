@@ -7,7 +7,6 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
 import dev.backfill.jdbc.RunLock;
@@ -17,8 +16,7 @@ import dev.backfill.boot.cli.BackfillCliAutoConfiguration;
 import dev.backfill.boot.cli.BackfillCommand;
 import dev.backfill.boot.cli.BackfillCommandRunner;
 import dev.backfill.boot.cli.CommandLine;
-import dev.backfill.test.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
+import dev.backfill.test.DatabaseTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -29,27 +27,18 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class BackfillAutoConfigurationTests {
-
-	private static HikariDataSource dataSource;
+class BackfillAutoConfigurationTests extends DatabaseTest {
 
 	@BeforeAll
-	static void createDatabase() {
-		dataSource = TestDatabase.create();
-		JdbcClient.create(dataSource).sql("""
+	static void createTables() {
+		jdbc.sql("""
 				CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, email_lower text);
 				INSERT INTO accounts (id, email) SELECT g, 'User' || g || '@X.org' FROM generate_series(1, 2500) g""")
 			.update();
-	}
-
-	@AfterAll
-	static void closeDatabase() {
-		dataSource.close();
 	}
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -109,7 +98,7 @@ class BackfillAutoConfigurationTests {
 			assertThat(cli(context, "backfill", "list")).startsWith("0|").contains("lower-emails");
 			String run = cli(context, "backfill", "run", "lower-emails", "--batch-size=1000");
 			assertThat(run).startsWith("0|").contains("lower-emails completed: 2,500 rows in 3 batches");
-			assertThat(JdbcClient.create(dataSource).sql("SELECT count(*) FROM accounts WHERE email_lower IS NULL")
+			assertThat(jdbc.sql("SELECT count(*) FROM accounts WHERE email_lower IS NULL")
 				.query(Long.class).single()).isZero();
 			String json = cli(context, "backfill", "status", "lower-emails", "--json");
 			assertThat(json).startsWith("0|").contains("\"name\":\"lower-emails\"").contains("\"status\":\"COMPLETED\"")

@@ -1,9 +1,6 @@
 package dev.backfill.sample;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.backfill.test.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.backfill.test.DatabaseTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -14,22 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs the sample application's commands as a user would, against a database of its own.
  */
-class SampleApplicationTests {
-
-	private static HikariDataSource dataSource;
-
-	private static JdbcClient jdbc;
-
-	@BeforeAll
-	static void createDatabase() {
-		dataSource = TestDatabase.create();
-		jdbc = JdbcClient.create(dataSource);
-	}
-
-	@AfterAll
-	static void closeDatabase() {
-		dataSource.close();
-	}
+class SampleApplicationTests extends DatabaseTest {
 
 	@Test
 	void seedThenBothBackfillsFillEveryRowCorrectly() {
@@ -54,9 +36,6 @@ class SampleApplicationTests {
 		assertThat(count("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'split-names'")).isEqualTo(7);
 	}
 
-	private static long count(String sql) {
-		return jdbc.sql(sql).query(Long.class).single();
-	}
 
 	private static void run(String... command) {
 		String[] args = new String[command.length + 4];
