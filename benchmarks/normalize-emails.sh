@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Measures normalize-emails (the framework, batch size 10,000, heap capped at 256 MB) against the same UPDATE as
+# a plain psql keyset loop (one transaction per 10,000-key range) and as one single UPDATE, side by side in one run.
+# Every variant starts from the same state: the column reset to NULL, VACUUM (ANALYZE), CHECKPOINT.
+#
+#   ./mvnw -B install -DskipTests && ROWS=5000000 ROUNDS=3 benchmarks/normalize-emails.sh
+#
+# Needs psql and a PostgreSQL server (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres) on which it may create
+# the database $DB. Not run by CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROWS=${ROWS:-5000000}
+ROUNDS=${ROUNDS:-3}
+BATCH=${BATCH:-10000}
+DB=${DB:-bench_backfill}
+JAR=${JAR:-sample-jobs/target/sample-jobs.jar}
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
+OUT=benchmarks/results/normalize-emails-$(date -u +%Y%m%dT%H%M%SZ).csv
+mkdir -p benchmarks/results
+TIME=$(command -v /usr/bin/time || true)
+
+JAVA_APP=(java -Xmx256m -jar "$JAR")
+SPRING=(--spring.datasource.url="$URL" --spring.datasource.username="$PGUSER")
+app() { "${JAVA_APP[@]}" backfill "$@" "${SPRING[@]}"; }
+sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+now() { date +%s.%N; }
+
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+start=$(now)
+app seed --rows="$ROWS" | tail -n 1
+echo "seed of $ROWS rows: $(echo "$(now) - $start" | bc) s (JVM start included)"
+MAX=$(sql -At -c "SELECT max(id) FROM customers")
+
+reset() {
+  sql -c "UPDATE customers SET email_normalized = NULL WHERE email_normalized IS NOT NULL"
+  sql -c "VACUUM (ANALYZE) customers" -c "CHECKPOINT"
+}
+
+check() {
+  local wrong
+  wrong=$(sql -At -c "SELECT count(*) FROM customers WHERE email_normalized IS DISTINCT FROM lower(trim(email))")
+  [ "$wrong" = 0 ] || { echo "variant $1 left $wrong wrong rows" >&2; exit 1; }
+}
+
+single() {
+  sql -c "UPDATE customers SET email_normalized = lower(trim(email)) WHERE email_normalized IS NULL"
+}
+
+psql_keyset() {
+  for ((lo = 0; lo < MAX; lo += BATCH)); do
+    echo "UPDATE customers SET email_normalized = lower(trim(email)) WHERE id > $lo AND id <= $((lo + BATCH)) AND email_normalized IS NULL;"
+  done | sql
+}
+
+framework() {
+  if [ -n "$TIME" ]; then
+    "$TIME" -f "maxrss_kb=%M" -o /tmp/backfill-bench-time "${JAVA_APP[@]}" backfill run normalize-emails \
+      --batch-size="$BATCH" "${SPRING[@]}" > /tmp/backfill-bench-run
+  else
+    app run normalize-emails --batch-size="$BATCH" > /tmp/backfill-bench-run
+  fi
+  tail -n 1 /tmp/backfill-bench-run >&2
+}
+
+echo "round,variant,rows,seconds,rows_per_second,job_seconds,max_rss_mb" > "$OUT"
+variants=(single psql_keyset framework)
+for ((round = 1; round <= ROUNDS; round++)); do
+  for ((i = 0; i < ${#variants[@]}; i++)); do
+    v=${variants[$(((i + round - 1) % ${#variants[@]}))]}   # rotate the order across rounds
+    reset
+    start=$(now)
+    $v
+    seconds=$(echo "$(now) - $start" | bc)
+    check "$v"
+    job="" rss=""
+    if [ "$v" = framework ]; then
+      # the job's own wall time, without JVM start: "... rows in N batches, 26.8 s wall time, ..."
+      job=$(grep -o '[0-9.]* s wall time' /tmp/backfill-bench-run | cut -d' ' -f1)
+      [ -n "$TIME" ] && rss=$(($(grep -o 'maxrss_kb=[0-9]*' /tmp/backfill-bench-time | cut -d= -f2) / 1024))
+    fi
+    rate=$(echo "$ROWS / $seconds" | bc)
+    echo "$round,$v,$ROWS,$seconds,$rate,$job,$rss" | tee -a "$OUT"
+  done
+done
+
+echo
+echo "results: $OUT"
+python3 - "$OUT" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+def med(variant, field):
+    vals = [float(r[field]) for r in rows if r['variant'] == variant and r[field]]
+    return statistics.median(vals) if vals else None
+n = int(rows[0]['rows'])
+single, loop, fw = med('single', 'seconds'), med('psql_keyset', 'seconds'), med('framework', 'seconds')
+job = med('framework', 'job_seconds')
+print(f"| variant | median s | rows/s | vs psql keyset loop | vs single UPDATE |")
+print(f"| --- | --- | --- | --- | --- |")
+for name, s in [('single UPDATE', single), ('psql keyset loop', loop), ('framework, whole process', fw), ('framework, job only', job)]:
+    print(f"| {name} | {s:.1f} | {n / s:,.0f} | {loop / s:.2f} | {single / s:.2f} |")
+rss = med('framework', 'max_rss_mb')
+if rss: print(f"framework max RSS (median): {rss:.0f} MB")
+PY
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"
