@@ -82,6 +82,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private long keysAtStart;
 
+	private double pendingShareAtStart;
+
 	private long rowsThisProcess;
 
 	private long keysThisProcess;
@@ -125,6 +127,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.lastKey = (saved.lastKey() != null) ? keyType.parse(saved.lastKey()) : null;
 		this.keysAtStart = this.remaining.keysAfter(this.jdbc, this.lastKey);
 		long pending = this.remaining.pendingAfter(this.jdbc, this.lastKey);
+		this.pendingShareAtStart = (this.keysAtStart == 0) ? 1.0 : Math.min(1.0, (double) pending / this.keysAtStart);
 		if (this.lastKey == null) {
 			logger.info("Backfill '{}' starts on {}: about {} keys, {} pending, {} keys per batch", this.backfill.name(),
 					this.shape.table(), this.keysAtStart, pending, this.batchSize);
@@ -176,8 +179,10 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		long now = System.nanoTime();
 		this.throughput.add(rows, keys, now - this.lastCommitNanos);
 		long keysLeft = full ? Math.max(this.batchSize, this.keysAtStart - this.keysThisProcess - keys) : 0;
-		// the recent batches say best how dense the pending rows are ahead; statistics go stale as rows change
-		double share = this.throughput.pendingShare();
+		// the recent batches say best how dense the pending rows are ahead, since statistics go stale as rows
+		// change; until they have met a pending row (a done prefix), the planner's share at the start is better
+		double recent = this.throughput.pendingShare();
+		double share = (recent > 0) ? recent : this.pendingShareAtStart;
 		long rowsLeft = Math.round(keysLeft * share);
 		double keysPerSecond = this.throughput.keysPerSecond();
 		long eta = (keysPerSecond > 0) ? Math.round(keysLeft / keysPerSecond) : 0;
