@@ -178,14 +178,12 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	}
 
 	private long estimateAll(String name) {
+		Backfill backfill = this.backfills.get(name);
 		try {
-			Backfill backfill = this.backfills.get(name);
-			TableShape shape = TableShape.read(this.jdbc, backfill);
-			return this.jdbc.sql("EXPLAIN SELECT 1 FROM " + shape.table().sql() + " WHERE (" + backfill.pending() + ")")
-				.query(String.class).list().stream().findFirst()
-				.map((line) -> line.replaceAll(".*rows=(\\d+).*", "$1")).map(Long::parseLong).orElse(0L);
+			return BackfillJobs.pendingEstimate(backfill, TableShape.read(this.jdbc, backfill), this.jdbc);
 		}
 		catch (RuntimeException ex) {
+			// status must answer even when the table is gone; the estimate is then unknown
 			return 0;
 		}
 	}

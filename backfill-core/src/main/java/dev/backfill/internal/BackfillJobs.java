@@ -123,6 +123,17 @@ public final class BackfillJobs {
 	}
 
 	/**
+	 * Estimates the pending rows of a whole table from the planner, as a run does at its start.
+	 * @param backfill the declaration
+	 * @param shape its table's shape
+	 * @param jdbc a client on the target database
+	 * @return the estimated pending rows
+	 */
+	public static long pendingEstimate(Backfill backfill, TableShape shape, JdbcClient jdbc) {
+		return new RemainingWork(backfill, shape).pendingAfter(jdbc, null);
+	}
+
+	/**
 	 * A built run: the job to launch, and what this process did once it ran.
 	 */
 	public static final class Run {
