@@ -26,6 +26,20 @@ public interface BackfillOperator {
 	BackfillResult run(String name, RunOptions options, ProgressListener listener);
 
 	/**
+	 * Estimates a run without changing the table: applies a stratified sample of batches, each rolled back, and
+	 * extrapolates rows, wall time, lock time and WAL; applies one sampled batch twice to check idempotency. The
+	 * dry-run is recorded in the job repository as its own job execution, and its estimate shows in
+	 * {@link #status(String)}.
+	 * @param name the backfill name
+	 * @param options the batch size to estimate for and the sample's bounds
+	 * @return the estimate
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @throws InvalidBackfillException when the declaration does not match the database
+	 * @throws CannotEstimateException when the table is empty, smaller than the sample asked for, or read-only
+	 */
+	Estimate dryRun(String name, DryRunOptions options);
+
+	/**
 	 * Reports on a backfill's latest run.
 	 * @param name the backfill name
 	 * @return its status

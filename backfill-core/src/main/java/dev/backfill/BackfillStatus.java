@@ -21,9 +21,15 @@ import org.jspecify.annotations.Nullable;
  * @param endedAt when it ended, or {@code null}
  * @param owner host and pid running it, or {@code null}
  * @param exitMessage the latest execution's exit description, or {@code null}
+ * @param batchSize keys per batch of the latest run, or 0 when never run
+ * @param runSeconds wall time of the latest run, summed over its executions (a resumed run has several)
+ * @param estimate the latest dry-run's estimate, or {@code null} when none was made
+ * @param estimateError for a completed run that a dry-run estimated beforehand, the estimate's relative error
+ * against its wall time ({@code 0.1}: predicted 10% too long); otherwise {@code null}
  * @since 0.1.0
  */
 public record BackfillStatus(String backfill, BackfillState state, @Nullable Long jobExecutionId, long batches,
 		long rowsDone, long rowsRemainingEstimate, @Nullable String lastKey, double rowsPerSecond, long etaSeconds,
-		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner, @Nullable String exitMessage) {
+		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner, @Nullable String exitMessage,
+		int batchSize, double runSeconds, @Nullable Estimate estimate, @Nullable Double estimateError) {
 }

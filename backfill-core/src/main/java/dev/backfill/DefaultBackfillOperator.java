@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -20,6 +21,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.DuplicateJobException;
 import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.launch.JobOperator;
@@ -117,13 +119,12 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		Backfill backfill = this.backfills.get(name);
 		checkRepository();
 		TableShape shape = shape(backfill);
-		int batchSize = (options.batchSize() > 0) ? options.batchSize()
-				: (backfill.batchSize() > 0) ? backfill.batchSize() : this.settings.batchSize();
+		int batchSize = batchSize(backfill, options.batchSize());
 		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
 			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
 			JobExecution previous = lastExecution(name);
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, listener);
-			register(run);
+			register(run.job());
 			Instant started = Instant.now();
 			JobExecution execution;
 			boolean resumed = previous != null && previous.getStatus() != BatchStatus.COMPLETED
@@ -157,24 +158,87 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	}
 
 	@Override
+	public Estimate dryRun(String name, DryRunOptions options) {
+		Backfill backfill = this.backfills.get(name);
+		checkRepository();
+		TableShape shape = shape(backfill);
+		BackfillJobs.DryRun dryRun = this.jobs.buildDryRun(backfill, shape, batchSize(backfill, options.batchSize()),
+				options);
+		register(dryRun.job());
+		JobExecution execution;
+		try {
+			execution = this.jobOperator.startNextInstance(dryRun.job());
+		}
+		catch (Exception ex) {
+			throw new BackfillException("Dry-run of '" + name + "' could not be launched: " + rootMessage(ex), ex);
+		}
+		Estimate estimate = dryRun.estimate();
+		if (execution.getStatus() != BatchStatus.COMPLETED || estimate == null) {
+			throw new BackfillException("Dry-run of '" + name + "' failed (job execution " + execution.getId() + "): "
+					+ failure(execution) + ". Nothing was committed to " + backfill.table() + ".");
+		}
+		logger.info("Backfill '{}' dry-run: {} batches of {} keys, about {} s ({} to {} s), longest batch {} ms, "
+				+ "idempotent {}", name, estimate.batches(), estimate.batchSize(), Math.round(estimate.estimatedSeconds()),
+				Math.round(estimate.estimatedSecondsLow()), Math.round(estimate.estimatedSecondsHigh()),
+				estimate.maxBatchMillis(), estimate.idempotent());
+		return estimate;
+	}
+
+	@Override
 	public BackfillStatus status(String name) {
 		this.backfills.get(name);
+		Estimate estimate = lastEstimate(name);
 		JobExecution execution = lastExecution(name);
 		if (execution == null) {
 			return new BackfillStatus(name, BackfillState.NEVER_RUN, null, 0, 0, estimateAll(name), null, 0, 0, null,
-					null, null, null);
+					null, null, null, 0, 0, estimate, null);
 		}
 		boolean live = RunLock.isHeld(this.dataSource, name);
+		BackfillState state = state(execution, live);
 		ExecutionContext step = stepContext(execution);
 		ExecutionContext job = execution.getExecutionContext();
-		return new BackfillStatus(name, state(execution, live), execution.getId(), getLong(step, "backfill.batches"),
+		List<JobExecution> executions = this.jobRepository.getJobExecutions(execution.getJobInstance());
+		double runSeconds = executions.stream().mapToDouble(DefaultBackfillOperator::seconds).sum();
+		Instant runStart = executions.stream().map((e) -> instant(e.getStartTime())).filter(Objects::nonNull)
+			.min(Comparator.naturalOrder()).orElse(null);
+		Double error = (state == BackfillState.COMPLETED && estimate != null && runStart != null
+				&& estimate.at().isBefore(runStart) && runSeconds > 0)
+						? estimate.estimatedSeconds() / runSeconds - 1 : null;
+		return new BackfillStatus(name, state, execution.getId(), getLong(step, "backfill.batches"),
 				getLong(step, "backfill.rowsDone"),
 				step.containsKey(BackfillJobs.ROWS_REMAINING) ? step.getLong(BackfillJobs.ROWS_REMAINING)
 						: estimateAll(name),
 				step.containsKey("backfill.lastKey") ? step.getString("backfill.lastKey") : null,
 				step.containsKey(BackfillJobs.ROWS_PER_SECOND) ? step.getDouble(BackfillJobs.ROWS_PER_SECOND) : 0,
 				getLong(step, BackfillJobs.ETA_SECONDS), instant(execution.getStartTime()),
-				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution));
+				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution),
+				step.containsKey(BackfillJobs.BATCH_SIZE) ? step.getInt(BackfillJobs.BATCH_SIZE) : 0, runSeconds,
+				estimate, error);
+	}
+
+	// the latest dry-run that recorded an estimate
+	private @Nullable Estimate lastEstimate(String name) {
+		String job = BackfillJobs.dryRunJobName(name);
+		for (JobInstance instance : this.jobRepository.getJobInstances(job, 0, 20)) {
+			for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
+				if (execution.getStatus() == BatchStatus.COMPLETED) {
+					Estimate estimate = BackfillJobs.estimateOf(name, execution);
+					if (estimate != null) {
+						return estimate;
+					}
+				}
+			}
+		}
+		return null;
+	}
+
+	private static double seconds(JobExecution execution) {
+		if (execution.getStartTime() == null) {
+			return 0;
+		}
+		java.time.LocalDateTime end = (execution.getEndTime() != null) ? execution.getEndTime()
+				: java.time.LocalDateTime.now();
+		return Duration.between(execution.getStartTime(), end).toMillis() / 1000.0;
 	}
 
 	private long estimateAll(String name) {
@@ -219,10 +283,14 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 	}
 
-	private void register(BackfillJobs.Run run) {
-		this.jobRegistry.unregister(run.job().getName());
+	private int batchSize(Backfill backfill, int override) {
+		return (override > 0) ? override : (backfill.batchSize() > 0) ? backfill.batchSize() : this.settings.batchSize();
+	}
+
+	private void register(Job job) {
+		this.jobRegistry.unregister(job.getName());
 		try {
-			this.jobRegistry.register(run.job());
+			this.jobRegistry.register(job);
 		}
 		catch (DuplicateJobException ex) {
 			throw new IllegalStateException(ex);

@@ -4,15 +4,21 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.Random;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
+import dev.backfill.DryRunOptions;
+import dev.backfill.Estimate;
 import dev.backfill.ProgressListener;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.job.parameters.JobParametersIncrementer;
 import org.springframework.batch.core.job.parameters.RunIdIncrementer;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -22,13 +28,22 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Builds the Spring Batch job of a backfill run: a job named exactly as the backfill, with one tasklet step whose
- * every call is one batch.
+ * Builds the Spring Batch jobs of a backfill: its run, a job named exactly as the backfill with one tasklet step whose
+ * every call is one batch; and its dry-run, a job named {@code NAME:dry-run} whose every call is one sampled batch.
  */
 public final class BackfillJobs {
 
 	/** Name of the step that walks the table. */
 	public static final String STEP = "backfill";
+
+	/** Name of the step of a dry-run. */
+	public static final String DRY_RUN_STEP = "dry-run";
+
+	/** Suffix of a dry-run's job name; backfill names cannot hold a ':', so it never clashes with one. */
+	public static final String DRY_RUN_SUFFIX = ":dry-run";
+
+	/** Job parameter that marks a dry-run's executions in the job repository. */
+	public static final String DRY_RUN_PARAMETER = "backfill.dryRun";
 
 	/** Job context key: host of the process that runs the execution. */
 	public static final String HOST = "backfill.host";
@@ -44,6 +59,9 @@ public final class BackfillJobs {
 
 	/** Step context key: estimated rows left. */
 	public static final String ROWS_REMAINING = BackfillTasklet.ROWS_REMAINING;
+
+	/** Step context key: keys per batch of the run. */
+	public static final String BATCH_SIZE = BackfillTasklet.BATCH_SIZE;
 
 	/** Step context key: estimated seconds left. */
 	public static final String ETA_SECONDS = BackfillTasklet.ETA_SECONDS;
@@ -94,6 +112,55 @@ public final class BackfillJobs {
 			.start(step)
 			.build();
 		return new Run(job, tasklet);
+	}
+
+	/**
+	 * Builds a dry-run's job: it samples the table now, so that a dry-run that cannot estimate fails before it is
+	 * recorded.
+	 * @param backfill the declaration
+	 * @param shape its table's shape
+	 * @param batchSize keys per batch to estimate for
+	 * @param options the sample's bounds
+	 * @return the job and what it estimates
+	 * @throws dev.backfill.CannotEstimateException when the table is empty, smaller than the sample, or read-only
+	 */
+	public DryRun buildDryRun(Backfill backfill, TableShape shape, int batchSize, DryRunOptions options) {
+		SamplePlan plan = SamplePlan.of(backfill, shape, this.jdbc, batchSize, options, new Random());
+		DryRunTasklet tasklet = new DryRunTasklet(backfill, shape, this.jdbc, this.transactionManager, this.settings,
+				options, plan);
+		Step step = new StepBuilder(DRY_RUN_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
+			.listener(tasklet)
+			.build();
+		JobParametersIncrementer incrementer = (parameters) -> new JobParametersBuilder(
+				new RunIdIncrementer().getNext(parameters))
+			.addString(DRY_RUN_PARAMETER, "true", false)
+			.toJobParameters();
+		Job job = new JobBuilder(dryRunJobName(backfill.name()), this.jobRepository).incrementer(incrementer)
+			.preventRestart()
+			.start(step)
+			.build();
+		return new DryRun(job, tasklet);
+	}
+
+	/**
+	 * @param backfill a backfill name
+	 * @return the job name of its dry-runs
+	 */
+	public static String dryRunJobName(String backfill) {
+		return backfill + DRY_RUN_SUFFIX;
+	}
+
+	/**
+	 * Reads the estimate a dry-run's execution recorded.
+	 * @param backfill the backfill name
+	 * @param execution a dry-run's job execution
+	 * @return its estimate, or {@code null} when it recorded none (it failed)
+	 */
+	public static @Nullable Estimate estimateOf(String backfill, JobExecution execution) {
+		return execution.getStepExecutions().stream().filter((s) -> s.getStepName().equals(DRY_RUN_STEP))
+			.findFirst()
+			.map((s) -> StoredEstimate.read(backfill, execution.getId(), s.getExecutionContext()))
+			.orElse(null);
 	}
 
 	/**
@@ -165,6 +232,32 @@ public final class BackfillJobs {
 		/** @return rows changed by the whole run, across restarts */
 		public long rowsDone() {
 			return this.tasklet.rowsDone();
+		}
+
+	}
+
+	/**
+	 * A built dry-run: the job to launch, and its estimate once it ran.
+	 */
+	public static final class DryRun {
+
+		private final Job job;
+
+		private final DryRunTasklet tasklet;
+
+		DryRun(Job job, DryRunTasklet tasklet) {
+			this.job = job;
+			this.tasklet = tasklet;
+		}
+
+		/** @return the job to launch */
+		public Job job() {
+			return this.job;
+		}
+
+		/** @return the estimate, with its samples, or {@code null} when the dry-run did not finish */
+		public @Nullable Estimate estimate() {
+			return this.tasklet.estimate();
 		}
 
 	}

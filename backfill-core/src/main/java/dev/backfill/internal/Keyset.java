@@ -21,6 +21,8 @@ final class Keyset {
 
 	private final String count;
 
+	private final String fromEnd;
+
 	Keyset(TableShape shape) {
 		this.shape = shape;
 		String table = shape.table().sql();
@@ -29,6 +31,7 @@ final class Keyset {
 		this.nth = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after ORDER BY " + key
 				+ " OFFSET :skip LIMIT 1";
 		this.last = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after ORDER BY " + key + " DESC LIMIT 1";
+		this.fromEnd = "SELECT " + key + " FROM " + table + " ORDER BY " + key + " DESC OFFSET :skip LIMIT 1";
 		this.count = "SELECT count(*) FROM " + table + " WHERE " + key + " > :after AND " + key + " <= :to";
 	}
 
@@ -40,6 +43,12 @@ final class Keyset {
 	/** The n-th key after a bound, or empty when fewer than n keys follow it. */
 	Optional<Object> nth(JdbcClient jdbc, Object after, int n) {
 		return jdbc.sql(this.nth).param("after", after).param("skip", n - 1)
+			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
+	}
+
+	/** The key with n keys above it, or empty when the table has no more than n keys. */
+	Optional<Object> nthFromEnd(JdbcClient jdbc, int n) {
+		return jdbc.sql(this.fromEnd).param("skip", n)
 			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
 	}
 

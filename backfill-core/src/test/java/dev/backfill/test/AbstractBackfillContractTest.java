@@ -9,6 +9,8 @@ import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
 import dev.backfill.BackfillStatus;
 import dev.backfill.DefaultBackfillOperator;
+import dev.backfill.DryRunOptions;
+import dev.backfill.Estimate;
 import dev.backfill.Progress;
 import dev.backfill.RunOptions;
 import dev.backfill.jdbc.BatchRecord;
@@ -18,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * What every form of backfill guarantees, run against real PostgreSQL. A subclass declares one backfill over a table
@@ -139,6 +142,59 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 		assertThat(status.rowsRemainingEstimate()).isZero();
 		assertThat(status.rowsPerSecond()).isPositive();
 		assertThat(status.owner()).contains("pid " + ProcessHandle.current().pid());
+	}
+
+	@Test
+	void dryRunEstimatesFromStratifiedSamplesAndCommitsNothing() {
+		Fixture f = fixture(20_000, 1_000);
+		jdbc.sql("ANALYZE " + f.table).update();
+		String before = checksum(f.table);
+		Estimate estimate = f.operator.dryRun(f.name, DryRunOptions.defaults().withSampleBatches(5));
+
+		assertThat(checksum(f.table)).isEqualTo(before);
+		assertThat(pending(f.table)).isEqualTo(20_000);
+		assertThat(f.log()).isEmpty();
+		assertThat(estimate.batchSize()).isEqualTo(1_000);
+		assertThat(estimate.keysEstimate()).isEqualTo(20_000);
+		assertThat(estimate.rowsEstimate()).isBetween(18_000L, 22_000L);
+		assertThat(estimate.batches()).isEqualTo(20);
+		assertThat(estimate.samples()).hasSize(5);
+		assertThat(estimate.samples()).allSatisfy((s) -> {
+			assertThat(s.keys()).isEqualTo(1_000);
+			assertThat(s.rows()).isEqualTo(1_000);
+			assertThat(s.walBytes()).isPositive();
+			assertThat(s.millis()).isPositive();
+		});
+		// stratified: the first batch, the last full one, and places between
+		assertThat(estimate.samples().get(0).range().from()).isEqualTo(0L);
+		assertThat((Long) estimate.samples().get(4).range().to()).isGreaterThanOrEqualTo(19_000L);
+		assertThat(estimate.samples().stream().map((s) -> (Long) s.range().from()).distinct()).hasSizeGreaterThan(3);
+		assertThat(estimate.estimatedSeconds()).isPositive();
+		assertThat(estimate.estimatedSecondsLow()).isLessThanOrEqualTo(estimate.estimatedSecondsHigh());
+		assertThat(estimate.walBytesEstimate()).isEqualTo(estimate.walBytesPerBatch() * 20);
+		assertThat(estimate.rowsPerBatch()).isEqualTo(1_000.0);
+		assertThat(estimate.sampleRows()).isEqualTo(5_000);
+		assertThat(estimate.idempotent()).isTrue();
+		assertThat(estimate.rewrittenRows()).isZero();
+		assertThat(estimate.maxBatchMillis()).isLessThan(1_000);
+		assertThat(estimate.suggestedBatchSize()).isZero();
+
+		// recorded apart from the run: the backfill has still never run, and status shows the estimate
+		BackfillStatus beforeRun = f.operator.status(f.name);
+		assertThat(beforeRun.state()).isEqualTo(BackfillState.NEVER_RUN);
+		assertThat(beforeRun.estimate()).isNotNull();
+		assertThat(beforeRun.estimate().jobExecutionId()).isEqualTo(estimate.jobExecutionId());
+		assertThat(beforeRun.estimate().estimatedSeconds()).isEqualTo(estimate.estimatedSeconds());
+		assertThat(beforeRun.estimate().idempotent()).isTrue();
+		assertThat(beforeRun.estimateError()).isNull();
+
+		f.run();
+		BackfillStatus after = f.operator.status(f.name);
+		assertThat(after.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(after.rowsDone()).isEqualTo(20_000);
+		assertThat(after.runSeconds()).isPositive();
+		assertThat(after.estimateError()).isNotNull()
+			.isCloseTo(estimate.estimatedSeconds() / after.runSeconds() - 1, within(1e-9));
 	}
 
 	private Fixture fixture(int rows, int batchSize) {

@@ -1,0 +1,114 @@
+package dev.backfill.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+import dev.backfill.Backfill;
+import dev.backfill.CannotEstimateException;
+import dev.backfill.DryRunOptions;
+import dev.backfill.jdbc.TableShape;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Where a dry-run samples: batches stratified over the whole key range (the first batch, the last full batch, and one
+ * at a random place in each stratum between, found from a random sample of the table's keys), plus a warm-up batch
+ * whose time is not used. Key positions come from {@code TABLESAMPLE SYSTEM}, which reads a few random pages, never
+ * the whole table.
+ *
+ * @param keys keys the run walks
+ * @param pending rows the planner expects to match the pending predicate
+ * @param batchSize keys per batch
+ * @param warmUp lower bound (exclusive) of the warm-up batch
+ * @param starts lower bounds (exclusive) of the sampled batches, in key order
+ */
+record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Object> starts) {
+
+	/** Keys read from the table to place the samples: enough for percentiles, few pages. */
+	private static final int KEY_SAMPLE = 4000;
+
+	private static final String IN_RECOVERY = "SELECT pg_is_in_recovery()";
+
+	long batches() {
+		return Math.max(1, (this.keys + this.batchSize - 1) / this.batchSize);
+	}
+
+	static SamplePlan of(Backfill backfill, TableShape shape, JdbcClient jdbc, int batchSize, DryRunOptions options,
+			Random random) {
+		String name = backfill.name();
+		if (jdbc.sql(IN_RECOVERY).query(Boolean.class).single()) {
+			throw new CannotEstimateException("Dry-run of '" + name + "': this database is a read-only standby, and a "
+					+ "dry-run applies sample batches (rolled back) to measure them. Run it against the primary, or a "
+					+ "writable clone of production (such as a restored snapshot).");
+		}
+		Keyset keyset = new Keyset(shape);
+		Optional<Object> first = keyset.first(jdbc);
+		if (first.isEmpty()) {
+			throw new CannotEstimateException("Dry-run of '" + name + "': table " + shape.table() + " is empty, so "
+					+ "there is nothing to sample and a run would change nothing. Point the dry-run at a database "
+					+ "with production-size data (production, a replica's writable clone, or a restored snapshot).");
+		}
+		Object start = shape.keyType().below(first.get());
+		if (start == null) {
+			throw new CannotEstimateException("Dry-run of '" + name + "': the smallest key of " + shape.table()
+					+ " is the lowest value of its type, so no range can start below it. Change that row's key.");
+		}
+		RemainingWork remaining = new RemainingWork(backfill, shape);
+		long keys = Math.max(1, remaining.keysAfter(jdbc, null));
+		long pending = remaining.pendingAfter(jdbc, null);
+		long batches = Math.max(1, (keys + batchSize - 1) / batchSize);
+		int n;
+		if (options.sampleBatches() > 0) {
+			n = options.sampleBatches();
+			if ((long) n * batchSize > keys) {
+				throw new CannotEstimateException(String.format("Dry-run of '%s': a sample of %,d batches of %,d keys "
+						+ "(%,d keys) is larger than table %s (about %,d keys). Ask for at most %,d sample batches, or "
+						+ "leave the number out to size the sample from the table.", name, n, batchSize,
+						(long) n * batchSize, shape.table(), keys, Math.max(1, keys / batchSize)));
+			}
+		}
+		else {
+			long share = (long) Math.floor(options.maxSampleShare() * keys / batchSize);
+			n = (int) Math.min(batches, Math.max(3, Math.min(DryRunOptions.DEFAULT_SAMPLE_BATCHES, share)));
+		}
+		List<Object> sampled = sampleKeys(shape, jdbc, keys);
+		List<Object> starts = new ArrayList<>(n);
+		starts.add(start);
+		// one place drawn in each stratum between the first and the last full batch, in key order as the keys are
+		double lastFull = Math.max(0, 1 - (double) batchSize / keys);
+		for (int i = 1; i < n - 1; i++) {
+			starts.add(at(sampled, Math.min(lastFull, (i + random.nextDouble()) / n), start));
+		}
+		if (n > 1) {
+			starts.add(keyset.nthFromEnd(jdbc, batchSize).orElse(start));
+		}
+		Object warmUp = at(sampled, random.nextDouble() * lastFull, start);
+		return new SamplePlan(keys, pending, batchSize, warmUp, List.copyOf(starts));
+	}
+
+	private static Object at(List<Object> sorted, double q, Object start) {
+		if (sorted.isEmpty() || q <= 0) {
+			return start;
+		}
+		return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
+	}
+
+	// a few random pages give the keys' distribution; small tables are read whole
+	private static List<Object> sampleKeys(TableShape shape, JdbcClient jdbc, long keys) {
+		String key = shape.keySql();
+		String sql = "SELECT " + key + " FROM " + shape.table().sql() + " TABLESAMPLE SYSTEM (CAST(:percent AS real)) "
+				+ "ORDER BY " + key;
+		double percent = Math.min(100, 100.0 * KEY_SAMPLE / keys);
+		List<Object> sampled = List.of();
+		while (true) {
+			sampled = jdbc.sql(sql).param("percent", percent)
+				.query((rs, i) -> shape.keyType().fromJdbc(rs.getObject(1))).list();
+			if (sampled.size() >= KEY_SAMPLE / 10 || percent >= 100) {
+				return sampled;
+			}
+			percent = Math.min(100, percent * 10);
+		}
+	}
+
+}

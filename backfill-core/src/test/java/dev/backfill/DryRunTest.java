@@ -1,0 +1,128 @@
+package dev.backfill;
+
+import java.util.List;
+
+import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.test.DatabaseTest;
+import dev.backfill.test.TestOperators;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Dry-runs that must flag what a real run would do wrong, and refuse what they cannot estimate, on real PostgreSQL.
+ */
+class DryRunTest extends DatabaseTest {
+
+	@BeforeAll
+	static void createTables() {
+		jdbc.sql("CREATE TABLE counters (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0, email text)").update();
+		jdbc.sql("INSERT INTO counters (id, email) SELECT g, 'U' || g FROM generate_series(1, 10000) g").update();
+		jdbc.sql("CREATE TABLE nothing (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
+		jdbc.sql("CREATE TABLE words (word text PRIMARY KEY, upper_word text)").update();
+		jdbc.sql("INSERT INTO words (word) SELECT md5(g::text) FROM generate_series(1, 5000) g").update();
+		jdbc.sql("ANALYZE counters; ANALYZE words").update();
+	}
+
+	private static Backfill counting(String name, String table) {
+		return Backfill.sql(name).table(table).key("id").pending("counter < 100")
+			.update("UPDATE " + table + " SET counter = counter + 1 WHERE id > :from AND id <= :to")
+			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
+			.batchSize(1_000)
+			.build();
+	}
+
+	@Test
+	void nonIdempotentBackfillIsFlaggedWithItsRange() {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, counting("count-up", "counters"));
+		Estimate estimate = operator.dryRun("count-up", DryRunOptions.defaults().withSampleBatches(3));
+		assertThat(estimate.idempotent()).isFalse();
+		assertThat(estimate.idempotencyRange()).isNotNull();
+		assertThat(estimate.idempotencyRange().from()).isEqualTo(0L);
+		assertThat(estimate.idempotencyRange().to()).isEqualTo(1_000L);
+		assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w).startsWith("NOT IDEMPOTENT").contains("(0, 1000]"));
+		assertThat(count("SELECT count(*) FROM counters WHERE counter <> 0")).isZero();
+		assertThat(operator.status("count-up").estimate().idempotent()).isFalse();
+	}
+
+	@Test
+	void statementThatRewritesEqualValuesIsIdempotentWithAWarning() {
+		Backfill rewriting = Backfill.sql("lower-emails").table("counters").key("id").pending("email <> lower(email)")
+			.update("UPDATE counters SET email = lower(email) WHERE id > :from AND id <= :to")
+			.rollback("SELECT 1 WHERE :from::bigint < :to::bigint")
+			.batchSize(2_000)
+			.build();
+		Estimate estimate = TestOperators.operator(dataSource, rewriting).dryRun("lower-emails",
+				DryRunOptions.defaults());
+		assertThat(estimate.idempotent()).isTrue();
+		assertThat(estimate.rewrittenRows()).isEqualTo(2_000);
+		assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w).contains("wrote 2,000 rows again"));
+		assertThat(count("SELECT count(*) FROM counters WHERE email = lower(email)")).isZero();
+	}
+
+	@Test
+	void automaticSampleStaysWithinItsShareOfTheTable() {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, counting("count-share", "counters"));
+		// 10,000 keys at 100 per batch: 1% is one batch, and a sample takes at least three
+		Estimate small = operator.dryRun("count-share", DryRunOptions.defaults().withBatchSize(100));
+		assertThat(small.sampledBatches()).isEqualTo(3);
+		Estimate wide = operator.dryRun("count-share",
+				new DryRunOptions(100, 0, 0.05, DryRunOptions.DEFAULT_MAX_DURATION));
+		assertThat(wide.sampledBatches()).isEqualTo(5);
+		assertThat(wide.batches()).isEqualTo(100);
+	}
+
+	@Test
+	void textKeysAreSampledAcrossTheirRange() {
+		Backfill upper = Backfill.sql("upper-words").table("words").key("word").pending("upper_word IS NULL")
+			.update("UPDATE words SET upper_word = upper(word) WHERE word > :from AND word <= :to AND upper_word IS NULL")
+			.rollback("UPDATE words SET upper_word = NULL WHERE word > :from AND word <= :to")
+			.batchSize(500)
+			.build();
+		Estimate estimate = TestOperators.operator(dataSource, upper).dryRun("upper-words",
+				DryRunOptions.defaults().withSampleBatches(4));
+		assertThat(estimate.samples()).hasSize(4);
+		assertThat(estimate.samples()).allSatisfy((s) -> assertThat(s.rows()).isEqualTo(500));
+		assertThat(estimate.samples().get(0).range().from()).isEqualTo("");
+		assertThat(estimate.idempotent()).isTrue();
+		assertThat(count("SELECT count(*) FROM words WHERE upper_word IS NOT NULL")).isZero();
+	}
+
+	@Test
+	void emptyTableIsRefusedWithWhatToDo() {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, counting("count-nothing", "nothing"));
+		assertThatExceptionOfType(CannotEstimateException.class)
+			.isThrownBy(() -> operator.dryRun("count-nothing", DryRunOptions.defaults()))
+			.withMessageContaining("table nothing is empty")
+			.withMessageContaining("production-size data");
+		assertThat(operator.status("count-nothing").estimate()).isNull();
+	}
+
+	@Test
+	void sampleLargerThanTheTableIsRefused() {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, counting("count-big", "counters"));
+		assertThatExceptionOfType(CannotEstimateException.class)
+			.isThrownBy(() -> operator.dryRun("count-big", DryRunOptions.defaults().withSampleBatches(11)))
+			.withMessageContaining("a sample of 11 batches of 1,000 keys (11,000 keys) is larger than table "
+					+ "counters (about 10,000 keys)")
+			.withMessageContaining("at most 10 sample batches");
+	}
+
+	@Test
+	void unknownNameAndBadOptionsAreRefused() {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, counting("count-known", "counters"));
+		assertThatExceptionOfType(NoSuchBackfillException.class)
+			.isThrownBy(() -> operator.dryRun("count-unknown", DryRunOptions.defaults()))
+			.withMessageContaining("Declared backfills: count-known");
+		assertThatIllegalArgumentException().isThrownBy(() -> DryRunOptions.defaults().withBatchSize(-1))
+			.withMessageContaining("must be positive");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new DryRunOptions(0, 0, 1.5, DryRunOptions.DEFAULT_MAX_DURATION))
+			.withMessageContaining("at most 1");
+		assertThat(new JdbcBatchLog(jdbc, "BACKFILL_").find("count-known")).isEqualTo(List.of());
+	}
+
+}
