@@ -34,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  * @param rewrittenRows rows the second application wrote again (with equal values when idempotent)
  * @param samples the sampled batches, in key order (empty when read back from the job repository)
  * @param sampledBatches how many batches were sampled
- * @param sampleRows rows the sample changed and rolled back: the dead tuples it left for vacuum
- * @param sampleWalBytes WAL bytes the sample wrote, though rolled back
+ * @param sampleRows rows the dry-run changed and rolled back (samples, warm-up, idempotency check): the dead tuples
+ * it left for vacuum
+ * @param sampleWalBytes WAL bytes the dry-run wrote, though rolled back
  * @param warnings what the user should act on, in words
  * @param elapsedSeconds the dry-run's own time
  * @since 0.1.0

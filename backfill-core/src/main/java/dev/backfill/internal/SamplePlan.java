@@ -14,8 +14,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Where a dry-run samples: batches stratified over the whole key range (the first batch, the last full batch, and one
  * at a random place in each stratum between, found from a random sample of the table's keys), plus a warm-up batch
- * whose time is not used. Key positions come from {@code TABLESAMPLE SYSTEM}, which reads a few random pages, never
- * the whole table.
+ * whose time is not used. Key positions come from {@code TABLESAMPLE SYSTEM}, which reads a few hundred random
+ * pages, never the whole table.
  *
  * @param keys keys the run walks
  * @param pending rows the planner expects to match the pending predicate
@@ -25,8 +25,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Object> starts) {
 
-	/** Keys read from the table to place the samples: enough for percentiles, few pages. */
-	private static final int KEY_SAMPLE = 4000;
+	/** Pages read to place the samples: enough for percentiles, few reads. */
+	private static final int PAGE_SAMPLE = 400;
+
+	// the file's size, not relpages: that is 0 until the first VACUUM or ANALYZE
+	private static final String PAGES = """
+			SELECT pg_relation_size(to_regclass(:table)) / current_setting('block_size')::bigint""";
 
 	private static final String IN_RECOVERY = "SELECT pg_is_in_recovery()";
 
@@ -72,7 +76,7 @@ record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Ob
 			long share = (long) Math.floor(options.maxSampleShare() * keys / batchSize);
 			n = (int) Math.min(batches, Math.max(3, Math.min(DryRunOptions.DEFAULT_SAMPLE_BATCHES, share)));
 		}
-		List<Object> sampled = sampleKeys(shape, jdbc, keys);
+		List<Object> sampled = sampleKeys(shape, jdbc);
 		List<Object> starts = new ArrayList<>(n);
 		starts.add(start);
 		// one place drawn in each stratum between the first and the last full batch, in key order as the keys are
@@ -94,20 +98,22 @@ record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Ob
 		return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
 	}
 
-	// a few random pages give the keys' distribution; small tables are read whole
-	private static List<Object> sampleKeys(TableShape shape, JdbcClient jdbc, long keys) {
+	// one key from each of a few hundred random pages gives the keys' distribution without reading the table; keys
+	// of one page are not used twice, as they are often neighbours and would place samples on top of each other
+	private static List<Object> sampleKeys(TableShape shape, JdbcClient jdbc) {
 		String key = shape.keySql();
-		String sql = "SELECT " + key + " FROM " + shape.table().sql() + " TABLESAMPLE SYSTEM (CAST(:percent AS real)) "
-				+ "ORDER BY " + key;
-		double percent = Math.min(100, 100.0 * KEY_SAMPLE / keys);
-		List<Object> sampled = List.of();
+		String sql = "SELECT min(" + key + ") FROM " + shape.table().sql()
+				+ " TABLESAMPLE SYSTEM (CAST(:percent AS real)) GROUP BY (CAST(CAST(ctid AS text) AS point))[0] "
+				+ "ORDER BY 1";
+		long pages = jdbc.sql(PAGES).param("table", shape.table().sql()).query(Long.class).optional().orElse(0L);
+		double percent = (pages > PAGE_SAMPLE) ? 100.0 * PAGE_SAMPLE / pages : 100;
 		while (true) {
-			sampled = jdbc.sql(sql).param("percent", percent)
+			List<Object> sampled = jdbc.sql(sql).param("percent", percent)
 				.query((rs, i) -> shape.keyType().fromJdbc(rs.getObject(1))).list();
-			if (sampled.size() >= KEY_SAMPLE / 10 || percent >= 100) {
+			if (sampled.size() >= PAGE_SAMPLE / 4 || percent >= 100) {
 				return sampled;
 			}
-			percent = Math.min(100, percent * 10);
+			percent = Math.min(100, percent * 4);
 		}
 	}
 

@@ -173,7 +173,8 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 		assertThat(estimate.estimatedSecondsLow()).isLessThanOrEqualTo(estimate.estimatedSecondsHigh());
 		assertThat(estimate.walBytesEstimate()).isEqualTo(estimate.walBytesPerBatch() * 20);
 		assertThat(estimate.rowsPerBatch()).isEqualTo(1_000.0);
-		assertThat(estimate.sampleRows()).isEqualTo(5_000);
+		// five samples, at least two warm-ups, and the idempotency check's first application
+		assertThat(estimate.sampleRows()).isGreaterThanOrEqualTo(5_000 + 2 * 1_000 + 1_000);
 		assertThat(estimate.idempotent()).isTrue();
 		assertThat(estimate.rewrittenRows()).isZero();
 		assertThat(estimate.maxBatchMillis()).isLessThan(1_000);

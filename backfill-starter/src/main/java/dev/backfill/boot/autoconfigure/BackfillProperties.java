@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
+import dev.backfill.DryRunOptions;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
@@ -44,6 +45,8 @@ public class BackfillProperties {
 	private final Jdbc jdbc = new Jdbc();
 
 	private final Cli cli = new Cli();
+
+	private final DryRun dryRun = new DryRun();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -93,6 +96,10 @@ public class BackfillProperties {
 		return this.cli;
 	}
 
+	public DryRun getDryRun() {
+		return this.dryRun;
+	}
+
 	/** @return the engine settings these properties describe */
 	public BackfillSettings toSettings() {
 		return new BackfillSettings(this.batchSize, this.lockTimeout, this.statementTimeout, this.jdbc.tablePrefix);
@@ -140,6 +147,45 @@ public class BackfillProperties {
 
 		public void setSchema(String schema) {
 			this.schema = schema;
+		}
+
+	}
+
+	/**
+	 * Bounds of a dry-run's sample ({@code backfill dry-run NAME}).
+	 */
+	public static class DryRun {
+
+		/**
+		 * Largest share of the table's keys a sample reads when --sample-batches is not given (it takes at least 3
+		 * batches and at most 20).
+		 */
+		private double maxSampleShare = DryRunOptions.DEFAULT_MAX_SAMPLE_SHARE;
+
+		/**
+		 * Time after which sampling stops, whatever the number of batches sampled.
+		 */
+		private Duration maxDuration = DryRunOptions.DEFAULT_MAX_DURATION;
+
+		public double getMaxSampleShare() {
+			return this.maxSampleShare;
+		}
+
+		public void setMaxSampleShare(double maxSampleShare) {
+			this.maxSampleShare = maxSampleShare;
+		}
+
+		public Duration getMaxDuration() {
+			return this.maxDuration;
+		}
+
+		public void setMaxDuration(Duration maxDuration) {
+			this.maxDuration = maxDuration;
+		}
+
+		/** @return the dry-run options these properties describe, with the run's batch size */
+		public DryRunOptions toOptions() {
+			return new DryRunOptions(0, 0, this.maxSampleShare, this.maxDuration);
 		}
 
 	}

@@ -31,6 +31,11 @@ public final class BackfillCliAutoConfiguration {
 	}
 
 	@Bean
+	BackfillCommand backfillDryRunCommand(BackfillOperator operator, BackfillProperties properties) {
+		return new DryRunCommand(operator, () -> properties.getDryRun().toOptions());
+	}
+
+	@Bean
 	BackfillCommand backfillStatusCommand(BackfillOperator operator) {
 		return new StatusCommand(operator);
 	}

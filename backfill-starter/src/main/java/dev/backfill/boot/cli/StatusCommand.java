@@ -1,6 +1,7 @@
 package dev.backfill.boot.cli;
 
 import java.io.PrintStream;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +10,13 @@ import java.util.Set;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillStatus;
+import dev.backfill.Estimate;
 import org.springframework.boot.json.JsonWriter;
 
 /**
- * {@code backfill status [NAME] [--json]}: progress, rate and ETA of the latest runs, read from the job repository,
- * so it works from any process and for a run whose process died.
+ * {@code backfill status [NAME] [--json]}: progress, rate and ETA of the latest runs, and the latest dry-run's estimate
+ * with its error once the run completed, read from the job repository, so it works from any process and for a run
+ * whose process died.
  */
 final class StatusCommand implements BackfillCommand {
 
@@ -56,6 +59,9 @@ final class StatusCommand implements BackfillCommand {
 			out.printf("%-28s %-10s %,14d %,14d %7.1f%% %,12.0f %9s  %s%n", s.backfill(), s.state(), s.rowsDone(),
 					s.rowsRemainingEstimate(), done, s.rowsPerSecond(), ProgressPrinter.duration(s.etaSeconds()),
 					(s.lastKey() != null) ? s.lastKey() : "-");
+			if (s.estimate() != null) {
+				out.println("  " + estimateLine(s));
+			}
 			if (s.owner() != null) {
 				out.printf("  %s by %s%s%n", switch (s.state()) {
 					case RUNNING -> "running";
@@ -65,6 +71,20 @@ final class StatusCommand implements BackfillCommand {
 			}
 		}
 		return OK;
+	}
+
+	static String estimateLine(BackfillStatus s) {
+		Estimate e = s.estimate();
+		String line = String.format("dry-run %s: ~%s (%s to %s) at batch size %,d, longest batch %,d ms, %s",
+				e.at().truncatedTo(ChronoUnit.SECONDS), DryRunCommand.time(e.estimatedSeconds()),
+				DryRunCommand.time(e.estimatedSecondsLow()), DryRunCommand.time(e.estimatedSecondsHigh()),
+				e.batchSize(), e.maxBatchMillis(), (e.idempotent() == null) ? "idempotency not checked"
+						: e.idempotent() ? "idempotent" : "NOT IDEMPOTENT");
+		if (s.estimateError() != null) {
+			line += String.format("; the run took %s at batch size %,d: estimate %+.0f%%",
+					DryRunCommand.time(s.runSeconds()), s.batchSize(), 100 * s.estimateError());
+		}
+		return line;
 	}
 
 	private static Map<String, Object> json(BackfillStatus s) {
@@ -82,6 +102,10 @@ final class StatusCommand implements BackfillCommand {
 		map.put("endedAt", (s.endedAt() != null) ? s.endedAt().toString() : null);
 		map.put("owner", s.owner());
 		map.put("exitMessage", s.exitMessage());
+		map.put("batchSize", s.batchSize());
+		map.put("runSeconds", Math.round(s.runSeconds() * 1000) / 1000.0);
+		map.put("estimate", (s.estimate() != null) ? DryRunCommand.json(s.estimate()) : null);
+		map.put("estimateError", (s.estimateError() != null) ? Math.round(s.estimateError() * 1000) / 1000.0 : null);
 		return map;
 	}
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Measures how well `backfill dry-run` predicts the real run: for each backfill and batch size, a fresh table of
+# $ROWS rows (seeded, VACUUM ANALYZE, CHECKPOINT), then the dry-run, then the real run right after it. Records the
+# prediction, the run's job wall time (`backfill status --json` runSeconds, JVM start excluded, as the estimate) and
+# the dry-run's own time against it.
+#
+#   ./mvnw -B install -DskipTests && ROWS=5000000 ROUNDS=2 benchmarks/dry-run-accuracy.sh
+#
+# Needs psql, jq and a PostgreSQL server (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres) on which it may
+# create the database $DB. Not run by CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROWS=${ROWS:-5000000}
+ROUNDS=${ROUNDS:-2}
+DB=${DB:-bench_dry_run}
+JAR=${JAR:-sample-jobs/target/sample-jobs.jar}
+CASES=${CASES:-"normalize-emails:1000 normalize-emails:10000 split-names:1000 split-names:5000"}
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
+OUT=benchmarks/results/dry-run-accuracy-$(date -u +%Y%m%dT%H%M%SZ).csv
+mkdir -p benchmarks/results
+
+app() { java -Xmx256m -jar "$JAR" backfill "$@" --spring.datasource.url="$URL" --spring.datasource.username="$PGUSER"; }
+sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+
+echo "round,backfill,batch_size,rows,sampled_batches,estimated_s,low_s,high_s,actual_s,error,dry_run_s,dry_run_share,max_batch_ms,wal_estimate_mb,wal_actual_mb,idempotent" > "$OUT"
+for ((round = 1; round <= ROUNDS; round++)); do
+  for case in $CASES; do
+    backfill=${case%%:*} batch=${case##*:}
+    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+    app seed --rows="$ROWS" > /dev/null
+    sql -c "VACUUM (ANALYZE) customers" -c "CHECKPOINT"
+    app dry-run "$backfill" --batch-size="$batch" --json > /tmp/backfill-dry-run.json
+    wal_before=$(sql -At -c "SELECT pg_current_wal_lsn()")
+    app run "$backfill" --batch-size="$batch" > /dev/null
+    wal_actual=$(sql -At -c "SELECT round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal_before') / 1048576.0, 1)")
+    app status "$backfill" --json > /tmp/backfill-status.json
+    jq -r --arg round "$round" --arg wal "$wal_actual" -s '.[0] as $d | .[1] as $s |
+      [$round, $d.name, $d.batchSize, $d.rowsEstimate, $d.sampledBatches, $d.estimatedSeconds,
+       $d.estimatedSecondsLow, $d.estimatedSecondsHigh, $s.runSeconds, $s.estimateError, $d.elapsedSeconds,
+       (($d.elapsedSeconds / $s.runSeconds * 1000 | round) / 1000), $d.maxBatchMillis,
+       (($d.walBytesEstimate / 104857.6 | round) / 10), $wal, $d.idempotent] | @csv' \
+      /tmp/backfill-dry-run.json /tmp/backfill-status.json | tr -d '"' | tee -a "$OUT"
+  done
+done
+
+echo
+echo "results: $OUT"
+python3 - "$OUT" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print("| backfill | batch size | samples | estimated s (range) | actual s | error | dry-run s (share of run) | WAL est. / actual MB |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+for r in rows:
+    print(f"| {r['backfill']} | {int(r['batch_size']):,} | {r['sampled_batches']} | {float(r['estimated_s']):.1f} "
+          f"({float(r['low_s']):.1f}–{float(r['high_s']):.1f}) | {float(r['actual_s']):.1f} | {100 * float(r['error']):+.0f}% "
+          f"| {float(r['dry_run_s']):.2f} ({100 * float(r['dry_run_share']):.1f}%) | {r['wal_estimate_mb']} / {r['wal_actual_mb']} |")
+PY
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"
