@@ -21,7 +21,7 @@ URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
 OUT=benchmarks/results/dry-run-accuracy-$(date -u +%Y%m%dT%H%M%SZ).csv
 mkdir -p benchmarks/results
 
-app() { java -Xmx256m -jar "$JAR" backfill "$@" --spring.datasource.url="$URL" --spring.datasource.username="$PGUSER"; }
+app() { java ${JAVA_OPTS:-} -Xmx256m -jar "$JAR" backfill "$@" --spring.datasource.url="$URL" --spring.datasource.username="$PGUSER"; }
 sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
 echo "round,backfill,batch_size,rows,sampled_batches,estimated_s,low_s,high_s,actual_s,error,dry_run_s,dry_run_share,max_batch_ms,wal_estimate_mb,wal_actual_mb,idempotent" > "$OUT"

@@ -19,6 +19,17 @@ interface BatchWork {
 	long apply(JdbcClient jdbc, KeyRange range);
 
 	/**
+	 * Runs the batch's client side without writing, so that a dry-run can compile (JIT) the per-row code before it
+	 * times anything.
+	 * @param jdbc a client
+	 * @param range the key range
+	 * @return rows processed
+	 */
+	default long warmUp(JdbcClient jdbc, KeyRange range) {
+		return 0;
+	}
+
+	/**
 	 * Plans (never runs) the batch's statements, so a mistyped column fails at startup, not mid-run.
 	 * @param jdbc a client
 	 * @param probe a range of the key's type to bind

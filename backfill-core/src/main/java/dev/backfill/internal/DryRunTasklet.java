@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
@@ -29,10 +30,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A dry-run: each call applies one sampled batch as a run would, in the transaction Spring Batch opens for it, but
- * inside a savepoint that is rolled back, so the step commits only its own bookkeeping. A sample's cost is measured
- * from the start of its call to the start of the next, so it includes what a run's batch pays besides the work:
- * finding the range, Spring Batch's step update, the commit. Calls: warm-up batches (not used) until the JVM is warm,
- * the samples, then the idempotency check, which applies one sampled batch twice in one rolled-back savepoint.
+ * inside a savepoint that is rolled back, so the step commits only its own bookkeeping. Calls, in order:
+ * <ol>
+ * <li>calibration: up to 150 batches without work, through the same Spring Batch step, timed from call to call:
+ * what a run pays per batch besides finding the range, applying it and committing it, measured once the JVM has
+ * warmed up, as it is through most of a long run;</li>
+ * <li>warm-up: the client side of the warm-up batch (read and process, no write) until 500,000 rows went through
+ * it, then the warm-up batch applied until its time stops falling, so that per-row code is compiled (JIT) before
+ * samples are timed;</li>
+ * <li>the samples: a sample's cost is its timed probe, work and commit (which flushes the WAL the work wrote, though
+ * rolled back) plus the calibrated per-batch cost;</li>
+ * <li>the idempotency check, which applies one sampled batch twice in one rolled-back savepoint.</li>
+ * </ol>
  */
 final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
@@ -42,7 +51,14 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	/** What a suggested batch size aims at. */
 	static final long TARGET_BATCH_MILLIS = 500;
 
-	private static final int MIN_WARM_UPS = 2;
+	private static final int CALIBRATION_BATCHES = 150;
+
+	/** Rows the warm-up processes without writing, so that per-row code is compiled before samples are timed. */
+	private static final long WARM_UP_ROWS = 500_000;
+
+	private static final String CALIBRATION_KEY = "backfill.dryRun.calibration";
+
+	private static final int MIN_WARM_UPS = 3;
 
 	private static final int MAX_WARM_UPS = 10;
 
@@ -73,9 +89,15 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private final String checksum;
 
+	private final List<Double> calibrationCosts = new ArrayList<>();
+
+	private final List<Double> calibrationCompletions = new ArrayList<>();
+
 	private final List<Double> warmUpCosts = new ArrayList<>();
 
-	private boolean warmingUp = true;
+	private Phase phase = Phase.CALIBRATE;
+
+	private long calibrationStartNanos;
 
 	private long rolledBackRows;
 
@@ -115,52 +137,132 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long now = System.nanoTime();
+		StepExecution step = chunkContext.getStepContext().getStepExecution();
+		if (this.phase == Phase.CALIBRATE && this.calibrationStartNanos != 0) {
+			this.calibrationCosts.add((now - this.callStartNanos) / 1e6);
+		}
 		Measured done = this.previous;
 		this.previous = null;
 		if (done != null) {
 			this.rolledBackRows += done.rows;
 			this.rolledBackWal += done.walBytes;
-			if (this.warmingUp) {
-				this.warmUpCosts.add((now - done.startNanos) / 1e6);
-				this.warmingUp = stillWarmingUp(now);
+			if (this.phase == Phase.WARM_UP) {
+				this.warmUpCosts.add(done.workMillis());
 			}
 			else {
-				this.samples.add(done.sample(now - done.startNanos));
+				this.samples.add(done.sample(overheadMillis()));
 			}
 		}
+		this.phase = next(now);
 		this.callStartNanos = now;
 		this.jdbc.sql(TIMEOUTS).param("lock", this.settings.lockTimeout().toMillis() + "ms")
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
-		if (this.warmingUp) {
-			this.previous = apply(this.plan.warmUp());
-			return RepeatStatus.CONTINUABLE;
+		switch (this.phase) {
+			case CALIBRATE -> {
+				if (this.calibrationStartNanos == 0) {
+					this.calibrationStartNanos = now;
+				}
+				// a batch without its work: what a run pays per batch besides finding the range and applying it
+				Object to = this.keyset.nth(this.jdbc, this.plan.warmUp(), 1).orElse(this.plan.warmUp());
+				step.getExecutionContext().putString(CALIBRATION_KEY, to.toString());
+				onCompletion(System.nanoTime(), (nanos) -> this.calibrationCompletions.add(nanos / 1e6));
+				return RepeatStatus.CONTINUABLE;
+			}
+			case WARM_UP, SAMPLE -> {
+				if (this.phase == Phase.WARM_UP && this.warmUpCosts.isEmpty()) {
+					warmUpWithoutWriting(now);
+				}
+				this.previous = apply((this.phase == Phase.WARM_UP) ? this.plan.warmUp()
+						: this.plan.starts().get(this.samples.size()));
+				return RepeatStatus.CONTINUABLE;
+			}
+			default -> {
+				step.getExecutionContext().remove(CALIBRATION_KEY);
+				Idempotency idempotency = checkIdempotency();
+				this.estimate = estimate(idempotency, step);
+				StoredEstimate.write(this.estimate, step.getExecutionContext());
+				return RepeatStatus.FINISHED;
+			}
 		}
-		boolean inTime = now - this.stepStartNanos < this.options.maxDuration().toNanos() || this.samples.isEmpty();
-		if (this.samples.size() < this.plan.starts().size() && inTime) {
-			this.previous = apply(this.plan.starts().get(this.samples.size()));
-			return RepeatStatus.CONTINUABLE;
-		}
-		Idempotency idempotency = checkIdempotency();
-		this.estimate = estimate(idempotency, chunkContext.getStepContext().getStepExecution());
-		StoredEstimate.write(this.estimate, chunkContext.getStepContext().getStepExecution().getExecutionContext());
-		return RepeatStatus.FINISHED;
 	}
 
-	// a cold JVM runs the first batches several times slower than a warm one: repeat the warm-up batch until its
-	// cost stops falling, within bounds
-	private boolean stillWarmingUp(long now) {
-		int n = this.warmUpCosts.size();
-		if (n >= MAX_WARM_UPS || now - this.stepStartNanos > this.options.maxDuration().toNanos() / 4) {
-			return false;
+	private Phase next(long now) {
+		long elapsed = now - this.stepStartNanos;
+		long bound = this.options.maxDuration().toNanos();
+		return switch (this.phase) {
+			case CALIBRATE -> (this.calibrationCosts.size() < CALIBRATION_BATCHES && elapsed < bound / 20)
+					? Phase.CALIBRATE : next(Phase.WARM_UP, now);
+			case WARM_UP -> stillWarmingUp(elapsed, bound) ? Phase.WARM_UP : next(Phase.SAMPLE, now);
+			case SAMPLE -> (this.samples.size() < this.plan.starts().size()
+					&& (elapsed < bound || this.samples.isEmpty())) ? Phase.SAMPLE : Phase.DONE;
+			case DONE -> Phase.DONE;
+		};
+	}
+
+	private Phase next(Phase phase, long now) {
+		this.phase = phase;
+		return next(now);
+	}
+
+	// the client side of a batch (read, process) is compiled only after many rows: run it on the warm-up range,
+	// reading only, until enough rows went through it or a tenth of the time bound is spent
+	private void warmUpWithoutWriting(long now) {
+		long deadline = now + this.options.maxDuration().toNanos() / 10;
+		Object to = this.keyset.nth(this.jdbc, this.plan.warmUp(), this.plan.batchSize())
+			.or(() -> this.keyset.last(this.jdbc, this.plan.warmUp())).orElse(null);
+		if (to == null) {
+			return;
 		}
+		KeyRange range = new KeyRange(this.plan.warmUp(), to);
+		long rows = 0;
+		while (rows < WARM_UP_ROWS && System.nanoTime() < deadline) {
+			long processed = this.work.warmUp(this.jdbc, range);
+			if (processed == 0) {
+				return;
+			}
+			rows += processed;
+		}
+	}
+
+	// a cold JVM applies the first batches several times slower than a warm one: repeat the warm-up batch until
+	// its time stops falling, within bounds
+	private boolean stillWarmingUp(long elapsed, long bound) {
+		int n = this.warmUpCosts.size();
 		if (n < MIN_WARM_UPS) {
 			return true;
+		}
+		if (n >= MAX_WARM_UPS || elapsed > bound / 4) {
+			return false;
 		}
 		double best = this.warmUpCosts.subList(0, n - 1).stream().mapToDouble(Double::doubleValue).min().orElse(0);
 		return this.warmUpCosts.get(n - 1) < 0.9 * best;
 	}
 
+	// what a warm run pays per batch besides the probe, the work and the commit: the median of the later half of
+	// the calibration batches, less their commit
+	private double overheadMillis() {
+		return laterMedian(this.calibrationCosts) - laterMedian(this.calibrationCompletions);
+	}
+
+	private static double laterMedian(List<Double> values) {
+		double[] sorted = values.subList(values.size() / 2, values.size()).stream().mapToDouble(Double::doubleValue)
+			.sorted().toArray();
+		return percentile(sorted, 0.5);
+	}
+
+	// times from a point in the tasklet to the end of its transaction: the step update and the commit, which
+	// flushes the WAL the batch wrote
+	private static void onCompletion(long fromNanos, LongConsumer nanos) {
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCompletion(int status) {
+				nanos.accept(System.nanoTime() - fromNanos);
+			}
+		});
+	}
+
 	private Measured apply(Object start) {
+		long probeStart = System.nanoTime();
 		Object from = start;
 		Optional<Object> nth = this.keyset.nth(this.jdbc, from, this.plan.batchSize());
 		Optional<Object> last = nth.isPresent() ? nth : this.keyset.last(this.jdbc, from);
@@ -173,21 +275,21 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		Object to = last.orElseThrow(() -> new IllegalStateException(
 				"Table " + this.shape.table() + " was emptied during the dry-run of '" + this.backfill.name() + "'"));
 		long keys = nth.isPresent() ? this.plan.batchSize() : this.keyset.count(this.jdbc, from, to);
+		long probeNanos = System.nanoTime() - probeStart;
 		KeyRange range = new KeyRange(from, to);
-		Measured measured = new Measured(range, keys, this.callStartNanos);
+		Measured measured = new Measured(range, keys);
+		// only the probe and the work are timed: the savepoint and the WAL positions are the dry-run's own cost
 		this.savepoint.executeWithoutResult((status) -> {
 			long walBefore = walPosition();
-			measured.writeStartNanos = System.nanoTime();
+			long workStart = System.nanoTime();
 			measured.rows = this.work.apply(this.jdbc, range);
+			long workEnd = System.nanoTime();
+			measured.workNanos = workEnd - workStart;
 			measured.walBytes = walPosition() - walBefore;
 			status.setRollbackOnly();
+			onCompletion(workEnd, (nanos) -> measured.completionNanos = nanos);
 		});
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-			@Override
-			public void afterCompletion(int status) {
-				measured.endNanos = System.nanoTime();
-			}
-		});
+		measured.probeNanos = probeNanos;
 		return measured;
 	}
 
@@ -295,34 +397,44 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		return this.estimate;
 	}
 
-	/** A sampled batch while it is measured; its whole cost is known when the next call starts. */
+	/** A sampled batch: what was timed of it, and what it wrote. */
 	private static final class Measured {
 
 		final KeyRange range;
 
 		final long keys;
 
-		final long startNanos;
+		long probeNanos;
 
-		long writeStartNanos;
+		long workNanos;
 
-		long endNanos;
+		long completionNanos;
 
 		long rows;
 
 		long walBytes;
 
-		Measured(KeyRange range, long keys, long startNanos) {
+		Measured(KeyRange range, long keys) {
 			this.range = range;
 			this.keys = keys;
-			this.startNanos = startNanos;
 		}
 
-		Estimate.Sample sample(long costNanos) {
-			long end = (this.endNanos > 0) ? this.endNanos : System.nanoTime();
-			return new Estimate.Sample(this.range, this.keys, this.rows, costNanos / 1e6,
-					(end - this.writeStartNanos) / 1e6, this.walBytes);
+		double workMillis() {
+			return (this.probeNanos + this.workNanos) / 1e6;
 		}
+
+		// a run's batch: the probe, the work and the commit as timed here, plus what a batch pays besides them
+		Estimate.Sample sample(double overheadMillis) {
+			double completion = this.completionNanos / 1e6;
+			return new Estimate.Sample(this.range, this.keys, this.rows, workMillis() + completion + overheadMillis,
+					this.workNanos / 1e6 + completion, this.walBytes);
+		}
+
+	}
+
+	private enum Phase {
+
+		CALIBRATE, WARM_UP, SAMPLE, DONE
 
 	}
 

@@ -34,6 +34,8 @@ final class JavaBatchWork implements BatchWork {
 
 	private final String write;
 
+	private final String unnest;
+
 	JavaBatchWork(Backfill backfill, TableShape shape) {
 		this.backfill = backfill;
 		this.shape = shape;
@@ -59,10 +61,32 @@ final class JavaBatchWork implements BatchWork {
 		sql.append(") WHERE ").append(table).append('.').append(key).append(" = backfill_v.backfill_key::")
 			.append(shape.columnTypes().get(shape.key())).append(" AND (").append(backfill.pending()).append(')');
 		this.write = sql.toString();
+		this.unnest = "SELECT count(*) FROM unnest(?::text[]" + ", ?::text[]".repeat(writes.size()) + ")";
 	}
 
 	@Override
 	public long apply(JdbcClient jdbc, KeyRange range) {
+		Changes changes = process(jdbc, range);
+		return changes.keys.isEmpty() ? 0 : bind(jdbc.sql(this.write), changes).update();
+	}
+
+	// the same reads, processing and parameters as apply(), sent to a statement that writes nothing
+	@Override
+	public long warmUp(JdbcClient jdbc, KeyRange range) {
+		Changes changes = process(jdbc, range);
+		return changes.keys.isEmpty() ? 0 : bind(jdbc.sql(this.unnest), changes).query(Long.class).single();
+	}
+
+	private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, Changes changes) {
+		JdbcClient.StatementSpec bound = statement.param(changes.keys.toArray(String[]::new));
+		for (List<@Nullable String> column : changes.columns) {
+			bound = bound.param(column.toArray(String[]::new));
+		}
+		return bound;
+	}
+
+	// reads the range's pending rows and runs the processor on each: the new values, by column
+	private Changes process(JdbcClient jdbc, KeyRange range) {
 		List<JdbcRow> rows = jdbc.sql(this.select).param("from", range.from()).param("to", range.to())
 			.query((rs, i) -> {
 				Map<String, @Nullable Object> values = new LinkedHashMap<>();
@@ -73,9 +97,8 @@ final class JavaBatchWork implements BatchWork {
 			})
 			.list();
 		List<String> writes = this.backfill.writes();
-		List<String> keys = new ArrayList<>(rows.size());
-		List<List<@Nullable String>> columns = new ArrayList<>();
-		writes.forEach((w) -> columns.add(new ArrayList<>(rows.size())));
+		Changes changes = new Changes(new ArrayList<>(rows.size()), new ArrayList<>());
+		writes.forEach((w) -> changes.columns.add(new ArrayList<>(rows.size())));
 		for (JdbcRow row : rows) {
 			this.processor.process(row);
 			if (row.changes.isEmpty()) {
@@ -87,19 +110,12 @@ final class JavaBatchWork implements BatchWork {
 						+ " on key " + row.key + " but declares .write(" + String.join(", ", writes)
 						+ "): set every written column, or none to skip the row");
 			}
-			keys.add(row.key.toString());
+			changes.keys.add(row.key.toString());
 			for (int i = 0; i < writes.size(); i++) {
-				columns.get(i).add(text(row.changes.get(writes.get(i))));
+				changes.columns.get(i).add(text(row.changes.get(writes.get(i))));
 			}
 		}
-		if (keys.isEmpty()) {
-			return 0;
-		}
-		JdbcClient.StatementSpec statement = jdbc.sql(this.write).param(keys.toArray(String[]::new));
-		for (List<@Nullable String> column : columns) {
-			statement = statement.param(column.toArray(String[]::new));
-		}
-		return statement.update();
+		return changes;
 	}
 
 	@Override
@@ -121,6 +137,9 @@ final class JavaBatchWork implements BatchWork {
 			return "\\x" + HexFormat.of().formatHex(bytes);
 		}
 		return value.toString();
+	}
+
+	private record Changes(List<String> keys, List<List<@Nullable String>> columns) {
 	}
 
 	private final class JdbcRow implements Row {
