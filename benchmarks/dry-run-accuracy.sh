@@ -24,7 +24,7 @@ mkdir -p benchmarks/results
 app() { java ${JAVA_OPTS:-} -Xmx256m -jar "$JAR" backfill "$@" --spring.datasource.url="$URL" --spring.datasource.username="$PGUSER"; }
 sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
-echo "round,backfill,batch_size,rows,sampled_batches,estimated_s,low_s,high_s,actual_s,error,dry_run_s,dry_run_share,max_batch_ms,wal_estimate_mb,wal_actual_mb,idempotent" > "$OUT"
+echo "round,backfill,batch_size,rows,sampled_batches,estimated_s,low_s,high_s,actual_s,error,dry_run_s,dry_run_share,max_batch_ms,wal_estimate_mb,wal_actual_mb,idempotent,sample_dead_tuples,sample_wal_mb" > "$OUT"
 for ((round = 1; round <= ROUNDS; round++)); do
   for case in $CASES; do
     backfill=${case%%:*} batch=${case##*:}
@@ -40,7 +40,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
       [$round, $d.name, $d.batchSize, $d.rowsEstimate, $d.sampledBatches, $d.estimatedSeconds,
        $d.estimatedSecondsLow, $d.estimatedSecondsHigh, $s.runSeconds, $s.estimateError, $d.elapsedSeconds,
        (($d.elapsedSeconds / $s.runSeconds * 1000 | round) / 1000), $d.maxBatchMillis,
-       (($d.walBytesEstimate / 104857.6 | round) / 10), $wal, $d.idempotent] | @csv' \
+       (($d.walBytesEstimate / 104857.6 | round) / 10), $wal, $d.idempotent, $d.sampleRows,
+       (($d.sampleWalBytes / 104857.6 | round) / 10)] | @csv' \
       /tmp/backfill-dry-run.json /tmp/backfill-status.json | tr -d '"' | tee -a "$OUT"
   done
 done

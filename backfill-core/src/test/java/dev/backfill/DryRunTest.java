@@ -64,6 +64,27 @@ class DryRunTest extends DatabaseTest {
 	}
 
 	@Test
+	void batchHoldingItsLocksOverASecondIsFlaggedWithASmallerBatchSize() {
+		// only the first batch is slow, as a range of wide rows would be
+		Backfill slow = Backfill.sql("slow-start").table("counters").key("id").pending("counter = 0")
+			.update("""
+					WITH pause AS (SELECT pg_sleep(CASE WHEN CAST(:from AS bigint) < 1 THEN 1.1 ELSE 0 END))
+					UPDATE counters SET counter = 1 FROM pause WHERE id > :from AND id <= :to AND counter = 0""")
+			.rollback("UPDATE counters SET counter = 0 WHERE id > :from AND id <= :to")
+			.batchSize(2_000)
+			.build();
+		Estimate estimate = TestOperators.operator(dataSource, slow).dryRun("slow-start",
+				DryRunOptions.defaults().withSampleBatches(3));
+		assertThat(estimate.samples().get(0).transactionMillis()).isGreaterThan(1_100);
+		assertThat(estimate.maxBatchMillis()).isGreaterThan(1_100);
+		assertThat(estimate.suggestedBatchSize()).isBetween(1, 2_000 * 500 / 1_100);
+		assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w).contains("over 1 s")
+			.contains("A batch size of " + estimate.suggestedBatchSize()));
+		assertThat(estimate.idempotent()).isTrue();
+		assertThat(count("SELECT count(*) FROM counters WHERE counter <> 0")).isZero();
+	}
+
+	@Test
 	void automaticSampleStaysWithinItsShareOfTheTable() {
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource, counting("count-share", "counters"));
 		// 10,000 keys at 100 per batch: 1% is one batch, and a sample takes at least three

@@ -15,6 +15,8 @@ import dev.backfill.Estimate;
 import dev.backfill.KeyRange;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -32,10 +34,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A dry-run: each call applies one sampled batch as a run would, in the transaction Spring Batch opens for it, but
  * inside a savepoint that is rolled back, so the step commits only its own bookkeeping. Calls, in order:
  * <ol>
- * <li>calibration: up to 150 batches without work, through the same Spring Batch step, timed from call to call:
+ * <li>calibration: up to 100 batches without work, through the same Spring Batch step, timed from call to call:
  * what a run pays per batch besides finding the range, applying it and committing it, measured once the JVM has
  * warmed up, as it is through most of a long run;</li>
- * <li>warm-up: the client side of the warm-up batch (read and process, no write) until 500,000 rows went through
+ * <li>warm-up: the client side of the warm-up batch (read and process, no write) until 300,000 rows went through
  * it, then the warm-up batch applied until its time stops falling, so that per-row code is compiled (JIT) before
  * samples are timed;</li>
  * <li>the samples: a sample's cost is its timed probe, work and commit (which flushes the WAL the work wrote, though
@@ -51,12 +53,14 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	/** What a suggested batch size aims at. */
 	static final long TARGET_BATCH_MILLIS = 500;
 
-	private static final int CALIBRATION_BATCHES = 150;
+	private static final int CALIBRATION_BATCHES = 100;
 
 	/** Rows the warm-up processes without writing, so that per-row code is compiled before samples are timed. */
-	private static final long WARM_UP_ROWS = 500_000;
+	private static final long WARM_UP_ROWS = 300_000;
 
 	private static final String CALIBRATION_KEY = "backfill.dryRun.calibration";
+
+	private static final Logger logger = LoggerFactory.getLogger(DryRunTasklet.class);
 
 	private static final int MIN_WARM_UPS = 3;
 
@@ -98,6 +102,10 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	private Phase phase = Phase.CALIBRATE;
 
 	private long calibrationStartNanos;
+
+	private long warmUpReadRows;
+
+	private long warmUpReadMillis;
 
 	private long rolledBackRows;
 
@@ -177,6 +185,12 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 				return RepeatStatus.CONTINUABLE;
 			}
 			default -> {
+				logger.debug("Dry-run of '{}': calibration {} batches in {} ms ({} ms per batch besides the work), "
+						+ "warm-up {} rows read-only in {} ms and {} batches applied, {} samples; {} ms in all",
+						this.backfill.name(), this.calibrationCosts.size(),
+						Math.round(this.calibrationCosts.stream().mapToDouble(Double::doubleValue).sum()),
+						String.format("%.2f", overheadMillis()), this.warmUpReadRows, this.warmUpReadMillis,
+						this.warmUpCosts.size(), this.samples.size(), (now - this.stepStartNanos) / 1_000_000);
 				step.getExecutionContext().remove(CALIBRATION_KEY);
 				Idempotency idempotency = checkIdempotency();
 				this.estimate = estimate(idempotency, step);
@@ -214,14 +228,15 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			return;
 		}
 		KeyRange range = new KeyRange(this.plan.warmUp(), to);
-		long rows = 0;
-		while (rows < WARM_UP_ROWS && System.nanoTime() < deadline) {
+		long start = System.nanoTime();
+		while (this.warmUpReadRows < WARM_UP_ROWS && System.nanoTime() < deadline) {
 			long processed = this.work.warmUp(this.jdbc, range);
 			if (processed == 0) {
-				return;
+				break;
 			}
-			rows += processed;
+			this.warmUpReadRows += processed;
 		}
+		this.warmUpReadMillis = (System.nanoTime() - start) / 1_000_000;
 	}
 
 	// a cold JVM applies the first batches several times slower than a warm one: repeat the warm-up batch until
@@ -340,8 +355,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		if (maxMillis > LOCK_LIMIT_MILLIS) {
 			suggested = (int) Math.max(1, this.plan.batchSize() * TARGET_BATCH_MILLIS / maxMillis);
 			warnings.add(String.format("A sampled batch held its transaction, and its row locks, for %,d ms (over "
-					+ "1 s). Use --batch-size=%d to keep batches near %d ms.", maxMillis, suggested,
-					TARGET_BATCH_MILLIS));
+					+ "1 s). A batch size of %d keeps batches near %d ms.", maxMillis, suggested, TARGET_BATCH_MILLIS));
 		}
 		if (this.samples.size() < this.plan.starts().size()) {
 			warnings.add(String.format("Sampling stopped after %d of %d batches at the %s bound "

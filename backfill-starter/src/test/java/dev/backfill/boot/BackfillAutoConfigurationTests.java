@@ -1,10 +1,5 @@
 package dev.backfill.boot;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
 import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
@@ -13,9 +8,7 @@ import dev.backfill.jdbc.RunLock;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillFailureAnalyzer;
 import dev.backfill.boot.cli.BackfillCliAutoConfiguration;
-import dev.backfill.boot.cli.BackfillCommand;
 import dev.backfill.boot.cli.BackfillCommandRunner;
-import dev.backfill.boot.cli.CommandLine;
 import dev.backfill.test.DatabaseTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +16,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -95,31 +87,31 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 	@Test
 	void commandLineRunsListsAndReportsWithExitCodes() {
 		this.runner.withUserConfiguration(Accounts.class).run((context) -> {
-			assertThat(cli(context, "backfill", "list")).startsWith("0|").contains("lower-emails");
-			String run = cli(context, "backfill", "run", "lower-emails", "--batch-size=1000");
+			assertThat(Cli.run(context, "backfill", "list")).startsWith("0|").contains("lower-emails");
+			String run = Cli.run(context, "backfill", "run", "lower-emails", "--batch-size=1000");
 			assertThat(run).startsWith("0|").contains("lower-emails completed: 2,500 rows in 3 batches");
 			assertThat(jdbc.sql("SELECT count(*) FROM accounts WHERE email_lower IS NULL")
 				.query(Long.class).single()).isZero();
-			String json = cli(context, "backfill", "status", "lower-emails", "--json");
+			String json = Cli.run(context, "backfill", "status", "lower-emails", "--json");
 			assertThat(json).startsWith("0|").contains("\"name\":\"lower-emails\"").contains("\"status\":\"COMPLETED\"")
 				.contains("\"rowsDone\":2500").contains("\"rowsRemainingEstimate\":0").contains("\"lastKey\":\"2500\"")
 				.contains("\"rowsPerSecond\":").contains("\"etaSeconds\":0");
-			assertThat(cli(context, "backfill", "status")).startsWith("0|").contains("COMPLETED");
+			assertThat(Cli.run(context, "backfill", "status")).startsWith("0|").contains("COMPLETED");
 		});
 	}
 
 	@Test
 	void badUsageExitsWithTwoAndSaysWhatIsValid() {
 		this.runner.withUserConfiguration(Accounts.class).run((context) -> {
-			assertThat(cli(context, "backfill", "run", "nope")).startsWith("2|")
+			assertThat(Cli.run(context, "backfill", "run", "nope")).startsWith("2|")
 				.contains("No backfill named 'nope'. Declared backfills: lower-emails.");
-			assertThat(cli(context, "backfill", "run", "lower-emails", "--batch-size=0")).startsWith("2|")
+			assertThat(Cli.run(context, "backfill", "run", "lower-emails", "--batch-size=0")).startsWith("2|")
 				.contains("--batch-size=0 is not valid");
-			assertThat(cli(context, "backfill", "run", "lower-emails", "--fast")).startsWith("2|")
+			assertThat(Cli.run(context, "backfill", "run", "lower-emails", "--fast")).startsWith("2|")
 				.contains("Unknown option --fast").contains("--batch-size");
-			assertThat(cli(context, "backfill", "frobnicate")).startsWith("2|").contains("Unknown command 'frobnicate'")
+			assertThat(Cli.run(context, "backfill", "frobnicate")).startsWith("2|").contains("Unknown command 'frobnicate'")
 				.contains("status [NAME] [--json]");
-			assertThat(cli(context, "backfill", "run")).startsWith("2|").contains("takes one backfill name");
+			assertThat(Cli.run(context, "backfill", "run")).startsWith("2|").contains("takes one backfill name");
 		});
 	}
 
@@ -127,19 +119,10 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 	void aSecondRunWhileOneHoldsTheLockExitsWithThree() {
 		this.runner.withUserConfiguration(Accounts.class).run((context) -> {
 			try (RunLock held = RunLock.tryAcquire(dataSource, "lower-emails").orElseThrow()) {
-				assertThat(cli(context, "backfill", "run", "lower-emails")).startsWith("3|")
+				assertThat(Cli.run(context, "backfill", "run", "lower-emails")).startsWith("3|")
 					.contains("Backfill 'lower-emails' is already running on");
 			}
 		});
-	}
-
-	private static String cli(AssertableApplicationContext context, String... args) {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		List<BackfillCommand> commands = context.getBeanProvider(BackfillCommand.class).orderedStream().toList();
-		BackfillCommandRunner runner = new BackfillCommandRunner(commands, context, false,
-				new PrintStream(bytes, true, StandardCharsets.UTF_8));
-		int code = runner.execute(CommandLine.parse(args));
-		return code + "|" + bytes.toString(StandardCharsets.UTF_8);
 	}
 
 	@Configuration(proxyBeanMethods = false)

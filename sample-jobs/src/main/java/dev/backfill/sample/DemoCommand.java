@@ -1,8 +1,12 @@
 package dev.backfill.sample;
 
 import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import dev.backfill.BackfillOperator;
+import dev.backfill.BackfillState;
 import dev.backfill.boot.cli.BackfillCommand;
 import dev.backfill.boot.cli.CommandLine;
 import dev.backfill.boot.cli.UsageException;
@@ -10,8 +14,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code backfill demo [--rows=N]}: seeds the sample table up to N rows (1,000,000 by default), then runs, or
- * resumes, {@code normalize-emails} with live progress and shows its status.
+ * {@code backfill demo [--rows=N]}: seeds the sample table up to N rows (1,000,000 by default), estimates
+ * {@code normalize-emails} with a dry-run when it never ran, then runs or resumes it with live progress and shows its
+ * status, with the estimate's error.
  *
  * @since 0.1.0
  */
@@ -20,13 +25,18 @@ public class DemoCommand implements BackfillCommand {
 
 	private static final int DEFAULT_ROWS = 1_000_000;
 
+	private static final String BACKFILL = "normalize-emails";
+
 	private final CustomersTable customers;
 
 	private final ObjectProvider<BackfillCommand> commands;
 
-	DemoCommand(CustomersTable customers, ObjectProvider<BackfillCommand> commands) {
+	private final BackfillOperator operator;
+
+	DemoCommand(CustomersTable customers, ObjectProvider<BackfillCommand> commands, BackfillOperator operator) {
 		this.customers = customers;
 		this.commands = commands;
+		this.operator = operator;
 	}
 
 	@Override
@@ -36,7 +46,7 @@ public class DemoCommand implements BackfillCommand {
 
 	@Override
 	public String usage() {
-		return "demo [--rows=N]              seed the sample table, then run normalize-emails";
+		return "demo [--rows=N]              seed the sample table, dry-run then run normalize-emails";
 	}
 
 	@Override
@@ -50,8 +60,13 @@ public class DemoCommand implements BackfillCommand {
 		if (existing < rows) {
 			this.customers.seed(rows - existing, out);
 		}
-		int code = command("run").run(new CommandLine("run", java.util.List.of("normalize-emails"), java.util.Map.of()), out);
-		command("status").run(new CommandLine("status", java.util.List.of("normalize-emails"), java.util.Map.of()), out);
+		if (this.operator.status(BACKFILL).state() == BackfillState.NEVER_RUN) {
+			// the estimate first, as on production; status compares it with the run
+			command("dry-run").run(new CommandLine("dry-run", List.of(BACKFILL), Map.of()), out);
+			out.println();
+		}
+		int code = command("run").run(new CommandLine("run", List.of(BACKFILL), Map.of()), out);
+		command("status").run(new CommandLine("status", List.of(BACKFILL), Map.of()), out);
 		return code;
 	}
 

@@ -22,6 +22,12 @@ class SampleApplicationTests extends DatabaseTest {
 		assertThat(count("SELECT count(*) FROM customers WHERE full_name ~ '^\\s|\\s{2,}|\\s$'")).isPositive();
 		assertThat(count("SELECT count(*) FROM customers WHERE full_name !~ '\\s'")).isPositive();
 
+		// estimates on the generated data: both are idempotent (exit 0), and nothing is written
+		run("backfill", "dry-run", "normalize-emails", "--batch-size=3000");
+		run("backfill", "dry-run", "split-names", "--batch-size=3000");
+		assertThat(count("SELECT count(*) FROM customers WHERE email_normalized IS NOT NULL OR first_name IS NOT NULL"))
+			.isZero();
+
 		run("backfill", "run", "normalize-emails", "--batch-size=3000");
 		assertThat(count("SELECT count(*) FROM customers WHERE email_normalized IS DISTINCT FROM lower(trim(email))"))
 			.isZero();
