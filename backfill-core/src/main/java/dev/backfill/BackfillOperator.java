@@ -36,6 +36,7 @@ public interface BackfillOperator {
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 * @throws InvalidBackfillException when the declaration does not match the database
 	 * @throws CannotEstimateException when the table is empty, smaller than the sample asked for, or read-only
+	 * @throws BackfillAlreadyRunningException when a live process runs the backfill
 	 */
 	Estimate dryRun(String name, DryRunOptions options);
 

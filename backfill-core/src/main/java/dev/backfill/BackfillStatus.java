@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param batchSize keys per batch of the latest run, or 0 when never run
  * @param runSeconds wall time of the latest run, summed over its executions (a resumed run has several)
  * @param estimate the latest dry-run's estimate, or {@code null} when none was made
- * @param estimateError for a completed run that a dry-run estimated beforehand, the estimate's relative error
- * against its wall time ({@code 0.1}: predicted 10% too long); otherwise {@code null}
+ * @param estimateError for a completed run that a dry-run estimated beforehand at the same batch size, the
+ * estimate's relative error against its wall time ({@code 0.1}: predicted 10% too long); otherwise {@code null}
  * @since 0.1.0
  */
 public record BackfillStatus(String backfill, BackfillState state, @Nullable Long jobExecutionId, long batches,

@@ -162,8 +162,24 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		Backfill backfill = this.backfills.get(name);
 		checkRepository();
 		TableShape shape = shape(backfill);
-		BackfillJobs.DryRun dryRun = this.jobs.buildDryRun(backfill, shape, batchSize(backfill, options.batchSize()),
-				options);
+		if (RunLock.isHeld(this.dataSource, name)) {
+			// its samples would wait on the run's row locks, and measure a table the run is changing
+			throw new BackfillAlreadyRunningException(name, owner(name));
+		}
+		BackfillJobs.DryRun dryRun;
+		try {
+			// sampling key positions reads a few hundred pages: bounded by the statement timeout all the same
+			dryRun = new TransactionTemplate(this.transactionManager).execute((tx) -> {
+				tx.setRollbackOnly();
+				this.jdbc.sql("SELECT set_config('statement_timeout', :timeout, true)")
+					.param("timeout", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
+				return this.jobs.buildDryRun(backfill, shape, batchSize(backfill, options.batchSize()), options);
+			});
+		}
+		catch (DataAccessException ex) {
+			throw new BackfillException("Dry-run of '" + name + "' could not sample " + backfill.table() + ": "
+					+ rootMessage(ex), ex);
+		}
 		register(dryRun.job());
 		JobExecution execution;
 		try {
@@ -201,8 +217,10 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		double runSeconds = executions.stream().mapToDouble(DefaultBackfillOperator::seconds).sum();
 		Instant runStart = executions.stream().map((e) -> instant(e.getStartTime())).filter(Objects::nonNull)
 			.min(Comparator.naturalOrder()).orElse(null);
+		int batchSize = step.containsKey(BackfillJobs.BATCH_SIZE) ? step.getInt(BackfillJobs.BATCH_SIZE) : 0;
+		// an estimate says something about a run at its own batch size only
 		Double error = (state == BackfillState.COMPLETED && estimate != null && runStart != null
-				&& estimate.at().isBefore(runStart) && runSeconds > 0)
+				&& estimate.at().isBefore(runStart) && runSeconds > 0 && estimate.batchSize() == batchSize)
 						? estimate.estimatedSeconds() / runSeconds - 1 : null;
 		return new BackfillStatus(name, state, execution.getId(), getLong(step, "backfill.batches"),
 				getLong(step, "backfill.rowsDone"),
@@ -212,8 +230,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				step.containsKey(BackfillJobs.ROWS_PER_SECOND) ? step.getDouble(BackfillJobs.ROWS_PER_SECOND) : 0,
 				getLong(step, BackfillJobs.ETA_SECONDS), instant(execution.getStartTime()),
 				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution),
-				step.containsKey(BackfillJobs.BATCH_SIZE) ? step.getInt(BackfillJobs.BATCH_SIZE) : 0, runSeconds,
-				estimate, error);
+				batchSize, runSeconds, estimate, error);
 	}
 
 	// the latest dry-run that recorded an estimate

@@ -24,7 +24,12 @@ class DryRunTest extends DatabaseTest {
 		jdbc.sql("CREATE TABLE nothing (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 		jdbc.sql("CREATE TABLE words (word text PRIMARY KEY, upper_word text)").update();
 		jdbc.sql("INSERT INTO words (word) SELECT md5(g::text) FROM generate_series(1, 5000) g").update();
-		jdbc.sql("ANALYZE counters; ANALYZE words").update();
+		jdbc.sql("CREATE TABLE tokens (id uuid PRIMARY KEY, token text NOT NULL, token_upper text)").update();
+		jdbc.sql("INSERT INTO tokens (id, token) SELECT gen_random_uuid(), md5(g::text) FROM generate_series(1, 4000) g")
+			.update();
+		jdbc.sql("CREATE TABLE sized (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
+		jdbc.sql("INSERT INTO sized (id) SELECT g FROM generate_series(1, 3000) g").update();
+		jdbc.sql("ANALYZE counters; ANALYZE words; ANALYZE tokens; ANALYZE sized").update();
 	}
 
 	private static Backfill counting(String name, String table) {
@@ -113,6 +118,59 @@ class DryRunTest extends DatabaseTest {
 	}
 
 	@Test
+	void uuidKeysAreSampled() {
+		Backfill upper = Backfill.sql("upper-tokens").table("tokens").key("id").pending("token_upper IS NULL")
+			.update("UPDATE tokens SET token_upper = upper(token) WHERE id > :from AND id <= :to AND token_upper IS NULL")
+			.rollback("UPDATE tokens SET token_upper = NULL WHERE id > :from AND id <= :to")
+			.batchSize(400)
+			.build();
+		Estimate estimate = TestOperators.operator(dataSource, upper).dryRun("upper-tokens",
+				DryRunOptions.defaults().withSampleBatches(4));
+		assertThat(estimate.samples()).hasSize(4).allSatisfy((s) -> assertThat(s.rows()).isEqualTo(400));
+		assertThat(estimate.batches()).isEqualTo(10);
+		assertThat(estimate.idempotent()).isTrue();
+		assertThat(count("SELECT count(*) FROM tokens WHERE token_upper IS NOT NULL")).isZero();
+	}
+
+	@Test
+	void sampleThatHitsTheLockTimeoutIsReportedAndTheOthersStillEstimate() throws Exception {
+		BackfillSettings settings = new BackfillSettings(1_000, java.time.Duration.ofMillis(200),
+				BackfillSettings.DEFAULT_STATEMENT_TIMEOUT, BackfillSettings.DEFAULT_TABLE_PREFIX);
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, settings,
+				counting("count-locked", "counters"));
+		// production traffic holds a row of the first batch, the one sample always taken
+		try (java.sql.Connection traffic = dataSource.getConnection()) {
+			traffic.setAutoCommit(false);
+			traffic.createStatement().execute("SELECT * FROM counters WHERE id = 5 FOR UPDATE");
+			Estimate estimate = operator.dryRun("count-locked", DryRunOptions.defaults().withSampleBatches(4));
+			traffic.rollback();
+			assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w)
+				.startsWith("The batch after key 0 hit a timeout").contains("lock timeout"));
+			assertThat(estimate.sampledBatches()).isEqualTo(3);
+			assertThat(estimate.samples()).noneSatisfy((s) -> assertThat(s.range().from()).isEqualTo(0L));
+			assertThat(estimate.estimatedSeconds()).isPositive();
+		}
+		assertThat(count("SELECT count(*) FROM counters WHERE counter <> 0")).isZero();
+	}
+
+	@Test
+	void estimateErrorIsShownOnlyForARunAtTheSameBatchSize() {
+		Backfill sized = Backfill.sql("count-sized").table("sized").key("id").pending("counter = 0")
+			.update("UPDATE sized SET counter = 1 WHERE id > :from AND id <= :to AND counter = 0")
+			.rollback("UPDATE sized SET counter = 0 WHERE id > :from AND id <= :to")
+			.build();
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, sized);
+		operator.dryRun("count-sized", DryRunOptions.defaults().withBatchSize(500));
+		operator.run("count-sized", new RunOptions(1_000), (p) -> {
+		});
+		BackfillStatus other = operator.status("count-sized");
+		assertThat(other.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(other.estimate().batchSize()).isEqualTo(500);
+		assertThat(other.batchSize()).isEqualTo(1_000);
+		assertThat(other.estimateError()).isNull();
+	}
+
+	@Test
 	void emptyTableIsRefusedWithWhatToDo() {
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource, counting("count-nothing", "nothing"));
 		assertThatExceptionOfType(CannotEstimateException.class)
@@ -128,7 +186,7 @@ class DryRunTest extends DatabaseTest {
 		assertThatExceptionOfType(CannotEstimateException.class)
 			.isThrownBy(() -> operator.dryRun("count-big", DryRunOptions.defaults().withSampleBatches(11)))
 			.withMessageContaining("a sample of 11 batches of 1,000 keys (11,000 keys) is larger than table "
-					+ "counters (about 10,000 keys)")
+					+ "counters (about 10,000 keys, 10 batches)")
 			.withMessageContaining("at most 10 sample batches");
 	}
 

@@ -23,7 +23,7 @@ interface BatchWork {
 	 * times anything.
 	 * @param jdbc a client
 	 * @param range the key range
-	 * @return rows processed
+	 * @return rows read and processed
 	 */
 	default long warmUp(JdbcClient jdbc, KeyRange range) {
 		return 0;

@@ -1,11 +1,13 @@
 package dev.backfill.internal;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 import dev.backfill.Backfill;
@@ -23,6 +25,7 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -64,6 +67,11 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private static final int MIN_WARM_UPS = 3;
 
+	private static final Set<String> TIMEOUTS_STATES = Set.of("55P03", "57014", "40P01", "40001");
+
+	/** Share of the samples left out at each end of the mean. */
+	private static final double TRIM = 0.2;
+
 	private static final int MAX_WARM_UPS = 10;
 
 	private static final String TIMEOUTS = """
@@ -93,6 +101,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private final String checksum;
 
+	private final String lockRange;
+
 	private final List<Double> calibrationCosts = new ArrayList<>();
 
 	private final List<Double> calibrationCompletions = new ArrayList<>();
@@ -102,6 +112,12 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	private Phase phase = Phase.CALIBRATE;
 
 	private long calibrationStartNanos;
+
+	private int attempted;
+
+	private boolean warmUpFailed;
+
+	private final List<String> timedOut = new ArrayList<>();
 
 	private long warmUpReadRows;
 
@@ -134,7 +150,10 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		String key = shape.keySql();
 		// the whole row: the written columns, and whatever a trigger sets with them
 		this.checksum = "SELECT md5(string_agg(md5(CAST(r AS text)), '' ORDER BY " + key + ")) FROM "
-				+ shape.table().sql() + " r WHERE " + key + " > :from AND " + key + " <= :to";
+				+ shape.table().sql() + " r WHERE " + key + " > :from AND " + key + " <= :to AND CAST(" + key
+				+ " AS text) = ANY(:keys)";
+		this.lockRange = "SELECT CAST(" + key + " AS text) FROM " + shape.table().sql() + " WHERE " + key
+				+ " > :from AND " + key + " <= :to ORDER BY " + key + " FOR SHARE";
 	}
 
 	@Override
@@ -159,6 +178,9 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			}
 			else {
 				this.samples.add(done.sample(overheadMillis()));
+				logger.debug("Dry-run of '{}': sample {} probe {} ms, work {} ms, commit {} ms", this.backfill.name(),
+						done.range, done.probeNanos / 1_000_000.0, done.workNanos / 1_000_000.0,
+						done.completionNanos / 1_000_000.0);
 			}
 		}
 		this.phase = next(now);
@@ -180,8 +202,21 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 				if (this.phase == Phase.WARM_UP && this.warmUpCosts.isEmpty()) {
 					warmUpWithoutWriting(now);
 				}
-				this.previous = apply((this.phase == Phase.WARM_UP) ? this.plan.warmUp()
-						: this.plan.starts().get(this.samples.size()));
+				Object start = (this.phase == Phase.WARM_UP) ? this.plan.warmUp()
+						: this.plan.starts().get(this.attempted++);
+				try {
+					this.previous = apply(start);
+				}
+				catch (DataAccessException ex) {
+					if (!isTimeout(ex)) {
+						throw ex;
+					}
+					// production traffic held the rows longer than lock_timeout, or the batch ran past
+					// statement_timeout: evidence for the user, not a reason to discard the other samples
+					this.timedOut.add(String.format("The batch after key %s hit a timeout (%s): a run would fail "
+							+ "or retry there.", start, rootMessage(ex)));
+					this.warmUpFailed |= (this.phase == Phase.WARM_UP);
+				}
 				return RepeatStatus.CONTINUABLE;
 			}
 			default -> {
@@ -207,7 +242,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			case CALIBRATE -> (this.calibrationCosts.size() < CALIBRATION_BATCHES && elapsed < bound / 20)
 					? Phase.CALIBRATE : next(Phase.WARM_UP, now);
 			case WARM_UP -> stillWarmingUp(elapsed, bound) ? Phase.WARM_UP : next(Phase.SAMPLE, now);
-			case SAMPLE -> (this.samples.size() < this.plan.starts().size()
+			case SAMPLE -> (this.attempted < this.plan.starts().size()
 					&& (elapsed < bound || this.samples.isEmpty())) ? Phase.SAMPLE : Phase.DONE;
 			case DONE -> Phase.DONE;
 		};
@@ -243,6 +278,9 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	// its time stops falling, within bounds
 	private boolean stillWarmingUp(long elapsed, long bound) {
 		int n = this.warmUpCosts.size();
+		if (this.warmUpFailed) {
+			return false;
+		}
 		if (n < MIN_WARM_UPS) {
 			return true;
 		}
@@ -298,12 +336,12 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			long walBefore = walPosition();
 			long workStart = System.nanoTime();
 			measured.rows = this.work.apply(this.jdbc, range);
-			long workEnd = System.nanoTime();
-			measured.workNanos = workEnd - workStart;
+			measured.workNanos = System.nanoTime() - workStart;
 			measured.walBytes = walPosition() - walBefore;
 			status.setRollbackOnly();
-			onCompletion(workEnd, (nanos) -> measured.completionNanos = nanos);
 		});
+		// from here on, what a run's batch pays too: the step update and the commit
+		onCompletion(System.nanoTime(), (nanos) -> measured.completionNanos = nanos);
 		measured.probeNanos = probeNanos;
 		return measured;
 	}
@@ -320,27 +358,33 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		}
 		KeyRange range = tried.get().range();
 		return Objects.requireNonNull(this.savepoint.execute((status) -> {
+			// the range's rows, locked: traffic cannot change them between the two checksums, and rows inserted
+			// in the range meanwhile are not counted
+			String[] keys = this.jdbc.sql(this.lockRange).param("from", range.from()).param("to", range.to())
+				.query(String.class).list().toArray(String[]::new);
 			long walBefore = walPosition();
 			this.rolledBackRows += this.work.apply(this.jdbc, range);
-			String once = checksum(range);
+			String once = checksum(range, keys);
 			long again = this.work.apply(this.jdbc, range);
 			this.rolledBackRows += again;
 			this.rolledBackWal += walPosition() - walBefore;
-			String twice = checksum(range);
+			String twice = checksum(range, keys);
 			status.setRollbackOnly();
 			return new Idempotency(Objects.equals(once, twice), range, again);
 		}));
 	}
 
-	private @Nullable String checksum(KeyRange range) {
-		return this.jdbc.sql(this.checksum).param("from", range.from()).param("to", range.to()).query(String.class)
-			.single();
+	private @Nullable String checksum(KeyRange range, String[] keys) {
+		return this.jdbc.sql(this.checksum).param("from", range.from()).param("to", range.to()).param("keys", keys)
+			.query(String.class).single();
 	}
 
 	private Estimate estimate(Idempotency idempotency, StepExecution step) {
 		long batches = this.plan.batches();
 		double[] millis = this.samples.stream().mapToDouble(Estimate.Sample::millis).sorted().toArray();
-		double mean = Arrays.stream(millis).average().orElse(0);
+		// a trimmed mean: a sample that met a checkpoint or a cold page says little about the thousands of batches
+		int trim = (int) (millis.length * TRIM);
+		double mean = Arrays.stream(millis, trim, millis.length - trim).average().orElse(0);
 		double seconds = batches * mean / 1000;
 		double low = batches * percentile(millis, 0.10) / 1000;
 		double high = batches * percentile(millis, 0.90) / 1000;
@@ -357,14 +401,20 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			warnings.add(String.format("A sampled batch held its transaction, and its row locks, for %,d ms (over "
 					+ "1 s). A batch size of %d keeps batches near %d ms.", maxMillis, suggested, TARGET_BATCH_MILLIS));
 		}
-		if (this.samples.size() < this.plan.starts().size()) {
+		if (this.samples.isEmpty()) {
+			throw new IllegalStateException("Every sampled batch of '" + this.backfill.name() + "' hit a timeout, so "
+					+ "there is nothing to estimate from: " + String.join(" ", this.timedOut) + " Find what holds "
+					+ "the rows (pg_locks), or raise backfill.lock-timeout / backfill.statement-timeout.");
+		}
+		warnings.addAll(this.timedOut);
+		if (this.attempted < this.plan.starts().size()) {
 			warnings.add(String.format("Sampling stopped after %d of %d batches at the %s bound "
-					+ "(backfill.dry-run.max-duration): the range is wider than it would be.", this.samples.size(),
+					+ "(backfill.dry-run.max-duration): the range is wider than it would be.", this.attempted,
 					this.plan.starts().size(), this.options.maxDuration()));
 		}
 		double plannerShare = (double) this.plan.pending() / this.plan.keys();
 		double sampledShare = (sampledKeys > 0) ? (double) sampledRows / sampledKeys : 0;
-		if (sampledKeys >= 1000 && Math.abs(plannerShare - sampledShare) > 0.1
+		if (sampledKeys >= 1000 && Math.abs(plannerShare - sampledShare) > 0.01
 				&& (sampledShare > 2 * plannerShare || plannerShare > 2 * sampledShare)) {
 			warnings.add(String.format("The planner expects %.0f%% of rows to be pending, the sample found %.0f%%: "
 					+ "statistics look stale. Run ANALYZE %s and dry-run again.", 100 * plannerShare,
@@ -397,6 +447,24 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// linear interpolation between the closest ranks
+	// lock_timeout, statement_timeout, deadlock, serialization failure: what live traffic causes
+	private static boolean isTimeout(DataAccessException ex) {
+		for (Throwable t = ex; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t instanceof SQLException sql && TIMEOUTS_STATES.contains(sql.getSQLState())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return String.valueOf(root.getMessage()).strip();
+	}
+
 	private static double percentile(double[] sorted, double p) {
 		if (sorted.length == 0) {
 			return 0;

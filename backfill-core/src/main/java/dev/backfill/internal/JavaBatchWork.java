@@ -74,7 +74,10 @@ final class JavaBatchWork implements BatchWork {
 	@Override
 	public long warmUp(JdbcClient jdbc, KeyRange range) {
 		Changes changes = process(jdbc, range);
-		return changes.keys.isEmpty() ? 0 : bind(jdbc.sql(this.unnest), changes).query(Long.class).single();
+		if (!changes.keys.isEmpty()) {
+			bind(jdbc.sql(this.unnest), changes).query(Long.class).single();
+		}
+		return changes.processed;
 	}
 
 	private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, Changes changes) {
@@ -97,7 +100,7 @@ final class JavaBatchWork implements BatchWork {
 			})
 			.list();
 		List<String> writes = this.backfill.writes();
-		Changes changes = new Changes(new ArrayList<>(rows.size()), new ArrayList<>());
+		Changes changes = new Changes(rows.size(), new ArrayList<>(rows.size()), new ArrayList<>());
 		writes.forEach((w) -> changes.columns.add(new ArrayList<>(rows.size())));
 		for (JdbcRow row : rows) {
 			this.processor.process(row);
@@ -139,7 +142,7 @@ final class JavaBatchWork implements BatchWork {
 		return value.toString();
 	}
 
-	private record Changes(List<String> keys, List<List<@Nullable String>> columns) {
+	private record Changes(int processed, List<String> keys, List<List<@Nullable String>> columns) {
 	}
 
 	private final class JdbcRow implements Row {

@@ -28,9 +28,10 @@ record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Ob
 	/** Pages read to place the samples: enough for percentiles, few reads. */
 	private static final int PAGE_SAMPLE = 400;
 
-	// the file's size, not relpages: that is 0 until the first VACUUM or ANALYZE
+	// the files' size, not relpages (0 until the first VACUUM or ANALYZE); every partition of a partitioned table
 	private static final String PAGES = """
-			SELECT pg_relation_size(to_regclass(:table)) / current_setting('block_size')::bigint""";
+			SELECT coalesce(sum(pg_relation_size(relid)), 0) / current_setting('block_size')::bigint
+			FROM pg_partition_tree(to_regclass(:table))""";
 
 	private static final String IN_RECOVERY = "SELECT pg_is_in_recovery()";
 
@@ -65,11 +66,11 @@ record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Ob
 		int n;
 		if (options.sampleBatches() > 0) {
 			n = options.sampleBatches();
-			if ((long) n * batchSize > keys) {
+			if (n > batches) {
 				throw new CannotEstimateException(String.format("Dry-run of '%s': a sample of %,d batches of %,d keys "
-						+ "(%,d keys) is larger than table %s (about %,d keys). Ask for at most %,d sample batches, or "
-						+ "leave the number out to size the sample from the table.", name, n, batchSize,
-						(long) n * batchSize, shape.table(), keys, Math.max(1, keys / batchSize)));
+						+ "(%,d keys) is larger than table %s (about %,d keys, %,d batches). Ask for at most %,d sample "
+						+ "batches, or leave the number out to size the sample from the table.", name, n, batchSize,
+						(long) n * batchSize, shape.table(), keys, batches, batches));
 			}
 		}
 		else {
@@ -88,7 +89,8 @@ record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Ob
 			starts.add(keyset.nthFromEnd(jdbc, batchSize).orElse(start));
 		}
 		Object warmUp = at(sampled, random.nextDouble() * lastFull, start);
-		return new SamplePlan(keys, pending, batchSize, warmUp, List.copyOf(starts));
+		// few sampled keys (a small or bloated table) can place two samples on one start
+		return new SamplePlan(keys, pending, batchSize, warmUp, starts.stream().distinct().toList());
 	}
 
 	private static Object at(List<Object> sorted, double q, Object start) {
@@ -101,16 +103,17 @@ record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Ob
 	// one key from each of a few hundred random pages gives the keys' distribution without reading the table; keys
 	// of one page are not used twice, as they are often neighbours and would place samples on top of each other
 	private static List<Object> sampleKeys(TableShape shape, JdbcClient jdbc) {
-		String key = shape.keySql();
-		String sql = "SELECT min(" + key + ") FROM " + shape.table().sql()
-				+ " TABLESAMPLE SYSTEM (CAST(:percent AS real)) GROUP BY (CAST(CAST(ctid AS text) AS point))[0] "
-				+ "ORDER BY 1";
+		String sql = "SELECT backfill_k FROM (SELECT DISTINCT ON (backfill_b) backfill_k, backfill_b FROM (SELECT "
+				+ shape.keySql() + " AS backfill_k, (CAST(CAST(ctid AS text) AS point))[0] AS backfill_b FROM "
+				+ shape.table().sql() + " TABLESAMPLE SYSTEM (CAST(:percent AS real))) backfill_s "
+				+ "ORDER BY backfill_b, backfill_k) backfill_d ORDER BY backfill_k";
 		long pages = jdbc.sql(PAGES).param("table", shape.table().sql()).query(Long.class).optional().orElse(0L);
 		double percent = (pages > PAGE_SAMPLE) ? 100.0 * PAGE_SAMPLE / pages : 100;
-		while (true) {
+		// a bloated table has many empty pages: read more, but never more than 16 times the first share
+		for (int attempt = 0;; attempt++) {
 			List<Object> sampled = jdbc.sql(sql).param("percent", percent)
 				.query((rs, i) -> shape.keyType().fromJdbc(rs.getObject(1))).list();
-			if (sampled.size() >= PAGE_SAMPLE / 4 || percent >= 100) {
+			if (sampled.size() >= PAGE_SAMPLE / 4 || percent >= 100 || attempt == 2) {
 				return sampled;
 			}
 			percent = Math.min(100, percent * 4);

@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import dev.backfill.Backfill;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.cli.BackfillCliAutoConfiguration;
+import dev.backfill.jdbc.RunLock;
 import dev.backfill.test.DatabaseTest;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,10 +105,10 @@ class DryRunCommandTests extends DatabaseTest {
 	}
 
 	@Test
-	void nonIdempotentBackfillExitsWithOne() {
+	void nonIdempotentBackfillExitsWithFour() {
 		this.runner.run((context) -> {
 			String out = Cli.run(context, "backfill", "dry-run", "count-visits", "--batch-size=2000");
-			assertThat(out).startsWith("1|").contains("idempotent       NO: batch (0, 2000]")
+			assertThat(out).startsWith("4|").contains("idempotent       NO: batch (0, 2000]")
 				.contains("! NOT IDEMPOTENT");
 			assertThat(totals()).endsWith("/0");
 		});
@@ -123,12 +124,16 @@ class DryRunCommandTests extends DatabaseTest {
 			assertThat(Cli.run(context, "backfill", "dry-run", "order-totals", "--sample-batches=many"))
 				.startsWith("2|").contains("--sample-batches=many is not valid");
 			assertThat(Cli.run(context, "backfill", "dry-run", "order-totals", "--sample-batches=30")).startsWith("2|")
-				.contains("a sample of 30 batches of 5,000 keys (150,000 keys) is larger than table orders")
+				.contains("a sample of 30 batches of 5,000 keys (150,000 keys) is larger than table orders (about 20,000 keys, 4 batches)")
 				.contains("Ask for at most 4 sample batches");
 			assertThat(Cli.run(context, "backfill", "dry-run", "refund-totals")).startsWith("2|")
 				.contains("table refunds is empty").contains("production-size data")
 				.doesNotContain("Exception");
 			assertThat(Cli.run(context, "backfill", "dry-run")).startsWith("2|").contains("takes one backfill name");
+			try (RunLock running = RunLock.tryAcquire(dataSource, "order-totals").orElseThrow()) {
+				assertThat(Cli.run(context, "backfill", "dry-run", "order-totals")).startsWith("3|")
+					.contains("Backfill 'order-totals' is already running");
+			}
 		});
 		this.runner.withPropertyValues("backfill.dry-run.max-sample-share=2").run((context) -> assertThat(
 				Cli.run(context, "backfill", "dry-run", "order-totals")).startsWith("2|")

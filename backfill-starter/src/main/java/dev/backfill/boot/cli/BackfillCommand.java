@@ -22,6 +22,9 @@ public interface BackfillCommand {
 	/** Exit code: the backfill already runs in another process. */
 	int ALREADY_RUNNING = 3;
 
+	/** Exit code: a dry-run found that applying a batch twice changes its rows again. */
+	int NOT_IDEMPOTENT = 4;
+
 	/** @return the command's name, such as {@code run} */
 	String name();
 

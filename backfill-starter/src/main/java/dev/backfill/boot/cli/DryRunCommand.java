@@ -15,8 +15,9 @@ import org.springframework.boot.json.JsonWriter;
 
 /**
  * {@code backfill dry-run NAME [--sample-batches=N] [--batch-size=N] [--json]}: estimates a run from sample batches
- * applied and rolled back. Exits 0 with an estimate, 1 when the backfill is not idempotent, 2 when no estimate can be
- * made here (unknown name, bad option, empty table, sample larger than the table).
+ * applied and rolled back. Exits 0 with an estimate, 4 when the backfill is not idempotent, 1 when the dry-run failed,
+ * 2 when no estimate can be made here (unknown name, bad option, empty table, sample larger than the table), 3 when
+ * the backfill is running.
  */
 final class DryRunCommand implements BackfillCommand {
 
@@ -70,7 +71,7 @@ final class DryRunCommand implements BackfillCommand {
 		else {
 			print(estimate, out);
 		}
-		return Boolean.FALSE.equals(estimate.idempotent()) ? FAILED : OK;
+		return Boolean.FALSE.equals(estimate.idempotent()) ? NOT_IDEMPOTENT : OK;
 	}
 
 	private static void print(Estimate e, PrintStream out) {
