@@ -99,8 +99,8 @@ final class DryRunCommand implements BackfillCommand {
 					abbreviate(s.range().to()), s.keys(), s.rows(), s.millis(), s.transactionMillis(),
 					bytes(s.walBytes()));
 		}
-		out.printf("%nThe sample's writes were rolled back; they still wrote %s of WAL and left ~%,d dead tuples "
-				+ "for autovacuum.%n", bytes(e.sampleWalBytes()), e.sampleRows());
+		out.printf("%nThe dry-run's writes (samples, warm-up, idempotency check) were rolled back; they still wrote %s "
+				+ "of WAL and left ~%,d dead tuples for autovacuum.%n", bytes(e.sampleWalBytes()), e.sampleRows());
 		for (String warning : e.warnings()) {
 			out.println("! " + warning);
 		}
