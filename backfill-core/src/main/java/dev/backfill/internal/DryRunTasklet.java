@@ -37,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A dry-run: each call applies one sampled batch as a run would, in the transaction Spring Batch opens for it, but
  * inside a savepoint that is rolled back, so the step commits only its own bookkeeping. Calls, in order:
  * <ol>
- * <li>calibration: up to 100 batches without work, through the same Spring Batch step, timed from call to call:
+ * <li>calibration: a tenth of the run's batches (100 to 500) without work, through the same Spring Batch step, timed from call to call:
  * what a run pays per batch besides finding the range, applying it and committing it, measured once the JVM has
  * warmed up, as it is through most of a long run;</li>
  * <li>warm-up: the client side of the warm-up batch (read and process, no write) until 300,000 rows went through
@@ -56,7 +56,10 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	/** What a suggested batch size aims at. */
 	static final long TARGET_BATCH_MILLIS = 500;
 
-	private static final int CALIBRATION_BATCHES = 100;
+	/** Fewest and most batches without work that calibrate the per-batch cost: a tenth of the run's batches. */
+	private static final int MIN_CALIBRATION = 100;
+
+	private static final int MAX_CALIBRATION = 500;
 
 	/** Rows the warm-up processes without writing, so that per-row code is compiled before samples are timed. */
 	private static final long WARM_UP_ROWS = 300_000;
@@ -239,7 +242,9 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		long elapsed = now - this.stepStartNanos;
 		long bound = this.options.maxDuration().toNanos();
 		return switch (this.phase) {
-			case CALIBRATE -> (this.calibrationCosts.size() < CALIBRATION_BATCHES && elapsed < bound / 20)
+			// the more batches a run has, the more their fixed cost weighs, and the longer the JVM is warm
+			case CALIBRATE -> (this.calibrationCosts.size() < Math.min(MAX_CALIBRATION,
+					Math.max(MIN_CALIBRATION, this.plan.batches() / 10)) && elapsed < bound / 20)
 					? Phase.CALIBRATE : next(Phase.WARM_UP, now);
 			case WARM_UP -> stillWarmingUp(elapsed, bound) ? Phase.WARM_UP : next(Phase.SAMPLE, now);
 			case SAMPLE -> (this.attempted < this.plan.starts().size()
