@@ -9,9 +9,11 @@ import java.time.Duration;
  * @param lockTimeout longest wait for a row or table lock inside a batch ({@code SET LOCAL lock_timeout})
  * @param statementTimeout longest statement inside a batch ({@code SET LOCAL statement_timeout})
  * @param tablePrefix prefix of the library's tables, such as {@code BACKFILL_} for {@code BACKFILL_BATCH_LOG}
+ * @param retry how a batch that meets a lock, a timeout or a deadlock is retried
  * @since 0.1.0
  */
-public record BackfillSettings(int batchSize, Duration lockTimeout, Duration statementTimeout, String tablePrefix) {
+public record BackfillSettings(int batchSize, Duration lockTimeout, Duration statementTimeout, String tablePrefix,
+		Retry retry) {
 
 	/** Default lock timeout: a production row lock is never waited on for more than a second. */
 	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
@@ -24,7 +26,18 @@ public record BackfillSettings(int batchSize, Duration lockTimeout, Duration sta
 
 	/** The defaults. */
 	public static final BackfillSettings DEFAULTS = new BackfillSettings(Backfill.DEFAULT_BATCH_SIZE,
-			DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, DEFAULT_TABLE_PREFIX);
+			DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, DEFAULT_TABLE_PREFIX, Retry.DEFAULTS);
+
+	/**
+	 * Settings with the default retries.
+	 * @param batchSize keys per batch
+	 * @param lockTimeout longest wait for a lock inside a batch
+	 * @param statementTimeout longest statement inside a batch
+	 * @param tablePrefix prefix of the library's tables
+	 */
+	public BackfillSettings(int batchSize, Duration lockTimeout, Duration statementTimeout, String tablePrefix) {
+		this(batchSize, lockTimeout, statementTimeout, tablePrefix, Retry.DEFAULTS);
+	}
 
 	/**
 	 * Validates the settings.

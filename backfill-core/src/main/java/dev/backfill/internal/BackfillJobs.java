@@ -102,8 +102,8 @@ public final class BackfillJobs {
 	 * @return the job and its tasklet
 	 */
 	public Run build(Backfill backfill, TableShape shape, int batchSize, ProgressListener listener) {
-		BackfillTasklet tasklet = new BackfillTasklet(backfill, shape, this.jdbc, this.log, this.jobRepository,
-				batchSize, this.settings, listener);
+		BackfillTasklet tasklet = new BackfillTasklet(backfill, shape, this.jdbc, this.transactionManager, this.log,
+				this.jobRepository, batchSize, this.settings, listener);
 		Step step = new StepBuilder(STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();

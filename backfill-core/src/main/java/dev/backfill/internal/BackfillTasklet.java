@@ -3,7 +3,9 @@ package dev.backfill.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillException;
@@ -11,6 +13,7 @@ import dev.backfill.BackfillSettings;
 import dev.backfill.KeyRange;
 import dev.backfill.Progress;
 import dev.backfill.ProgressListener;
+import dev.backfill.Retry;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.Checkpoint;
 import dev.backfill.jdbc.JdbcBatchLog;
@@ -28,9 +31,13 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One call is one batch, in the transaction Spring Batch opens for it: find the range's upper bound, apply the work,
@@ -94,8 +101,23 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private long lastCommitNanos;
 
-	BackfillTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, JdbcBatchLog log, JobRepository jobRepository,
-			int batchSize, BackfillSettings settings, ProgressListener listener) {
+	/** The attempt of the current batch, 1 until it meets a transient failure. */
+	private int attempt = 1;
+
+	/** Keys of the batch's next attempt, 0 for the run's batch size. */
+	private int retrySize;
+
+	private long retryAtNanos;
+
+	private long retries;
+
+	private final TransactionTemplate savepoint;
+
+	BackfillTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, PlatformTransactionManager transactionManager,
+			JdbcBatchLog log, JobRepository jobRepository, int batchSize, BackfillSettings settings,
+			ProgressListener listener) {
+		this.savepoint = new TransactionTemplate(transactionManager);
+		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.backfill = backfill;
 		this.shape = shape;
 		this.work = BatchWork.of(backfill, shape);
@@ -141,7 +163,12 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	@Override
-	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
+		if (this.retryAtNanos != 0) {
+			// before the first statement, so no transaction is open in PostgreSQL while we wait
+			TimeUnit.NANOSECONDS.sleep(Math.max(0, this.retryAtNanos - System.nanoTime()));
+			this.retryAtNanos = 0;
+		}
 		StepExecution step = chunkContext.getStepContext().getStepExecution();
 		this.jdbc.sql(TIMEOUTS).param("lock", this.settings.lockTimeout().toMillis() + "ms")
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
@@ -150,13 +177,14 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			finish(step.getExecutionContext());
 			return RepeatStatus.FINISHED;
 		}
-		Optional<Object> nth = this.keyset.nth(this.jdbc, from, this.batchSize);
+		int size = (this.retrySize > 0) ? this.retrySize : this.batchSize;
+		Optional<Object> nth = this.keyset.nth(this.jdbc, from, size);
 		boolean full = nth.isPresent();
 		Object to;
 		long keys;
 		if (full) {
 			to = nth.get();
-			keys = this.batchSize;
+			keys = size;
 		}
 		else {
 			Optional<Object> last = this.keyset.last(this.jdbc, from);
@@ -170,7 +198,20 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		KeyRange range = new KeyRange(from, to);
 		Instant startedAt = Instant.now();
 		long workStart = System.nanoTime();
-		long rows = this.work.apply(this.jdbc, range);
+		long rows;
+		try {
+			// in a savepoint: a batch that meets a lock or a timeout is rolled back alone, and tried again
+			rows = Objects.requireNonNull(this.savepoint.execute((status) -> this.work.apply(this.jdbc, range)));
+		}
+		catch (DataAccessException ex) {
+			TransientFailure failure = TransientFailure.of(ex);
+			if (failure == null) {
+				throw ex;
+			}
+			return retryLater(range, size, failure);
+		}
+		this.attempt = 1;
+		this.retrySize = 0;
 		long workMillis = (System.nanoTime() - workStart) / 1_000_000;
 		Checkpoint next = this.checkpoint.next(to.toString(), rows, keys);
 		this.log.append(new BatchRecord(this.backfill.name(), step.getJobExecutionId(), step.getId(), next.batches(),
@@ -201,6 +242,28 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			}
 		});
 		return full ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+	}
+
+	// nothing of the batch is applied; the chunk commits the unchanged checkpoint, and the next call waits first
+	private RepeatStatus retryLater(KeyRange range, int size, TransientFailure failure) {
+		Retry retry = this.settings.retry();
+		if (this.attempt >= retry.maxAttempts()) {
+			int attempts = this.attempt;
+			this.attempt = 1;
+			this.retrySize = 0;
+			throw new BackfillException(String.format("Backfill '%s': batch %s failed %d times, the last with %s. "
+					+ "Nothing of it was committed. Find what holds its rows (pg_locks, pg_stat_activity) or raise "
+					+ "backfill.lock-timeout / backfill.statement-timeout; 'backfill run %s' resumes after key %s.",
+					this.backfill.name(), range, attempts, failure, this.backfill.name(), range.from()));
+		}
+		this.attempt++;
+		this.retries++;
+		this.retrySize = failure.isTimeout() ? Math.max(1, size / 2) : size;
+		Duration delay = retry.delayBefore(this.attempt);
+		this.retryAtNanos = System.nanoTime() + delay.toNanos();
+		logger.warn("Backfill '{}': batch {} met {}; attempt {} of {} in {} ms, at {} keys", this.backfill.name(),
+				range, failure, this.attempt, retry.maxAttempts(), delay.toMillis(), this.retrySize);
+		return RepeatStatus.CONTINUABLE;
 	}
 
 	private void committed(Checkpoint next, Object to, long rows, long keys, Progress progress) {
@@ -243,6 +306,10 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	long rowsThisProcess() {
 		return this.rowsThisProcess;
+	}
+
+	long retries() {
+		return this.retries;
 	}
 
 	long batchesThisProcess() {

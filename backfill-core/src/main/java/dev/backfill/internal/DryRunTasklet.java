@@ -1,13 +1,11 @@
 package dev.backfill.internal;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongConsumer;
 
 import dev.backfill.Backfill;
@@ -69,8 +67,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	private static final Logger logger = LoggerFactory.getLogger(DryRunTasklet.class);
 
 	private static final int MIN_WARM_UPS = 3;
-
-	private static final Set<String> TIMEOUTS_STATES = Set.of("55P03", "57014", "40P01", "40001");
 
 	/** Share of the samples left out at each end of the mean. */
 	private static final double TRIM = 0.2;
@@ -211,13 +207,14 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 					this.previous = apply(start);
 				}
 				catch (DataAccessException ex) {
-					if (!isTimeout(ex)) {
+					TransientFailure failure = TransientFailure.of(ex);
+					if (failure == null) {
 						throw ex;
 					}
 					// production traffic held the rows longer than lock_timeout, or the batch ran past
 					// statement_timeout: evidence for the user, not a reason to discard the other samples
-					this.timedOut.add(String.format("The batch after key %s hit a timeout (%s): a run would fail "
-							+ "or retry there.", start, rootMessage(ex)));
+					this.timedOut.add(String.format("The batch after key %s hit a timeout (%s): a run would retry "
+							+ "there.", start, failure));
 					this.warmUpFailed |= (this.phase == Phase.WARM_UP);
 				}
 				return RepeatStatus.CONTINUABLE;
@@ -452,24 +449,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// linear interpolation between the closest ranks
-	// lock_timeout, statement_timeout, deadlock, serialization failure: what live traffic causes
-	private static boolean isTimeout(DataAccessException ex) {
-		for (Throwable t = ex; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
-			if (t instanceof SQLException sql && TIMEOUTS_STATES.contains(sql.getSQLState())) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return String.valueOf(root.getMessage()).strip();
-	}
-
 	private static double percentile(double[] sorted, double p) {
 		if (sorted.length == 0) {
 			return 0;

@@ -48,6 +48,8 @@ public class BackfillProperties {
 
 	private final DryRun dryRun = new DryRun();
 
+	private final Retry retry = new Retry();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -100,9 +102,14 @@ public class BackfillProperties {
 		return this.dryRun;
 	}
 
+	public Retry getRetry() {
+		return this.retry;
+	}
+
 	/** @return the engine settings these properties describe */
 	public BackfillSettings toSettings() {
-		return new BackfillSettings(this.batchSize, this.lockTimeout, this.statementTimeout, this.jdbc.tablePrefix);
+		return new BackfillSettings(this.batchSize, this.lockTimeout, this.statementTimeout, this.jdbc.tablePrefix,
+				new dev.backfill.Retry(this.retry.maxAttempts, this.retry.backoff, this.retry.maxBackoff));
 	}
 
 	/**
@@ -147,6 +154,52 @@ public class BackfillProperties {
 
 		public void setSchema(String schema) {
 			this.schema = schema;
+		}
+
+	}
+
+	/**
+	 * Retries of a batch that meets a lock timeout, a statement timeout, a deadlock or a serialization failure.
+	 */
+	public static class Retry {
+
+		/**
+		 * Attempts of one batch before the run fails (1: no retry). A batch that timed out is retried at half its size.
+		 */
+		private int maxAttempts = dev.backfill.Retry.DEFAULTS.maxAttempts();
+
+		/**
+		 * Wait before the first retry; it doubles with each further attempt, with jitter.
+		 */
+		private Duration backoff = dev.backfill.Retry.DEFAULTS.backoff();
+
+		/**
+		 * Longest wait between two attempts.
+		 */
+		private Duration maxBackoff = dev.backfill.Retry.DEFAULTS.maxBackoff();
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getBackoff() {
+			return this.backoff;
+		}
+
+		public void setBackoff(Duration backoff) {
+			this.backoff = backoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
 		}
 
 	}

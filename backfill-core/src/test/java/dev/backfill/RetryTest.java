@@ -1,0 +1,108 @@
+package dev.backfill;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.backfill.jdbc.BatchRecord;
+import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.test.DatabaseTest;
+import dev.backfill.test.TestOperators;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.backfill.test.BatchLogAssert.assertContiguous;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Batches that meet live traffic's row locks: retried after a backoff at half their size, never applied twice, and
+ * failing with their range and SQLSTATE when the lock outlasts the attempts.
+ */
+class RetryTest extends DatabaseTest {
+
+	@BeforeAll
+	static void createTables() {
+		for (String table : List.of("held_briefly", "held_long")) {
+			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
+			jdbc.sql("INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, 5000) g").update();
+		}
+	}
+
+	// not idempotent on purpose: a batch applied twice leaves counter = 2
+	private static Backfill counting(String name, String table) {
+		return Backfill.sql(name).table(table).key("id").pending("counter = 0")
+			.update("UPDATE " + table + " SET counter = counter + 1 WHERE id > :from AND id <= :to")
+			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
+			.batchSize(1_000)
+			.build();
+	}
+
+	private static BackfillSettings settings(Retry retry) {
+		return new BackfillSettings(1_000, Duration.ofMillis(500), Duration.ofSeconds(30), "BACKFILL_", retry);
+	}
+
+	// another session locks one row, as a long production transaction would, and lets go after a while
+	private static CompletableFuture<Void> holdRowLock(String table, long id, Duration hold) throws Exception {
+		Connection traffic = dataSource.getConnection();
+		traffic.setAutoCommit(false);
+		traffic.createStatement().execute("SELECT * FROM " + table + " WHERE id = " + id + " FOR UPDATE");
+		return CompletableFuture.runAsync(() -> {
+			try (traffic) {
+				TimeUnit.MILLISECONDS.sleep(hold.toMillis());
+				traffic.rollback();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+	@Test
+	void batchBlockedByARowLockForTenSecondsBacksOffAndFinishesOnceItIsReleased() throws Exception {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource,
+				settings(new Retry(30, Duration.ofMillis(250), Duration.ofSeconds(2))),
+				counting("held-briefly", "held_briefly"));
+		CompletableFuture<Void> released = holdRowLock("held_briefly", 2_500, Duration.ofSeconds(10));
+		long start = System.nanoTime();
+		BackfillResult result = operator.run("held-briefly", RunOptions.defaults(), (p) -> {
+		});
+		released.get(20, TimeUnit.SECONDS);
+
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(9));
+		// every row changed exactly once: no retried batch was applied twice, none was skipped
+		assertThat(count("SELECT count(*) FROM held_briefly WHERE counter <> 1")).isZero();
+		List<BatchRecord> log = new JdbcBatchLog(jdbc, "BACKFILL_").find("held-briefly");
+		assertContiguous(log);
+		// the blocked batch was retried at half its size, or less, after each lock timeout
+		assertThat(log).extracting(BatchRecord::keys).contains(1_000L).anyMatch((keys) -> keys <= 500);
+		assertThat(log.stream().mapToLong(BatchRecord::rowsAffected).sum()).isEqualTo(5_000);
+	}
+
+	@Test
+	void lockOutlastingTheAttemptsFailsWithRangeAndSqlStateThenResumes() throws Exception {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource,
+				settings(new Retry(3, Duration.ofMillis(50), Duration.ofMillis(100))), counting("held-long", "held_long"));
+		CompletableFuture<Void> released = holdRowLock("held_long", 2_500, Duration.ofSeconds(5));
+		BackfillResult failed = operator.run("held-long", RunOptions.defaults(), (p) -> {
+		});
+		assertThat(failed.state()).isEqualTo(BackfillState.FAILED);
+		// (2000, 3000] timed out, then (2000, 2500]; (2000, 2250] passed; then 1,000, 500 and 250 keys after 2250
+		// met the locked row: three attempts of the batch that holds it
+		assertThat(failed.failure()).contains("Backfill 'held-long': batch (2250, 2500] failed 3 times")
+			.contains("SQLSTATE 55P03").contains("lock timeout").contains("resumes after key 2250");
+		assertThat(operator.status("held-long").lastKey()).isEqualTo("2250");
+		assertThat(count("SELECT count(*) FROM held_long WHERE counter = 1")).isEqualTo(2_250);
+
+		released.get(20, TimeUnit.SECONDS);
+		BackfillResult resumed = operator.run("held-long", RunOptions.defaults(), (p) -> {
+		});
+		assertThat(resumed.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(resumed.resumed()).isTrue();
+		assertThat(count("SELECT count(*) FROM held_long WHERE counter <> 1")).isZero();
+		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("held-long"));
+	}
+
+}
