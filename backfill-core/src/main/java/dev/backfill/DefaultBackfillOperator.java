@@ -33,6 +33,7 @@ import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -126,20 +127,41 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, listener);
 			register(run.job());
 			Instant started = Instant.now();
-			JobExecution execution;
 			boolean resumed = previous != null && previous.getStatus() != BatchStatus.COMPLETED
 					&& previous.getStatus() != BatchStatus.ABANDONED;
-			if (resumed) {
-				if (isRunning(previous)) {
-					// we hold the run lock, so the process that left this execution running is gone
-					logger.warn("Backfill '{}': execution {} was left {} by a process that died; recovering it",
-							name, previous.getId(), previous.getStatus());
-					this.jobOperator.recover(previous);
+			JobExecution execution = null;
+			Retry retry = this.settings.retry();
+			for (int attempt = 1;; attempt++) {
+				Throwable lost;
+				try {
+					execution = launch(name, run, (attempt == 1) ? previous : lastExecution(name), attempt == 1
+							? resumed : true);
+					lost = connectionLoss(execution.getAllFailureExceptions());
 				}
-				execution = this.jobOperator.restart(previous);
+				catch (RuntimeException ex) {
+					lost = connectionLoss(List.of(ex));
+					if (lost == null) {
+						throw ex;
+					}
+				}
+				if (lost == null || attempt >= retry.maxAttempts()) {
+					break;
+				}
+				// PostgreSQL restarted, or our sessions were terminated: nothing of the batch in flight was
+				// committed, so the run goes on from its checkpoint once the database answers again
+				Duration delay = Duration.ofMillis(Math.max(1_000, retry.delayBefore(attempt + 1).toMillis()));
+				logger.warn("Backfill '{}' lost its connection ({}); resuming from its checkpoint in {} ms "
+						+ "(attempt {} of {})", name, rootMessage(lost), delay.toMillis(), attempt + 1,
+						retry.maxAttempts());
+				Thread.sleep(delay.toMillis());
+				if (!renew(lock)) {
+					throw new BackfillAlreadyRunningException(name, owner(name));
+				}
 			}
-			else {
-				execution = this.jobOperator.startNextInstance(run.job());
+			if (execution == null) {
+				throw new BackfillException("Backfill '" + name + "' lost its connection " + retry.maxAttempts()
+						+ " times and could not resume. Check the database, then run it again: it resumes from its "
+						+ "checkpoint.");
 			}
 			Duration wall = Duration.between(started, Instant.now());
 			BackfillResult result = new BackfillResult(name, state(execution, true), execution.getId(), resumed,
@@ -152,9 +174,58 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		catch (BackfillException ex) {
 			throw ex;
 		}
-		catch (Exception ex) {
-			throw new BackfillException("Backfill '" + name + "' could not be launched: " + ex.getMessage(), ex);
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new BackfillException("Backfill '" + name + "' was interrupted; run it again to resume it.", ex);
 		}
+		catch (Exception ex) {
+			throw new BackfillException("Backfill '" + name + "' could not be launched: " + rootMessage(ex), ex);
+		}
+	}
+
+	private JobExecution launch(String name, BackfillJobs.Run run, @Nullable JobExecution previous, boolean resume)
+			throws Exception {
+		if (!resume || previous == null) {
+			return this.jobOperator.startNextInstance(run.job());
+		}
+		if (isRunning(previous)) {
+			// we hold the run lock, so the process that left this execution running is gone (or was us, before
+			// the connection was lost)
+			logger.warn("Backfill '{}': execution {} was left {} by a process that died or lost its connection; "
+					+ "recovering it", name, previous.getId(), previous.getStatus());
+			this.jobOperator.recover(previous);
+		}
+		return this.jobOperator.restart(previous);
+	}
+
+	private boolean renew(RunLock lock) {
+		try {
+			return lock.renew(this.dataSource);
+		}
+		catch (java.sql.SQLException ex) {
+			// still unreachable: the next attempt finds out
+			return true;
+		}
+	}
+
+	// a session ended by the server or the network: SQLSTATE class 08, or admin/crash shutdown (57P01 to 57P03);
+	// when the rollback then failed too, the first failure is the one that says so
+	private static @Nullable Throwable connectionLoss(List<Throwable> failures) {
+		for (Throwable failure : failures) {
+			for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+				if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+						&& (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+					return t;
+				}
+				if (t instanceof TransactionSystemException tx && tx.getApplicationException() != null) {
+					Throwable first = connectionLoss(List.of(tx.getApplicationException()));
+					if (first != null) {
+						return first;
+					}
+				}
+			}
+		}
+		return null;
 	}
 
 	@Override

@@ -1,10 +1,14 @@
 package dev.backfill;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
@@ -24,7 +28,7 @@ class RetryTest extends DatabaseTest {
 
 	@BeforeAll
 	static void createTables() {
-		for (String table : List.of("held_briefly", "held_long")) {
+		for (String table : List.of("held_briefly", "held_long", "terminated")) {
 			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 			jdbc.sql("INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, 5000) g").update();
 		}
@@ -103,6 +107,38 @@ class RetryTest extends DatabaseTest {
 		assertThat(resumed.resumed()).isTrue();
 		assertThat(count("SELECT count(*) FROM held_long WHERE counter <> 1")).isZero();
 		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("held-long"));
+	}
+
+	@Test
+	void backendTerminatedMidRunIsRiddenThroughWithEveryRowChangedOnce() {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, settings(Retry.DEFAULTS),
+				counting("terminated", "terminated"));
+		AtomicInteger killed = new AtomicInteger();
+		BackfillResult result = operator.run("terminated", new RunOptions(250), (progress) -> {
+			if (progress.batchNo() == 5) {
+				// what an operator's pg_terminate_backend, or a failover, does to the sessions doing the work
+				killed.set(terminateWorkSessions());
+			}
+		});
+		assertThat(killed.get()).isPositive();
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(count("SELECT count(*) FROM terminated WHERE counter <> 1")).isZero();
+		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("terminated"));
+	}
+
+	// every session of the test database but this one and the run lock's
+	private static int terminateWorkSessions() {
+		try (Connection admin = DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
+				dataSource.getPassword()); ResultSet rs = admin.createStatement().executeQuery("""
+						SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+						WHERE datname = current_database() AND pid <> pg_backend_pid()
+						  AND application_name NOT LIKE 'backfill %'""")) {
+			rs.next();
+			return rs.getInt(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

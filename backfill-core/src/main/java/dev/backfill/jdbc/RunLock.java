@@ -36,16 +36,19 @@ public final class RunLock implements AutoCloseable {
 
 	private static final String APPLICATION_NAME = "SELECT set_config('application_name', ?, false)";
 
-	private final Connection connection;
+	private Connection connection;
 
 	private final long key;
 
 	private final String previousApplicationName;
 
-	private RunLock(Connection connection, long key, String previousApplicationName) {
+	private final String backfill;
+
+	private RunLock(Connection connection, long key, String previousApplicationName, String backfill) {
 		this.connection = connection;
 		this.key = key;
 		this.previousApplicationName = previousApplicationName;
+		this.backfill = backfill;
 	}
 
 	/**
@@ -66,12 +69,8 @@ public final class RunLock implements AutoCloseable {
 				return Optional.empty();
 			}
 			String previous = connection.getClientInfo("ApplicationName");
-			// visible in pg_stat_activity, so a DBA sees which session runs the backfill
-			try (PreparedStatement ps = connection.prepareStatement(APPLICATION_NAME)) {
-				ps.setString(1, truncate("backfill " + backfill, 63));
-				ps.execute();
-			}
-			return Optional.of(new RunLock(connection, key, (previous != null) ? previous : ""));
+			nameSession(connection, backfill);
+			return Optional.of(new RunLock(connection, key, (previous != null) ? previous : "", backfill));
 		}
 		catch (SQLException ex) {
 			closeQuietly(connection);
@@ -109,6 +108,37 @@ public final class RunLock implements AutoCloseable {
 	 */
 	public static boolean isHeld(DataSource dataSource, String backfill) {
 		return holder(dataSource, backfill) != null;
+	}
+
+	/**
+	 * Makes sure the lock is still held after the database was unreachable: a session that PostgreSQL ended (a
+	 * restart, {@code pg_terminate_backend}) took the lock with it, so it is taken again on a new connection.
+	 * @param dataSource the target database
+	 * @return whether this process holds the lock; {@code false} when another session took it meanwhile
+	 * @throws SQLException when the database still cannot be reached
+	 */
+	public boolean renew(DataSource dataSource) throws SQLException {
+		if (this.connection.isValid(2)) {
+			return true;
+		}
+		closeQuietly(this.connection);
+		Connection renewed = dataSource.getConnection();
+		renewed.setAutoCommit(true);
+		if (!queryBoolean(renewed, TRY_LOCK, this.key)) {
+			closeQuietly(renewed);
+			return false;
+		}
+		nameSession(renewed, this.backfill);
+		this.connection = renewed;
+		return true;
+	}
+
+	// visible in pg_stat_activity, so a DBA sees which session runs the backfill
+	private static void nameSession(Connection connection, String backfill) throws SQLException {
+		try (PreparedStatement ps = connection.prepareStatement(APPLICATION_NAME)) {
+			ps.setString(1, truncate("backfill " + backfill, 63));
+			ps.execute();
+		}
 	}
 
 	/** Releases the lock and returns the connection. */
