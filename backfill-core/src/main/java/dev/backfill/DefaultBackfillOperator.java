@@ -195,7 +195,31 @@ public class DefaultBackfillOperator implements BackfillOperator {
 					+ "recovering it", name, previous.getId(), previous.getStatus());
 			this.jobOperator.recover(previous);
 		}
+		else if (isUnknown(previous)) {
+			// Spring Batch could not roll back a batch because its session was gone; PostgreSQL rolled it back
+			// when the session ended, with its log row and checkpoint, so the checkpoint is exact
+			logger.warn("Backfill '{}': execution {} ended UNKNOWN (a rollback failed with its connection); the "
+					+ "batch, its log row and its checkpoint were rolled back together, so it resumes from the "
+					+ "checkpoint", name, previous.getId());
+			markFailed(previous);
+		}
 		return this.jobOperator.restart(previous);
+	}
+
+	private static boolean isUnknown(JobExecution execution) {
+		return execution.getStatus() == BatchStatus.UNKNOWN
+				|| execution.getStepExecutions().stream().anyMatch((s) -> s.getStatus() == BatchStatus.UNKNOWN);
+	}
+
+	private void markFailed(JobExecution execution) {
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getStatus() == BatchStatus.UNKNOWN) {
+				step.setStatus(BatchStatus.FAILED);
+				this.jobRepository.update(step);
+			}
+		}
+		execution.setStatus(BatchStatus.FAILED);
+		this.jobRepository.update(execution);
 	}
 
 	private boolean renew(RunLock lock) {

@@ -28,7 +28,7 @@ class RetryTest extends DatabaseTest {
 
 	@BeforeAll
 	static void createTables() {
-		for (String table : List.of("held_briefly", "held_long", "terminated")) {
+		for (String table : List.of("held_briefly", "held_long", "terminated", "unknown_state")) {
 			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 			jdbc.sql("INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, 5000) g").update();
 		}
@@ -139,6 +139,35 @@ class RetryTest extends DatabaseTest {
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	@Test
+	void executionLeftUnknownByAFailedRollbackResumesFromItsCheckpoint() {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, settings(Retry.DEFAULTS),
+				counting("unknown", "unknown_state"));
+		// a first run stopped by a refusing row in its third batch
+		jdbc.sql("""
+				CREATE FUNCTION refuse_2100() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN IF NEW.id = 2100 THEN RAISE EXCEPTION 'refusing row 2100'; END IF; RETURN NEW; END $$;
+				CREATE TRIGGER refuse_2100 BEFORE UPDATE ON unknown_state FOR EACH ROW EXECUTE FUNCTION refuse_2100()""")
+			.update();
+		BackfillResult failed = operator.run("unknown", RunOptions.defaults(), (p) -> {
+		});
+		assertThat(failed.state()).isEqualTo(BackfillState.FAILED);
+		jdbc.sql("DROP TRIGGER refuse_2100 ON unknown_state").update();
+		// as Spring Batch leaves it when the rollback itself fails with a dead connection
+		jdbc.sql("UPDATE BATCH_STEP_EXECUTION SET STATUS = 'UNKNOWN' WHERE JOB_EXECUTION_ID = ?")
+			.param(failed.jobExecutionId()).update();
+		jdbc.sql("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'UNKNOWN' WHERE JOB_EXECUTION_ID = ?")
+			.param(failed.jobExecutionId()).update();
+
+		BackfillResult resumed = operator.run("unknown", RunOptions.defaults(), (p) -> {
+		});
+		assertThat(resumed.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(resumed.resumed()).isTrue();
+		assertThat(resumed.rows()).isEqualTo(3_000);
+		assertThat(count("SELECT count(*) FROM unknown_state WHERE counter <> 1")).isZero();
+		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("unknown"));
 	}
 
 }
