@@ -41,6 +41,24 @@ public interface BackfillOperator {
 	Estimate dryRun(String name, DryRunOptions options);
 
 	/**
+	 * Asks a running backfill to stop once its batch in flight has committed, whether it runs in this process or in
+	 * another one (through the job repository, which the running process reads at every batch). The run ends
+	 * {@link BackfillState#STOPPED}; {@link #run} resumes it.
+	 * @param name the backfill name
+	 * @return whether a run was asked to stop; {@code false} when none is running
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 */
+	boolean stop(String name);
+
+	/**
+	 * Asks every run of this process to stop once its batch in flight has committed, and waits for them: what the
+	 * application does when it is asked to shut down (SIGTERM, Ctrl-C).
+	 * @param timeout longest wait
+	 * @return whether every run ended within the timeout
+	 */
+	boolean stopAll(java.time.Duration timeout);
+
+	/**
 	 * Reports on a backfill's latest run.
 	 * @param name the backfill name
 	 * @return its status

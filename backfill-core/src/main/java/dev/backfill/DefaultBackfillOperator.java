@@ -6,7 +6,11 @@ import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -24,6 +28,7 @@ import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.support.JobOperatorFactoryBean;
 import org.springframework.batch.core.repository.JobRepository;
@@ -67,6 +72,9 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	private final JdbcBatchLog log;
 
 	private final BackfillJobs jobs;
+
+	/** Runs of this process, with what their callers wait on. */
+	private final Map<String, Active> active = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the operator.
@@ -126,50 +134,15 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			JobExecution previous = lastExecution(name);
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, listener);
 			register(run.job());
-			Instant started = Instant.now();
-			boolean resumed = previous != null && previous.getStatus() != BatchStatus.COMPLETED
-					&& previous.getStatus() != BatchStatus.ABANDONED;
-			JobExecution execution = null;
-			Retry retry = this.settings.retry();
-			for (int attempt = 1;; attempt++) {
-				Throwable lost;
-				try {
-					execution = launch(name, run, (attempt == 1) ? previous : lastExecution(name), attempt == 1
-							? resumed : true);
-					lost = connectionLoss(execution.getAllFailureExceptions());
-				}
-				catch (RuntimeException ex) {
-					lost = connectionLoss(List.of(ex));
-					if (lost == null) {
-						throw ex;
-					}
-				}
-				if (lost == null || attempt >= retry.maxAttempts()) {
-					break;
-				}
-				// PostgreSQL restarted, or our sessions were terminated: nothing of the batch in flight was
-				// committed, so the run goes on from its checkpoint once the database answers again
-				Duration delay = Duration.ofMillis(Math.max(1_000, retry.delayBefore(attempt + 1).toMillis()));
-				logger.warn("Backfill '{}' lost its connection ({}); resuming from its checkpoint in {} ms "
-						+ "(attempt {} of {})", name, rootMessage(lost), delay.toMillis(), attempt + 1,
-						retry.maxAttempts());
-				Thread.sleep(delay.toMillis());
-				if (!renew(lock)) {
-					throw new BackfillAlreadyRunningException(name, owner(name));
-				}
+			Active active = new Active(run, new CountDownLatch(1));
+			this.active.put(name, active);
+			try {
+				return runHolding(lock, name, run, previous);
 			}
-			if (execution == null) {
-				throw new BackfillException("Backfill '" + name + "' lost its connection " + retry.maxAttempts()
-						+ " times and could not resume. Check the database, then run it again: it resumes from its "
-						+ "checkpoint.");
+			finally {
+				this.active.remove(name, active);
+				active.done().countDown();
 			}
-			Duration wall = Duration.between(started, Instant.now());
-			BackfillResult result = new BackfillResult(name, state(execution, true), execution.getId(), resumed,
-					run.rows(), run.batches(), run.rowsDone(), wall, failure(execution));
-			logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", name,
-					result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
-					Math.round(result.rowsPerSecond()));
-			return result;
 		}
 		catch (BackfillException ex) {
 			throw ex;
@@ -181,6 +154,100 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		catch (Exception ex) {
 			throw new BackfillException("Backfill '" + name + "' could not be launched: " + rootMessage(ex), ex);
 		}
+	}
+
+	private BackfillResult runHolding(RunLock lock, String name, BackfillJobs.Run run, @Nullable JobExecution previous)
+			throws Exception {
+		Instant started = Instant.now();
+		boolean resumed = previous != null && previous.getStatus() != BatchStatus.COMPLETED
+				&& previous.getStatus() != BatchStatus.ABANDONED;
+		JobExecution execution = null;
+		Retry retry = this.settings.retry();
+		for (int attempt = 1;; attempt++) {
+			Throwable lost;
+			try {
+				execution = launch(name, run, (attempt == 1) ? previous : lastExecution(name), attempt == 1
+						? resumed : true);
+				lost = connectionLoss(execution.getAllFailureExceptions());
+			}
+			catch (RuntimeException ex) {
+				lost = connectionLoss(List.of(ex));
+				if (lost == null) {
+					throw ex;
+				}
+			}
+			if (lost == null || attempt >= retry.maxAttempts()) {
+				break;
+			}
+			// PostgreSQL restarted, or our sessions were terminated: nothing of the batch in flight was
+			// committed, so the run goes on from its checkpoint once the database answers again
+			Duration delay = Duration.ofMillis(Math.max(1_000, retry.delayBefore(attempt + 1).toMillis()));
+			logger.warn("Backfill '{}' lost its connection ({}); resuming from its checkpoint in {} ms "
+					+ "(attempt {} of {})", name, rootMessage(lost), delay.toMillis(), attempt + 1,
+					retry.maxAttempts());
+			Thread.sleep(delay.toMillis());
+			if (!renew(lock)) {
+				throw new BackfillAlreadyRunningException(name, owner(name));
+			}
+		}
+		if (execution == null) {
+			throw new BackfillException("Backfill '" + name + "' lost its connection " + retry.maxAttempts()
+					+ " times and could not resume. Check the database, then run it again: it resumes from its "
+					+ "checkpoint.");
+		}
+		Duration wall = Duration.between(started, Instant.now());
+		BackfillResult result = new BackfillResult(name, state(execution, true), execution.getId(), resumed,
+				run.rows(), run.batches(), run.rowsDone(), wall, failure(execution));
+		logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", name,
+				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
+				Math.round(result.rowsPerSecond()));
+		return result;
+	}
+
+	@Override
+	public boolean stop(String name) {
+		this.backfills.get(name);
+		Active here = this.active.get(name);
+		if (here != null) {
+			here.run().requestStop();
+			return true;
+		}
+		if (!RunLock.isHeld(this.dataSource, name)) {
+			return false;
+		}
+		// another process runs it: it reads STOPPING from the job repository when it saves its next batch
+		boolean asked = false;
+		for (JobExecution execution : this.jobRepository.findRunningJobExecutions(name)) {
+			try {
+				asked |= this.jobOperator.stop(execution);
+			}
+			catch (JobExecutionNotRunningException ex) {
+				// it ended meanwhile
+			}
+		}
+		return asked;
+	}
+
+	@Override
+	public boolean stopAll(Duration timeout) {
+		List<Active> runs = List.copyOf(this.active.values());
+		runs.forEach((a) -> a.run().requestStop());
+		long deadline = System.nanoTime() + timeout.toNanos();
+		try {
+			for (Active run : runs) {
+				if (!run.done().await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+					return false;
+				}
+			}
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private record Active(BackfillJobs.Run run, CountDownLatch done) {
 	}
 
 	private JobExecution launch(String name, BackfillJobs.Run run, @Nullable JobExecution previous, boolean resume)

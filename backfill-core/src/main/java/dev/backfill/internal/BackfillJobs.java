@@ -219,6 +219,11 @@ public final class BackfillJobs {
 			return this.job;
 		}
 
+		/** Asks the run to stop once the batch in flight has committed. */
+		public void requestStop() {
+			this.tasklet.requestStop();
+		}
+
 		/** @return rows changed in this process */
 		public long rows() {
 			return this.tasklet.rowsThisProcess();

@@ -111,6 +111,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private long retries;
 
+	private volatile boolean stopRequested;
+
 	private final TransactionTemplate savepoint;
 
 	BackfillTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, PlatformTransactionManager transactionManager,
@@ -164,6 +166,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
+		if (this.stopRequested) {
+			// Spring Batch ends the step STOPPED after this empty chunk; the checkpoint is the last batch's
+			chunkContext.getStepContext().getStepExecution().setTerminateOnly();
+			return RepeatStatus.CONTINUABLE;
+		}
 		if (this.retryAtNanos != 0) {
 			// before the first statement, so no transaction is open in PostgreSQL while we wait
 			TimeUnit.NANOSECONDS.sleep(Math.max(0, this.retryAtNanos - System.nanoTime()));
@@ -306,6 +313,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	long rowsThisProcess() {
 		return this.rowsThisProcess;
+	}
+
+	/** Asks the run to stop before its next batch; the batch in flight commits first. */
+	void requestStop() {
+		this.stopRequested = true;
 	}
 
 	long retries() {

@@ -1,5 +1,8 @@
 package dev.backfill.boot;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
 import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
@@ -123,6 +126,35 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 					.contains("Backfill 'lower-emails' is already running on");
 			}
 		});
+	}
+
+	@Test
+	void stopCommandStopsARunWhichExitsWithFiveAndResumes() throws Exception {
+		jdbc.sql("""
+				CREATE TABLE slow_accounts (id bigint PRIMARY KEY, seen boolean NOT NULL DEFAULT false);
+				INSERT INTO slow_accounts (id) SELECT g FROM generate_series(1, 3000) g""").update();
+		this.runner.withBean("slowAccounts", Backfill.class, () -> Backfill.sql("slow-accounts").table("slow_accounts")
+			.key("id").pending("NOT seen")
+			.update("WITH pause AS (SELECT pg_sleep(0.05)) UPDATE slow_accounts SET seen = true FROM pause "
+					+ "WHERE id > :from AND id <= :to AND NOT seen")
+			.rollback("UPDATE slow_accounts SET seen = false WHERE id > :from AND id <= :to")
+			.batchSize(100)
+			.build()).run((context) -> {
+				assertThat(Cli.run(context, "backfill", "stop", "slow-accounts")).startsWith("0|")
+					.contains("slow-accounts is not running (NEVER_RUN): nothing to stop.");
+				CompletableFuture<String> run = CompletableFuture
+					.supplyAsync(() -> Cli.run(context, "backfill", "run", "slow-accounts"));
+				while (count("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'slow-accounts'") < 3) {
+					Thread.sleep(20);
+				}
+				assertThat(Cli.run(context, "backfill", "stop", "slow-accounts")).startsWith("0|")
+					.contains("asked to stop");
+				assertThat(run.get(30, TimeUnit.SECONDS)).startsWith("5|").contains("slow-accounts stopped after key")
+					.contains("'backfill run slow-accounts' resumes it");
+				assertThat(Cli.run(context, "backfill", "run", "slow-accounts")).startsWith("0|")
+					.contains("(resumed from its checkpoint)");
+				assertThat(count("SELECT count(*) FROM slow_accounts WHERE NOT seen")).isZero();
+			});
 	}
 
 	@Configuration(proxyBeanMethods = false)

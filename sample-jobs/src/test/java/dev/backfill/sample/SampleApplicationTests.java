@@ -2,8 +2,6 @@ package dev.backfill.sample;
 
 import dev.backfill.test.DatabaseTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +13,7 @@ class SampleApplicationTests extends DatabaseTest {
 
 	@Test
 	void seedThenBothBackfillsFillEveryRowCorrectly() {
-		run("backfill", "seed", "--rows=20000");
+		SampleCommands.run(dataSource, "backfill", "seed", "--rows=20000");
 		assertThat(count("SELECT count(*) FROM customers")).isEqualTo(20_000);
 		// the generator makes the messy input the backfills exist for
 		assertThat(count("SELECT count(*) FROM customers WHERE email <> lower(trim(email))")).isPositive();
@@ -23,16 +21,16 @@ class SampleApplicationTests extends DatabaseTest {
 		assertThat(count("SELECT count(*) FROM customers WHERE full_name !~ '\\s'")).isPositive();
 
 		// estimates on the generated data: both are idempotent (exit 0), and nothing is written
-		run("backfill", "dry-run", "normalize-emails", "--batch-size=3000");
-		run("backfill", "dry-run", "split-names", "--batch-size=3000");
+		SampleCommands.run(dataSource, "backfill", "dry-run", "normalize-emails", "--batch-size=3000");
+		SampleCommands.run(dataSource, "backfill", "dry-run", "split-names", "--batch-size=3000");
 		assertThat(count("SELECT count(*) FROM customers WHERE email_normalized IS NOT NULL OR first_name IS NOT NULL"))
 			.isZero();
 
-		run("backfill", "run", "normalize-emails", "--batch-size=3000");
+		SampleCommands.run(dataSource, "backfill", "run", "normalize-emails", "--batch-size=3000");
 		assertThat(count("SELECT count(*) FROM customers WHERE email_normalized IS DISTINCT FROM lower(trim(email))"))
 			.isZero();
 
-		run("backfill", "run", "split-names", "--batch-size=3000");
+		SampleCommands.run(dataSource, "backfill", "run", "split-names", "--batch-size=3000");
 		assertThat(count("""
 				SELECT count(*) FROM customers
 				WHERE first_name IS DISTINCT FROM split_part(btrim(regexp_replace(full_name, '\\s+', ' ', 'g')), ' ', 1)
@@ -40,20 +38,6 @@ class SampleApplicationTests extends DatabaseTest {
 				        length(split_part(btrim(regexp_replace(full_name, '\\s+', ' ', 'g')), ' ', 1)) + 2), '')""")).isZero();
 		assertThat(count("SELECT count(*) FROM customers WHERE last_name LIKE '% %'")).isPositive();
 		assertThat(count("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'split-names'")).isEqualTo(7);
-	}
-
-
-	private static void run(String... command) {
-		String[] args = new String[command.length + 4];
-		System.arraycopy(command, 0, args, 0, command.length);
-		args[command.length] = "--spring.datasource.url=" + dataSource.getJdbcUrl();
-		args[command.length + 1] = "--spring.datasource.username=" + dataSource.getUsername();
-		args[command.length + 2] = "--spring.datasource.password=" + ((dataSource.getPassword() != null) ? dataSource.getPassword() : "");
-		args[command.length + 3] = "--backfill.cli.exit=false";
-		try (ConfigurableApplicationContext context = SpringApplication.run(SampleApplication.class, args)) {
-			assertThat(context.getBean(dev.backfill.boot.cli.BackfillCommandRunner.class).getExitCode())
-				.as("exit code of %s", String.join(" ", command)).isZero();
-		}
 	}
 
 }

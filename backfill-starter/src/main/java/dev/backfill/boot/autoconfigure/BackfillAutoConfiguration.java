@@ -50,6 +50,12 @@ public final class BackfillAutoConfiguration {
 		return new BackfillSchemaInitializer(dataSource, properties.getJdbc());
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	BackfillShutdown backfillShutdown(BackfillOperator operator, BackfillProperties properties) {
+		return new BackfillShutdown(operator, properties.getShutdownTimeout());
+	}
+
 	// after every singleton, so schema initializers and migrations (Flyway, Liquibase) have run
 	@Bean
 	@ConditionalOnBooleanProperty(name = "backfill.validate-on-startup", matchIfMissing = true)

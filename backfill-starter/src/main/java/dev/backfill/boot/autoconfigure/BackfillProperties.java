@@ -42,6 +42,11 @@ public class BackfillProperties {
 	 */
 	private boolean validateOnStartup = true;
 
+	/**
+	 * Longest wait, when the application shuts down, for its runs to finish their batch in flight and stop.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(60);
+
 	private final Jdbc jdbc = new Jdbc();
 
 	private final Cli cli = new Cli();
@@ -80,6 +85,14 @@ public class BackfillProperties {
 
 	public void setStatementTimeout(Duration statementTimeout) {
 		this.statementTimeout = statementTimeout;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	public boolean isValidateOnStartup() {

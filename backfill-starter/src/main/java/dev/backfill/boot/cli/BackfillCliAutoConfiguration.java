@@ -36,6 +36,11 @@ public final class BackfillCliAutoConfiguration {
 	}
 
 	@Bean
+	BackfillCommand backfillStopCommand(BackfillOperator operator) {
+		return new StopCommand(operator);
+	}
+
+	@Bean
 	BackfillCommand backfillStatusCommand(BackfillOperator operator) {
 		return new StatusCommand(operator);
 	}

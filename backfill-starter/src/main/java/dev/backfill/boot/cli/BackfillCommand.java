@@ -25,6 +25,9 @@ public interface BackfillCommand {
 	/** Exit code: a dry-run found that applying a batch twice changes its rows again. */
 	int NOT_IDEMPOTENT = 4;
 
+	/** Exit code: the run was stopped (stop command, SIGTERM) and can be resumed. */
+	int STOPPED = 5;
+
 	/** @return the command's name, such as {@code run} */
 	String name();
 

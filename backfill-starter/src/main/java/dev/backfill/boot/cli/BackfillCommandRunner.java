@@ -104,7 +104,7 @@ public class BackfillCommandRunner implements ApplicationRunner, ExitCodeGenerat
 		}
 		this.out.println("Usage: java -jar app.jar backfill COMMAND");
 		this.commands.values().forEach((c) -> this.out.println("  " + c.usage()));
-		this.out.println("Exit codes: 0 done, 1 failed, 2 bad usage, 3 already running, 4 not idempotent (dry-run).");
+		this.out.println("Exit codes: 0 done, 1 failed, 2 bad usage, 3 already running, 4 not idempotent (dry-run), 5 stopped.");
 		return BackfillCommand.USAGE;
 	}
 

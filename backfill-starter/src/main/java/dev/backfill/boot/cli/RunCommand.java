@@ -56,6 +56,11 @@ final class RunCommand implements BackfillCommand {
 		if (result.state() == BackfillState.COMPLETED) {
 			return OK;
 		}
+		if (result.state() == BackfillState.STOPPED) {
+			out.printf("%s stopped after key %s; 'backfill run %s' resumes it.%n", name,
+					this.operator.status(name).lastKey(), name);
+			return STOPPED;
+		}
 		out.printf("%s failed: %s%nFix the cause and run 'backfill run %s' again: it resumes after key %s.%n", name,
 				result.failure(), name, this.operator.status(name).lastKey());
 		return FAILED;
