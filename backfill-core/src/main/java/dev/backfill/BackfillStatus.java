@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param exitMessage the latest execution's exit description, or {@code null}
  * @param batchSize keys per batch of the latest run, or 0 when never run
  * @param runSeconds wall time of the latest run, summed over its executions (a resumed run has several)
+ * @param throttledSeconds seconds throttles held the latest run, left out of its rows per second
  * @param estimate the latest dry-run's estimate, or {@code null} when none was made
  * @param estimateError for a completed run that a dry-run estimated beforehand at the same batch size, the
  * estimate's relative error against its wall time ({@code 0.1}: predicted 10% too long); otherwise {@code null}
@@ -31,5 +32,6 @@ import org.jspecify.annotations.Nullable;
 public record BackfillStatus(String backfill, BackfillState state, @Nullable Long jobExecutionId, long batches,
 		long rowsDone, long rowsRemainingEstimate, @Nullable String lastKey, double rowsPerSecond, long etaSeconds,
 		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner, @Nullable String exitMessage,
-		int batchSize, double runSeconds, @Nullable Estimate estimate, @Nullable Double estimateError) {
+		int batchSize, double runSeconds, double throttledSeconds, @Nullable Estimate estimate,
+		@Nullable Double estimateError) {
 }

@@ -73,6 +73,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	private final BackfillJobs jobs;
 
+	private final List<BackfillThrottle> throttles;
+
 	/** Runs of this process, with what their callers wait on. */
 	private final Map<String, Active> active = new ConcurrentHashMap<>();
 
@@ -86,6 +88,22 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	 */
 	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
 			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings) {
+		this(backfills, dataSource, transactionManager, jobRepository, settings, List.of());
+	}
+
+	/**
+	 * Creates the operator with throttles.
+	 * @param backfills the declared backfills
+	 * @param dataSource the target database, also the job repository's
+	 * @param transactionManager the transaction manager of that database
+	 * @param jobRepository the JDBC job repository on that database
+	 * @param settings the engine settings
+	 * @param throttles asked before every batch of every run, in order
+	 */
+	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
+			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings,
+			List<BackfillThrottle> throttles) {
+		this.throttles = List.copyOf(throttles);
 		this.backfills = backfills;
 		this.dataSource = dataSource;
 		this.transactionManager = transactionManager;
@@ -132,7 +150,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
 			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
 			JobExecution previous = lastExecution(name);
-			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, listener);
+			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, this.throttles, listener);
 			register(run.job());
 			Active active = new Active(run, new CountDownLatch(1));
 			this.active.put(name, active);
@@ -369,7 +387,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		JobExecution execution = lastExecution(name);
 		if (execution == null) {
 			return new BackfillStatus(name, BackfillState.NEVER_RUN, null, 0, 0, estimateAll(name), null, 0, 0, null,
-					null, null, null, 0, 0, estimate, null);
+					null, null, null, 0, 0, 0, estimate, null);
 		}
 		boolean live = RunLock.isHeld(this.dataSource, name);
 		BackfillState state = state(execution, live);
@@ -392,7 +410,9 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				step.containsKey(BackfillJobs.ROWS_PER_SECOND) ? step.getDouble(BackfillJobs.ROWS_PER_SECOND) : 0,
 				getLong(step, BackfillJobs.ETA_SECONDS), instant(execution.getStartTime()),
 				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution),
-				batchSize, runSeconds, estimate, error);
+				batchSize, runSeconds,
+				step.containsKey(BackfillJobs.THROTTLED_SECONDS) ? step.getDouble(BackfillJobs.THROTTLED_SECONDS) : 0,
+				estimate, error);
 	}
 
 	// the latest dry-run that recorded an estimate

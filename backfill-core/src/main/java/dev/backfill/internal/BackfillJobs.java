@@ -4,10 +4,12 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Random;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
+import dev.backfill.BackfillThrottle;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
 import dev.backfill.ProgressListener;
@@ -63,6 +65,9 @@ public final class BackfillJobs {
 	/** Step context key: keys per batch of the run. */
 	public static final String BATCH_SIZE = BackfillTasklet.BATCH_SIZE;
 
+	/** Step context key: seconds the run was held by throttles. */
+	public static final String THROTTLED_SECONDS = BackfillTasklet.THROTTLED_SECONDS;
+
 	/** Step context key: estimated seconds left. */
 	public static final String ETA_SECONDS = BackfillTasklet.ETA_SECONDS;
 
@@ -98,12 +103,14 @@ public final class BackfillJobs {
 	 * @param backfill the declaration
 	 * @param shape its table's shape
 	 * @param batchSize keys per batch
+	 * @param throttles asked before every batch
 	 * @param listener progress listener
 	 * @return the job and its tasklet
 	 */
-	public Run build(Backfill backfill, TableShape shape, int batchSize, ProgressListener listener) {
+	public Run build(Backfill backfill, TableShape shape, int batchSize, List<BackfillThrottle> throttles,
+			ProgressListener listener) {
 		BackfillTasklet tasklet = new BackfillTasklet(backfill, shape, this.jdbc, this.transactionManager, this.log,
-				this.jobRepository, batchSize, this.settings, listener);
+				this.jobRepository, batchSize, this.settings, throttles, listener);
 		Step step = new StepBuilder(STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();

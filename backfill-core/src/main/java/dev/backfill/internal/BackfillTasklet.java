@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillException;
 import dev.backfill.BackfillSettings;
+import dev.backfill.BackfillThrottle;
 import dev.backfill.KeyRange;
 import dev.backfill.Progress;
 import dev.backfill.ProgressListener;
@@ -53,6 +54,10 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	static final String ETA_SECONDS = "backfill.etaSeconds";
 
 	static final String BATCH_SIZE = "backfill.batchSize";
+
+	static final String THROTTLED_SECONDS = "backfill.throttledSeconds";
+
+	private static final long MAX_THROTTLE_WAIT_MILLIS = 10_000;
 
 	private static final Logger logger = LoggerFactory.getLogger(BackfillTasklet.class);
 
@@ -113,11 +118,23 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private volatile boolean stopRequested;
 
+	private final List<BackfillThrottle> throttles;
+
+	/** Runs the throttles' queries on a connection of their own, not in the batch's transaction. */
+	private final TransactionTemplate outside;
+
+	private @Nullable String throttledBy;
+
+	private long throttledNanos;
+
 	private final TransactionTemplate savepoint;
 
 	BackfillTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, PlatformTransactionManager transactionManager,
 			JdbcBatchLog log, JobRepository jobRepository, int batchSize, BackfillSettings settings,
-			ProgressListener listener) {
+			List<BackfillThrottle> throttles, ProgressListener listener) {
+		this.throttles = List.copyOf(throttles);
+		this.outside = new TransactionTemplate(transactionManager);
+		this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
 		this.savepoint = new TransactionTemplate(transactionManager);
 		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.backfill = backfill;
@@ -176,6 +193,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			TimeUnit.NANOSECONDS.sleep(Math.max(0, this.retryAtNanos - System.nanoTime()));
 			this.retryAtNanos = 0;
 		}
+		long throttled = awaitThrottles();
 		StepExecution step = chunkContext.getStepContext().getStepExecution();
 		this.jdbc.sql(TIMEOUTS).param("lock", this.settings.lockTimeout().toMillis() + "ms")
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
@@ -225,7 +243,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 				from.toString(), to.toString(), keys, rows, startedAt, workMillis));
 
 		long now = System.nanoTime();
-		this.throughput.add(rows, keys, now - this.lastCommitNanos);
+		// time spent throttled is not the backfill's speed
+		this.throughput.add(rows, keys, Math.max(1, now - this.lastCommitNanos - throttled));
 		long keysLeft = full ? Math.max(this.batchSize, this.keysAtStart - this.keysThisProcess - keys) : 0;
 		// the recent batches say best how dense the pending rows are ahead, since statistics go stale as rows
 		// change; until they have met a pending row (a done prefix), the planner's share at the start is better
@@ -249,6 +268,53 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			}
 		});
 		return full ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+	}
+
+	// asks the chain before the batch, from connections outside its transaction, and waits while one holds
+	private long awaitThrottles() throws InterruptedException {
+		if (this.throttles.isEmpty()) {
+			return 0;
+		}
+		long start = System.nanoTime();
+		int holds = 0;
+		while (!this.stopRequested) {
+			BackfillThrottle.Decision decision = Objects.requireNonNull(this.outside.execute((status) -> decide()));
+			if (!decision.holds()) {
+				break;
+			}
+			if (!decision.reason().equals(this.throttledBy)) {
+				logger.info("Backfill '{}' holds: {}", this.backfill.name(), decision.reason());
+				this.throttledBy = decision.reason();
+			}
+			long backoff = Math.min(MAX_THROTTLE_WAIT_MILLIS, 250L << Math.min(5, holds++));
+			long wait = (decision.pause() != null) ? Math.min(MAX_THROTTLE_WAIT_MILLIS, decision.pause().toMillis())
+					: backoff;
+			TimeUnit.MILLISECONDS.sleep(wait);
+		}
+		long throttled = System.nanoTime() - start;
+		if (this.throttledBy != null) {
+			logger.info("Backfill '{}' goes on after {} ms held ({})", this.backfill.name(), throttled / 1_000_000,
+					this.throttledBy);
+			this.throttledBy = null;
+		}
+		// the checks themselves are part of the batch; only the holds are throttled time
+		if (holds == 0) {
+			return 0;
+		}
+		this.throttledNanos += throttled;
+		return throttled;
+	}
+
+	private BackfillThrottle.Decision decide() {
+		BackfillThrottle.Context context = new BackfillThrottle.Context(this.backfill.name(), this.shape.table().sql(),
+				this.jdbc, this.rowsThisProcess, (System.nanoTime() - this.startNanos) / 1e9);
+		for (BackfillThrottle throttle : this.throttles) {
+			BackfillThrottle.Decision decision = throttle.check(context);
+			if (decision.holds()) {
+				return decision;
+			}
+		}
+		return BackfillThrottle.Decision.proceed();
 	}
 
 	// nothing of the batch is applied; the chunk commits the unchanged checkpoint, and the next call waits first
@@ -309,6 +375,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		context.putDouble(ROWS_PER_SECOND, rowsPerSecond);
 		context.putLong(ETA_SECONDS, eta);
 		context.putInt(BATCH_SIZE, this.batchSize);
+		context.putDouble(THROTTLED_SECONDS, this.throttledNanos / 1e9);
 	}
 
 	long rowsThisProcess() {

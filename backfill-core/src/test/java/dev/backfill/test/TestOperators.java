@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
+import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
 import dev.backfill.DefaultBackfillOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -27,9 +28,14 @@ public final class TestOperators {
 
 	public static DefaultBackfillOperator operator(DataSource dataSource, BackfillSettings settings,
 			Backfill... backfills) {
+		return operator(dataSource, settings, List.of(), backfills);
+	}
+
+	public static DefaultBackfillOperator operator(DataSource dataSource, BackfillSettings settings,
+			List<BackfillThrottle> throttles, Backfill... backfills) {
 		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
 		return new DefaultBackfillOperator(new Backfills(List.of(backfills)), dataSource, transactionManager,
-				jobRepository(dataSource, transactionManager), settings);
+				jobRepository(dataSource, transactionManager), settings, throttles);
 	}
 
 	private static JobRepository jobRepository(DataSource dataSource, DataSourceTransactionManager transactionManager) {

@@ -1,9 +1,13 @@
 package dev.backfill.boot.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
+import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
 import dev.backfill.DefaultBackfillOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -39,9 +43,13 @@ public final class BackfillAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(BackfillOperator.class)
 	DefaultBackfillOperator backfillOperator(Backfills backfills, DataSource dataSource,
-			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillProperties properties) {
+			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillProperties properties,
+			ObjectProvider<BackfillThrottle> throttles) {
+		// the built-ins first, then the application's own, in their order
+		List<BackfillThrottle> chain = new ArrayList<>(properties.getThrottle().toThrottles());
+		chain.addAll(throttles.orderedStream().toList());
 		return new DefaultBackfillOperator(backfills, dataSource, transactionManager, jobRepository,
-				properties.toSettings());
+				properties.toSettings(), chain);
 	}
 
 	@Bean

@@ -55,6 +55,8 @@ public class BackfillProperties {
 
 	private final Retry retry = new Retry();
 
+	private final Throttle throttle = new Throttle();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -119,6 +121,10 @@ public class BackfillProperties {
 		return this.retry;
 	}
 
+	public Throttle getThrottle() {
+		return this.throttle;
+	}
+
 	/** @return the engine settings these properties describe */
 	public BackfillSettings toSettings() {
 		return new BackfillSettings(this.batchSize, this.lockTimeout, this.statementTimeout, this.jdbc.tablePrefix,
@@ -167,6 +173,84 @@ public class BackfillProperties {
 
 		public void setSchema(String schema) {
 			this.schema = schema;
+		}
+
+	}
+
+	/**
+	 * Built-in throttles, asked before every batch; any {@code BackfillThrottle} bean joins them.
+	 */
+	public static class Throttle {
+
+		/**
+		 * Rate cap in rows per second over a run's wall time; 0 for none.
+		 */
+		private double maxRowsPerSecond;
+
+		/**
+		 * Hold while a standby replays more than this behind (pg_stat_replication.replay_lag); 0 to never check.
+		 */
+		private Duration maxReplicationLag = Duration.ofSeconds(10);
+
+		/**
+		 * Hold while more than this many sessions wait for a lock on the backfill's table or its rows; -1 to never
+		 * check.
+		 */
+		private int maxLockWaiters = 5;
+
+		/**
+		 * Hold while a vacuum runs on the backfill's table.
+		 */
+		private boolean pauseForAutovacuum;
+
+		public double getMaxRowsPerSecond() {
+			return this.maxRowsPerSecond;
+		}
+
+		public void setMaxRowsPerSecond(double maxRowsPerSecond) {
+			this.maxRowsPerSecond = maxRowsPerSecond;
+		}
+
+		public Duration getMaxReplicationLag() {
+			return this.maxReplicationLag;
+		}
+
+		public void setMaxReplicationLag(Duration maxReplicationLag) {
+			this.maxReplicationLag = maxReplicationLag;
+		}
+
+		public int getMaxLockWaiters() {
+			return this.maxLockWaiters;
+		}
+
+		public void setMaxLockWaiters(int maxLockWaiters) {
+			this.maxLockWaiters = maxLockWaiters;
+		}
+
+		public boolean isPauseForAutovacuum() {
+			return this.pauseForAutovacuum;
+		}
+
+		public void setPauseForAutovacuum(boolean pauseForAutovacuum) {
+			this.pauseForAutovacuum = pauseForAutovacuum;
+		}
+
+		/** @return the built-in throttles these properties turn on */
+		public java.util.List<dev.backfill.BackfillThrottle> toThrottles() {
+			java.util.List<dev.backfill.BackfillThrottle> throttles = new java.util.ArrayList<>();
+			if (this.maxRowsPerSecond > 0) {
+				throttles.add(new dev.backfill.throttle.MaxRowsPerSecond(this.maxRowsPerSecond));
+			}
+			if (!this.maxReplicationLag.isZero() && !this.maxReplicationLag.isNegative()) {
+				throttles.add(new dev.backfill.throttle.ReplicationLag(this.maxReplicationLag));
+			}
+			if (this.maxLockWaiters >= 0) {
+				throttles.add(new dev.backfill.throttle.LockWaiters(this.maxLockWaiters));
+			}
+			if (this.pauseForAutovacuum) {
+				throttles.add(new dev.backfill.throttle.Autovacuum());
+			}
+			return throttles;
 		}
 
 	}
