@@ -2,14 +2,17 @@ package dev.backfill.boot;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
+import dev.backfill.BackfillThrottle;
 import dev.backfill.jdbc.RunLock;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillFailureAnalyzer;
+import dev.backfill.boot.autoconfigure.BackfillProperties;
 import dev.backfill.boot.cli.BackfillCliAutoConfiguration;
 import dev.backfill.boot.cli.BackfillCommandRunner;
 import dev.backfill.test.DatabaseTest;
@@ -154,6 +157,33 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 				assertThat(Cli.run(context, "backfill", "run", "slow-accounts")).startsWith("0|")
 					.contains("(resumed from its checkpoint)");
 				assertThat(count("SELECT count(*) FROM slow_accounts WHERE NOT seen")).isZero();
+			});
+	}
+
+	@Test
+	void throttleBeansJoinTheBuiltInsAndAreAskedBeforeEveryBatch() {
+		jdbc.sql("""
+				CREATE TABLE throttled_accounts (id bigint PRIMARY KEY, seen boolean NOT NULL DEFAULT false);
+				INSERT INTO throttled_accounts (id) SELECT g FROM generate_series(1, 1000) g""").update();
+		AtomicInteger asked = new AtomicInteger();
+		this.runner.withBean("throttledAccounts", Backfill.class, () -> Backfill.sql("throttled-accounts")
+			.table("throttled_accounts").key("id").pending("NOT seen")
+			.update("UPDATE throttled_accounts SET seen = true WHERE id > :from AND id <= :to AND NOT seen")
+			.rollback("UPDATE throttled_accounts SET seen = false WHERE id > :from AND id <= :to")
+			.batchSize(100)
+			.build())
+			.withBean("slo", BackfillThrottle.class, () -> (context) -> {
+				asked.incrementAndGet();
+				return BackfillThrottle.Decision.proceed();
+			})
+			.withPropertyValues("backfill.throttle.max-rows-per-second=1000000", "backfill.throttle.pause-for-autovacuum=true")
+			.run((context) -> {
+				assertThat(Cli.run(context, "backfill", "run", "throttled-accounts")).startsWith("0|");
+				// ten full batches and the last, empty look
+				assertThat(asked.get()).isGreaterThanOrEqualTo(10);
+				assertThat(context.getBean(BackfillProperties.class).getThrottle().toThrottles())
+					.extracting((t) -> t.getClass().getSimpleName())
+					.containsExactly("MaxRowsPerSecond", "ReplicationLag", "LockWaiters", "Autovacuum");
 			});
 	}
 
