@@ -51,6 +51,23 @@ public interface BackfillOperator {
 	boolean stop(String name);
 
 	/**
+	 * Pauses a backfill, from any process: its run holds before its next batch, alive, with its place and no
+	 * transaction or row lock, until {@link #resume(String)}. A run started while paused holds before its first batch.
+	 * @param name the backfill name
+	 * @param by who pauses it, for status and logs
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 */
+	void pause(String name, String by);
+
+	/**
+	 * Lets a paused backfill go on; its run takes its next batch within a second.
+	 * @param name the backfill name
+	 * @return whether it was paused
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 */
+	boolean resume(String name);
+
+	/**
 	 * Asks every run of this process to stop once its batch in flight has committed, and waits for them: what the
 	 * application does when it is asked to shut down (SIGTERM, Ctrl-C).
 	 * @param timeout longest wait

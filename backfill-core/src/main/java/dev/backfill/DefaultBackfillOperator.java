@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import dev.backfill.internal.BackfillJobs;
 import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.jdbc.JdbcPauses;
 import dev.backfill.jdbc.RunLock;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +72,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	private final JdbcBatchLog log;
 
+	private final JdbcPauses pauses;
+
 	private final BackfillJobs jobs;
 
 	private final List<BackfillThrottle> throttles;
@@ -125,6 +128,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 		this.jdbc = JdbcClient.create(dataSource);
 		this.log = new JdbcBatchLog(this.jdbc, settings.tablePrefix());
+		this.pauses = new JdbcPauses(this.jdbc, settings.tablePrefix());
 		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, settings);
 	}
 
@@ -244,6 +248,19 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			}
 		}
 		return asked;
+	}
+
+	@Override
+	public void pause(String name, String by) {
+		this.backfills.get(name);
+		this.pauses.pause(name, by);
+		logger.info("Backfill '{}' paused by {}", name, by);
+	}
+
+	@Override
+	public boolean resume(String name) {
+		this.backfills.get(name);
+		return this.pauses.resume(name);
 	}
 
 	@Override
@@ -391,6 +408,9 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 		boolean live = RunLock.isHeld(this.dataSource, name);
 		BackfillState state = state(execution, live);
+		if (state == BackfillState.RUNNING && this.pauses.find(name).isPresent()) {
+			state = BackfillState.PAUSED;
+		}
 		ExecutionContext step = stepContext(execution);
 		ExecutionContext job = execution.getExecutionContext();
 		List<JobExecution> executions = this.jobRepository.getJobExecutions(execution.getJobInstance());
@@ -475,6 +495,10 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			throw new BackfillException("Spring Batch's tables (BATCH_JOB_INSTANCE and others) are missing or "
 					+ "unreadable: " + rootMessage(ex) + ". Set spring.batch.jdbc.initialize-schema=always, or apply "
 					+ "org/springframework/batch/core/schema-postgresql.sql.", ex);
+		}
+		if (!this.pauses.exists()) {
+			throw new BackfillException("Table " + this.pauses.tableName() + " does not exist. Set "
+					+ "backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
 		}
 		if (!this.log.exists()) {
 			throw new BackfillException("Table " + this.log.tableName() + " does not exist. Set "

@@ -18,11 +18,13 @@ import dev.backfill.Retry;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.Checkpoint;
 import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.jdbc.JdbcPauses;
 import dev.backfill.jdbc.KeyType;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -58,6 +60,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	static final String THROTTLED_SECONDS = "backfill.throttledSeconds";
 
 	private static final long MAX_THROTTLE_WAIT_MILLIS = 10_000;
+
+	/** How often a paused run looks whether it was resumed. */
+	private static final Duration PAUSE_LOOK = Duration.ofSeconds(1);
 
 	private static final Logger logger = LoggerFactory.getLogger(BackfillTasklet.class);
 
@@ -120,6 +125,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final List<BackfillThrottle> throttles;
 
+	private final JdbcPauses pauses;
+
 	/** Runs the throttles' queries on a connection of their own, not in the batch's transaction. */
 	private final TransactionTemplate outside;
 
@@ -133,6 +140,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			JdbcBatchLog log, JobRepository jobRepository, int batchSize, BackfillSettings settings,
 			List<BackfillThrottle> throttles, ProgressListener listener) {
 		this.throttles = List.copyOf(throttles);
+		this.pauses = new JdbcPauses(jdbc, settings.tablePrefix());
 		this.outside = new TransactionTemplate(transactionManager);
 		this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
 		this.savepoint = new TransactionTemplate(transactionManager);
@@ -193,7 +201,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			TimeUnit.NANOSECONDS.sleep(Math.max(0, this.retryAtNanos - System.nanoTime()));
 			this.retryAtNanos = 0;
 		}
-		long throttled = awaitThrottles();
+		long throttled = awaitThrottles(chunkContext.getStepContext().getStepExecution());
+		if (this.stopRequested) {
+			chunkContext.getStepContext().getStepExecution().setTerminateOnly();
+			return RepeatStatus.CONTINUABLE;
+		}
 		StepExecution step = chunkContext.getStepContext().getStepExecution();
 		this.jdbc.sql(TIMEOUTS).param("lock", this.settings.lockTimeout().toMillis() + "ms")
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
@@ -271,10 +283,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// asks the chain before the batch, from connections outside its transaction, and waits while one holds
-	private long awaitThrottles() throws InterruptedException {
-		if (this.throttles.isEmpty()) {
-			return 0;
-		}
+	private long awaitThrottles(StepExecution step) throws InterruptedException {
 		long start = System.nanoTime();
 		int holds = 0;
 		while (!this.stopRequested) {
@@ -290,6 +299,13 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			long wait = (decision.pause() != null) ? Math.min(MAX_THROTTLE_WAIT_MILLIS, decision.pause().toMillis())
 					: backoff;
 			TimeUnit.MILLISECONDS.sleep(wait);
+			// a stop asked from another process shows in the job repository, which a held run does not write to
+			JobExecution execution = this.outside.execute((status) -> this.jobRepository.getJobExecution(
+					step.getJobExecutionId()));
+			if (execution != null && (execution.getStatus() == BatchStatus.STOPPING
+					|| execution.getStatus() == BatchStatus.STOPPED)) {
+				this.stopRequested = true;
+			}
 		}
 		long throttled = System.nanoTime() - start;
 		if (this.throttledBy != null) {
@@ -306,6 +322,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	private BackfillThrottle.Decision decide() {
+		Optional<JdbcPauses.Pause> pause = this.pauses.find(this.backfill.name());
+		if (pause.isPresent()) {
+			return BackfillThrottle.Decision.hold(String.format("paused by %s since %s; 'backfill resume %s' lets it "
+					+ "go on", pause.get().by(), pause.get().since(), this.backfill.name()), PAUSE_LOOK);
+		}
 		BackfillThrottle.Context context = new BackfillThrottle.Context(this.backfill.name(), this.shape.table().sql(),
 				this.jdbc, this.rowsThisProcess, (System.nanoTime() - this.startNanos) / 1e9);
 		for (BackfillThrottle throttle : this.throttles) {

@@ -187,6 +187,22 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 			});
 	}
 
+	@Test
+	void pauseAndResumeCommandsSetAndClearTheFlag() {
+		this.runner.withUserConfiguration(Accounts.class).run((context) -> {
+			assertThat(Cli.run(context, "backfill", "pause", "lower-emails")).startsWith("0|")
+				.contains("lower-emails paused: its run holds before its next batch");
+			assertThat(jdbc.sql("SELECT count(*) FROM BACKFILL_PAUSE WHERE BACKFILL_NAME = 'lower-emails'")
+				.query(Long.class).single()).isOne();
+			assertThat(Cli.run(context, "backfill", "resume", "lower-emails")).startsWith("0|")
+				.contains("lower-emails resumed");
+			assertThat(Cli.run(context, "backfill", "resume", "lower-emails")).startsWith("0|")
+				.contains("lower-emails was not paused.");
+			assertThat(Cli.run(context, "backfill", "pause", "nope")).startsWith("2|")
+				.contains("No backfill named 'nope'");
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class Accounts {
 

@@ -41,6 +41,16 @@ public final class BackfillCliAutoConfiguration {
 	}
 
 	@Bean
+	BackfillCommand backfillPauseCommand(BackfillOperator operator) {
+		return new PauseCommand(operator, true);
+	}
+
+	@Bean
+	BackfillCommand backfillResumeCommand(BackfillOperator operator) {
+		return new PauseCommand(operator, false);
+	}
+
+	@Bean
 	BackfillCommand backfillStatusCommand(BackfillOperator operator) {
 		return new StatusCommand(operator);
 	}

@@ -65,6 +65,7 @@ final class StatusCommand implements BackfillCommand {
 			if (s.owner() != null) {
 				out.printf("  %s by %s%s%n", switch (s.state()) {
 					case RUNNING -> "running";
+					case PAUSED -> "paused ('backfill resume " + s.backfill() + "' lets it go on), running";
 					case DEAD -> "process died: 'backfill run " + s.backfill() + "' resumes it;";
 					default -> "last run";
 				}, s.owner(), (s.exitMessage() != null) ? ": " + s.exitMessage() : "");
