@@ -101,7 +101,7 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 			String json = Cli.run(context, "backfill", "status", "lower-emails", "--json");
 			assertThat(json).startsWith("0|").contains("\"name\":\"lower-emails\"").contains("\"status\":\"COMPLETED\"")
 				.contains("\"rowsDone\":2500").contains("\"rowsRemainingEstimate\":0").contains("\"lastKey\":\"2500\"")
-				.contains("\"rowsPerSecond\":").contains("\"etaSeconds\":0");
+				.contains("\"rowsPerSecond\":").contains("\"etaSeconds\":0").contains("\"throttledSeconds\":0.0");
 			assertThat(Cli.run(context, "backfill", "status")).startsWith("0|").contains("COMPLETED");
 		});
 	}

@@ -59,6 +59,9 @@ final class StatusCommand implements BackfillCommand {
 			out.printf("%-28s %-10s %,14d %,14d %7.1f%% %,12.0f %9s  %s%n", s.backfill(), s.state(), s.rowsDone(),
 					s.rowsRemainingEstimate(), done, s.rowsPerSecond(), ProgressPrinter.duration(s.etaSeconds()),
 					(s.lastKey() != null) ? s.lastKey() : "-");
+			if (s.throttledSeconds() >= 1) {
+				out.printf("  held by throttles for %s, left out of its rows/s%n", DryRunCommand.time(s.throttledSeconds()));
+			}
 			if (s.estimate() != null) {
 				out.println("  " + estimateLine(s));
 			}
@@ -105,6 +108,7 @@ final class StatusCommand implements BackfillCommand {
 		map.put("exitMessage", s.exitMessage());
 		map.put("batchSize", s.batchSize());
 		map.put("runSeconds", Math.round(s.runSeconds() * 1000) / 1000.0);
+		map.put("throttledSeconds", Math.round(s.throttledSeconds() * 1000) / 1000.0);
 		map.put("estimate", (s.estimate() != null) ? DryRunCommand.json(s.estimate()) : null);
 		map.put("estimateError", (s.estimateError() != null) ? Math.round(s.estimateError() * 1000) / 1000.0 : null);
 		return map;
