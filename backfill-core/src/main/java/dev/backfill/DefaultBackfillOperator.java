@@ -154,7 +154,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
 			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
 			JobExecution previous = lastExecution(name);
-			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, this.throttles, listener);
+			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
+				this.throttles, listener);
 			register(run.job());
 			Active active = new Active(run, new CountDownLatch(1));
 			this.active.put(name, active);
@@ -370,7 +371,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				tx.setRollbackOnly();
 				this.jdbc.sql("SELECT set_config('statement_timeout', :timeout, true)")
 					.param("timeout", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
-				return this.jobs.buildDryRun(backfill, shape, batchSize(backfill, options.batchSize()), options);
+				return this.jobs.buildDryRun(backfill, shape, batchSize(backfill, options.batchSize()),
+						sizing(backfill, options.batchSize()), options);
 			});
 		}
 		catch (DataAccessException ex) {
@@ -419,8 +421,11 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			.min(Comparator.naturalOrder()).orElse(null);
 		int batchSize = step.containsKey(BackfillJobs.BATCH_SIZE) ? step.getInt(BackfillJobs.BATCH_SIZE) : 0;
 		// an estimate says something about a run at its own batch size only
-		Double error = (state == BackfillState.COMPLETED && estimate != null && runStart != null
-				&& estimate.at().isBefore(runStart) && runSeconds > 0 && estimate.batchSize() == batchSize)
+		boolean adaptive = step.containsKey(BackfillJobs.ADAPTIVE) && "true".equals(step.getString(BackfillJobs.ADAPTIVE));
+		boolean comparable = (estimate != null) && (estimate.adaptive() ? adaptive
+				: !adaptive && estimate.batchSize() == batchSize);
+		Double error = (state == BackfillState.COMPLETED && comparable && runStart != null
+				&& estimate.at().isBefore(runStart) && runSeconds > 0)
 						? estimate.estimatedSeconds() / runSeconds - 1 : null;
 		return new BackfillStatus(name, state, execution.getId(), getLong(step, "backfill.batches"),
 				getLong(step, "backfill.rowsDone"),
@@ -504,6 +509,12 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			throw new BackfillException("Table " + this.log.tableName() + " does not exist. Set "
 					+ "backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
 		}
+	}
+
+	// a size the declaration or the run names is kept; otherwise batches adapt to the target duration
+	private @Nullable BatchSizing sizing(Backfill backfill, int override) {
+		boolean fixed = override > 0 || backfill.batchSize() > 0 || !this.settings.sizing().adapts();
+		return fixed ? null : this.settings.sizing();
 	}
 
 	private int batchSize(Backfill backfill, int override) {

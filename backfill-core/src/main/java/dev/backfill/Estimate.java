@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param backfill the backfill name
  * @param jobExecutionId the dry-run's job execution in the job repository
  * @param at when the dry-run ended
- * @param batchSize keys per batch estimated for
+ * @param batchSize keys per batch estimated for; for an adaptive run, the size its batches settle at
+ * @param adaptive whether the run's batches adapt their size to the target duration
  * @param keysEstimate keys the run walks, from {@code pg_class.reltuples} scaled by the planner
  * @param rowsEstimate rows the run changes, from the planner's estimate of the pending predicate
  * @param rowsEstimatedBy how {@code rowsEstimate} was reached, in words
@@ -41,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * @param elapsedSeconds the dry-run's own time
  * @since 0.1.0
  */
-public record Estimate(String backfill, long jobExecutionId, Instant at, int batchSize, long keysEstimate,
+public record Estimate(String backfill, long jobExecutionId, Instant at, int batchSize, boolean adaptive,
+		long keysEstimate,
 		long rowsEstimate, String rowsEstimatedBy, long batches, double estimatedSeconds, double estimatedSecondsLow,
 		double estimatedSecondsHigh, double rowsPerSecond, long maxBatchMillis, int suggestedBatchSize,
 		long walBytesPerBatch, long walBytesEstimate, double rowsPerBatch, @Nullable Boolean idempotent,

@@ -171,6 +171,35 @@ class DryRunTest extends DatabaseTest {
 	}
 
 	@Test
+	void adaptiveRunIsEstimatedAtTheSizeItsBatchesSettleAt() {
+		jdbc.sql("CREATE TABLE settling (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
+		jdbc.sql("INSERT INTO settling (id) SELECT g FROM generate_series(1, 20000) g; ANALYZE settling").update();
+		// 0.05 ms per key: aimed at 100 ms batches, about 2,000 keys
+		Backfill timed = Backfill.sql("settling").table("settling").key("id").pending("counter = 0")
+			.update("WITH pause AS (SELECT pg_sleep((CAST(:to AS bigint) - CAST(:from AS bigint)) * 0.00005)) "
+					+ "UPDATE settling SET counter = 1 FROM pause WHERE id > :from AND id <= :to AND counter = 0")
+			.rollback("UPDATE settling SET counter = 0 WHERE id > :from AND id <= :to")
+			.build();
+		BackfillSettings settings = new BackfillSettings(500, java.time.Duration.ofSeconds(1),
+				java.time.Duration.ofSeconds(30), "BACKFILL_", Retry.DEFAULTS,
+				new BatchSizing(java.time.Duration.ofMillis(100), 100, 50_000));
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, settings, timed);
+		Estimate estimate = operator.dryRun("settling", DryRunOptions.defaults().withSampleBatches(3));
+		assertThat(estimate.adaptive()).isTrue();
+		assertThat(estimate.samples()).allSatisfy((s) -> assertThat(s.keys()).isEqualTo(500));
+		assertThat(estimate.batchSize()).isBetween(1_500, 2_100);
+		assertThat(estimate.batches()).isBetween(9L, 14L);
+		// 20,000 keys at 0.05 ms each is 1 s of statements, plus each batch's commit
+		assertThat(estimate.estimatedSeconds()).isBetween(0.9, 2.0);
+
+		operator.run("settling", RunOptions.defaults(), (p) -> {
+		});
+		BackfillStatus status = operator.status("settling");
+		assertThat(status.estimate().adaptive()).isTrue();
+		assertThat(status.estimateError()).isNotNull();
+	}
+
+	@Test
 	void emptyTableIsRefusedWithWhatToDo() {
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource, counting("count-nothing", "nothing"));
 		assertThatExceptionOfType(CannotEstimateException.class)

@@ -10,6 +10,7 @@ import java.util.Random;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
 import dev.backfill.BackfillThrottle;
+import dev.backfill.BatchSizing;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
 import dev.backfill.ProgressListener;
@@ -65,6 +66,9 @@ public final class BackfillJobs {
 	/** Step context key: keys per batch of the run. */
 	public static final String BATCH_SIZE = BackfillTasklet.BATCH_SIZE;
 
+	/** Step context key: whether the run's batches adapt their size ({@code "true"}). */
+	public static final String ADAPTIVE = BackfillTasklet.ADAPTIVE;
+
 	/** Step context key: seconds the run was held by throttles. */
 	public static final String THROTTLED_SECONDS = BackfillTasklet.THROTTLED_SECONDS;
 
@@ -102,15 +106,16 @@ public final class BackfillJobs {
 	 * Builds a run's job.
 	 * @param backfill the declaration
 	 * @param shape its table's shape
-	 * @param batchSize keys per batch
+	 * @param batchSize keys per batch, or of the first batch when batches adapt
+	 * @param sizing how batches adapt, or {@code null} to keep them all at {@code batchSize}
 	 * @param throttles asked before every batch
 	 * @param listener progress listener
 	 * @return the job and its tasklet
 	 */
-	public Run build(Backfill backfill, TableShape shape, int batchSize, List<BackfillThrottle> throttles,
-			ProgressListener listener) {
+	public Run build(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
+			List<BackfillThrottle> throttles, ProgressListener listener) {
 		BackfillTasklet tasklet = new BackfillTasklet(backfill, shape, this.jdbc, this.transactionManager, this.log,
-				this.jobRepository, batchSize, this.settings, throttles, listener);
+				this.jobRepository, batchSize, this.settings, sizing, throttles, listener);
 		Step step = new StepBuilder(STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();
@@ -126,15 +131,17 @@ public final class BackfillJobs {
 	 * recorded.
 	 * @param backfill the declaration
 	 * @param shape its table's shape
-	 * @param batchSize keys per batch to estimate for
+	 * @param batchSize keys per batch to estimate for, or to sample at when batches adapt
+	 * @param sizing how the run's batches adapt, or {@code null} when their size is fixed
 	 * @param options the sample's bounds
 	 * @return the job and what it estimates
 	 * @throws dev.backfill.CannotEstimateException when the table is empty, smaller than the sample, or read-only
 	 */
-	public DryRun buildDryRun(Backfill backfill, TableShape shape, int batchSize, DryRunOptions options) {
+	public DryRun buildDryRun(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
+			DryRunOptions options) {
 		SamplePlan plan = SamplePlan.of(backfill, shape, this.jdbc, batchSize, options, new Random());
 		DryRunTasklet tasklet = new DryRunTasklet(backfill, shape, this.jdbc, this.transactionManager, this.settings,
-				options, plan);
+				sizing, options, plan);
 		Step step = new StepBuilder(DRY_RUN_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();

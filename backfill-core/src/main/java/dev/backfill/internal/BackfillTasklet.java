@@ -11,6 +11,7 @@ import dev.backfill.Backfill;
 import dev.backfill.BackfillException;
 import dev.backfill.BackfillSettings;
 import dev.backfill.BackfillThrottle;
+import dev.backfill.BatchSizing;
 import dev.backfill.KeyRange;
 import dev.backfill.Progress;
 import dev.backfill.ProgressListener;
@@ -58,6 +59,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	static final String BATCH_SIZE = "backfill.batchSize";
 
 	static final String THROTTLED_SECONDS = "backfill.throttledSeconds";
+
+	static final String ADAPTIVE = "backfill.adaptive";
 
 	private static final long MAX_THROTTLE_WAIT_MILLIS = 10_000;
 
@@ -125,6 +128,14 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final List<BackfillThrottle> throttles;
 
+	/** How batches adapt, or {@code null} when their size is fixed. */
+	private final @Nullable BatchSizing sizing;
+
+	/** Keys of the next batch. */
+	private int size;
+
+	private double smoothedRate;
+
 	private final JdbcPauses pauses;
 
 	/** Runs the throttles' queries on a connection of their own, not in the batch's transaction. */
@@ -138,7 +149,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	BackfillTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, PlatformTransactionManager transactionManager,
 			JdbcBatchLog log, JobRepository jobRepository, int batchSize, BackfillSettings settings,
-			List<BackfillThrottle> throttles, ProgressListener listener) {
+			@Nullable BatchSizing sizing, List<BackfillThrottle> throttles, ProgressListener listener) {
 		this.throttles = List.copyOf(throttles);
 		this.pauses = new JdbcPauses(jdbc, settings.tablePrefix());
 		this.outside = new TransactionTemplate(transactionManager);
@@ -154,6 +165,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.log = log;
 		this.jobRepository = jobRepository;
 		this.batchSize = batchSize;
+		this.size = batchSize;
+		this.sizing = sizing;
 		this.settings = settings;
 		this.listener = listener;
 	}
@@ -214,7 +227,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			finish(step.getExecutionContext());
 			return RepeatStatus.FINISHED;
 		}
-		int size = (this.retrySize > 0) ? this.retrySize : this.batchSize;
+		int size = (this.retrySize > 0) ? this.retrySize : this.size;
 		Optional<Object> nth = this.keyset.nth(this.jdbc, from, size);
 		boolean full = nth.isPresent();
 		Object to;
@@ -257,7 +270,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		long now = System.nanoTime();
 		// time spent throttled is not the backfill's speed
 		this.throughput.add(rows, keys, Math.max(1, now - this.lastCommitNanos - throttled));
-		long keysLeft = full ? Math.max(this.batchSize, this.keysAtStart - this.keysThisProcess - keys) : 0;
+		long keysLeft = full ? Math.max(this.size, this.keysAtStart - this.keysThisProcess - keys) : 0;
 		// the recent batches say best how dense the pending rows are ahead, since statistics go stale as rows
 		// change; until they have met a pending row (a done prefix), the planner's share at the start is better
 		double recent = this.throughput.pendingShare();
@@ -361,6 +374,18 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	private void committed(Checkpoint next, Object to, long rows, long keys, Progress progress) {
+		if (this.sizing != null && keys == this.size && this.retrySize == 0) {
+			// the statement's time is how long the batch held its row locks
+			double rate = keys / (double) Math.max(1, progress.batchMillis());
+			this.smoothedRate = (this.smoothedRate == 0) ? rate : 0.7 * this.smoothedRate + 0.3 * rate;
+			int nextSize = this.sizing.next(this.size, rate, this.smoothedRate,
+					progress.batchMillis() > this.sizing.target().toMillis());
+			if (nextSize != this.size) {
+				logger.debug("Backfill '{}': batch of {} keys took {} ms; next batches of {} keys",
+						this.backfill.name(), keys, progress.batchMillis(), nextSize);
+			}
+			this.size = nextSize;
+		}
 		this.checkpoint = next;
 		this.lastKey = to;
 		this.rowsThisProcess += rows;
@@ -395,7 +420,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		context.putLong(ROWS_REMAINING, rowsLeft);
 		context.putDouble(ROWS_PER_SECOND, rowsPerSecond);
 		context.putLong(ETA_SECONDS, eta);
-		context.putInt(BATCH_SIZE, this.batchSize);
+		context.putInt(BATCH_SIZE, this.size);
+		context.putString(ADAPTIVE, String.valueOf(this.sizing != null));
 		context.putDouble(THROTTLED_SECONDS, this.throttledNanos / 1e9);
 	}
 

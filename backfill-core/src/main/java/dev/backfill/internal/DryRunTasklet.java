@@ -10,6 +10,7 @@ import java.util.function.LongConsumer;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
+import dev.backfill.BatchSizing;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
 import dev.backfill.KeyRange;
@@ -98,6 +99,12 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private final List<Estimate.Sample> samples = new ArrayList<>();
 
+	/** Each sample's statement time alone, which scales with the batch size. */
+	private final List<Double> workMillis = new ArrayList<>();
+
+	/** How the run's batches adapt, or {@code null} when their size is fixed. */
+	private final @Nullable BatchSizing sizing;
+
 	private final String checksum;
 
 	private final String lockRange;
@@ -135,7 +142,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	private @Nullable Estimate estimate;
 
 	DryRunTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, PlatformTransactionManager transactionManager,
-			BackfillSettings settings, DryRunOptions options, SamplePlan plan) {
+			BackfillSettings settings, @Nullable BatchSizing sizing, DryRunOptions options, SamplePlan plan) {
+		this.sizing = sizing;
 		this.backfill = backfill;
 		this.shape = shape;
 		this.work = BatchWork.of(backfill, shape);
@@ -177,6 +185,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			}
 			else {
 				this.samples.add(done.sample(overheadMillis()));
+				this.workMillis.add(done.workNanos / 1e6);
 				logger.debug("Dry-run of '{}': sample {} probe {} ms, work {} ms, commit {} ms", this.backfill.name(),
 						done.range, done.probeNanos / 1_000_000.0, done.workNanos / 1_000_000.0,
 						done.completionNanos / 1_000_000.0);
@@ -382,8 +391,23 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	private Estimate estimate(Idempotency idempotency, StepExecution step) {
-		long batches = this.plan.batches();
-		double[] millis = this.samples.stream().mapToDouble(Estimate.Sample::millis).sorted().toArray();
+		// an adaptive run settles where a batch's statement takes the target: estimate the run at that size, each
+		// sample's work scaled to it and its fixed cost (commit, step update) kept
+		int sampled = this.plan.batchSize();
+		int size = sampled;
+		if (this.sizing != null) {
+			double keysPerMilli = this.samples.stream().mapToLong(Estimate.Sample::keys).sum()
+					/ Math.max(0.001, this.workMillis.stream().mapToDouble(Double::doubleValue).sum());
+			size = this.sizing.next(sampled, keysPerMilli, keysPerMilli, true);
+		}
+		double scale = (double) size / sampled;
+		long batches = Math.max(1, (this.plan.keys() + size - 1) / size);
+		double[] millis = new double[this.samples.size()];
+		for (int i = 0; i < millis.length; i++) {
+			double work = this.workMillis.get(i);
+			millis[i] = this.samples.get(i).millis() - work + work * scale;
+		}
+		Arrays.sort(millis);
 		// a trimmed mean: a sample that met a checkpoint or a cold page says little about the thousands of batches
 		int trim = (int) (millis.length * TRIM);
 		double mean = Arrays.stream(millis, trim, millis.length - trim).average().orElse(0);
@@ -392,8 +416,9 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		double high = batches * percentile(millis, 0.90) / 1000;
 		long maxMillis = (long) Math.ceil(
 				this.samples.stream().mapToDouble(Estimate.Sample::transactionMillis).max().orElse(0));
-		long walPerBatch = Math.round(this.samples.stream().mapToLong(Estimate.Sample::walBytes).average().orElse(0));
-		double rowsPerBatch = this.samples.stream().mapToLong(Estimate.Sample::rows).average().orElse(0);
+		long walPerBatch = Math.round(
+				scale * this.samples.stream().mapToLong(Estimate.Sample::walBytes).average().orElse(0));
+		double rowsPerBatch = scale * this.samples.stream().mapToLong(Estimate.Sample::rows).average().orElse(0);
 		long sampledKeys = this.samples.stream().mapToLong(Estimate.Sample::keys).sum();
 		long sampledRows = this.samples.stream().mapToLong(Estimate.Sample::rows).sum();
 		int suggested = 0;
@@ -440,8 +465,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 				+ "predicate; the sample found %.1f%% pending in %,d keys", this.plan.keys(), 100 * plannerShare,
 				100 * sampledShare, sampledKeys);
 		double elapsed = (System.nanoTime() - this.stepStartNanos) / 1e9;
-		return new Estimate(this.backfill.name(), step.getJobExecutionId(), Instant.now(), this.plan.batchSize(),
-				this.plan.keys(), this.plan.pending(), by, batches, seconds, low, high,
+		return new Estimate(this.backfill.name(), step.getJobExecutionId(), Instant.now(), size,
+				this.sizing != null, this.plan.keys(), this.plan.pending(), by, batches, seconds, low, high,
 				(seconds > 0) ? this.plan.pending() / seconds : 0, maxMillis, suggested, walPerBatch,
 				walPerBatch * batches, rowsPerBatch, idempotency.idempotent(), idempotency.range(),
 				idempotency.rewritten(), this.samples, this.samples.size(), this.rolledBackRows, this.rolledBackWal,

@@ -21,6 +21,7 @@ final class StoredEstimate {
 	static void write(Estimate e, ExecutionContext context) {
 		context.putString(PREFIX + "at", e.at().toString());
 		context.putInt(PREFIX + "batchSize", e.batchSize());
+		context.putString(PREFIX + "adaptive", String.valueOf(e.adaptive()));
 		context.putLong(PREFIX + "keys", e.keysEstimate());
 		context.putLong(PREFIX + "rows", e.rowsEstimate());
 		context.putString(PREFIX + "rowsEstimatedBy", e.rowsEstimatedBy());
@@ -58,7 +59,9 @@ final class StoredEstimate {
 				: null;
 		String warnings = context.getString(PREFIX + "warnings");
 		return new Estimate(backfill, jobExecutionId, Instant.parse(context.getString(PREFIX + "at")),
-				context.getInt(PREFIX + "batchSize"), context.getLong(PREFIX + "keys"),
+				context.getInt(PREFIX + "batchSize"), context.containsKey(PREFIX + "adaptive")
+						&& "true".equals(context.getString(PREFIX + "adaptive")),
+				context.getLong(PREFIX + "keys"),
 				context.getLong(PREFIX + "rows"), context.getString(PREFIX + "rowsEstimatedBy"),
 				context.getLong(PREFIX + "batches"), context.getDouble(PREFIX + "seconds"),
 				context.getDouble(PREFIX + "secondsLow"), context.getDouble(PREFIX + "secondsHigh"),

@@ -86,7 +86,8 @@ class DryRunCommandTests extends DatabaseTest {
 	@Test
 	void jsonHasTheEstimateFields() {
 		this.runner.run((context) -> {
-			String out = Cli.run(context, "backfill", "dry-run", "order-totals", "--sample-batches=4", "--json");
+			String out = Cli.run(context, "backfill", "dry-run", "order-totals", "--sample-batches=4", "--batch-size=5000",
+					"--json");
 			assertThat(out).startsWith("0|");
 			Map<String, Object> json = JsonParserFactory.getJsonParser().parseMap(out.substring(2));
 			assertThat(json).containsKeys("rowsEstimate", "batches", "estimatedSeconds", "estimatedSecondsLow",

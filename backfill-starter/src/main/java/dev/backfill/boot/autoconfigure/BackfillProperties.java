@@ -4,7 +4,9 @@ import java.time.Duration;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
+import dev.backfill.BatchSizing;
 import dev.backfill.DryRunOptions;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
@@ -22,7 +24,8 @@ public class BackfillProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Keys per batch for backfills that declare no batch size.
+	 * Keys per batch for backfills that declare no batch size: of every batch when the target batch duration is 0,
+	 * else of the first one.
 	 */
 	private int batchSize = Backfill.DEFAULT_BATCH_SIZE;
 
@@ -32,9 +35,26 @@ public class BackfillProperties {
 	private Duration lockTimeout = BackfillSettings.DEFAULT_LOCK_TIMEOUT;
 
 	/**
-	 * Longest statement inside a batch (SET LOCAL statement_timeout); 0 disables it.
+	 * Longest statement inside a batch (SET LOCAL statement_timeout); 0 disables it. Unset: ten times the target
+	 * batch duration, at least 5 s (30 s when the target is 0).
 	 */
-	private Duration statementTimeout = BackfillSettings.DEFAULT_STATEMENT_TIMEOUT;
+	private @Nullable Duration statementTimeout;
+
+	/**
+	 * How long a batch's statement should hold its row locks; batches adapt their size toward it unless a size is
+	 * fixed (--batch-size, or .batchSize(n) in the declaration). 0 keeps every batch at backfill.batch-size.
+	 */
+	private Duration targetBatchDuration = BatchSizing.DEFAULTS.target();
+
+	/**
+	 * Fewest keys per batch when batches adapt.
+	 */
+	private int minBatchSize = BatchSizing.DEFAULTS.min();
+
+	/**
+	 * Most keys per batch when batches adapt.
+	 */
+	private int maxBatchSize = BatchSizing.DEFAULTS.max();
 
 	/**
 	 * Whether to check every declaration against the database at startup (tables, columns, unique key, statements),
@@ -81,12 +101,36 @@ public class BackfillProperties {
 		this.lockTimeout = lockTimeout;
 	}
 
-	public Duration getStatementTimeout() {
+	public @Nullable Duration getStatementTimeout() {
 		return this.statementTimeout;
 	}
 
-	public void setStatementTimeout(Duration statementTimeout) {
+	public void setStatementTimeout(@Nullable Duration statementTimeout) {
 		this.statementTimeout = statementTimeout;
+	}
+
+	public Duration getTargetBatchDuration() {
+		return this.targetBatchDuration;
+	}
+
+	public void setTargetBatchDuration(Duration targetBatchDuration) {
+		this.targetBatchDuration = targetBatchDuration;
+	}
+
+	public int getMinBatchSize() {
+		return this.minBatchSize;
+	}
+
+	public void setMinBatchSize(int minBatchSize) {
+		this.minBatchSize = minBatchSize;
+	}
+
+	public int getMaxBatchSize() {
+		return this.maxBatchSize;
+	}
+
+	public void setMaxBatchSize(int maxBatchSize) {
+		this.maxBatchSize = maxBatchSize;
 	}
 
 	public Duration getShutdownTimeout() {
@@ -127,8 +171,11 @@ public class BackfillProperties {
 
 	/** @return the engine settings these properties describe */
 	public BackfillSettings toSettings() {
-		return new BackfillSettings(this.batchSize, this.lockTimeout, this.statementTimeout, this.jdbc.tablePrefix,
-				new dev.backfill.Retry(this.retry.maxAttempts, this.retry.backoff, this.retry.maxBackoff));
+		BatchSizing sizing = new BatchSizing(this.targetBatchDuration, this.minBatchSize, this.maxBatchSize);
+		Duration statement = (this.statementTimeout != null) ? this.statementTimeout
+				: BackfillSettings.statementTimeoutFor(sizing);
+		return new BackfillSettings(this.batchSize, this.lockTimeout, statement, this.jdbc.tablePrefix,
+				new dev.backfill.Retry(this.retry.maxAttempts, this.retry.backoff, this.retry.maxBackoff), sizing);
 	}
 
 	/**

@@ -76,13 +76,16 @@ final class DryRunCommand implements BackfillCommand {
 
 	private static void print(Estimate e, PrintStream out) {
 		long sampledKeys = e.samples().stream().mapToLong(Estimate.Sample::keys).sum();
-		out.printf("Dry-run of %s at batch size %,d: sampled %d batches (%,d keys, %.2f%% of the table) in %.1f s; "
-				+ "nothing was committed.%n%n", e.backfill(), e.batchSize(), e.sampledBatches(), sampledKeys,
+		out.printf("Dry-run of %s at batch size %s%,d: sampled %d batches (%,d keys, %.2f%% of the table) in %.1f s; "
+				+ "nothing was committed.%n%n", e.backfill(), e.adaptive() ? "~" : "", e.batchSize(), e.sampledBatches(),
+				sampledKeys,
 				100.0 * sampledKeys / Math.max(1, e.keysEstimate()), e.elapsedSeconds());
 		out.printf("  rows to change   ~%,d%n", e.rowsEstimate());
 		out.printf("                   (%s)%n", e.rowsEstimatedBy());
-		out.printf("  batches          %,d of %,d keys (~%,d keys in all)%n", e.batches(), e.batchSize(),
-				e.keysEstimate());
+		out.printf("  batches          %,d of %s%,d keys (~%,d keys in all)%s%n", e.batches(), e.adaptive() ? "~" : "",
+				e.batchSize(), e.keysEstimate(), e.adaptive() ? String.format("; the run adapts its batches toward "
+						+ "its target duration, so this is the size they settle at (sampled at %,d keys)",
+						e.samples().isEmpty() ? 0 : e.samples().get(0).keys()) : "");
 		out.printf("  wall time        ~%s (%s to %s: every batch as fast as the sample's 10th percentile, or as slow "
 				+ "as its 90th), ~%,.0f rows/s%n", time(e.estimatedSeconds()), time(e.estimatedSecondsLow()),
 				time(e.estimatedSecondsHigh()), e.rowsPerSecond());
@@ -125,6 +128,7 @@ final class DryRunCommand implements BackfillCommand {
 		map.put("jobExecutionId", e.jobExecutionId());
 		map.put("at", e.at().toString());
 		map.put("batchSize", e.batchSize());
+		map.put("adaptive", e.adaptive());
 		map.put("keysEstimate", e.keysEstimate());
 		map.put("rowsEstimate", e.rowsEstimate());
 		map.put("rowsEstimatedBy", e.rowsEstimatedBy());

@@ -79,10 +79,10 @@ final class StatusCommand implements BackfillCommand {
 
 	static String estimateLine(BackfillStatus s) {
 		Estimate e = s.estimate();
-		String line = String.format("dry-run %s: ~%s (%s to %s) at batch size %,d, longest batch %,d ms, %s",
+		String line = String.format("dry-run %s: ~%s (%s to %s) at batch size %s%,d, longest batch %,d ms, %s",
 				e.at().truncatedTo(ChronoUnit.SECONDS), DryRunCommand.time(e.estimatedSeconds()),
 				DryRunCommand.time(e.estimatedSecondsLow()), DryRunCommand.time(e.estimatedSecondsHigh()),
-				e.batchSize(), e.maxBatchMillis(), (e.idempotent() == null) ? "idempotency not checked"
+				e.adaptive() ? "~" : "", e.batchSize(), e.maxBatchMillis(), (e.idempotent() == null) ? "idempotency not checked"
 						: e.idempotent() ? "idempotent" : "NOT IDEMPOTENT");
 		if (s.estimateError() != null) {
 			line += String.format("; the run took %s at batch size %,d: estimate %+.0f%%",
