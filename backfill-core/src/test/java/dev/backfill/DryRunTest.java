@@ -191,6 +191,8 @@ class DryRunTest extends DatabaseTest {
 		assertThat(estimate.batches()).isBetween(9L, 14L);
 		// 20,000 keys at 0.05 ms each is 1 s of statements, plus each batch's commit
 		assertThat(estimate.estimatedSeconds()).isBetween(0.9, 2.0);
+		// batches of about 2,000 keys hold their locks about 100 ms, not the 25 ms of the 500-key samples
+		assertThat(estimate.maxBatchMillis()).isBetween(80L, 250L);
 
 		operator.run("settling", RunOptions.defaults(), (p) -> {
 		});

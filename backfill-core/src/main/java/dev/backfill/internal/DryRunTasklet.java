@@ -414,8 +414,13 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		double seconds = batches * mean / 1000;
 		double low = batches * percentile(millis, 0.10) / 1000;
 		double high = batches * percentile(millis, 0.90) / 1000;
-		long maxMillis = (long) Math.ceil(
-				this.samples.stream().mapToDouble(Estimate.Sample::transactionMillis).max().orElse(0));
+		// how long a batch holds its row locks, at the size estimated for
+		double longest = 0;
+		for (int i = 0; i < this.samples.size(); i++) {
+			double work = this.workMillis.get(i);
+			longest = Math.max(longest, this.samples.get(i).transactionMillis() - work + work * scale);
+		}
+		long maxMillis = (long) Math.ceil(longest);
 		long walPerBatch = Math.round(
 				scale * this.samples.stream().mapToLong(Estimate.Sample::walBytes).average().orElse(0));
 		double rowsPerBatch = scale * this.samples.stream().mapToLong(Estimate.Sample::rows).average().orElse(0);
