@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,18 +23,12 @@ class PauseTest extends DatabaseTest {
 	@BeforeAll
 	static void createTables() {
 		for (String table : new String[] { "paused", "paused_stopped" }) {
-			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
-			jdbc.sql("INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, 5000) g").update();
+			Counters.create(jdbc, table, 5_000);
 		}
 	}
 
 	private static Backfill counting(String name, String table) {
-		return Backfill.sql(name).table(table).key("id").pending("counter = 0")
-			.update("WITH pause AS (SELECT pg_sleep(0.02)) UPDATE " + table
-					+ " SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to")
-			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
-			.batchSize(250)
-			.build();
+		return Counters.counting(name, table, 250, 0.02);
 	}
 
 	private static long logged(String name) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,18 +30,12 @@ class RetryTest extends DatabaseTest {
 	@BeforeAll
 	static void createTables() {
 		for (String table : List.of("held_briefly", "held_long", "terminated", "unknown_state")) {
-			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
-			jdbc.sql("INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, 5000) g").update();
+			Counters.create(jdbc, table, 5_000);
 		}
 	}
 
-	// not idempotent on purpose: a batch applied twice leaves counter = 2
 	private static Backfill counting(String name, String table) {
-		return Backfill.sql(name).table(table).key("id").pending("counter = 0")
-			.update("UPDATE " + table + " SET counter = counter + 1 WHERE id > :from AND id <= :to")
-			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
-			.batchSize(1_000)
-			.build();
+		return Counters.counting(name, table, 1_000, 0);
 	}
 
 	private static BackfillSettings settings(Retry retry) {

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,19 +24,12 @@ class StopTest extends DatabaseTest {
 	@BeforeAll
 	static void createTables() {
 		for (String table : new String[] { "stop_here", "stop_elsewhere", "stop_all" }) {
-			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
-			jdbc.sql("INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, 10000) g").update();
+			Counters.create(jdbc, table, 10_000);
 		}
 	}
 
-	// not idempotent on purpose, and slow enough to be stopped in the middle
 	private static Backfill counting(String name, String table) {
-		return Backfill.sql(name).table(table).key("id").pending("counter = 0")
-			.update("WITH pause AS (SELECT pg_sleep(0.02)) UPDATE " + table
-					+ " SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to")
-			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
-			.batchSize(500)
-			.build();
+		return Counters.counting(name, table, 500, 0.02);
 	}
 
 	private static void assertResumesExactlyOnce(DefaultBackfillOperator operator, String name, String table) {

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
 import dev.backfill.throttle.Autovacuum;
@@ -29,17 +30,12 @@ class ThrottleTest extends DatabaseTest {
 	@BeforeAll
 	static void createTables() {
 		for (String table : List.of("held_by_user", "capped", "waited_on")) {
-			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
-			jdbc.sql("INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, 6000) g").update();
+			Counters.create(jdbc, table, 6_000);
 		}
 	}
 
 	private static Backfill counting(String name, String table) {
-		return Backfill.sql(name).table(table).key("id").pending("counter = 0")
-			.update("UPDATE " + table + " SET counter = counter + 1 WHERE id > :from AND id <= :to")
-			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
-			.batchSize(500)
-			.build();
+		return Counters.counting(name, table, 500, 0);
 	}
 
 	private static DefaultBackfillOperator operator(Backfill backfill, BackfillThrottle... throttles) {
