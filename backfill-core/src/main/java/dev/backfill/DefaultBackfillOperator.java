@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import dev.backfill.internal.BackfillJobs;
+import dev.backfill.internal.TransientFailure;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.JdbcPauses;
 import dev.backfill.jdbc.RunLock;
@@ -39,7 +40,6 @@ import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -187,14 +187,14 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		JobExecution execution = null;
 		Retry retry = this.settings.retry();
 		for (int attempt = 1;; attempt++) {
-			Throwable lost;
+			TransientFailure lost;
 			try {
 				execution = launch(name, run, (attempt == 1) ? previous : lastExecution(name), attempt == 1
 						? resumed : true);
-				lost = connectionLoss(execution.getAllFailureExceptions());
+				lost = TransientFailure.connectionLoss(execution.getAllFailureExceptions());
 			}
 			catch (RuntimeException ex) {
-				lost = connectionLoss(List.of(ex));
+				lost = TransientFailure.connectionLoss(List.of(ex));
 				if (lost == null) {
 					throw ex;
 				}
@@ -206,7 +206,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			// committed, so the run goes on from its checkpoint once the database answers again
 			Duration delay = Duration.ofMillis(Math.max(1_000, retry.delayBefore(attempt + 1).toMillis()));
 			logger.warn("Backfill '{}' lost its connection ({}); resuming from its checkpoint in {} ms "
-					+ "(attempt {} of {})", name, rootMessage(lost), delay.toMillis(), attempt + 1,
+					+ "(attempt {} of {})", name, lost, delay.toMillis(), attempt + 1,
 					retry.maxAttempts());
 			Thread.sleep(delay.toMillis());
 			if (!renew(lock)) {
@@ -333,26 +333,6 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			// still unreachable: the next attempt finds out
 			return true;
 		}
-	}
-
-	// a session ended by the server or the network: SQLSTATE class 08, or admin/crash shutdown (57P01 to 57P03);
-	// when the rollback then failed too, the first failure is the one that says so
-	private static @Nullable Throwable connectionLoss(List<Throwable> failures) {
-		for (Throwable failure : failures) {
-			for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
-				if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-						&& (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-					return t;
-				}
-				if (t instanceof TransactionSystemException tx && tx.getApplicationException() != null) {
-					Throwable first = connectionLoss(List.of(tx.getApplicationException()));
-					if (first != null) {
-						return first;
-					}
-				}
-			}
-		}
-		return null;
 	}
 
 	@Override

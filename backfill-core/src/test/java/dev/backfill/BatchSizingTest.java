@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,24 +23,14 @@ class BatchSizingTest extends DatabaseTest {
 	@BeforeAll
 	static void createTables() {
 		for (String table : List.of("sized_down", "sized_up")) {
-			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
-			jdbc.sql("INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, 30000) g").update();
+			Counters.create(jdbc, table, 30_000);
 		}
-	}
-
-	// 0.05 ms per key, whatever the machine: a batch of 2,000 keys takes about 100 ms
-	private static Backfill timed(String name, String table) {
-		return Backfill.sql(name).table(table).key("id").pending("counter = 0")
-			.update("WITH pause AS (SELECT pg_sleep((CAST(:to AS bigint) - CAST(:from AS bigint)) * 0.00005)) UPDATE "
-					+ table + " SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to")
-			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
-			.build();
 	}
 
 	private static List<BatchRecord> run(String name, String table, int firstSize) {
 		BackfillSettings settings = new BackfillSettings(firstSize, Duration.ofSeconds(1), Duration.ofSeconds(30),
 				"BACKFILL_", Retry.DEFAULTS, new BatchSizing(Duration.ofMillis(100), 100, 50_000));
-		BackfillResult result = TestOperators.operator(dataSource, settings, timed(name, table))
+		BackfillResult result = TestOperators.operator(dataSource, settings, Counters.timed(name, table, 0.05))
 			.run(name, RunOptions.defaults(), (p) -> {
 			});
 		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);

@@ -3,6 +3,7 @@ package dev.backfill;
 import java.util.List;
 
 import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,14 +173,10 @@ class DryRunTest extends DatabaseTest {
 
 	@Test
 	void adaptiveRunIsEstimatedAtTheSizeItsBatchesSettleAt() {
-		jdbc.sql("CREATE TABLE settling (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
-		jdbc.sql("INSERT INTO settling (id) SELECT g FROM generate_series(1, 20000) g; ANALYZE settling").update();
+		Counters.create(jdbc, "settling", 20_000);
+		jdbc.sql("ANALYZE settling").update();
 		// 0.05 ms per key: aimed at 100 ms batches, about 2,000 keys
-		Backfill timed = Backfill.sql("settling").table("settling").key("id").pending("counter = 0")
-			.update("WITH pause AS (SELECT pg_sleep((CAST(:to AS bigint) - CAST(:from AS bigint)) * 0.00005)) "
-					+ "UPDATE settling SET counter = 1 FROM pause WHERE id > :from AND id <= :to AND counter = 0")
-			.rollback("UPDATE settling SET counter = 0 WHERE id > :from AND id <= :to")
-			.build();
+		Backfill timed = Counters.timed("settling", "settling", 0.05);
 		BackfillSettings settings = new BackfillSettings(500, java.time.Duration.ofSeconds(1),
 				java.time.Duration.ofSeconds(30), "BACKFILL_", Retry.DEFAULTS,
 				new BatchSizing(java.time.Duration.ofMillis(100), 100, 50_000));

@@ -88,7 +88,6 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final JobRepository jobRepository;
 
-	private final int batchSize;
 
 	private final BackfillSettings settings;
 
@@ -121,8 +120,6 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	private int retrySize;
 
 	private long retryAtNanos;
-
-	private long retries;
 
 	private volatile boolean stopRequested;
 
@@ -164,7 +161,6 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.jdbc = jdbc;
 		this.log = log;
 		this.jobRepository = jobRepository;
-		this.batchSize = batchSize;
 		this.size = batchSize;
 		this.sizing = sizing;
 		this.settings = settings;
@@ -192,7 +188,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.pendingShareAtStart = (this.keysAtStart == 0) ? 1.0 : Math.min(1.0, (double) pending / this.keysAtStart);
 		if (this.lastKey == null) {
 			logger.info("Backfill '{}' starts on {}: about {} keys, {} pending, {} keys per batch", this.backfill.name(),
-					this.shape.table(), this.keysAtStart, pending, this.batchSize);
+					this.shape.table(), this.keysAtStart, pending, this.size);
 		}
 		else {
 			logger.info("Backfill '{}' resumes from checkpoint after key {} (batch {}, {} rows done): about {} keys left",
@@ -364,7 +360,6 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 					this.backfill.name(), range, attempts, failure, this.backfill.name(), range.from()));
 		}
 		this.attempt++;
-		this.retries++;
 		this.retrySize = failure.isTimeout() ? Math.max(1, size / 2) : size;
 		Duration delay = retry.delayBefore(this.attempt);
 		this.retryAtNanos = System.nanoTime() + delay.toNanos();
@@ -374,7 +369,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	private void committed(Checkpoint next, Object to, long rows, long keys, Progress progress) {
-		if (this.sizing != null && keys == this.size && this.retrySize == 0) {
+		// only full batches at the current size say how fast that size goes
+		if (this.sizing != null && keys == this.size) {
 			// the statement's time is how long the batch held its row locks
 			double rate = keys / (double) Math.max(1, progress.batchMillis());
 			this.smoothedRate = (this.smoothedRate == 0) ? rate : 0.7 * this.smoothedRate + 0.3 * rate;
@@ -432,10 +428,6 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	/** Asks the run to stop before its next batch; the batch in flight commits first. */
 	void requestStop() {
 		this.stopRequested = true;
-	}
-
-	long retries() {
-		return this.retries;
 	}
 
 	long batchesThisProcess() {

@@ -52,9 +52,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	/** Above this, a batch holds row locks longer than production tolerates. */
 	static final long LOCK_LIMIT_MILLIS = 1000;
 
-	/** What a suggested batch size aims at. */
-	static final long TARGET_BATCH_MILLIS = 500;
-
 	/** Fewest and most batches without work that calibrate the per-batch cost: a tenth of the run's batches. */
 	private static final int MIN_CALIBRATION = 100;
 
@@ -117,8 +114,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private Phase phase = Phase.CALIBRATE;
 
-	private long calibrationStartNanos;
-
 	private int attempted;
 
 	private boolean warmUpFailed;
@@ -172,7 +167,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		long now = System.nanoTime();
 		StepExecution step = chunkContext.getStepContext().getStepExecution();
-		if (this.phase == Phase.CALIBRATE && this.calibrationStartNanos != 0) {
+		// the first call has nothing before it to time
+		if (this.phase == Phase.CALIBRATE && this.callStartNanos != 0) {
 			this.calibrationCosts.add((now - this.callStartNanos) / 1e6);
 		}
 		Measured done = this.previous;
@@ -197,9 +193,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
 		switch (this.phase) {
 			case CALIBRATE -> {
-				if (this.calibrationStartNanos == 0) {
-					this.calibrationStartNanos = now;
-				}
 				// a batch without its work: what a run pays per batch besides finding the range and applying it
 				Object to = this.keyset.nth(this.jdbc, this.plan.warmUp(), 1).orElse(this.plan.warmUp());
 				step.getExecutionContext().putString(CALIBRATION_KEY, to.toString());
@@ -429,9 +422,12 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		int suggested = 0;
 		List<String> warnings = new ArrayList<>();
 		if (maxMillis > LOCK_LIMIT_MILLIS) {
-			suggested = (int) Math.max(1, this.plan.batchSize() * TARGET_BATCH_MILLIS / maxMillis);
+			// aimed at the configured target duration, as an adaptive run would be
+			BatchSizing target = this.settings.sizing().adapts() ? this.settings.sizing() : BatchSizing.DEFAULTS;
+			long targetMillis = target.target().toMillis();
+			suggested = (int) Math.max(1, size * targetMillis / maxMillis);
 			warnings.add(String.format("A sampled batch held its transaction, and its row locks, for %,d ms (over "
-					+ "1 s). A batch size of %d keeps batches near %d ms.", maxMillis, suggested, TARGET_BATCH_MILLIS));
+					+ "1 s). A batch size of %d keeps batches near %d ms.", maxMillis, suggested, targetMillis));
 		}
 		if (this.samples.isEmpty()) {
 			throw new IllegalStateException("Every sampled batch of '" + this.backfill.name() + "' hit a timeout, so "

@@ -39,4 +39,19 @@ public final class Counters {
 			.build();
 	}
 
+	/**
+	 * The same backfill, with a statement that takes a fixed time per key whatever the machine, for tests of time.
+	 * @param name its name
+	 * @param table its table, made by {@link #create}
+	 * @param millisPerKey how long the statement sleeps per key of its range
+	 * @return the declaration, with no declared batch size (its batches adapt)
+	 */
+	public static Backfill timed(String name, String table, double millisPerKey) {
+		return Backfill.sql(name).table(table).key("id").pending("counter = 0")
+			.update("WITH pause AS (SELECT pg_sleep((CAST(:to AS bigint) - CAST(:from AS bigint)) * " + millisPerKey
+					+ " / 1000)) UPDATE " + table + " SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to")
+			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
+			.build();
+	}
+
 }
