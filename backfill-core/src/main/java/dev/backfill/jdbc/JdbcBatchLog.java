@@ -40,7 +40,7 @@ public class JdbcBatchLog {
 	 */
 	public JdbcBatchLog(JdbcClient jdbc, String tablePrefix) {
 		this.jdbc = jdbc;
-		this.prefix = SqlIdentifier.check(tablePrefix + "X", "-", "table prefix").substring(0, tablePrefix.length());
+		this.prefix = SqlIdentifier.checkPrefix(tablePrefix);
 	}
 
 	/**

@@ -34,7 +34,7 @@ public class JdbcPauses {
 	 */
 	public JdbcPauses(JdbcClient jdbc, String tablePrefix) {
 		this.jdbc = jdbc;
-		this.prefix = SqlIdentifier.check(tablePrefix + "X", "-", "table prefix").substring(0, tablePrefix.length());
+		this.prefix = SqlIdentifier.checkPrefix(tablePrefix);
 	}
 
 	/**

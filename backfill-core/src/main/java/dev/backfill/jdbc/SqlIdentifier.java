@@ -35,6 +35,16 @@ public final class SqlIdentifier {
 	}
 
 	/**
+	 * Checks a table prefix, such as {@code BACKFILL_}: with any table name after it, it must make an identifier.
+	 * @param tablePrefix the prefix
+	 * @return the prefix
+	 * @throws dev.backfill.InvalidBackfillException when it is not valid
+	 */
+	public static String checkPrefix(String tablePrefix) {
+		return check(tablePrefix + "X", "-", "table prefix").substring(0, tablePrefix.length());
+	}
+
+	/**
 	 * Quotes a checked identifier.
 	 * @param identifier a name that passed {@link #check}
 	 * @return the name in double quotes
