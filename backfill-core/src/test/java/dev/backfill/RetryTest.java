@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.backfill.jdbc.BatchRecord;
+import dev.backfill.jdbc.FailedAttempt;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Batches that meet live traffic's row locks: retried after a backoff at half their size, never applied twice, and
@@ -94,6 +96,17 @@ class RetryTest extends DatabaseTest {
 			.contains("SQLSTATE 55P03").contains("lock timeout").contains("resumes after key 2250");
 		assertThat(operator.status("held-long").lastKey()).isEqualTo("2250");
 		assertThat(count("SELECT count(*) FROM held_long WHERE counter = 1")).isEqualTo(2_250);
+		// every failed attempt is in the batch log, the last one as the run's failure
+		JdbcBatchLog batchLog = new JdbcBatchLog(jdbc, "BACKFILL_");
+		assertThat(batchLog.failures("held-long")).extracting(FailedAttempt::batchNo, FailedAttempt::attempt,
+				FailedAttempt::fromKey, FailedAttempt::toKey, FailedAttempt::retried, FailedAttempt::sqlState)
+			.containsExactly(tuple(3L, 1, "2000", "3000", true, "55P03"), tuple(3L, 2, "2000", "2500", true, "55P03"),
+					tuple(4L, 1, "2250", "3250", true, "55P03"), tuple(4L, 2, "2250", "2750", true, "55P03"),
+					tuple(4L, 3, "2250", "2500", false, "55P03"));
+		assertThat(batchLog.failures("held-long")).allSatisfy((attempt) -> assertThat(attempt.message())
+			.contains("lock timeout"));
+		assertThat(batchLog.find("held-long")).extracting(BatchRecord::toKey, BatchRecord::attempt)
+			.containsExactly(tuple("1000", 1), tuple("2000", 1), tuple("2250", 3));
 
 		released.get(20, TimeUnit.SECONDS);
 		BackfillResult resumed = operator.run("held-long", RunOptions.defaults(), (p) -> {

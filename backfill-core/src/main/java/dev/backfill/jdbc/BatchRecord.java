@@ -15,8 +15,9 @@ import java.time.Instant;
  * @param rowsAffected rows the batch changed
  * @param startedAt when the batch started
  * @param durationMs how long its work took, in milliseconds
+ * @param attempt the attempt that committed it, 1 unless attempts before it failed (see {@link FailedAttempt})
  * @since 0.1.0
  */
 public record BatchRecord(String backfill, long jobExecutionId, long stepExecutionId, long batchNo, String fromKey,
-		String toKey, long keys, long rowsAffected, Instant startedAt, long durationMs) {
+		String toKey, long keys, long rowsAffected, Instant startedAt, long durationMs, int attempt) {
 }

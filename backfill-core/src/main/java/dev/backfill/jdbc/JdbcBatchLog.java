@@ -1,13 +1,17 @@
 package dev.backfill.jdbc;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The batch-boundary log in table {@code BACKFILL_BATCH_LOG}: one row per committed batch, written in the batch's own
- * transaction.
+ * transaction, and one per failed attempt at a batch, written on its own so that it outlives the failure.
  *
  * @since 0.1.0
  */
@@ -15,17 +19,33 @@ public class JdbcBatchLog {
 
 	private static final String INSERT = """
 			INSERT INTO %sBATCH_LOG (BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY, TO_KEY,
-			    KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS)
-			VALUES (:name, :job, :step, :batchNo, :fromKey, :toKey, :keys, :rows, :startedAt, :duration)""";
+			    KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT, OUTCOME, SQL_STATE, MESSAGE)
+			VALUES (:name, :job, :step, :batchNo, :fromKey, :toKey, :keys, :rows, :startedAt, :duration, :attempt,
+			    :outcome, :sqlState, :message)""";
 
 	private static final String FIND = """
 			SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY, TO_KEY, KEY_COUNT,
-			       ROWS_AFFECTED, STARTED_AT, DURATION_MS
-			FROM %sBATCH_LOG WHERE BACKFILL_NAME = :name ORDER BY JOB_EXECUTION_ID, BATCH_NO""";
+			       ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT
+			FROM %sBATCH_LOG WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED'
+			ORDER BY JOB_EXECUTION_ID, BATCH_NO""";
+
+	private static final String RECENT = """
+			SELECT * FROM (SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY, TO_KEY,
+			       KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT
+			    FROM %sBATCH_LOG WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED'
+			    ORDER BY JOB_EXECUTION_ID DESC, BATCH_NO DESC LIMIT :limit) recent
+			ORDER BY JOB_EXECUTION_ID, BATCH_NO""";
+
+	private static final String FAILURES = """
+			SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, ATTEMPT, FROM_KEY, TO_KEY, KEY_COUNT, OUTCOME, SQL_STATE,
+			       MESSAGE, STARTED_AT, DURATION_MS
+			FROM %sBATCH_LOG WHERE BACKFILL_NAME = :name AND OUTCOME <> 'COMMITTED'
+			ORDER BY JOB_EXECUTION_ID, BATCH_NO, ATTEMPT""";
 
 	private static final String LAST = """
 			SELECT BATCH_NO, TO_KEY, sum(ROWS_AFFECTED) OVER () AS ROWS_DONE, sum(KEY_COUNT) OVER () AS KEYS_DONE
-			FROM %sBATCH_LOG WHERE JOB_EXECUTION_ID = ANY (:ids) ORDER BY BATCH_NO DESC LIMIT 1""";
+			FROM %sBATCH_LOG WHERE JOB_EXECUTION_ID = ANY (:ids) AND OUTCOME = 'COMMITTED'
+			ORDER BY BATCH_NO DESC LIMIT 1""";
 
 	private static final String EXISTS = "SELECT to_regclass(:table) IS NOT NULL";
 
@@ -59,6 +79,33 @@ public class JdbcBatchLog {
 			.param("rows", record.rowsAffected())
 			.param("startedAt", Timestamp.from(record.startedAt()))
 			.param("duration", record.durationMs())
+			.param("attempt", record.attempt())
+			.param("outcome", "COMMITTED")
+			.param("sqlState", null)
+			.param("message", null)
+			.update();
+	}
+
+	/**
+	 * Appends a failed attempt; call it outside the batch's transaction, which rolls back.
+	 * @param attempt the attempt
+	 */
+	public void append(FailedAttempt attempt) {
+		this.jdbc.sql(INSERT.formatted(this.prefix))
+			.param("name", attempt.backfill())
+			.param("job", attempt.jobExecutionId())
+			.param("step", attempt.stepExecutionId())
+			.param("batchNo", attempt.batchNo())
+			.param("fromKey", attempt.fromKey())
+			.param("toKey", attempt.toKey())
+			.param("keys", attempt.keys())
+			.param("rows", 0L)
+			.param("startedAt", Timestamp.from(attempt.startedAt()))
+			.param("duration", attempt.durationMs())
+			.param("attempt", attempt.attempt())
+			.param("outcome", attempt.retried() ? "RETRIED" : "FAILED")
+			.param("sqlState", attempt.sqlState())
+			.param("message", attempt.message())
 			.update();
 	}
 
@@ -68,9 +115,36 @@ public class JdbcBatchLog {
 	 * @return the batches
 	 */
 	public List<BatchRecord> find(String backfill) {
-		return this.jdbc.sql(FIND.formatted(this.prefix)).param("name", backfill).query((rs, i) -> new BatchRecord(
-				rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6),
-				rs.getLong(7), rs.getLong(8), rs.getTimestamp(9).toInstant(), rs.getLong(10))).list();
+		return this.jdbc.sql(FIND.formatted(this.prefix)).param("name", backfill).query(JdbcBatchLog::record).list();
+	}
+
+	private static BatchRecord record(ResultSet rs, int row) throws SQLException {
+		return new BatchRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+				rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getTimestamp(9).toInstant(), rs.getLong(10),
+				rs.getInt(11));
+	}
+
+	/**
+	 * The latest committed batches of a backfill, oldest first.
+	 * @param backfill the backfill name
+	 * @param limit most batches to return
+	 * @return the batches
+	 */
+	public List<BatchRecord> recent(String backfill, int limit) {
+		return this.jdbc.sql(RECENT.formatted(this.prefix)).param("name", backfill).param("limit", limit)
+			.query(JdbcBatchLog::record).list();
+	}
+
+	/**
+	 * Every failed attempt at a batch of a backfill, oldest first.
+	 * @param backfill the backfill name
+	 * @return the attempts
+	 */
+	public List<FailedAttempt> failures(String backfill) {
+		return this.jdbc.sql(FAILURES.formatted(this.prefix)).param("name", backfill).query((rs, i) -> new FailedAttempt(
+				rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getString(6),
+				rs.getString(7), rs.getLong(8), rs.getString(9).equals("RETRIED"), rs.getString(10), rs.getString(11),
+				rs.getTimestamp(12).toInstant(), rs.getLong(13))).list();
 	}
 
 	/**
@@ -83,6 +157,23 @@ public class JdbcBatchLog {
 			.query((rs, i) -> new Checkpoint(rs.getString(2), rs.getLong(1), rs.getLong(3), rs.getLong(4)))
 			.optional()
 			.orElse(Checkpoint.START);
+	}
+
+	/**
+	 * The largest key of a batch a backfill committed after a job execution, in the key column's order.
+	 * @param backfill the backfill name
+	 * @param afterJobExecutionId only batches of later job executions count
+	 * @param keyType the key's type, to order keys stored as text
+	 * @param collation for a text key, the column's collation as a quoted, qualified name ({@code "pg_catalog"."C"});
+	 * {@code null} for the database default
+	 * @return the key, as text; empty when no batch was committed since
+	 */
+	public Optional<String> greatestKey(String backfill, long afterJobExecutionId, KeyType keyType,
+			@Nullable String collation) {
+		String order = "CAST(TO_KEY AS " + keyType.sqlType() + ")" + ((collation != null) ? " COLLATE " + collation : "");
+		return this.jdbc.sql("SELECT TO_KEY FROM " + tableName() + " WHERE BACKFILL_NAME = :name AND OUTCOME = "
+				+ "'COMMITTED' AND JOB_EXECUTION_ID > :after ORDER BY " + order + " DESC LIMIT 1")
+			.param("name", backfill).param("after", afterJobExecutionId).query(String.class).optional();
 	}
 
 	/** @return whether the log table exists */

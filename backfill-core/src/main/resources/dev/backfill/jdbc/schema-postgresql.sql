@@ -1,5 +1,7 @@
--- Batch-boundary log of the backfill library: one row per committed batch, written in the batch's transaction.
--- Unquoted identifiers, like Spring Batch's BATCH_* tables. Safe to run again.
+-- Batch-boundary log of the backfill library: one row per committed batch, written in the batch's transaction, and
+-- one per failed attempt at a batch (OUTCOME RETRIED or FAILED, with its SQLSTATE and message), written on its own.
+-- Unquoted identifiers, like Spring Batch's BATCH_* tables. Safe to run again. Holds a DO block: run it as one
+-- statement (psql -f, or Spring's ScriptUtils.EOF_STATEMENT_SEPARATOR), not split at each semicolon.
 CREATE TABLE IF NOT EXISTS BACKFILL_BATCH_LOG (
 	BACKFILL_NAME VARCHAR(100) NOT NULL,
 	JOB_EXECUTION_ID BIGINT NOT NULL,
@@ -11,8 +13,27 @@ CREATE TABLE IF NOT EXISTS BACKFILL_BATCH_LOG (
 	ROWS_AFFECTED BIGINT NOT NULL,
 	STARTED_AT TIMESTAMP WITH TIME ZONE NOT NULL,
 	DURATION_MS BIGINT NOT NULL,
-	constraint BACKFILL_BATCH_LOG_PK primary key (JOB_EXECUTION_ID, BATCH_NO)
+	ATTEMPT INT NOT NULL DEFAULT 1,
+	OUTCOME VARCHAR(10) NOT NULL DEFAULT 'COMMITTED',
+	SQL_STATE VARCHAR(5),
+	MESSAGE TEXT,
+	constraint BACKFILL_BATCH_LOG_PK primary key (JOB_EXECUTION_ID, BATCH_NO, ATTEMPT)
 );
+
+-- a log created before failed attempts were logged gets their columns, once
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('BACKFILL_BATCH_LOG')
+			AND attname = 'attempt' AND NOT attisdropped) THEN
+		ALTER TABLE BACKFILL_BATCH_LOG
+			ADD COLUMN ATTEMPT INT NOT NULL DEFAULT 1,
+			ADD COLUMN OUTCOME VARCHAR(10) NOT NULL DEFAULT 'COMMITTED',
+			ADD COLUMN SQL_STATE VARCHAR(5),
+			ADD COLUMN MESSAGE TEXT,
+			DROP CONSTRAINT BACKFILL_BATCH_LOG_PK,
+			ADD CONSTRAINT BACKFILL_BATCH_LOG_PK PRIMARY KEY (JOB_EXECUTION_ID, BATCH_NO, ATTEMPT);
+	END IF;
+END $$;
 
 CREATE INDEX IF NOT EXISTS BACKFILL_BATCH_LOG_NAME_IX ON BACKFILL_BATCH_LOG (BACKFILL_NAME, JOB_EXECUTION_ID, BATCH_NO);
 
@@ -23,3 +44,17 @@ CREATE TABLE IF NOT EXISTS BACKFILL_PAUSE (
 	PAUSED_BY TEXT NOT NULL,
 	constraint BACKFILL_PAUSE_PK primary key (BACKFILL_NAME)
 );
+
+-- What 'backfill verify NAME' found wrong: one row per key still pending or failing the backfill's check, under the
+-- verify's job execution.
+CREATE TABLE IF NOT EXISTS BACKFILL_DISCREPANCY (
+	DISCREPANCY_ID BIGSERIAL NOT NULL,
+	BACKFILL_NAME VARCHAR(100) NOT NULL,
+	JOB_EXECUTION_ID BIGINT NOT NULL,
+	KEY_VALUE TEXT NOT NULL,
+	DETAIL TEXT NOT NULL,
+	FOUND_AT TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+	constraint BACKFILL_DISCREPANCY_PK primary key (DISCREPANCY_ID)
+);
+
+CREATE INDEX IF NOT EXISTS BACKFILL_DISCREPANCY_RUN_IX ON BACKFILL_DISCREPANCY (JOB_EXECUTION_ID, DISCREPANCY_ID);

@@ -15,6 +15,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.jdbc.datasource.init.ScriptUtils;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
@@ -77,10 +78,13 @@ public final class TestDatabase {
 
 	/** Applies Spring Batch's PostgreSQL schema and the backfill schema. */
 	public static void applySchema(DataSource dataSource) {
-		ResourceDatabasePopulator populator = new ResourceDatabasePopulator(
-				new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"),
+		new ResourceDatabasePopulator(new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
+			.execute(dataSource);
+		// one statement: it holds a DO block
+		ResourceDatabasePopulator backfill = new ResourceDatabasePopulator(
 				new ClassPathResource("dev/backfill/jdbc/schema-postgresql.sql"));
-		populator.execute(dataSource);
+		backfill.setSeparator(ScriptUtils.EOF_STATEMENT_SEPARATOR);
+		backfill.execute(dataSource);
 	}
 
 	private static Server find() {

@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
+import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
  * Creates the library's tables, as Boot's batch initializer creates Spring Batch's.
@@ -27,6 +28,8 @@ public class BackfillSchemaInitializer extends DataSourceScriptDatabaseInitializ
 		DatabaseInitializationSettings settings = new DatabaseInitializationSettings();
 		settings.setSchemaLocations(List.of(properties.getSchema()));
 		settings.setMode(properties.getInitializeSchema());
+		// the script holds a DO block, which splitting at semicolons would break; PostgreSQL runs it whole
+		settings.setSeparator(ScriptUtils.EOF_STATEMENT_SEPARATOR);
 		return settings;
 	}
 

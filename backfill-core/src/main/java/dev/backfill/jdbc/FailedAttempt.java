@@ -1,0 +1,28 @@
+package dev.backfill.jdbc;
+
+import java.time.Instant;
+
+/**
+ * One row of the batch log for an attempt at a batch that failed and changed nothing: it met a lock timeout, a
+ * statement timeout, a deadlock or a serialization failure, and was either tried again or, at the last attempt,
+ * failed the run.
+ *
+ * @param backfill the backfill name
+ * @param jobExecutionId the Spring Batch job execution
+ * @param stepExecutionId the Spring Batch step execution
+ * @param batchNo the number the batch commits under when an attempt succeeds
+ * @param attempt the attempt, from 1
+ * @param fromKey the exclusive lower bound, as text
+ * @param toKey the inclusive upper bound of the attempted range, as text
+ * @param keys how many keys the attempted range held
+ * @param retried whether the batch was tried again; {@code false} when this attempt failed the run
+ * @param sqlState the SQLSTATE of the failure
+ * @param message the database's message
+ * @param startedAt when the attempt started
+ * @param durationMs how long it ran before it failed, in milliseconds
+ * @since 0.1.0
+ */
+public record FailedAttempt(String backfill, long jobExecutionId, long stepExecutionId, long batchNo, int attempt, String fromKey,
+		String toKey, long keys, boolean retried, String sqlState, String message, Instant startedAt,
+		long durationMs) {
+}
