@@ -1,5 +1,6 @@
 package dev.backfill;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -73,6 +74,12 @@ public final class Backfill {
 
 	private final int batchSize;
 
+	private final @Nullable String verify;
+
+	private final @Nullable RowCheck rowCheck;
+
+	private final Removal removal;
+
 	private Backfill(Builder<?> builder, Form form, @Nullable String update, List<String> reads, List<String> writes,
 			@Nullable RowProcessor processor) {
 		this.name = builder.name;
@@ -87,6 +94,9 @@ public final class Backfill {
 		this.rollback = builder.rollback;
 		this.oneWay = builder.oneWay;
 		this.batchSize = builder.batchSize;
+		this.verify = (builder instanceof SqlBuilder sql) ? sql.verify : null;
+		this.rowCheck = (builder instanceof JavaBuilder java) ? java.rowCheck : null;
+		this.removal = builder.removal;
 		if (this.rollback == null && this.oneWay == null) {
 			throw new InvalidBackfillException("Backfill '" + this.name + "' declares no rollback. Write the rollback "
 					+ "before the migration: add .rollback(\"UPDATE ... WHERE key > :from AND key <= :to\"), or "
@@ -176,6 +186,21 @@ public final class Backfill {
 		return this.batchSize;
 	}
 
+	/** @return the SQL form's verify statement, returning the keys of wrong rows in a range; or {@code null} */
+	public @Nullable String verify() {
+		return this.verify;
+	}
+
+	/** @return the Java form's verify check of one row, or {@code null} */
+	public @Nullable RowCheck rowCheck() {
+		return this.rowCheck;
+	}
+
+	/** @return when to remove the backfill and its old path once it is done */
+	public Removal removal() {
+		return this.removal;
+	}
+
 	@Override
 	public String toString() {
 		return "Backfill '" + this.name + "' (" + this.form + " on " + this.table + " by " + this.key + ")";
@@ -227,6 +252,8 @@ public final class Backfill {
 		@Nullable String oneWay;
 
 		int batchSize;
+
+		Removal removal = Removal.DEFAULT;
 
 		Builder(String name) {
 			this.name = name;
@@ -304,6 +331,19 @@ public final class Backfill {
 		}
 
 		/**
+		 * When to remove the backfill and the old path it replaced, once its run completed and a verify passed; by
+		 * default {@link Removal#DEFAULT 30 days} after the verify.
+		 * @param after how long after the passing verify
+		 * @param what what to remove, such as {@code "drop column customers.email"}
+		 * @return this builder
+		 * @throws InvalidBackfillException when {@code after} is negative or {@code what} is blank
+		 */
+		public B removeOldPath(Duration after, String what) {
+			this.removal = new Removal(Objects.requireNonNull(after, "after"), Objects.requireNonNull(what, "what"));
+			return self();
+		}
+
+		/**
 		 * Builds the declaration.
 		 * @return the backfill
 		 * @throws InvalidBackfillException when a required part is missing
@@ -325,8 +365,24 @@ public final class Backfill {
 
 		private @Nullable String update;
 
+		private @Nullable String verify;
+
 		SqlBuilder(String name) {
 			super(name);
+		}
+
+		/**
+		 * The statement {@code backfill verify} runs per key range {@code (:from, :to]}: it returns the keys of rows
+		 * whose new value is wrong, optionally with a second column saying what is wrong. Without it, verify checks
+		 * only that no row is still pending.
+		 * @param sql the statement, such as {@code SELECT id, 'email_normalized is ' || email_normalized FROM customers
+		 * WHERE id > :from AND id <= :to AND email_normalized IS DISTINCT FROM lower(trim(email))}
+		 * @return this builder
+		 * @throws InvalidBackfillException when the statement does not use {@code :from} and {@code :to}
+		 */
+		public SqlBuilder verify(String sql) {
+			this.verify = rangeStatement(this.name, "verify", Objects.requireNonNull(sql, "sql"));
+			return this;
 		}
 
 		/**
@@ -361,8 +417,21 @@ public final class Backfill {
 
 		private @Nullable RowProcessor processor;
 
+		private @Nullable RowCheck rowCheck;
+
 		JavaBuilder(String name) {
 			super(name);
+		}
+
+		/**
+		 * The check {@code backfill verify} runs on every row, with the columns read and written. Without it, verify
+		 * checks only that no row is still pending.
+		 * @param check compares a row's source and target columns
+		 * @return this builder
+		 */
+		public JavaBuilder verify(RowCheck check) {
+			this.rowCheck = Objects.requireNonNull(check, "check");
+			return this;
 		}
 
 		/**

@@ -41,6 +41,43 @@ public interface BackfillOperator {
 	Estimate dryRun(String name, DryRunOptions options);
 
 	/**
+	 * Checks a backfill's work, read-only, in keyset batches over the whole table: every key still matching the
+	 * pending condition, and every key the declared check ({@link Backfill.SqlBuilder#verify(String)},
+	 * {@link Backfill.JavaBuilder#verify(RowCheck)}) finds wrong, is logged with what is wrong into
+	 * {@code BACKFILL_DISCREPANCY} under the verify's job execution. Recorded in the job repository as job
+	 * {@code NAME:verify}; a verify that died or failed resumes from its checkpoint. The latest one shows in
+	 * {@link #status(String)}.
+	 * @param name the backfill name
+	 * @return what it found
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls back the backfill
+	 * @throws InvalidBackfillException when the declaration does not match the database
+	 */
+	Verification verify(String name);
+
+	/**
+	 * Undoes a backfill: runs its declared rollback statement over the key ranges its runs committed since the last
+	 * rollback (read from the batch log), in batches, with the timeouts, retries, throttles, checkpoint and batch log
+	 * of a run. Recorded in the job repository as job {@code NAME:rollback}; an unfinished rollback resumes. After a
+	 * rollback, {@link #run} starts from the first key.
+	 * @param name the backfill name
+	 * @param listener receives progress after each committed batch
+	 * @return how it ended; {@link BackfillState#NEVER_RUN} when no batch was committed since the last rollback,
+	 * so there was nothing to undo
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @throws OneWayBackfillException when the backfill is declared one-way
+	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls back the backfill
+	 */
+	BackfillResult rollback(String name, ProgressListener listener);
+
+	/**
+	 * The backfills whose run completed and whose latest verify passed longer ago than their {@link Removal}: remove
+	 * them, and the old path they replaced, from the code.
+	 * @return the notices, in name order
+	 */
+	List<RemovalNotice> removalsDue();
+
+	/**
 	 * Asks a running backfill to stop once its batch in flight has committed, whether it runs in this process or in
 	 * another one (through the job repository, which the running process reads at every batch). The run ends
 	 * {@link BackfillState#STOPPED}; {@link #run} resumes it.

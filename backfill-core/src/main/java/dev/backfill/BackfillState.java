@@ -26,6 +26,9 @@ public enum BackfillState {
 	FAILED,
 
 	/** Finished. */
-	COMPLETED
+	COMPLETED,
+
+	/** Undone by {@code backfill rollback}; the next run starts from the first key. */
+	ROLLED_BACK
 
 }

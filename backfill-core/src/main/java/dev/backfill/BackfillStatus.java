@@ -27,11 +27,12 @@ import org.jspecify.annotations.Nullable;
  * @param estimate the latest dry-run's estimate, or {@code null} when none was made
  * @param estimateError for a completed run that a dry-run estimated beforehand at the same batch size, the
  * estimate's relative error against its wall time ({@code 0.1}: predicted 10% too long); otherwise {@code null}
+ * @param verification the latest completed verify, or {@code null} when none was made
  * @since 0.1.0
  */
 public record BackfillStatus(String backfill, BackfillState state, @Nullable Long jobExecutionId, long batches,
 		long rowsDone, long rowsRemainingEstimate, @Nullable String lastKey, double rowsPerSecond, long etaSeconds,
 		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner, @Nullable String exitMessage,
 		int batchSize, double runSeconds, double throttledSeconds, @Nullable Estimate estimate,
-		@Nullable Double estimateError) {
+		@Nullable Double estimateError, @Nullable Verification verification) {
 }

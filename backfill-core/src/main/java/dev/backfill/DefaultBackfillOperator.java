@@ -17,6 +17,8 @@ import javax.sql.DataSource;
 import dev.backfill.internal.BackfillJobs;
 import dev.backfill.internal.TransientFailure;
 import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.jdbc.JdbcDiscrepancies;
+import dev.backfill.jdbc.KeyType;
 import dev.backfill.jdbc.JdbcPauses;
 import dev.backfill.jdbc.RunLock;
 import dev.backfill.jdbc.TableShape;
@@ -74,6 +76,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	private final JdbcPauses pauses;
 
+	private final JdbcDiscrepancies discrepancies;
+
 	private final BackfillJobs jobs;
 
 	private final List<BackfillThrottle> throttles;
@@ -129,6 +133,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		this.jdbc = JdbcClient.create(dataSource);
 		this.log = new JdbcBatchLog(this.jdbc, settings.tablePrefix());
 		this.pauses = new JdbcPauses(this.jdbc, settings.tablePrefix());
+		this.discrepancies = new JdbcDiscrepancies(this.jdbc, settings.tablePrefix());
 		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, settings);
 	}
 
@@ -154,13 +159,24 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
 			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
 			JobExecution previous = lastExecution(name);
+			JobExecution rollback = lastExecution(BackfillJobs.rollbackJobName(name));
+			if (rollback != null && rollback.getStatus() != BatchStatus.COMPLETED
+					&& rollback.getStatus() != BatchStatus.ABANDONED) {
+				throw new BackfillException("Backfill '" + name + "' has an unfinished rollback (job execution "
+						+ rollback.getId() + ", " + rollback.getStatus() + "). Finish it first with 'backfill rollback "
+						+ name + "', then run it again.");
+			}
+			if (previous != null && rollback != null && rollback.getId() > previous.getId()) {
+				// a rollback undid the last run: the next one starts from the first key
+				previous = null;
+			}
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
 				this.throttles, listener);
 			register(run.job());
 			Active active = new Active(run, new CountDownLatch(1));
 			this.active.put(name, active);
 			try {
-				return runHolding(lock, name, run, previous);
+				return runHolding(lock, name, name, run, previous);
 			}
 			finally {
 				this.active.remove(name, active);
@@ -179,8 +195,9 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 	}
 
-	private BackfillResult runHolding(RunLock lock, String name, BackfillJobs.Run run, @Nullable JobExecution previous)
-			throws Exception {
+	// runs the job named jobName (the backfill's, or its rollback's) for backfill name, riding through lost sessions
+	private BackfillResult runHolding(RunLock lock, String name, String jobName, BackfillJobs.Run run,
+			@Nullable JobExecution previous) throws Exception {
 		Instant started = Instant.now();
 		boolean resumed = previous != null && previous.getStatus() != BatchStatus.COMPLETED
 				&& previous.getStatus() != BatchStatus.ABANDONED;
@@ -189,7 +206,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		for (int attempt = 1;; attempt++) {
 			TransientFailure lost;
 			try {
-				execution = launch(name, run, (attempt == 1) ? previous : lastExecution(name), attempt == 1
+				execution = launch(name, run.job(), (attempt == 1) ? previous : lastExecution(jobName), attempt == 1
 						? resumed : true);
 				lost = TransientFailure.connectionLoss(execution.getAllFailureExceptions());
 			}
@@ -221,7 +238,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		Duration wall = Duration.between(started, Instant.now());
 		BackfillResult result = new BackfillResult(name, state(execution, true), execution.getId(), resumed,
 				run.rows(), run.batches(), run.rowsDone(), wall, failure(execution));
-		logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", name,
+		logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", jobName,
 				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
 				Math.round(result.rowsPerSecond()));
 		return result;
@@ -286,10 +303,10 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	private record Active(BackfillJobs.Run run, CountDownLatch done) {
 	}
 
-	private JobExecution launch(String name, BackfillJobs.Run run, @Nullable JobExecution previous, boolean resume)
+	private JobExecution launch(String name, Job job, @Nullable JobExecution previous, boolean resume)
 			throws Exception {
 		if (!resume || previous == null) {
-			return this.jobOperator.startNextInstance(run.job());
+			return this.jobOperator.startNextInstance(job);
 		}
 		if (isRunning(previous)) {
 			// we hold the run lock, so the process that left this execution running is gone (or was us, before
@@ -336,6 +353,149 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	}
 
 	@Override
+	public Verification verify(String name) {
+		Backfill backfill = this.backfills.get(name);
+		checkRepository();
+		TableShape shape = shape(backfill);
+		String job = BackfillJobs.verifyJobName(name);
+		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
+			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
+			JobExecution previous = lastExecution(job);
+			BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
+					Math.max(this.settings.batchSize(), this.settings.sizing().max()), this.discrepancies);
+			register(verify.job());
+			JobExecution execution = launch(name, verify.job(), previous, previous != null
+					&& previous.getStatus() != BatchStatus.COMPLETED && previous.getStatus() != BatchStatus.ABANDONED);
+			if (execution.getStatus() != BatchStatus.COMPLETED) {
+				throw new BackfillException("Verify of '" + name + "' did not finish (job execution "
+						+ execution.getId() + ", " + execution.getStatus() + "): " + failure(execution)
+						+ ". 'backfill verify " + name + "' resumes it from its checkpoint.");
+			}
+			Verification verification = verification(backfill, execution);
+			logger.info("Backfill '{}' verified: {} keys checked, {} discrepancies", name,
+					verification.keysChecked(), verification.discrepancies());
+			return verification;
+		}
+		catch (BackfillException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new BackfillException("Verify of '" + name + "' could not be launched: " + rootMessage(ex), ex);
+		}
+	}
+
+	@Override
+	public BackfillResult rollback(String name, ProgressListener listener) {
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.rollback() == null) {
+			throw new OneWayBackfillException(name, Objects.requireNonNull(backfill.oneWay()));
+		}
+		checkRepository();
+		TableShape shape = shape(backfill);
+		String job = BackfillJobs.rollbackJobName(name);
+		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
+			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
+			JobExecution previous = lastExecution(job);
+			boolean unfinished = previous != null && previous.getStatus() != BatchStatus.COMPLETED
+					&& previous.getStatus() != BatchStatus.ABANDONED;
+			String until = null;
+			long rollsBack = 0;
+			if (!unfinished) {
+				JobExecution lastRun = lastExecution(name);
+				long since = (previous != null) ? previous.getId() : 0;
+				until = (lastRun != null && lastRun.getId() > since) ? greatestCommittedKey(name, shape, since) : null;
+				if (until == null) {
+					logger.info("Backfill '{}': nothing to roll back, no batch was committed since the last rollback",
+							name);
+					return new BackfillResult(name, BackfillState.NEVER_RUN, 0, false, 0, 0, 0, Duration.ZERO, null);
+				}
+				rollsBack = lastRun.getId();
+				if (isRunning(lastRun)) {
+					// we hold the run lock: the process that ran it died; its checkpoint is what it committed
+					this.jobOperator.recover(lastRun);
+				}
+				logger.info("Backfill '{}': rolling back the ranges it committed, up to key {}", name, until);
+			}
+			BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
+					sizing(backfill, 0), this.throttles, listener, until, rollsBack);
+			register(run.job());
+			Active active = new Active(run, new CountDownLatch(1));
+			this.active.put(job, active);
+			try {
+				return runHolding(lock, name, job, run, unfinished ? previous : null);
+			}
+			finally {
+				this.active.remove(job, active);
+				active.done().countDown();
+			}
+		}
+		catch (BackfillException ex) {
+			throw ex;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new BackfillException("Rollback of '" + name + "' was interrupted; 'backfill rollback " + name
+					+ "' resumes it.", ex);
+		}
+		catch (Exception ex) {
+			throw new BackfillException("Rollback of '" + name + "' could not be launched: " + rootMessage(ex), ex);
+		}
+	}
+
+	// the largest key of a batch committed by the runs after a job execution, in the key column's own order
+	private @Nullable String greatestCommittedKey(String name, TableShape shape, long afterExecution) {
+		String collation = (shape.keyType() == KeyType.TEXT) ? this.jdbc.sql("""
+				SELECT quote_ident(n.nspname) || '.' || quote_ident(c.collname)
+				FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+				JOIN pg_namespace n ON n.oid = c.collnamespace
+				WHERE a.attrelid = CAST(:table AS regclass) AND a.attname = :key""")
+			.param("table", shape.table().sql()).param("key", shape.key()).query(String.class).optional().orElse(null)
+				: null;
+		return this.log.greatestKey(name, afterExecution, shape.keyType(), collation).orElse(null);
+	}
+
+	@Override
+	public List<RemovalNotice> removalsDue() {
+		List<RemovalNotice> due = new java.util.ArrayList<>();
+		Instant now = Instant.now();
+		for (Backfill backfill : this.backfills.all()) {
+			JobExecution run = lastExecution(backfill.name());
+			if (run == null || run.getStatus() != BatchStatus.COMPLETED || rolledBack(backfill.name(), run)) {
+				continue;
+			}
+			Verification verification = lastVerification(backfill.name());
+			if (verification == null || !verification.passed() || verification.jobExecutionId() < run.getId()) {
+				continue;
+			}
+			Instant dueAt = verification.at().plus(backfill.removal().after());
+			if (!now.isBefore(dueAt)) {
+				due.add(new RemovalNotice(backfill.name(), instant(run.getEndTime()), verification.at(), dueAt,
+						backfill.removal().what()));
+			}
+		}
+		return due;
+	}
+
+	private boolean rolledBack(String name, JobExecution run) {
+		JobExecution rollback = lastExecution(BackfillJobs.rollbackJobName(name));
+		return rollback != null && rollback.getId() > run.getId() && rollback.getStatus() == BatchStatus.COMPLETED;
+	}
+
+	private Verification verification(Backfill backfill, JobExecution execution) {
+		ExecutionContext step = execution.getStepExecutions().stream()
+			.filter((s) -> s.getStepName().equals(BackfillJobs.VERIFY_STEP)).findFirst()
+			.map(StepExecution::getExecutionContext).orElseGet(ExecutionContext::new);
+		// as the job repository stores it, so that a verify reads back equal
+		Instant at = Objects.requireNonNullElse(instant(execution.getEndTime()), Instant.now())
+			.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+		return new Verification(backfill.name(), execution.getId(), at, getLong(step, BackfillJobs.VERIFY_KEYS),
+				getLong(step, BackfillJobs.VERIFY_DISCREPANCIES),
+				this.discrepancies.firstKeys(this.jobRepository.getJobExecutions(execution.getJobInstance()).stream()
+					.map(JobExecution::getId).toList(), 10),
+				backfill.verify() != null || backfill.rowCheck() != null);
+	}
+
+	@Override
 	public Estimate dryRun(String name, DryRunOptions options) {
 		Backfill backfill = this.backfills.get(name);
 		checkRepository();
@@ -379,6 +539,19 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		return estimate;
 	}
 
+	// the latest verify that completed
+	private @Nullable Verification lastVerification(String name) {
+		Backfill backfill = this.backfills.get(name);
+		for (JobInstance each : this.jobRepository.getJobInstances(BackfillJobs.verifyJobName(name), 0, 20)) {
+			for (JobExecution execution : this.jobRepository.getJobExecutions(each)) {
+				if (execution.getStatus() == BatchStatus.COMPLETED) {
+					return verification(backfill, execution);
+				}
+			}
+		}
+		return null;
+	}
+
 	@Override
 	public BackfillStatus status(String name) {
 		this.backfills.get(name);
@@ -386,10 +559,10 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		JobExecution execution = lastExecution(name);
 		if (execution == null) {
 			return new BackfillStatus(name, BackfillState.NEVER_RUN, null, 0, 0, estimateAll(name), null, 0, 0, null,
-					null, null, null, 0, 0, 0, estimate, null);
+					null, null, null, 0, 0, 0, estimate, null, lastVerification(name));
 		}
 		boolean live = RunLock.isHeld(this.dataSource, name);
-		BackfillState state = state(execution, live);
+		BackfillState state = rolledBack(name, execution) ? BackfillState.ROLLED_BACK : state(execution, live);
 		if (state == BackfillState.RUNNING && this.pauses.find(name).isPresent()) {
 			state = BackfillState.PAUSED;
 		}
@@ -417,7 +590,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution),
 				batchSize, runSeconds,
 				step.containsKey(BackfillJobs.THROTTLED_SECONDS) ? step.getDouble(BackfillJobs.THROTTLED_SECONDS) : 0,
-				estimate, error);
+				estimate, error, lastVerification(name));
 	}
 
 	// the latest dry-run that recorded an estimate
@@ -483,6 +656,10 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 		if (!this.pauses.exists()) {
 			throw new BackfillException("Table " + this.pauses.tableName() + " does not exist. Set "
+					+ "backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
+		}
+		if (!this.discrepancies.exists()) {
+			throw new BackfillException("Table " + this.discrepancies.tableName() + " does not exist. Set "
 					+ "backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
 		}
 		if (!this.log.exists()) {

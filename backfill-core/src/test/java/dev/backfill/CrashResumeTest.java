@@ -17,15 +17,19 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Kills a JVM in the middle of a run and resumes it: a deliberately non-idempotent backfill ({@code counter + 1})
- * shows that every row was changed exactly once, and the batch log that no range was skipped or redone.
+ * Kills a JVM in the middle of a run and resumes it, or rolls it back: a deliberately non-idempotent backfill
+ * ({@code counter + 1}, rolled back by {@code counter - 1}) shows that every row was changed exactly once, and the
+ * batch log that no range was skipped or redone.
  */
 class CrashResumeTest extends DatabaseTest {
 
 	static final String NAME = "crash-counter";
+
+	static final String ROLLED_BACK = "crash-rollback";
 
 	private static final int ROWS = 20_000;
 
@@ -33,54 +37,33 @@ class CrashResumeTest extends DatabaseTest {
 	static void createTables() {
 		jdbc.sql("CREATE TABLE crash_counter (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 		jdbc.sql("INSERT INTO crash_counter (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
+		jdbc.sql("CREATE TABLE crash_rollback (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
+		jdbc.sql("INSERT INTO crash_rollback (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
 	}
 
-	static Backfill backfill() {
-		return Backfill.sql(NAME)
-			.table("crash_counter")
+	static Backfill backfill(String name) {
+		String table = name.replace('-', '_');
+		return Backfill.sql(name)
+			.table(table)
 			.key("id")
 			.pending("counter = 0")
 			// not idempotent on purpose, and slow enough to be killed in the middle
-			.update("""
-					WITH pause AS (SELECT pg_sleep(0.02))
-					UPDATE crash_counter SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to""")
-			.rollback("UPDATE crash_counter SET counter = 0 WHERE id > :from AND id <= :to")
+			.update("WITH pause AS (SELECT pg_sleep(0.02)) UPDATE " + table
+					+ " SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to")
+			// not idempotent either: a row rolled back that the run never reached goes to -1
+			.rollback("UPDATE " + table + " SET counter = counter - 1 WHERE id > :from AND id <= :to")
 			.batchSize(200)
 			.build();
 	}
 
 	@Test
 	void killedRunResumesWithEveryRowChangedExactlyOnce() throws Exception {
-		Path output = Files.createTempFile("crash-child", ".log");
-		Process child = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator
-				+ "java", "-cp", System.getProperty("java.class.path"), CrashTestChild.class.getName(),
-				dataSource.getJdbcUrl(), dataSource.getUsername(),
-				(dataSource.getPassword() != null) ? dataSource.getPassword() : "")
-			.redirectErrorStream(true)
-			.redirectOutput(output.toFile())
-			.start();
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (logged() < 15) {
-			if (!child.isAlive()) {
-				fail("child exited early with %d:%n%s", child.exitValue(), Files.readString(output));
-			}
-			if (System.nanoTime() > deadline) {
-				child.destroyForcibly();
-				fail("child logged no 15 batches in 60 s:%n%s", Files.readString(output));
-			}
-			Thread.sleep(20);
-		}
-		child.destroyForcibly().waitFor();
-
-		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill());
-		long released = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (RunLock.isHeld(dataSource, NAME) && System.nanoTime() < released) {
-			Thread.sleep(50);
-		}
+		killChildAfter(NAME, 15);
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill(NAME));
 		BackfillStatus dead = operator.status(NAME);
 		assertThat(dead.state()).isEqualTo(BackfillState.DEAD);
 		assertThat(dead.batches()).isGreaterThanOrEqualTo(15);
-		long committedBeforeKill = logged();
+		long committedBeforeKill = logged(NAME);
 		assertThat(count("SELECT count(*) FROM crash_counter WHERE counter = 0")).isEqualTo(ROWS - 200 * committedBeforeKill);
 
 		BackfillResult resumed = operator.run(NAME, RunOptions.defaults(), ProgressListener.NONE);
@@ -99,8 +82,79 @@ class CrashResumeTest extends DatabaseTest {
 		assertThat(operator.status(NAME).state()).isEqualTo(BackfillState.COMPLETED);
 	}
 
-	private static long logged() {
-		return count("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = '" + NAME + "'");
+	@Test
+	void killedRunIsRolledBackOverExactlyTheRangesItCommitted() throws Exception {
+		killChildAfter(ROLLED_BACK, 10);
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill(ROLLED_BACK));
+		assertThat(operator.status(ROLLED_BACK).state()).isEqualTo(BackfillState.DEAD);
+		long committed = logged(ROLLED_BACK);
+		assertThat(count("SELECT count(*) FROM crash_rollback WHERE counter = 1")).isEqualTo(200 * committed);
+
+		BackfillResult rollback = operator.rollback(ROLLED_BACK, ProgressListener.NONE);
+		assertThat(rollback.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(rollback.rows()).isEqualTo(200 * committed);
+		// a row the rollback missed is still 1; a row it reached that the run had not, or twice, is -1 or less
+		assertThat(count("SELECT count(*) FROM crash_rollback WHERE counter <> 0")).isZero();
+		List<BatchRecord> undone = new JdbcBatchLog(jdbc, "BACKFILL_").find(ROLLED_BACK + ":rollback");
+		assertContiguous(undone);
+		assertThat(undone.get(undone.size() - 1).toKey()).isEqualTo(String.valueOf(200 * committed));
+		assertThat(operator.status(ROLLED_BACK).state()).isEqualTo(BackfillState.ROLLED_BACK);
+
+		// nothing was committed since: a second rollback has nothing to undo
+		assertThat(operator.rollback(ROLLED_BACK, ProgressListener.NONE).state()).isEqualTo(BackfillState.NEVER_RUN);
+		assertThat(count("SELECT count(*) FROM crash_rollback WHERE counter <> 0")).isZero();
+
+		// and the next run starts from the first key, not from the dead run's checkpoint
+		BackfillResult again = operator.run(ROLLED_BACK, RunOptions.defaults(), ProgressListener.NONE);
+		assertThat(again.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(again.resumed()).isFalse();
+		assertThat(again.rows()).isEqualTo(ROWS);
+		assertThat(count("SELECT count(*) FROM crash_rollback WHERE counter <> 1")).isZero();
+	}
+
+	@Test
+	void oneWayBackfillRefusesToRollBackWithItsReason() {
+		Backfill oneWay = Backfill.sql("one-way").table("crash_rollback").key("id").pending("counter = 0")
+			.update("UPDATE crash_rollback SET counter = 1 WHERE id > :from AND id <= :to")
+			.oneWay("the old values are dropped; restore column counter from the nightly backup")
+			.build();
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, oneWay);
+		assertThatThrownBy(() -> operator.rollback("one-way", ProgressListener.NONE))
+			.isInstanceOf(OneWayBackfillException.class)
+			.hasMessageContaining("one-way")
+			.hasMessageContaining("restore column counter from the nightly backup");
+	}
+
+	private static void killChildAfter(String name, int batches) throws Exception {
+		Path output = Files.createTempFile("crash-child", ".log");
+		Process child = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator
+				+ "java", "-cp", System.getProperty("java.class.path"), CrashTestChild.class.getName(),
+				dataSource.getJdbcUrl(), dataSource.getUsername(),
+				(dataSource.getPassword() != null) ? dataSource.getPassword() : "", name)
+			.redirectErrorStream(true)
+			.redirectOutput(output.toFile())
+			.start();
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (logged(name) < batches) {
+			if (!child.isAlive()) {
+				fail("child exited early with %d:%n%s", child.exitValue(), Files.readString(output));
+			}
+			if (System.nanoTime() > deadline) {
+				child.destroyForcibly();
+				fail("child logged no %d batches in 60 s:%n%s", batches, Files.readString(output));
+			}
+			Thread.sleep(20);
+		}
+		child.destroyForcibly().waitFor();
+		long released = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (RunLock.isHeld(dataSource, name) && System.nanoTime() < released) {
+			Thread.sleep(50);
+		}
+	}
+
+	private static long logged(String name) {
+		return jdbc.sql("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = ?").param(name)
+			.query(Long.class).single();
 	}
 
 

@@ -16,7 +16,8 @@ public final class CrashTestChild {
 		dataSource.setJdbcUrl(args[0]);
 		dataSource.setUsername(args[1]);
 		dataSource.setPassword(args[2]);
-		TestOperators.operator(dataSource, CrashResumeTest.backfill()).run(CrashResumeTest.NAME, RunOptions.defaults(),
+		String name = args[3];
+		TestOperators.operator(dataSource, CrashResumeTest.backfill(name)).run(name, RunOptions.defaults(),
 				ProgressListener.NONE);
 		System.out.println("child finished the whole run: it was not killed in time");
 	}

@@ -15,6 +15,7 @@ import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
 import dev.backfill.ProgressListener;
 import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.Job;
@@ -44,6 +45,27 @@ public final class BackfillJobs {
 
 	/** Suffix of a dry-run's job name; backfill names cannot hold a ':', so it never clashes with one. */
 	public static final String DRY_RUN_SUFFIX = ":dry-run";
+
+	/** Suffix of a rollback's job name. */
+	public static final String ROLLBACK_SUFFIX = ":rollback";
+
+	/** Suffix of a verify's job name. */
+	public static final String VERIFY_SUFFIX = ":verify";
+
+	/** Name of the step of a verify. */
+	public static final String VERIFY_STEP = "verify";
+
+	/** Job parameter of a rollback: the last key the backfill committed, as text; the rollback ends there. */
+	public static final String UNTIL = "backfill.until";
+
+	/** Job parameter of a rollback: the last job execution of the backfill that it rolls back. */
+	public static final String ROLLS_BACK = "backfill.rollsBack";
+
+	/** Step context key of a verify: keys checked. */
+	public static final String VERIFY_KEYS = VerifyTasklet.KEYS_CHECKED;
+
+	/** Step context key of a verify: discrepancies logged. */
+	public static final String VERIFY_DISCREPANCIES = VerifyTasklet.DISCREPANCIES;
 
 	/** Job parameter that marks a dry-run's executions in the job repository. */
 	public static final String DRY_RUN_PARAMETER = "backfill.dryRun";
@@ -114,16 +136,90 @@ public final class BackfillJobs {
 	 */
 	public Run build(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
 			List<BackfillThrottle> throttles, ProgressListener listener) {
-		BackfillTasklet tasklet = new BackfillTasklet(backfill, shape, this.jdbc, this.transactionManager, this.log,
-				this.jobRepository, batchSize, this.settings, sizing, throttles, listener);
+		return build(backfill, Pass.run(backfill, shape), shape, batchSize, sizing, throttles, listener);
+	}
+
+	/**
+	 * Builds a rollback's job, named {@code NAME:rollback}: the declared rollback statement over the backfill's
+	 * committed ranges, from the first key up to the job parameter {@link #UNTIL}, with everything a run has.
+	 * @param backfill the declaration, which has a rollback statement
+	 * @param shape its table's shape
+	 * @param batchSize keys per batch, or of the first batch when batches adapt
+	 * @param sizing how batches adapt, or {@code null} to keep them all at {@code batchSize}
+	 * @param throttles asked before every batch
+	 * @param listener progress listener
+	 * @return the job and its tasklet
+	 */
+	public Run buildRollback(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
+			List<BackfillThrottle> throttles, ProgressListener listener, @Nullable String until, long rollsBack) {
+		// a new rollback's parameters: where it ends and which run it undoes; a restart keeps its own
+		JobParametersIncrementer incrementer = (parameters) -> {
+			JobParametersBuilder next = new JobParametersBuilder(new RunIdIncrementer().getNext(parameters));
+			if (until != null) {
+				next.addString(UNTIL, until).addLong(ROLLS_BACK, rollsBack);
+			}
+			return next.toJobParameters();
+		};
+		return build(backfill, Pass.rollback(backfill, shape), shape, batchSize, sizing, throttles, listener,
+				incrementer);
+	}
+
+	private Run build(Backfill backfill, Pass pass, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
+			List<BackfillThrottle> throttles, ProgressListener listener) {
+		return build(backfill, pass, shape, batchSize, sizing, throttles, listener, new RunIdIncrementer());
+	}
+
+	private Run build(Backfill backfill, Pass pass, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
+			List<BackfillThrottle> throttles, ProgressListener listener, JobParametersIncrementer incrementer) {
+		BackfillTasklet tasklet = new BackfillTasklet(backfill, pass, shape, this.jdbc, this.transactionManager,
+				this.log, this.jobRepository, batchSize, this.settings, sizing, throttles, listener);
 		Step step = new StepBuilder(STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();
-		Job job = new JobBuilder(backfill.name(), this.jobRepository).incrementer(new RunIdIncrementer())
+		Job job = new JobBuilder(pass.logName(), this.jobRepository).incrementer(incrementer)
 			.listener(new OwnerListener(this.jobRepository))
 			.start(step)
 			.build();
 		return new Run(job, tasklet);
+	}
+
+	/**
+	 * Builds a verify's job, named {@code NAME:verify}: a read-only walk in keyset batches that logs every
+	 * discrepancy.
+	 * @param backfill the declaration
+	 * @param shape its table's shape
+	 * @param batchSize keys per batch
+	 * @param discrepancies where discrepancies are logged
+	 * @return the job and its tasklet
+	 */
+	public Verify buildVerify(Backfill backfill, TableShape shape, int batchSize, JdbcDiscrepancies discrepancies) {
+		VerifyTasklet tasklet = new VerifyTasklet(backfill, shape, this.jdbc, discrepancies, batchSize,
+				this.settings);
+		Step step = new StepBuilder(VERIFY_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
+			.listener(tasklet)
+			.build();
+		Job job = new JobBuilder(verifyJobName(backfill.name()), this.jobRepository)
+			.incrementer(new RunIdIncrementer())
+			.listener(new OwnerListener(this.jobRepository))
+			.start(step)
+			.build();
+		return new Verify(job, tasklet);
+	}
+
+	/**
+	 * @param backfill a backfill name
+	 * @return the job name of its rollbacks
+	 */
+	public static String rollbackJobName(String backfill) {
+		return backfill + ROLLBACK_SUFFIX;
+	}
+
+	/**
+	 * @param backfill a backfill name
+	 * @return the job name of its verifies
+	 */
+	public static String verifyJobName(String backfill) {
+		return backfill + VERIFY_SUFFIX;
 	}
 
 	/**
@@ -201,6 +297,7 @@ public final class BackfillJobs {
 		if (backfill.rollback() != null) {
 			jdbc.sql("EXPLAIN " + backfill.rollback()).param("from", low).param("to", high).query().listOfRows();
 		}
+		VerifyTasklet.check(backfill, shape, jdbc, probe);
 	}
 
 	/**
@@ -251,6 +348,32 @@ public final class BackfillJobs {
 		/** @return rows changed by the whole run, across restarts */
 		public long rowsDone() {
 			return this.tasklet.rowsDone();
+		}
+
+	}
+
+	/**
+	 * A built verify: the job to launch, and what it found in this process.
+	 */
+	public static final class Verify {
+
+		private final Job job;
+
+		private final VerifyTasklet tasklet;
+
+		Verify(Job job, VerifyTasklet tasklet) {
+			this.job = job;
+			this.tasklet = tasklet;
+		}
+
+		/** @return the job to launch */
+		public Job job() {
+			return this.job;
+		}
+
+		/** Asks the verify to stop after its current batch. */
+		public void requestStop() {
+			this.tasklet.requestStop();
 		}
 
 	}

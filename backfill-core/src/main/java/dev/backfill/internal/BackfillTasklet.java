@@ -17,6 +17,7 @@ import dev.backfill.Progress;
 import dev.backfill.ProgressListener;
 import dev.backfill.Retry;
 import dev.backfill.jdbc.BatchRecord;
+import dev.backfill.jdbc.FailedAttempt;
 import dev.backfill.jdbc.Checkpoint;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.JdbcPauses;
@@ -73,6 +74,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)""";
 
 	private final Backfill backfill;
+
+	private final Pass pass;
+
+	/** Inclusive upper bound of a bounded walk, read from the job parameters; {@code null} walks to the end. */
+	private @Nullable Object until;
 
 	private final TableShape shape;
 
@@ -144,7 +150,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final TransactionTemplate savepoint;
 
-	BackfillTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, PlatformTransactionManager transactionManager,
+	BackfillTasklet(Backfill backfill, Pass pass, TableShape shape, JdbcClient jdbc, PlatformTransactionManager transactionManager,
 			JdbcBatchLog log, JobRepository jobRepository, int batchSize, BackfillSettings settings,
 			@Nullable BatchSizing sizing, List<BackfillThrottle> throttles, ProgressListener listener) {
 		this.throttles = List.copyOf(throttles);
@@ -154,10 +160,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.savepoint = new TransactionTemplate(transactionManager);
 		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.backfill = backfill;
+		this.pass = pass;
 		this.shape = shape;
-		this.work = BatchWork.of(backfill, shape);
+		this.work = pass.work();
 		this.keyset = new Keyset(shape);
-		this.remaining = new RemainingWork(backfill, shape);
+		this.remaining = pass.remaining();
 		this.jdbc = jdbc;
 		this.log = log;
 		this.jobRepository = jobRepository;
@@ -177,22 +184,26 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		// the log row and the checkpoint commit together; a later save of an older context cannot undo the log
 		if (logged.batches() > saved.batches()) {
 			logger.warn("Backfill '{}': checkpoint at batch {} is behind the batch log at batch {}; resuming after the log",
-					this.backfill.name(), saved.batches(), logged.batches());
+					this.pass.logName(), saved.batches(), logged.batches());
 			saved = logged;
 		}
 		this.checkpoint = saved;
 		KeyType keyType = this.shape.keyType();
+		if (this.pass.bounded()) {
+			String until = stepExecution.getJobParameters().getString(BackfillJobs.UNTIL);
+			this.until = (until != null) ? keyType.parse(until) : null;
+		}
 		this.lastKey = (saved.lastKey() != null) ? keyType.parse(saved.lastKey()) : null;
 		this.keysAtStart = this.remaining.keysAfter(this.jdbc, this.lastKey);
 		long pending = this.remaining.pendingAfter(this.jdbc, this.lastKey);
 		this.pendingShareAtStart = (this.keysAtStart == 0) ? 1.0 : Math.min(1.0, (double) pending / this.keysAtStart);
 		if (this.lastKey == null) {
-			logger.info("Backfill '{}' starts on {}: about {} keys, {} pending, {} keys per batch", this.backfill.name(),
+			logger.info("Backfill '{}' starts on {}: about {} keys, {} pending, {} keys per batch", this.pass.logName(),
 					this.shape.table(), this.keysAtStart, pending, this.size);
 		}
 		else {
 			logger.info("Backfill '{}' resumes from checkpoint after key {} (batch {}, {} rows done): about {} keys left",
-					this.backfill.name(), saved.lastKey(), saved.batches(), saved.rowsDone(), this.keysAtStart);
+					this.pass.logName(), saved.lastKey(), saved.batches(), saved.rowsDone(), this.keysAtStart);
 		}
 		this.startNanos = System.nanoTime();
 		this.lastCommitNanos = this.startNanos;
@@ -224,7 +235,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			return RepeatStatus.FINISHED;
 		}
 		int size = (this.retrySize > 0) ? this.retrySize : this.size;
-		Optional<Object> nth = this.keyset.nth(this.jdbc, from, size);
+		Optional<Object> nth = this.keyset.nth(this.jdbc, from, size, this.until);
 		boolean full = nth.isPresent();
 		Object to;
 		long keys;
@@ -233,7 +244,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			keys = size;
 		}
 		else {
-			Optional<Object> last = this.keyset.last(this.jdbc, from);
+			Optional<Object> last = this.keyset.last(this.jdbc, from, this.until);
 			if (last.isEmpty()) {
 				finish(step.getExecutionContext());
 				return RepeatStatus.FINISHED;
@@ -254,14 +265,20 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			if (failure == null) {
 				throw ex;
 			}
+			FailedAttempt attempt = new FailedAttempt(this.pass.logName(), step.getJobExecutionId(), step.getId(),
+					this.checkpoint.batches() + 1, this.attempt, from.toString(), to.toString(), keys,
+					this.attempt < this.settings.retry().maxAttempts(), failure.sqlState(), failure.message(),
+					startedAt, (System.nanoTime() - workStart) / 1_000_000);
+			// on its own connection: the batch's transaction may yet roll back, and the log must keep the attempt
+			this.outside.executeWithoutResult((status) -> this.log.append(attempt));
 			return retryLater(range, size, failure);
 		}
-		this.attempt = 1;
-		this.retrySize = 0;
 		long workMillis = (System.nanoTime() - workStart) / 1_000_000;
 		Checkpoint next = this.checkpoint.next(to.toString(), rows, keys);
-		this.log.append(new BatchRecord(this.backfill.name(), step.getJobExecutionId(), step.getId(), next.batches(),
-				from.toString(), to.toString(), keys, rows, startedAt, workMillis));
+		this.log.append(new BatchRecord(this.pass.logName(), step.getJobExecutionId(), step.getId(), next.batches(),
+				from.toString(), to.toString(), keys, rows, startedAt, workMillis, this.attempt));
+		this.attempt = 1;
+		this.retrySize = 0;
 
 		long now = System.nanoTime();
 		// time spent throttled is not the backfill's speed
@@ -274,7 +291,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		long rowsLeft = Math.round(keysLeft * share);
 		double keysPerSecond = this.throughput.keysPerSecond();
 		long eta = (keysPerSecond > 0) ? Math.round(keysLeft / keysPerSecond) : 0;
-		Progress progress = new Progress(this.backfill.name(), next.batches(), range, rows, workMillis, next.rowsDone(),
+		Progress progress = new Progress(this.pass.logName(), next.batches(), range, rows, workMillis, next.rowsDone(),
 				rowsLeft, this.throughput.rowsPerSecond(), eta, Duration.ofNanos(now - this.startNanos));
 
 		// last, so that a failure above leaves the context as it was
@@ -301,7 +318,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 				break;
 			}
 			if (!decision.reason().equals(this.throttledBy)) {
-				logger.info("Backfill '{}' holds: {}", this.backfill.name(), decision.reason());
+				logger.info("Backfill '{}' holds: {}", this.pass.logName(), decision.reason());
 				this.throttledBy = decision.reason();
 			}
 			long backoff = Math.min(MAX_THROTTLE_WAIT_MILLIS, 250L << Math.min(5, holds++));
@@ -318,7 +335,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		}
 		long throttled = System.nanoTime() - start;
 		if (this.throttledBy != null) {
-			logger.info("Backfill '{}' goes on after {} ms held ({})", this.backfill.name(), throttled / 1_000_000,
+			logger.info("Backfill '{}' goes on after {} ms held ({})", this.pass.logName(), throttled / 1_000_000,
 					this.throttledBy);
 			this.throttledBy = null;
 		}
@@ -355,15 +372,17 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			this.attempt = 1;
 			this.retrySize = 0;
 			throw new BackfillException(String.format("Backfill '%s': batch %s failed %d times, the last with %s. "
-					+ "Nothing of it was committed. Find what holds its rows (pg_locks, pg_stat_activity) or raise "
-					+ "backfill.lock-timeout / backfill.statement-timeout; 'backfill run %s' resumes after key %s.",
-					this.backfill.name(), range, attempts, failure, this.backfill.name(), range.from()));
+					+ "Nothing of it was committed; each attempt is in %s (OUTCOME RETRIED or FAILED). Find what "
+					+ "holds its rows (pg_locks, pg_stat_activity) or raise backfill.lock-timeout / "
+					+ "backfill.statement-timeout; 'backfill %s %s' resumes after key %s.", this.pass.logName(),
+					range, attempts, failure, this.log.tableName(), this.pass.command(), this.backfill.name(),
+					range.from()));
 		}
 		this.attempt++;
 		this.retrySize = failure.isTimeout() ? Math.max(1, size / 2) : size;
 		Duration delay = retry.delayBefore(this.attempt);
 		this.retryAtNanos = System.nanoTime() + delay.toNanos();
-		logger.warn("Backfill '{}': batch {} met {}; attempt {} of {} in {} ms, at {} keys", this.backfill.name(),
+		logger.warn("Backfill '{}': batch {} met {}; attempt {} of {} in {} ms, at {} keys", this.pass.logName(),
 				range, failure, this.attempt, retry.maxAttempts(), delay.toMillis(), this.retrySize);
 		return RepeatStatus.CONTINUABLE;
 	}
@@ -378,7 +397,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 					progress.batchMillis() > this.sizing.target().toMillis());
 			if (nextSize != this.size) {
 				logger.debug("Backfill '{}': batch of {} keys took {} ms; next batches of {} keys",
-						this.backfill.name(), keys, progress.batchMillis(), nextSize);
+						this.pass.logName(), keys, progress.batchMillis(), nextSize);
 			}
 			this.size = nextSize;
 		}
@@ -388,7 +407,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.keysThisProcess += keys;
 		this.batchesThisProcess++;
 		this.lastCommitNanos = System.nanoTime();
-		logger.debug("Backfill '{}' batch {} {} updated {} rows in {} ms", this.backfill.name(), progress.batchNo(),
+		logger.debug("Backfill '{}' batch {} {} updated {} rows in {} ms", this.pass.logName(), progress.batchNo(),
 				progress.range(), rows, progress.batchMillis());
 		this.listener.onBatch(progress);
 	}

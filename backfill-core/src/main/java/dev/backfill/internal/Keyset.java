@@ -3,6 +3,7 @@ package dev.backfill.internal;
 import java.util.Optional;
 
 import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -23,6 +24,10 @@ final class Keyset {
 
 	private final String fromEnd;
 
+	private final String nthUpTo;
+
+	private final String lastUpTo;
+
 	Keyset(TableShape shape) {
 		this.shape = shape;
 		String table = shape.table().sql();
@@ -32,6 +37,10 @@ final class Keyset {
 				+ " OFFSET :skip LIMIT 1";
 		this.last = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after ORDER BY " + key + " DESC LIMIT 1";
 		this.fromEnd = "SELECT " + key + " FROM " + table + " ORDER BY " + key + " DESC OFFSET :skip LIMIT 1";
+		this.nthUpTo = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after AND " + key + " <= :until"
+				+ " ORDER BY " + key + " OFFSET :skip LIMIT 1";
+		this.lastUpTo = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after AND " + key + " <= :until"
+				+ " ORDER BY " + key + " DESC LIMIT 1";
 		this.count = "SELECT count(*) FROM " + table + " WHERE " + key + " > :after AND " + key + " <= :to";
 	}
 
@@ -43,6 +52,24 @@ final class Keyset {
 	/** The n-th key after a bound, or empty when fewer than n keys follow it. */
 	Optional<Object> nth(JdbcClient jdbc, Object after, int n) {
 		return jdbc.sql(this.nth).param("after", after).param("skip", n - 1)
+			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
+	}
+
+	/** The n-th key after a bound and up to another, or empty when fewer than n keys lie between. */
+	Optional<Object> nth(JdbcClient jdbc, Object after, int n, @Nullable Object until) {
+		if (until == null) {
+			return nth(jdbc, after, n);
+		}
+		return jdbc.sql(this.nthUpTo).param("after", after).param("skip", n - 1).param("until", until)
+			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
+	}
+
+	/** The largest key after a bound and up to another, or empty when none lies between. */
+	Optional<Object> last(JdbcClient jdbc, Object after, @Nullable Object until) {
+		if (until == null) {
+			return last(jdbc, after);
+		}
+		return jdbc.sql(this.lastUpTo).param("after", after).param("until", until)
 			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
 	}
 

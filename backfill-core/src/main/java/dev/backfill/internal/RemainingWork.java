@@ -32,15 +32,19 @@ final class RemainingWork {
 	private final String table;
 
 	RemainingWork(Backfill backfill, TableShape shape) {
+		this(backfill.pending(), shape);
+	}
+
+	// a condition of the declaration's, never user input at run time
+	RemainingWork(String pending, TableShape shape) {
 		String table = shape.table().sql();
 		String key = shape.keySql();
 		this.table = table;
 		this.tuples = "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:table)";
 		this.keysAll = "EXPLAIN SELECT 1 FROM " + table;
-		this.pendingAll = "EXPLAIN SELECT 1 FROM " + table + " WHERE (" + backfill.pending() + ")";
+		this.pendingAll = "EXPLAIN SELECT 1 FROM " + table + " WHERE (" + pending + ")";
 		this.keysAfter = "EXPLAIN SELECT 1 FROM " + table + " WHERE " + key + " > :after";
-		this.pendingAfter = "EXPLAIN SELECT 1 FROM " + table + " WHERE " + key + " > :after AND (" + backfill.pending()
-				+ ")";
+		this.pendingAfter = "EXPLAIN SELECT 1 FROM " + table + " WHERE " + key + " > :after AND (" + pending + ")";
 	}
 
 	/** Estimated keys after a bound ({@code null}: the whole table). */

@@ -1,5 +1,7 @@
 package dev.backfill.internal;
 
+import java.util.Objects;
+
 import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,7 +14,11 @@ final class SqlBatchWork implements BatchWork {
 	private final String update;
 
 	SqlBatchWork(Backfill backfill) {
-		this.update = backfill.update();
+		this(Objects.requireNonNull(backfill.update()));
+	}
+
+	SqlBatchWork(String statement) {
+		this.update = statement;
 	}
 
 	@Override

@@ -1,0 +1,267 @@
+package dev.backfill.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillException;
+import dev.backfill.BackfillSettings;
+import dev.backfill.KeyRange;
+import dev.backfill.Row;
+import dev.backfill.RowCheck;
+import dev.backfill.jdbc.JdbcDiscrepancies;
+import dev.backfill.jdbc.SqlIdentifier;
+import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * One call, one verify batch: in the chunk's transaction it logs the range's keys that are still pending and those
+ * the declared check finds wrong into {@code BACKFILL_DISCREPANCY}, and moves the checkpoint. It changes nothing in
+ * the backfill's table; a verify that stops or dies resumes from its checkpoint, and logs nothing twice.
+ */
+final class VerifyTasklet implements Tasklet, StepExecutionListener {
+
+	static final String LAST_KEY = "backfill.verify.lastKey";
+
+	static final String KEYS_CHECKED = "backfill.verify.keysChecked";
+
+	static final String DISCREPANCIES = "backfill.verify.discrepancies";
+
+	private static final Logger logger = LoggerFactory.getLogger(VerifyTasklet.class);
+
+	private final Backfill backfill;
+
+	private final TableShape shape;
+
+	private final JdbcClient jdbc;
+
+	private final JdbcDiscrepancies discrepancies;
+
+	private final Keyset keyset;
+
+	private final int batchSize;
+
+	private final BackfillSettings settings;
+
+	private final String insertFound;
+
+	private final @Nullable String rows;
+
+	private final List<String> columns;
+
+	private @Nullable Object lastKey;
+
+	private long keysChecked;
+
+	private long found;
+
+	private volatile boolean stopRequested;
+
+	VerifyTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, JdbcDiscrepancies discrepancies,
+			int batchSize, BackfillSettings settings) {
+		this.backfill = backfill;
+		this.shape = shape;
+		this.jdbc = jdbc;
+		this.discrepancies = discrepancies;
+		this.keyset = new Keyset(shape);
+		this.batchSize = batchSize;
+		this.settings = settings;
+		String table = shape.table().sql();
+		String key = shape.keySql();
+		String range = " WHERE " + key + " > :from AND " + key + " <= :to";
+		// one statement, so that the range's discrepancies are numbered in key order
+		this.insertFound = discrepancies.insertInto() + "SELECT :name, :job, CAST(k AS text), d FROM (" + found(backfill, shape)
+				+ ") AS found ORDER BY found.k";
+		Set<String> read = new LinkedHashSet<>(backfill.reads());
+		read.addAll(backfill.writes());
+		this.columns = List.copyOf(read);
+		this.rows = (backfill.rowCheck() != null) ? "SELECT " + key
+				+ this.columns.stream().map((c) -> ", " + SqlIdentifier.quote(c)).reduce("", String::concat) + " FROM "
+				+ table + range + " ORDER BY " + key : null;
+	}
+
+	/**
+	 * Plans the verify statement without running it; it must return the key and, optionally, a detail.
+	 * @param backfill the declaration
+	 * @param jdbc a client
+	 * @param probe a range of the key's type to bind
+	 */
+	static void check(Backfill backfill, TableShape shape, JdbcClient jdbc, KeyRange probe) {
+		if (backfill.verify() == null) {
+			return;
+		}
+		int columns = jdbc.sql("SELECT * FROM (" + backfill.verify() + ") AS c LIMIT 0").param("from", probe.from())
+			.param("to", probe.to()).query((ResultSet rs) -> rs.getMetaData().getColumnCount());
+		if (columns != 2) {
+			throw new dev.backfill.InvalidBackfillException("Backfill '" + backfill.name() + "': its verify statement "
+					+ "returns " + columns + " columns; it must return two: the key of a wrong row and what is wrong "
+					+ "(such as SELECT id, 'email_normalized is ' || email_normalized FROM ...).");
+		}
+		jdbc.sql("EXPLAIN " + found(backfill, shape)).param("from", probe.from()).param("to", probe.to())
+			.param("pending", "").param("failed", "").query().listOfRows();
+	}
+
+	// the keys of a range still pending, and those the verify statement returns, with what is wrong
+	private static String found(Backfill backfill, TableShape shape) {
+		String key = shape.keySql();
+		String pending = "SELECT " + key + " AS k, CAST(:pending AS text) AS d FROM " + shape.table().sql() + " WHERE "
+				+ key + " > :from AND " + key + " <= :to AND (" + backfill.pending() + ")";
+		return (backfill.verify() == null) ? pending : pending + " UNION ALL SELECT c.k, COALESCE(CAST(c.d AS text), "
+				+ ":failed) FROM (" + backfill.verify() + ") AS c(k, d)";
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		ExecutionContext context = stepExecution.getExecutionContext();
+		this.lastKey = context.containsKey(LAST_KEY) ? this.shape.keyType().parse(context.getString(LAST_KEY)) : null;
+		this.keysChecked = context.containsKey(KEYS_CHECKED) ? context.getLong(KEYS_CHECKED) : 0;
+		this.found = context.containsKey(DISCREPANCIES) ? context.getLong(DISCREPANCIES) : 0;
+		if (this.lastKey != null) {
+			logger.info("Verify of '{}' resumes after key {} ({} keys checked, {} discrepancies)", this.backfill.name(),
+					this.lastKey, this.keysChecked, this.found);
+		}
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		StepExecution step = chunkContext.getStepContext().getStepExecution();
+		if (this.stopRequested) {
+			step.setTerminateOnly();
+			return RepeatStatus.CONTINUABLE;
+		}
+		this.jdbc.sql("SELECT set_config('statement_timeout', :statement, true)")
+			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
+		Object from = (this.lastKey != null) ? this.lastKey : startBound();
+		if (from == null) {
+			return RepeatStatus.FINISHED;
+		}
+		Optional<Object> nth = this.keyset.nth(this.jdbc, from, this.batchSize);
+		Object to;
+		long keys;
+		if (nth.isPresent()) {
+			to = nth.get();
+			keys = this.batchSize;
+		}
+		else {
+			Optional<Object> last = this.keyset.last(this.jdbc, from);
+			if (last.isEmpty()) {
+				return RepeatStatus.FINISHED;
+			}
+			to = last.get();
+			keys = this.keyset.count(this.jdbc, from, to);
+		}
+		long jobId = step.getJobExecutionId();
+		long batchFound = this.jdbc.sql(this.insertFound).param("name", this.backfill.name()).param("job", jobId)
+			.param("pending", "still pending: " + this.backfill.pending()).param("failed", "fails the verify statement")
+			.param("from", from).param("to", to).update();
+		if (this.rows != null) {
+			batchFound += checkRows(jobId, from, to);
+		}
+		// the context is saved in this transaction, with the discrepancies: a resumed verify logs nothing twice
+		this.lastKey = to;
+		this.keysChecked += keys;
+		this.found += batchFound;
+		ExecutionContext context = step.getExecutionContext();
+		context.putString(LAST_KEY, to.toString());
+		context.putLong(KEYS_CHECKED, this.keysChecked);
+		context.putLong(DISCREPANCIES, this.found);
+		contribution.incrementReadCount();
+		return nth.isPresent() ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+	}
+
+	private long checkRows(long jobId, Object from, Object to) {
+		RowCheck rowCheck = java.util.Objects.requireNonNull(this.backfill.rowCheck());
+		List<CheckedRow> rows = this.jdbc.sql(this.rows).param("from", from).param("to", to).query(this::row).list();
+		long wrong = 0;
+		for (CheckedRow row : rows) {
+			String detail;
+			try {
+				detail = rowCheck.check(row);
+			}
+			catch (RuntimeException ex) {
+				detail = "the check threw " + ex;
+			}
+			if (detail != null) {
+				this.discrepancies.append(this.backfill.name(), jobId, row.key().toString(), detail);
+				wrong++;
+			}
+		}
+		return wrong;
+	}
+
+	private CheckedRow row(ResultSet rs, int i) throws SQLException {
+		Map<String, @Nullable Object> values = new LinkedHashMap<>();
+		for (int c = 0; c < this.columns.size(); c++) {
+			values.put(this.columns.get(c), rs.getObject(c + 2));
+		}
+		return new CheckedRow(this.shape.keyType().fromJdbc(rs.getObject(1)), values);
+	}
+
+	private @Nullable Object startBound() {
+		Optional<Object> first = this.keyset.first(this.jdbc);
+		if (first.isEmpty()) {
+			return null;
+		}
+		Object below = this.shape.keyType().below(first.get());
+		if (below == null) {
+			throw new BackfillException("Verify of '" + this.backfill.name() + "': the smallest key of "
+					+ this.shape.table() + " is the lowest value of its type, so no range can start below it.");
+		}
+		return below;
+	}
+
+	void requestStop() {
+		this.stopRequested = true;
+	}
+
+	/** A row as verify reads it: source and target columns, nothing to set. */
+	private final class CheckedRow implements Row {
+
+		private final Object key;
+
+		private final Map<String, @Nullable Object> values;
+
+		CheckedRow(Object key, Map<String, @Nullable Object> values) {
+			this.key = key;
+			this.values = values;
+		}
+
+		@Override
+		public Object key() {
+			return this.key;
+		}
+
+		@Override
+		public @Nullable Object get(String column) {
+			if (!this.values.containsKey(column)) {
+				throw new IllegalArgumentException("Backfill '" + VerifyTasklet.this.backfill.name()
+						+ "' neither reads nor writes column " + column + ": add it to .read(...)");
+			}
+			return this.values.get(column);
+		}
+
+		@Override
+		public Row set(String column, @Nullable Object value) {
+			throw new UnsupportedOperationException("A verify check reads rows; it cannot set " + column);
+		}
+
+	}
+
+}
