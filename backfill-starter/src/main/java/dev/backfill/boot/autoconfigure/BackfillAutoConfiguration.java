@@ -10,6 +10,8 @@ import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
 import dev.backfill.DefaultBackfillOperator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -33,6 +35,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 @ConditionalOnBean({ DataSource.class, JobRepository.class, PlatformTransactionManager.class })
 @EnableConfigurationProperties(BackfillProperties.class)
 public final class BackfillAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(BackfillAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -69,6 +73,19 @@ public final class BackfillAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "backfill.validate-on-startup", matchIfMissing = true)
 	SmartInitializingSingleton backfillStartupValidation(BackfillOperator operator) {
 		return operator::validate;
+	}
+
+	// a migration is not done until the old path is gone: say so at every start until it is
+	@Bean
+	SmartInitializingSingleton backfillRemovalReminder(BackfillOperator operator) {
+		return () -> {
+			try {
+				operator.removalsDue().forEach((notice) -> logger.warn("Backfill " + notice.message()));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not look for backfills due for removal", ex);
+			}
+		};
 	}
 
 }

@@ -36,6 +36,16 @@ public final class BackfillCliAutoConfiguration {
 	}
 
 	@Bean
+	BackfillCommand backfillVerifyCommand(BackfillOperator operator) {
+		return new VerifyCommand(operator);
+	}
+
+	@Bean
+	BackfillCommand backfillRollbackCommand(BackfillOperator operator, BackfillProperties properties) {
+		return new RollbackCommand(operator, properties.getCli().getProgressInterval());
+	}
+
+	@Bean
 	BackfillCommand backfillStopCommand(BackfillOperator operator) {
 		return new StopCommand(operator);
 	}

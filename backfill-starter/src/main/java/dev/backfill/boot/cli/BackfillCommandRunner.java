@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import dev.backfill.BackfillAlreadyRunningException;
 import dev.backfill.BackfillException;
 import dev.backfill.NoSuchBackfillException;
+import dev.backfill.OneWayBackfillException;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
@@ -87,6 +88,11 @@ public class BackfillCommandRunner implements ApplicationRunner, ExitCodeGenerat
 			this.out.println("backfill: " + ex.getMessage());
 			return BackfillCommand.ALREADY_RUNNING;
 		}
+		catch (OneWayBackfillException ex) {
+			// refused, as a bad request is: nothing was done
+			this.out.println("backfill: " + ex.getMessage());
+			return BackfillCommand.USAGE;
+		}
 		catch (BackfillException ex) {
 			this.out.println("backfill: " + ex.getMessage());
 			return BackfillCommand.FAILED;
@@ -104,7 +110,7 @@ public class BackfillCommandRunner implements ApplicationRunner, ExitCodeGenerat
 		}
 		this.out.println("Usage: java -jar app.jar backfill COMMAND");
 		this.commands.values().forEach((c) -> this.out.println("  " + c.usage()));
-		this.out.println("Exit codes: 0 done, 1 failed, 2 bad usage, 3 already running, 4 not idempotent (dry-run), 5 stopped.");
+		this.out.println("Exit codes: 0 done, 1 failed, 2 bad usage, 3 already running, 4 not idempotent (dry-run), 5 stopped; verify: 1 when it found discrepancies.");
 		return BackfillCommand.USAGE;
 	}
 

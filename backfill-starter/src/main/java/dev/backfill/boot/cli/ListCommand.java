@@ -1,10 +1,16 @@
 package dev.backfill.boot.cli;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
+import dev.backfill.RemovalNotice;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.json.JsonWriter;
 
 /**
  * {@code backfill list}: the declared backfills.
@@ -24,12 +30,20 @@ final class ListCommand implements BackfillCommand {
 
 	@Override
 	public String usage() {
-		return "list                         list the declared backfills";
+		return "list [--json]                list the declared backfills, flagging those due for removal";
 	}
 
 	@Override
 	public int run(CommandLine line, PrintStream out) {
-		line.allowOnly(Set.of());
+		line.allowOnly(Set.of("json"));
+		Map<String, RemovalNotice> due = new LinkedHashMap<>();
+		this.operator.removalsDue().forEach((n) -> due.put(n.backfill(), n));
+		if (line.flag("json")) {
+			List<Map<String, Object>> json = this.operator.backfills().stream().map((b) -> json(b, due.get(b.name())))
+				.toList();
+			out.println(JsonWriter.standard().writeToString(json));
+			return OK;
+		}
 		if (this.operator.backfills().isEmpty()) {
 			out.println("No backfills declared. Declare a Backfill bean with Backfill.sql(...) or Backfill.java(...).");
 			return OK;
@@ -39,7 +53,25 @@ final class ListCommand implements BackfillCommand {
 			out.printf("%-30s %-5s %-30s %-12s %s%n", b.name(), b.form(), b.table(), b.key(),
 					(b.rollback() != null) ? "rollback" : "one-way: " + b.oneWay());
 		}
+		for (RemovalNotice notice : due.values()) {
+			out.println("REMOVE: " + notice.message());
+		}
 		return OK;
+	}
+
+	private static Map<String, Object> json(Backfill b, @Nullable RemovalNotice notice) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("name", b.name());
+		map.put("form", b.form().name());
+		map.put("table", b.table().toString());
+		map.put("key", b.key());
+		map.put("rollback", b.rollback() != null);
+		map.put("oneWay", b.oneWay());
+		map.put("removeAfterDays", b.removal().after().toDays());
+		map.put("removalDue", notice != null);
+		map.put("removal", (notice != null) ? Map.of("verifiedAt", notice.verifiedAt().toString(), "dueAt",
+				notice.dueAt().toString(), "what", notice.what(), "message", notice.message()) : null);
+		return map;
 	}
 
 }

@@ -71,7 +71,7 @@ final class RunCommand implements BackfillCommand {
 	}
 
 	// Java 22+ has Console.isTerminal(); before it, a console exists only on a terminal
-	private static boolean isTerminal() {
+	static boolean isTerminal() {
 		Console console = System.console();
 		if (console == null) {
 			return false;

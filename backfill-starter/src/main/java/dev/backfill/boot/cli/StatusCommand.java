@@ -11,6 +11,7 @@ import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillStatus;
 import dev.backfill.Estimate;
+import dev.backfill.Verification;
 import org.springframework.boot.json.JsonWriter;
 
 /**
@@ -65,11 +66,18 @@ final class StatusCommand implements BackfillCommand {
 			if (s.estimate() != null) {
 				out.println("  " + estimateLine(s));
 			}
+			if (s.verification() != null) {
+				Verification v = s.verification();
+				out.printf("  verify %s: %,d keys checked, %s%n", v.at().truncatedTo(ChronoUnit.SECONDS),
+						v.keysChecked(), v.passed() ? "no discrepancy" : String.format("%,d discrepancies (first keys %s)",
+								v.discrepancies(), String.join(", ", v.firstKeys())));
+			}
 			if (s.owner() != null) {
 				out.printf("  %s by %s%s%n", switch (s.state()) {
 					case RUNNING -> "running";
 					case PAUSED -> "paused ('backfill resume " + s.backfill() + "' lets it go on), running";
 					case DEAD -> "process died: 'backfill run " + s.backfill() + "' resumes it;";
+					case ROLLED_BACK -> "rolled back; 'backfill run " + s.backfill() + "' starts again; last run";
 					default -> "last run";
 				}, s.owner(), (s.exitMessage() != null) ? ": " + s.exitMessage() : "");
 			}
@@ -111,6 +119,7 @@ final class StatusCommand implements BackfillCommand {
 		map.put("throttledSeconds", Math.round(s.throttledSeconds() * 1000) / 1000.0);
 		map.put("estimate", (s.estimate() != null) ? DryRunCommand.json(s.estimate()) : null);
 		map.put("estimateError", (s.estimateError() != null) ? Math.round(s.estimateError() * 1000) / 1000.0 : null);
+		map.put("verification", (s.verification() != null) ? VerifyCommand.json(s.verification()) : null);
 		return map;
 	}
 

@@ -1,0 +1,71 @@
+package dev.backfill.boot.cli;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import dev.backfill.BackfillOperator;
+import dev.backfill.Verification;
+import org.springframework.boot.json.JsonWriter;
+
+/**
+ * {@code backfill verify NAME [--json]}: checks the finished work, read-only, and logs every discrepancy into
+ * {@code BACKFILL_DISCREPANCY}; exit code 0 only when there is none.
+ */
+final class VerifyCommand implements BackfillCommand {
+
+	private final BackfillOperator operator;
+
+	VerifyCommand(BackfillOperator operator) {
+		this.operator = operator;
+	}
+
+	@Override
+	public String name() {
+		return "verify";
+	}
+
+	@Override
+	public String usage() {
+		return "verify NAME [--json]         check the work: no row pending, none failing the declared check";
+	}
+
+	@Override
+	public int run(CommandLine line, PrintStream out) {
+		line.allowOnly(Set.of("json"));
+		if (line.arguments().size() != 1) {
+			throw new UsageException("'backfill verify' takes one backfill name, such as "
+					+ "'backfill verify normalize-emails'.");
+		}
+		Verification v = this.operator.verify(line.arguments().get(0));
+		if (line.flag("json")) {
+			out.println(JsonWriter.standard().writeToString(json(v)));
+		}
+		else if (v.passed()) {
+			out.printf("%s verified: %,d keys checked, no discrepancy (%s).%n", v.backfill(), v.keysChecked(),
+					v.checked() ? "no row pending, none failing its check" : "no row pending; it declares no check");
+		}
+		else {
+			out.printf("%s: %,d discrepancies in %,d keys checked. First keys: %s%n", v.backfill(), v.discrepancies(),
+					v.keysChecked(), String.join(", ", v.firstKeys()));
+			out.printf("Every one is in BACKFILL_DISCREPANCY: SELECT KEY_VALUE, DETAIL FROM BACKFILL_DISCREPANCY "
+					+ "WHERE JOB_EXECUTION_ID = %d ORDER BY DISCREPANCY_ID;%n", v.jobExecutionId());
+		}
+		return v.passed() ? OK : FAILED;
+	}
+
+	static Map<String, Object> json(Verification v) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("backfill", v.backfill());
+		map.put("jobExecutionId", v.jobExecutionId());
+		map.put("at", v.at().toString());
+		map.put("keysChecked", v.keysChecked());
+		map.put("discrepancies", v.discrepancies());
+		map.put("firstKeys", v.firstKeys());
+		map.put("checked", v.checked());
+		map.put("passed", v.passed());
+		return map;
+	}
+
+}
