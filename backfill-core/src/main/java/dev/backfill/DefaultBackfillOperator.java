@@ -82,6 +82,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	private final List<BackfillThrottle> throttles;
 
+	private final List<ProgressListener> listeners;
+
 	/** Runs of this process, with what their callers wait on. */
 	private final Map<String, Active> active = new ConcurrentHashMap<>();
 
@@ -110,6 +112,23 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
 			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings,
 			List<BackfillThrottle> throttles) {
+		this(backfills, dataSource, transactionManager, jobRepository, settings, throttles, List.of());
+	}
+
+	/**
+	 * Creates the operator with throttles and listeners of every run, such as metrics.
+	 * @param backfills the declared backfills
+	 * @param dataSource the target database, also the job repository's
+	 * @param transactionManager the transaction manager of that database
+	 * @param jobRepository the JDBC job repository on that database
+	 * @param settings the engine settings
+	 * @param throttles asked before every batch of every run, in order
+	 * @param listeners told of every batch, retry and hold of every run and rollback, before the caller's listener
+	 */
+	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
+			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings,
+			List<BackfillThrottle> throttles, List<ProgressListener> listeners) {
+		this.listeners = List.copyOf(listeners);
 		this.throttles = List.copyOf(throttles);
 		this.backfills = backfills;
 		this.dataSource = dataSource;
@@ -171,7 +190,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				previous = null;
 			}
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
-				this.throttles, listener);
+				this.throttles, withListeners(listener));
 			register(run.job());
 			Active active = new Active(run, new CountDownLatch(1));
 			this.active.put(name, active);
@@ -242,6 +261,15 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
 				Math.round(result.rowsPerSecond()));
 		return result;
+	}
+
+	private ProgressListener withListeners(ProgressListener listener) {
+		if (this.listeners.isEmpty()) {
+			return listener;
+		}
+		List<ProgressListener> all = new java.util.ArrayList<>(this.listeners);
+		all.add(listener);
+		return ProgressListener.all(all);
 	}
 
 	@Override
@@ -417,7 +445,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				logger.info("Backfill '{}': rolling back the ranges it committed, up to key {}", name, until);
 			}
 			BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
-					sizing(backfill, 0), this.throttles, listener, until, rollsBack);
+					sizing(backfill, 0), this.throttles, withListeners(listener), until, rollsBack);
 			register(run.job());
 			Active active = new Active(run, new CountDownLatch(1));
 			this.active.put(job, active);

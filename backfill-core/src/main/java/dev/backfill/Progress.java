@@ -15,10 +15,11 @@ import java.time.Duration;
  * @param rowsPerSecond rows changed per second over recent batches
  * @param etaSeconds estimated seconds to the end of the run
  * @param elapsed wall time of the current process's part of the run
+ * @param batchKeys keys in the batch's range: its size
  * @since 0.1.0
  */
 public record Progress(String backfill, long batchNo, KeyRange range, long batchRows, long batchMillis, long rowsDone,
-		long rowsRemainingEstimate, double rowsPerSecond, long etaSeconds, Duration elapsed) {
+		long rowsRemainingEstimate, double rowsPerSecond, long etaSeconds, Duration elapsed, long batchKeys) {
 
 	/** @return the estimated share of the work done, from 0 to 1 */
 	public double fractionDone() {

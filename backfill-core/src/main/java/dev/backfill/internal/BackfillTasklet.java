@@ -146,6 +146,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private @Nullable String throttledBy;
 
+	/** Which throttle held the run last: its simple class name, or {@code pause}. */
+	private @Nullable String heldBy;
+
 	private long throttledNanos;
 
 	private final TransactionTemplate savepoint;
@@ -271,6 +274,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 					startedAt, (System.nanoTime() - workStart) / 1_000_000);
 			// on its own connection: the batch's transaction may yet roll back, and the log must keep the attempt
 			this.outside.executeWithoutResult((status) -> this.log.append(attempt));
+			this.listener.onRetry(this.pass.logName(), range, failure.sqlState(), attempt.retried());
 			return retryLater(range, size, failure);
 		}
 		long workMillis = (System.nanoTime() - workStart) / 1_000_000;
@@ -292,7 +296,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		double keysPerSecond = this.throughput.keysPerSecond();
 		long eta = (keysPerSecond > 0) ? Math.round(keysLeft / keysPerSecond) : 0;
 		Progress progress = new Progress(this.pass.logName(), next.batches(), range, rows, workMillis, next.rowsDone(),
-				rowsLeft, this.throughput.rowsPerSecond(), eta, Duration.ofNanos(now - this.startNanos));
+				rowsLeft, this.throughput.rowsPerSecond(), eta, Duration.ofNanos(now - this.startNanos), keys);
 
 		// last, so that a failure above leaves the context as it was
 		ExecutionContext context = step.getExecutionContext();
@@ -312,6 +316,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	private long awaitThrottles(StepExecution step) throws InterruptedException {
 		long start = System.nanoTime();
 		int holds = 0;
+		String heldBy = null;
 		while (!this.stopRequested) {
 			BackfillThrottle.Decision decision = Objects.requireNonNull(this.outside.execute((status) -> decide()));
 			if (!decision.holds()) {
@@ -321,6 +326,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 				logger.info("Backfill '{}' holds: {}", this.pass.logName(), decision.reason());
 				this.throttledBy = decision.reason();
 			}
+			heldBy = this.heldBy;
 			long backoff = Math.min(MAX_THROTTLE_WAIT_MILLIS, 250L << Math.min(5, holds++));
 			long wait = (decision.pause() != null) ? Math.min(MAX_THROTTLE_WAIT_MILLIS, decision.pause().toMillis())
 					: backoff;
@@ -344,12 +350,15 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			return 0;
 		}
 		this.throttledNanos += throttled;
+		this.listener.onThrottled(this.pass.logName(), (heldBy != null) ? heldBy : "unknown",
+				Duration.ofNanos(throttled));
 		return throttled;
 	}
 
 	private BackfillThrottle.Decision decide() {
 		Optional<JdbcPauses.Pause> pause = this.pauses.find(this.backfill.name());
 		if (pause.isPresent()) {
+			this.heldBy = "pause";
 			return BackfillThrottle.Decision.hold(String.format("paused by %s since %s; 'backfill resume %s' lets it "
 					+ "go on", pause.get().by(), pause.get().since(), this.backfill.name()), PAUSE_LOOK);
 		}
@@ -358,6 +367,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		for (BackfillThrottle throttle : this.throttles) {
 			BackfillThrottle.Decision decision = throttle.check(context);
 			if (decision.holds()) {
+				this.heldBy = throttle.getClass().getSimpleName();
 				return decision;
 			}
 		}
@@ -407,8 +417,13 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.keysThisProcess += keys;
 		this.batchesThisProcess++;
 		this.lastCommitNanos = System.nanoTime();
-		logger.debug("Backfill '{}' batch {} {} updated {} rows in {} ms", this.pass.logName(), progress.batchNo(),
-				progress.range(), rows, progress.batchMillis());
+		// one line per batch boundary; structured logging (logging.structured.format.console) renders the pairs
+		logger.atInfo().addKeyValue("backfill", this.pass.logName()).addKeyValue("batch", progress.batchNo())
+			.addKeyValue("from", progress.range().from().toString()).addKeyValue("to", to.toString())
+			.addKeyValue("rows", rows).addKeyValue("keys", keys).addKeyValue("ms", progress.batchMillis())
+			.addKeyValue("rowsPerSecond", Math.round(progress.rowsPerSecond()))
+			.log("Backfill '{}' batch {} {}: {} rows in {} ms", this.pass.logName(), progress.batchNo(),
+					progress.range(), rows, progress.batchMillis());
 		this.listener.onBatch(progress);
 	}
 
@@ -429,6 +444,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	private void finish(ExecutionContext context) {
 		this.checkpoint.writeTo(context);
 		writeStats(context, 0, this.throughput.rowsPerSecond(), 0);
+		this.listener.onFinished(this.pass.logName());
 	}
 
 	private void writeStats(ExecutionContext context, long rowsLeft, double rowsPerSecond, long eta) {

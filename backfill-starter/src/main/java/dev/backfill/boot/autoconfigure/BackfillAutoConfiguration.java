@@ -10,6 +10,7 @@ import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
 import dev.backfill.DefaultBackfillOperator;
+import dev.backfill.ProgressListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.batch.core.repository.JobRepository;
@@ -48,12 +49,12 @@ public final class BackfillAutoConfiguration {
 	@ConditionalOnMissingBean(BackfillOperator.class)
 	DefaultBackfillOperator backfillOperator(Backfills backfills, DataSource dataSource,
 			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillProperties properties,
-			ObjectProvider<BackfillThrottle> throttles) {
+			ObjectProvider<BackfillThrottle> throttles, ObjectProvider<ProgressListener> listeners) {
 		// the built-ins first, then the application's own, in their order
 		List<BackfillThrottle> chain = new ArrayList<>(properties.getThrottle().toThrottles());
 		chain.addAll(throttles.orderedStream().toList());
 		return new DefaultBackfillOperator(backfills, dataSource, transactionManager, jobRepository,
-				properties.toSettings(), chain);
+				properties.toSettings(), chain, listeners.orderedStream().toList());
 	}
 
 	@Bean

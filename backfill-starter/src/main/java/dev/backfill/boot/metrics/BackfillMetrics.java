@@ -1,0 +1,92 @@
+package dev.backfill.boot.metrics;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.backfill.KeyRange;
+import dev.backfill.Progress;
+import dev.backfill.ProgressListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Micrometer meters of every run, rollback included, tagged {@code backfill=<name>}: rows changed
+ * ({@code backfill.rows}), batch duration ({@code backfill.batch.duration}, with percentiles), batch size, rows
+ * remaining and ETA ({@code backfill.batch.size}, {@code backfill.rows.remaining}, {@code backfill.eta}, gauges of the
+ * latest batch), retries ({@code backfill.retries}, tagged with the SQLSTATE and whether the batch was tried again)
+ * and throttled time ({@code backfill.throttled}, seconds, tagged with the throttle that held the run).
+ *
+ * @since 0.1.0
+ */
+public class BackfillMetrics implements ProgressListener {
+
+	private final MeterRegistry registry;
+
+	private final Map<String, Latest> latest = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the meters' listener.
+	 * @param registry where meters are registered
+	 */
+	public BackfillMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void onBatch(Progress progress) {
+		String name = progress.backfill();
+		Counter.builder("backfill.rows").description("Rows changed by a backfill's batches").tag("backfill", name)
+			.register(this.registry).increment(progress.batchRows());
+		Timer.builder("backfill.batch.duration").description("Time of a batch's work, which holds its row locks")
+			.tag("backfill", name).publishPercentiles(0.5, 0.95, 0.99)
+			.register(this.registry).record(progress.batchMillis(), TimeUnit.MILLISECONDS);
+		Latest gauges = this.latest.computeIfAbsent(name, this::gauges);
+		gauges.batchSize().set(progress.batchKeys());
+		gauges.rowsRemaining().set(progress.rowsRemainingEstimate());
+		gauges.eta().set(progress.etaSeconds());
+	}
+
+	@Override
+	public void onFinished(String backfill) {
+		Latest gauges = this.latest.get(backfill);
+		if (gauges != null) {
+			gauges.rowsRemaining().set(0);
+			gauges.eta().set(0);
+		}
+	}
+
+	@Override
+	public void onRetry(String backfill, KeyRange range, String sqlState, boolean retried) {
+		Counter.builder("backfill.retries").description("Failed attempts at a batch").tag("backfill", backfill)
+			.tag("sqlstate", sqlState).tag("outcome", retried ? "retried" : "failed")
+			.register(this.registry).increment();
+	}
+
+	@Override
+	public void onThrottled(String backfill, String throttle, Duration held) {
+		Counter.builder("backfill.throttled").description("Time throttles held a backfill").baseUnit("seconds")
+			.tag("backfill", backfill).tag("reason", throttle)
+			.register(this.registry).increment(held.toNanos() / 1e9);
+	}
+
+	private Latest gauges(String name) {
+		Latest gauges = new Latest(new AtomicLong(), new AtomicLong(), new AtomicLong());
+		Gauge.builder("backfill.batch.size", gauges.batchSize(), AtomicLong::get).description("Keys of the latest batch")
+			.tag("backfill", name).register(this.registry);
+		Gauge.builder("backfill.rows.remaining", gauges.rowsRemaining(), AtomicLong::get)
+			.description("Rows estimated still to change").tag("backfill", name).register(this.registry);
+		Gauge.builder("backfill.eta", gauges.eta(), AtomicLong::get).description("Estimated time left")
+			.baseUnit("seconds").tag("backfill", name).register(this.registry);
+		return gauges;
+	}
+
+	// held here: gauges keep only a weak reference to what they read
+	private record Latest(AtomicLong batchSize, AtomicLong rowsRemaining, AtomicLong eta) {
+	}
+
+}
