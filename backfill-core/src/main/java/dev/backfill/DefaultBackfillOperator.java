@@ -84,6 +84,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	private final List<ProgressListener> listeners;
 
+	private final Map<String, Tuning> tuning;
+
 	/** Runs of this process, with what their callers wait on. */
 	private final Map<String, Active> active = new ConcurrentHashMap<>();
 
@@ -128,6 +130,33 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
 			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings,
 			List<BackfillThrottle> throttles, List<ProgressListener> listeners) {
+		this(backfills, dataSource, transactionManager, jobRepository, settings, throttles, listeners, Map.of());
+	}
+
+	/**
+	 * Creates the operator with throttles, listeners, and backfills tuned apart from the rest.
+	 * @param backfills the declared backfills
+	 * @param dataSource the target database, also the job repository's
+	 * @param transactionManager the transaction manager of that database
+	 * @param jobRepository the JDBC job repository on that database
+	 * @param settings the engine settings
+	 * @param throttles asked before every batch of every run, in order
+	 * @param listeners told of every batch, retry and hold of every run and rollback, before the caller's listener
+	 * @param tuning settings and throttles of some backfills, by name, in place of {@code settings} and
+	 * {@code throttles}
+	 * @throws InvalidBackfillException when a tuned name is not a declared backfill
+	 */
+	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
+			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings,
+			List<BackfillThrottle> throttles, List<ProgressListener> listeners, Map<String, Tuning> tuning) {
+		for (String name : tuning.keySet()) {
+			if (backfills.all().stream().noneMatch((b) -> b.name().equals(name))) {
+				throw new InvalidBackfillException("Settings are given for backfill '" + name + "', but no backfill "
+						+ "has that name. Declared: " + String.join(", ", backfills.all().stream().map(Backfill::name)
+							.toList()) + ". Correct the name or remove its settings.");
+			}
+		}
+		this.tuning = Map.copyOf(tuning);
 		this.listeners = List.copyOf(listeners);
 		this.throttles = List.copyOf(throttles);
 		this.backfills = backfills;
@@ -153,7 +182,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		this.log = new JdbcBatchLog(this.jdbc, settings.tablePrefix());
 		this.pauses = new JdbcPauses(this.jdbc, settings.tablePrefix());
 		this.discrepancies = new JdbcDiscrepancies(this.jdbc, settings.tablePrefix());
-		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, settings);
+		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, this::settings);
 	}
 
 	@Override
@@ -190,7 +219,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				previous = null;
 			}
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
-				this.throttles, withListeners(listener));
+				throttles(name), withListeners(listener));
 			register(run.job());
 			Active active = new Active(run, new CountDownLatch(1));
 			this.active.put(name, active);
@@ -221,7 +250,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		boolean resumed = previous != null && previous.getStatus() != BatchStatus.COMPLETED
 				&& previous.getStatus() != BatchStatus.ABANDONED;
 		JobExecution execution = null;
-		Retry retry = this.settings.retry();
+		Retry retry = settings(name).retry();
 		for (int attempt = 1;; attempt++) {
 			TransientFailure lost;
 			try {
@@ -261,6 +290,16 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
 				Math.round(result.rowsPerSecond()));
 		return result;
+	}
+
+	private BackfillSettings settings(String name) {
+		Tuning tuned = this.tuning.get(name);
+		return (tuned != null) ? tuned.settings() : this.settings;
+	}
+
+	private List<BackfillThrottle> throttles(String name) {
+		Tuning tuned = this.tuning.get(name);
+		return (tuned != null) ? tuned.throttles() : this.throttles;
 	}
 
 	private ProgressListener withListeners(ProgressListener listener) {
@@ -390,7 +429,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
 			JobExecution previous = lastExecution(job);
 			BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
-					Math.max(this.settings.batchSize(), this.settings.sizing().max()), this.discrepancies);
+					Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies);
 			register(verify.job());
 			JobExecution execution = launch(name, verify.job(), previous, previous != null
 					&& previous.getStatus() != BatchStatus.COMPLETED && previous.getStatus() != BatchStatus.ABANDONED);
@@ -445,7 +484,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				logger.info("Backfill '{}': rolling back the ranges it committed, up to key {}", name, until);
 			}
 			BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
-					sizing(backfill, 0), this.throttles, withListeners(listener), until, rollsBack);
+					sizing(backfill, 0), throttles(name), withListeners(listener), until, rollsBack);
 			register(run.job());
 			Active active = new Active(run, new CountDownLatch(1));
 			this.active.put(job, active);
@@ -538,7 +577,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			dryRun = new TransactionTemplate(this.transactionManager).execute((tx) -> {
 				tx.setRollbackOnly();
 				this.jdbc.sql("SELECT set_config('statement_timeout', :timeout, true)")
-					.param("timeout", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
+					.param("timeout", settings(name).statementTimeout().toMillis() + "ms").query().listOfRows();
 				return this.jobs.buildDryRun(backfill, shape, batchSize(backfill, options.batchSize()),
 						sizing(backfill, options.batchSize()), options);
 			});
@@ -698,12 +737,14 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	// a size the declaration or the run names is kept; otherwise batches adapt to the target duration
 	private @Nullable BatchSizing sizing(Backfill backfill, int override) {
-		boolean fixed = override > 0 || backfill.batchSize() > 0 || !this.settings.sizing().adapts();
-		return fixed ? null : this.settings.sizing();
+		BackfillSettings settings = settings(backfill.name());
+		boolean fixed = override > 0 || backfill.batchSize() > 0 || !settings.sizing().adapts();
+		return fixed ? null : settings.sizing();
 	}
 
 	private int batchSize(Backfill backfill, int override) {
-		return (override > 0) ? override : (backfill.batchSize() > 0) ? backfill.batchSize() : this.settings.batchSize();
+		return (override > 0) ? override
+				: (backfill.batchSize() > 0) ? backfill.batchSize() : settings(backfill.name()).batchSize();
 	}
 
 	private void register(Job job) {

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
@@ -105,7 +106,7 @@ public final class BackfillJobs {
 
 	private final JdbcBatchLog log;
 
-	private final BackfillSettings settings;
+	private final Function<String, BackfillSettings> settings;
 
 	/**
 	 * Creates the factory.
@@ -113,10 +114,10 @@ public final class BackfillJobs {
 	 * @param transactionManager the transaction manager of the target database, shared with the job repository
 	 * @param jdbc a client on the target database
 	 * @param log the batch log
-	 * @param settings the engine settings
+	 * @param settings the engine settings of a backfill, by its name
 	 */
 	public BackfillJobs(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
-			JdbcBatchLog log, BackfillSettings settings) {
+			JdbcBatchLog log, Function<String, BackfillSettings> settings) {
 		this.jobRepository = jobRepository;
 		this.transactionManager = transactionManager;
 		this.jdbc = jdbc;
@@ -172,7 +173,7 @@ public final class BackfillJobs {
 	private Run build(Backfill backfill, Pass pass, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
 			List<BackfillThrottle> throttles, ProgressListener listener, JobParametersIncrementer incrementer) {
 		BackfillTasklet tasklet = new BackfillTasklet(backfill, pass, shape, this.jdbc, this.transactionManager,
-				this.log, this.jobRepository, batchSize, this.settings, sizing, throttles, listener);
+				this.log, this.jobRepository, batchSize, this.settings.apply(backfill.name()), sizing, throttles, listener);
 		Step step = new StepBuilder(STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();
@@ -194,7 +195,7 @@ public final class BackfillJobs {
 	 */
 	public Verify buildVerify(Backfill backfill, TableShape shape, int batchSize, JdbcDiscrepancies discrepancies) {
 		VerifyTasklet tasklet = new VerifyTasklet(backfill, shape, this.jdbc, discrepancies, batchSize,
-				this.settings);
+				this.settings.apply(backfill.name()));
 		Step step = new StepBuilder(VERIFY_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();
@@ -236,7 +237,8 @@ public final class BackfillJobs {
 	public DryRun buildDryRun(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
 			DryRunOptions options) {
 		SamplePlan plan = SamplePlan.of(backfill, shape, this.jdbc, batchSize, options, new Random());
-		DryRunTasklet tasklet = new DryRunTasklet(backfill, shape, this.jdbc, this.transactionManager, this.settings,
+		DryRunTasklet tasklet = new DryRunTasklet(backfill, shape, this.jdbc, this.transactionManager,
+				this.settings.apply(backfill.name()),
 				sizing, options, plan);
 		Step step = new StepBuilder(DRY_RUN_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)

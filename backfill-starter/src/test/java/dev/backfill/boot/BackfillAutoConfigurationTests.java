@@ -9,12 +9,13 @@ import javax.sql.DataSource;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillThrottle;
-import dev.backfill.jdbc.RunLock;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillFailureAnalyzer;
 import dev.backfill.boot.autoconfigure.BackfillProperties;
 import dev.backfill.boot.cli.BackfillCliAutoConfiguration;
 import dev.backfill.boot.cli.BackfillCommandRunner;
+import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.jdbc.RunLock;
 import dev.backfill.test.DatabaseTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,6 +186,40 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 					.extracting((t) -> t.getClass().getSimpleName())
 					.containsExactly("MaxRowsPerSecond", "ReplicationLag", "LockWaiters", "Autovacuum");
 			});
+	}
+
+	@Test
+	void settingsOfOneBackfillOverrideTheGlobalOnes() {
+		jdbc.sql("""
+				CREATE TABLE tuned (id bigint PRIMARY KEY, a boolean NOT NULL DEFAULT false, b boolean NOT NULL DEFAULT false);
+				INSERT INTO tuned (id) SELECT g FROM generate_series(1, 2000) g""").update();
+		this.runner.withBean("tunedA", Backfill.class, () -> Backfill.sql("tuned-a").table("tuned").key("id")
+			.pending("NOT a").update("UPDATE tuned SET a = true WHERE id > :from AND id <= :to AND NOT a")
+			.rollback("UPDATE tuned SET a = false WHERE id > :from AND id <= :to").build())
+			.withBean("tunedB", Backfill.class, () -> Backfill.sql("tuned-b").table("tuned").key("id")
+				.pending("NOT b").update("UPDATE tuned SET b = true WHERE id > :from AND id <= :to AND NOT b")
+				.rollback("UPDATE tuned SET b = false WHERE id > :from AND id <= :to").build())
+			.withPropertyValues("backfill.batch-size=1000", "backfill.target-batch-duration=0",
+					"backfill.jobs.tuned-a.batch-size=250", "backfill.jobs.tuned-a.throttle.max-rows-per-second=2000")
+			.run((context) -> {
+				BackfillOperator operator = context.getBean(BackfillOperator.class);
+				assertThat(Cli.run(context, "backfill", "run", "tuned-a")).startsWith("0|");
+				assertThat(Cli.run(context, "backfill", "run", "tuned-b")).startsWith("0|");
+				assertThat(new JdbcBatchLog(jdbc, "BACKFILL_").find("tuned-a")).hasSize(8)
+					.allSatisfy((batch) -> assertThat(batch.keys()).isEqualTo(250));
+				assertThat(new JdbcBatchLog(jdbc, "BACKFILL_").find("tuned-b")).hasSize(2);
+				// only tuned-a is capped: 2,000 rows at 2,000 rows/s are held for a good part of a second
+				assertThat(operator.status("tuned-a").throttledSeconds()).isGreaterThan(0.2);
+				assertThat(operator.status("tuned-b").throttledSeconds()).isZero();
+			});
+	}
+
+	@Test
+	void settingsForAnUndeclaredBackfillFailStartupNamingIt() {
+		this.runner.withUserConfiguration(Accounts.class).withPropertyValues("backfill.jobs.lower-email.batch-size=10")
+			.run((context) -> assertThat(context).hasFailed().getFailure()
+				.rootCause().hasMessageContaining("Settings are given for backfill 'lower-email', but no backfill has "
+						+ "that name. Declared: lower-emails."));
 	}
 
 	@Test

@@ -1,7 +1,9 @@
 package dev.backfill.boot.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -11,6 +13,7 @@ import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
 import dev.backfill.DefaultBackfillOperator;
 import dev.backfill.ProgressListener;
+import dev.backfill.Tuning;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.batch.core.repository.JobRepository;
@@ -51,10 +54,17 @@ public final class BackfillAutoConfiguration {
 			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillProperties properties,
 			ObjectProvider<BackfillThrottle> throttles, ObjectProvider<ProgressListener> listeners) {
 		// the built-ins first, then the application's own, in their order
+		List<BackfillThrottle> beans = throttles.orderedStream().toList();
 		List<BackfillThrottle> chain = new ArrayList<>(properties.getThrottle().toThrottles());
-		chain.addAll(throttles.orderedStream().toList());
+		chain.addAll(beans);
+		Map<String, Tuning> tuning = new LinkedHashMap<>();
+		properties.getJobs().forEach((name, job) -> {
+			List<BackfillThrottle> own = new ArrayList<>(properties.toThrottles(job));
+			own.addAll(beans);
+			tuning.put(name, new Tuning(properties.toSettings(job), own));
+		});
 		return new DefaultBackfillOperator(backfills, dataSource, transactionManager, jobRepository,
-				properties.toSettings(), chain, listeners.orderedStream().toList());
+				properties.toSettings(), chain, listeners.orderedStream().toList(), tuning);
 	}
 
 	@Bean

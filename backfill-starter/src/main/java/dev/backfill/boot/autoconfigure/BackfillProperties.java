@@ -1,9 +1,13 @@
 package dev.backfill.boot.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
+import dev.backfill.BackfillThrottle;
 import dev.backfill.BatchSizing;
 import dev.backfill.DryRunOptions;
 import org.jspecify.annotations.Nullable;
@@ -76,6 +80,11 @@ public class BackfillProperties {
 	private final Retry retry = new Retry();
 
 	private final Throttle throttle = new Throttle();
+
+	/**
+	 * Settings of one backfill, by its name, overriding the ones above; what is left out keeps the global value.
+	 */
+	private final Map<String, Job> jobs = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -169,13 +178,194 @@ public class BackfillProperties {
 		return this.throttle;
 	}
 
+	public Map<String, Job> getJobs() {
+		return this.jobs;
+	}
+
 	/** @return the engine settings these properties describe */
 	public BackfillSettings toSettings() {
-		BatchSizing sizing = new BatchSizing(this.targetBatchDuration, this.minBatchSize, this.maxBatchSize);
-		Duration statement = (this.statementTimeout != null) ? this.statementTimeout
-				: BackfillSettings.statementTimeoutFor(sizing);
-		return new BackfillSettings(this.batchSize, this.lockTimeout, statement, this.jdbc.tablePrefix,
+		return toSettings(new Job());
+	}
+
+	/**
+	 * @param job one backfill's overrides
+	 * @return the engine settings of that backfill: its overrides, else the global values
+	 */
+	public BackfillSettings toSettings(Job job) {
+		BatchSizing sizing = new BatchSizing(or(job.targetBatchDuration, this.targetBatchDuration),
+				or(job.minBatchSize, this.minBatchSize), or(job.maxBatchSize, this.maxBatchSize));
+		Duration statementTimeout = (job.statementTimeout != null) ? job.statementTimeout : this.statementTimeout;
+		Duration statement = (statementTimeout != null) ? statementTimeout : BackfillSettings.statementTimeoutFor(sizing);
+		return new BackfillSettings(or(job.batchSize, this.batchSize), or(job.lockTimeout, this.lockTimeout), statement,
+				this.jdbc.tablePrefix,
 				new dev.backfill.Retry(this.retry.maxAttempts, this.retry.backoff, this.retry.maxBackoff), sizing);
+	}
+
+	/**
+	 * @param job one backfill's overrides
+	 * @return the built-in throttles of that backfill: its overrides, else the global values
+	 */
+	public List<BackfillThrottle> toThrottles(Job job) {
+		Throttle merged = new Throttle();
+		merged.setMaxRowsPerSecond(or(job.throttle.maxRowsPerSecond, this.throttle.maxRowsPerSecond));
+		merged.setMaxReplicationLag(or(job.throttle.maxReplicationLag, this.throttle.maxReplicationLag));
+		merged.setMaxLockWaiters(or(job.throttle.maxLockWaiters, this.throttle.maxLockWaiters));
+		merged.setPauseForAutovacuum(or(job.throttle.pauseForAutovacuum, this.throttle.pauseForAutovacuum));
+		return merged.toThrottles();
+	}
+
+	private static <T> T or(@Nullable T override, T global) {
+		return (override != null) ? override : global;
+	}
+
+	/**
+	 * Settings of one backfill ({@code backfill.jobs.<name>.*}); each one left out keeps the global value.
+	 */
+	public static class Job {
+
+		/**
+		 * Keys of the first batch, or of every batch when the target batch duration is 0.
+		 */
+		private @Nullable Integer batchSize;
+
+		/**
+		 * How long a batch's statement should take; 0 keeps every batch at batch-size.
+		 */
+		private @Nullable Duration targetBatchDuration;
+
+		/**
+		 * Fewest keys per batch when batches adapt.
+		 */
+		private @Nullable Integer minBatchSize;
+
+		/**
+		 * Most keys per batch when batches adapt.
+		 */
+		private @Nullable Integer maxBatchSize;
+
+		/**
+		 * Longest wait for a row lock in a batch.
+		 */
+		private @Nullable Duration lockTimeout;
+
+		/**
+		 * Longest statement of a batch.
+		 */
+		private @Nullable Duration statementTimeout;
+
+		private final JobThrottle throttle = new JobThrottle();
+
+		public @Nullable Integer getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(@Nullable Integer batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public @Nullable Duration getTargetBatchDuration() {
+			return this.targetBatchDuration;
+		}
+
+		public void setTargetBatchDuration(@Nullable Duration targetBatchDuration) {
+			this.targetBatchDuration = targetBatchDuration;
+		}
+
+		public @Nullable Integer getMinBatchSize() {
+			return this.minBatchSize;
+		}
+
+		public void setMinBatchSize(@Nullable Integer minBatchSize) {
+			this.minBatchSize = minBatchSize;
+		}
+
+		public @Nullable Integer getMaxBatchSize() {
+			return this.maxBatchSize;
+		}
+
+		public void setMaxBatchSize(@Nullable Integer maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+		}
+
+		public @Nullable Duration getLockTimeout() {
+			return this.lockTimeout;
+		}
+
+		public void setLockTimeout(@Nullable Duration lockTimeout) {
+			this.lockTimeout = lockTimeout;
+		}
+
+		public @Nullable Duration getStatementTimeout() {
+			return this.statementTimeout;
+		}
+
+		public void setStatementTimeout(@Nullable Duration statementTimeout) {
+			this.statementTimeout = statementTimeout;
+		}
+
+		public JobThrottle getThrottle() {
+			return this.throttle;
+		}
+
+	}
+
+	/**
+	 * Built-in throttles of one backfill ({@code backfill.jobs.<name>.throttle.*}).
+	 */
+	public static class JobThrottle {
+
+		/**
+		 * Most rows per second; 0 for no cap.
+		 */
+		private @Nullable Double maxRowsPerSecond;
+
+		/**
+		 * Hold while a standby replays more than this behind; 0 to ignore replication lag.
+		 */
+		private @Nullable Duration maxReplicationLag;
+
+		/**
+		 * Hold while more sessions than this wait for a lock on the table; -1 to ignore them.
+		 */
+		private @Nullable Integer maxLockWaiters;
+
+		/**
+		 * Hold while a vacuum runs on the table.
+		 */
+		private @Nullable Boolean pauseForAutovacuum;
+
+		public @Nullable Double getMaxRowsPerSecond() {
+			return this.maxRowsPerSecond;
+		}
+
+		public void setMaxRowsPerSecond(@Nullable Double maxRowsPerSecond) {
+			this.maxRowsPerSecond = maxRowsPerSecond;
+		}
+
+		public @Nullable Duration getMaxReplicationLag() {
+			return this.maxReplicationLag;
+		}
+
+		public void setMaxReplicationLag(@Nullable Duration maxReplicationLag) {
+			this.maxReplicationLag = maxReplicationLag;
+		}
+
+		public @Nullable Integer getMaxLockWaiters() {
+			return this.maxLockWaiters;
+		}
+
+		public void setMaxLockWaiters(@Nullable Integer maxLockWaiters) {
+			this.maxLockWaiters = maxLockWaiters;
+		}
+
+		public @Nullable Boolean getPauseForAutovacuum() {
+			return this.pauseForAutovacuum;
+		}
+
+		public void setPauseForAutovacuum(@Nullable Boolean pauseForAutovacuum) {
+			this.pauseForAutovacuum = pauseForAutovacuum;
+		}
+
 	}
 
 	/**
@@ -416,6 +606,61 @@ public class BackfillProperties {
 
 		public void setProgressInterval(Duration progressInterval) {
 			this.progressInterval = progressInterval;
+		}
+
+	}
+
+	private final Web web = new Web();
+
+	public Web getWeb() {
+		return this.web;
+	}
+
+	/**
+	 * The status page, and who may use it and the {@code backfills} Actuator endpoint when Spring Security is on the
+	 * classpath.
+	 */
+	public static class Web {
+
+		/**
+		 * Whether to serve the status page (in a servlet web application with Spring MVC). Without Spring Security
+		 * anyone who reaches the port can read it.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Path of the status page.
+		 */
+		private String path = "/backfills";
+
+		/**
+		 * Role a user needs to act on backfills through the backfills Actuator endpoint (start, stop, pause, resume,
+		 * dry-run), with Spring Security; reading the endpoint or the page needs an authenticated user.
+		 */
+		private String role = "BACKFILL_OPERATOR";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public String getRole() {
+			return this.role;
+		}
+
+		public void setRole(String role) {
+			this.role = role;
 		}
 
 	}
