@@ -375,19 +375,12 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		if (!resume || previous == null) {
 			return this.jobOperator.startNextInstance(job);
 		}
-		if (isRunning(previous)) {
-			// we hold the run lock, so the process that left this execution running is gone (or was us, before
-			// the connection was lost)
+		if (isRunning(previous) || isUnknown(previous)) {
+			// we hold the run lock, so the process that left it running is gone (or was us, before the connection
+			// was lost); a batch Spring Batch could not roll back (UNKNOWN) was rolled back by PostgreSQL when its
+			// session ended, with its log row and checkpoint, so the checkpoint is exact either way
 			logger.warn("Backfill '{}': execution {} was left {} by a process that died or lost its connection; "
-					+ "recovering it", name, previous.getId(), previous.getStatus());
-			this.jobOperator.recover(previous);
-		}
-		else if (isUnknown(previous)) {
-			// Spring Batch could not roll back a batch because its session was gone; PostgreSQL rolled it back
-			// when the session ended, with its log row and checkpoint, so the checkpoint is exact
-			logger.warn("Backfill '{}': execution {} ended UNKNOWN (a rollback failed with its connection); the "
-					+ "batch, its log row and its checkpoint were rolled back together, so it resumes from the "
-					+ "checkpoint", name, previous.getId());
+					+ "it resumes from its checkpoint", name, previous.getId(), previous.getStatus());
 			markFailed(previous);
 		}
 		return this.jobOperator.restart(previous);
@@ -398,14 +391,23 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				|| execution.getStepExecutions().stream().anyMatch((s) -> s.getStatus() == BatchStatus.UNKNOWN);
 	}
 
+	// what JobOperator.recover does for running executions, for UNKNOWN ones too, which it leaves alone; a lost
+	// connection can leave the job UNKNOWN with its step still STARTED, or the job FAILED with its step STARTED
 	private void markFailed(JobExecution execution) {
+		java.time.LocalDateTime now = java.time.LocalDateTime.now();
 		for (StepExecution step : execution.getStepExecutions()) {
-			if (step.getStatus() == BatchStatus.UNKNOWN) {
+			if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
 				step.setStatus(BatchStatus.FAILED);
+				if (step.getEndTime() == null) {
+					step.setEndTime(now);
+				}
 				this.jobRepository.update(step);
 			}
 		}
 		execution.setStatus(BatchStatus.FAILED);
+		if (execution.getEndTime() == null) {
+			execution.setEndTime(now);
+		}
 		this.jobRepository.update(execution);
 	}
 
@@ -477,9 +479,9 @@ public class DefaultBackfillOperator implements BackfillOperator {
 					return new BackfillResult(name, BackfillState.NEVER_RUN, 0, false, 0, 0, 0, Duration.ZERO, null);
 				}
 				rollsBack = lastRun.getId();
-				if (isRunning(lastRun)) {
+				if (isRunning(lastRun) || isUnknown(lastRun)) {
 					// we hold the run lock: the process that ran it died; its checkpoint is what it committed
-					this.jobOperator.recover(lastRun);
+					markFailed(lastRun);
 				}
 				logger.info("Backfill '{}': rolling back the ranges it committed, up to key {}", name, until);
 			}
