@@ -1,0 +1,96 @@
+package dev.backfill.boot.actuate;
+
+import java.util.List;
+
+import dev.backfill.BackfillAlreadyRunningException;
+import dev.backfill.BackfillException;
+import dev.backfill.NoSuchBackfillException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code backfills} Actuator endpoint: every backfill's state, progress, rate, ETA, latest dry-run and verify;
+ * one backfill's recent batches; and actions on one backfill ({@link BackfillActions}).
+ *
+ * @since 0.1.0
+ */
+@Endpoint(id = "backfills")
+public class BackfillsEndpoint {
+
+	private final BackfillReports reports;
+
+	private final BackfillActions actions;
+
+	/**
+	 * Creates the endpoint.
+	 * @param reports reads what the endpoint shows
+	 * @param actions what it can do
+	 */
+	public BackfillsEndpoint(BackfillReports reports, BackfillActions actions) {
+		this.reports = reports;
+		this.actions = actions;
+	}
+
+	/** @return every backfill, in name order, without batches */
+	@ReadOperation
+	public BackfillsDescriptor backfills() {
+		return new BackfillsDescriptor(this.reports.all(false));
+	}
+
+	/**
+	 * @param name the backfill name
+	 * @return the backfill, with its recent batches
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 */
+	@ReadOperation
+	public BackfillDescriptor backfill(@Selector String name) {
+		return new BackfillDescriptor(this.reports.one(name));
+	}
+
+	/**
+	 * Takes an action on a backfill.
+	 * @param securityContext who asks
+	 * @param name the backfill name
+	 * @param action what to do: one of {@link BackfillActions#names()}
+	 * @return what was done
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @throws InvalidEndpointRequestException when no action has that name
+	 * @throws BackfillAlreadyRunningException when starting a backfill that runs
+	 * @throws BackfillException when the work failed at once
+	 */
+	@WriteOperation
+	public BackfillActions.ActionResult act(SecurityContext securityContext, @Selector String name,
+			@Nullable String action) {
+		return this.actions.perform(name, action, by(securityContext));
+	}
+
+	private static String by(SecurityContext securityContext) {
+		return (securityContext.getPrincipal() != null)
+				? securityContext.getPrincipal().getName() + " through the backfills endpoint" : "the backfills endpoint";
+	}
+
+	/**
+	 * Every backfill.
+	 *
+	 * @param backfills one report per backfill, in name order
+	 * @since 0.1.0
+	 */
+	public record BackfillsDescriptor(List<BackfillReport> backfills) implements OperationResponseBody {
+	}
+
+	/**
+	 * One backfill.
+	 *
+	 * @param backfill its report, with its recent batches
+	 * @since 0.1.0
+	 */
+	public record BackfillDescriptor(BackfillReport backfill) implements OperationResponseBody {
+	}
+
+}

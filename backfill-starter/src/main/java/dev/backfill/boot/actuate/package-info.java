@@ -1,0 +1,7 @@
+/**
+ * The {@code backfills} Actuator endpoint: progress, rate, ETA, estimates and batch log of every backfill, and actions.
+ */
+@NullMarked
+package dev.backfill.boot.actuate;
+
+import org.jspecify.annotations.NullMarked;

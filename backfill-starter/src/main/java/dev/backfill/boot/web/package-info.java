@@ -1,0 +1,7 @@
+/**
+ * The server-rendered backfill status page.
+ */
+@NullMarked
+package dev.backfill.boot.web;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,44 @@
+package dev.backfill.boot.web;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import dev.backfill.boot.actuate.BackfillReport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BackfillStatusPageTests {
+
+	private static final Instant AT = Instant.parse("2026-11-25T10:00:00Z");
+
+	@Test
+	void everyValueIsEscaped() {
+		BackfillReport report = new BackfillReport("orders", "FAILED", 12.5, 125, 875, 10, 90, 2, "<b>key</b>", AT, AT,
+				"host <script>alert(1)</script>", "ERROR: value \"<img src=x>\" & more", null,
+				new BackfillReport.VerifySummary(AT, 10, 1, false, List.of("<k>")),
+				List.of(new BackfillReport.Batch(1, "<from>", "<to>", 5, 12, AT)));
+		String html = BackfillStatusPage.render(List.of(report), AT);
+		assertThat(html).doesNotContain("<script>").doesNotContain("<img").doesNotContain("<k>")
+			.contains("host &lt;script&gt;alert(1)&lt;/script&gt;")
+			.contains("ERROR: value &quot;&lt;img src=x&gt;&quot; &amp; more")
+			.contains("first keys &lt;k&gt;");
+	}
+
+	@Test
+	void progressBarWidthIsCssWhateverTheDefaultLocale() {
+		Locale locale = Locale.getDefault();
+		Locale.setDefault(Locale.GERMANY);
+		try {
+			BackfillReport report = new BackfillReport("orders", "RUNNING", 12.5, 125, 875, 1234.5, 90, 2, "250", AT,
+					null, null, null, null, null, List.of());
+			assertThat(BackfillStatusPage.render(List.of(report), AT)).contains("style=\"width: 12.5%\"")
+				.contains("1,235 rows/s").contains("No batch committed yet.");
+		}
+		finally {
+			Locale.setDefault(locale);
+		}
+	}
+
+}
