@@ -66,6 +66,10 @@ public class DemoCommand implements BackfillCommand {
 			out.println();
 		}
 		int code = command("run").run(new CommandLine("run", List.of(BACKFILL), Map.of()), out);
+		if (code == BackfillCommand.OK) {
+			// evidence, not belief: every row checked against the declared verify statement
+			code = command("verify").run(new CommandLine("verify", List.of(BACKFILL), Map.of()), out);
+		}
 		command("status").run(new CommandLine("status", List.of(BACKFILL), Map.of()), out);
 		return code;
 	}

@@ -1,6 +1,8 @@
 package dev.backfill.sample;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 
 import dev.backfill.Backfill;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +31,10 @@ public class SampleBackfills {
 					UPDATE customers SET email_normalized = lower(trim(email))
 					WHERE id > :from AND id <= :to AND email_normalized IS NULL""")
 			.rollback("UPDATE customers SET email_normalized = NULL WHERE id > :from AND id <= :to")
+			.verify("""
+					SELECT id, 'email_normalized is ' || email_normalized || ', expected ' || lower(trim(email))
+					FROM customers WHERE id > :from AND id <= :to AND email_normalized <> lower(trim(email))""")
+			.removeOldPath(Duration.ofDays(30), "stop reading customers.email for lookups, then remove this backfill")
 			.build();
 	}
 
@@ -49,6 +55,13 @@ public class SampleBackfills {
 				row.set("first_name", parts[0]).set("last_name", parts[1]);
 			})
 			.rollback("UPDATE customers SET first_name = NULL, last_name = NULL WHERE id > :from AND id <= :to")
+			.verify((row) -> {
+				String[] expected = splitName(row.getString("full_name"));
+				boolean right = Objects.equals(expected[0], row.getString("first_name"))
+						&& Objects.equals(expected[1], row.getString("last_name"));
+				return right ? null : "first_name, last_name are " + row.getString("first_name") + ", "
+						+ row.getString("last_name") + "; expected " + expected[0] + ", " + expected[1];
+			})
 			.build();
 	}
 

@@ -38,6 +38,14 @@ class SampleApplicationTests extends DatabaseTest {
 				        length(split_part(btrim(regexp_replace(full_name, '\\s+', ' ', 'g')), ' ', 1)) + 2), '')""")).isZero();
 		assertThat(count("SELECT count(*) FROM customers WHERE last_name LIKE '% %'")).isPositive();
 		assertThat(count("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'split-names'")).isEqualTo(7);
+
+		// both declared checks pass on the generated data; a name split by hand the wrong way is found, by key
+		SampleCommands.run(dataSource, "backfill", "verify", "normalize-emails");
+		SampleCommands.run(dataSource, "backfill", "verify", "split-names");
+		jdbc.sql("UPDATE customers SET last_name = 'Wrong' WHERE id = 777").update();
+		SampleCommands.runExpecting(1, dataSource, "backfill", "verify", "split-names");
+		assertThat(jdbc.sql("SELECT KEY_VALUE FROM BACKFILL_DISCREPANCY WHERE BACKFILL_NAME = 'split-names'")
+			.query(String.class).list()).containsExactly("777");
 	}
 
 }

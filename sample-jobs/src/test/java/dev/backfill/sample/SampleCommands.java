@@ -19,6 +19,10 @@ final class SampleCommands {
 	}
 
 	static void run(DataSource database, String... command) {
+		runExpecting(0, database, command);
+	}
+
+	static void runExpecting(int exitCode, DataSource database, String... command) {
 		HikariDataSource dataSource = (HikariDataSource) database;
 		String[] args = new String[command.length + 4];
 		System.arraycopy(command, 0, args, 0, command.length);
@@ -29,7 +33,7 @@ final class SampleCommands {
 		args[command.length + 3] = "--backfill.cli.exit=false";
 		try (ConfigurableApplicationContext context = SpringApplication.run(SampleApplication.class, args)) {
 			assertThat(context.getBean(BackfillCommandRunner.class).getExitCode())
-				.as("exit code of %s", String.join(" ", command)).isZero();
+				.as("exit code of %s", String.join(" ", command)).isEqualTo(exitCode);
 		}
 	}
 
