@@ -3,9 +3,11 @@
 # while `backfill run normalize-emails` runs with default settings, then while it runs capped at half the rate it
 # reached uncapped. pgbench logs every transaction; TPS, p99 and the longest transaction are computed over the
 # backfill's job execution (from its start to its end in BATCH_JOB_EXECUTION), and over the whole pgbench run for the
-# baseline. The machine must run in UTC, as Spring Batch stores local times.
+# baseline. The machine must run in UTC, as Spring Batch stores local times. With ROUNDS=n the three runs are repeated
+# n times, interleaved, each round capped at half the rate of its own uncapped run, and the medians are printed after
+# each round's figures.
 #
-#   ./mvnw -B install -DskipTests && ROWS=2000000 benchmarks/production-impact.sh
+#   ./mvnw -B install -DskipTests && ROWS=2000000 ROUNDS=3 benchmarks/production-impact.sh
 #
 # Needs psql, pgbench, python3 and a PostgreSQL server (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres) on
 # which it may create the database $DB. Not run by CI.
@@ -14,6 +16,7 @@ cd "$(dirname "$0")/.."
 
 ROWS=${ROWS:-2000000}
 DURATION=${DURATION:-30}
+ROUNDS=${ROUNDS:-1}
 DB=${DB:-bench_impact}
 JAR=${JAR:-sample-jobs/target/sample-jobs.jar}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
@@ -60,56 +63,78 @@ with_backfill() {
     ORDER BY JOB_EXECUTION_ID DESC LIMIT 1" > "$WORK/$variant.window"
 }
 
-reset
-traffic baseline "$DURATION"
-wait "$PGBENCH"
-echo "0 9999999999" > "$WORK/baseline.window"
+caps=()
+for round in $(seq 1 "$ROUNDS"); do
+  reset
+  traffic "baseline-$round" "$DURATION"
+  wait "$PGBENCH"
+  echo "0 9999999999" > "$WORK/baseline-$round.window"
 
-with_backfill default "$DURATION"
-# the summary line: "... 8.2 s wall time, 242,718 rows/s (run total ...)"
-summary=$(grep 'completed' "$WORK/default.backfill")
-rate=$(echo "$summary" | grep -o '[0-9,]* rows/s' | tr -d ', rows/s')
-wall=$(echo "$summary" | grep -o '[0-9.]* s wall time' | cut -d' ' -f1)
-cap=$((rate / 2))
-with_backfill capped "$(python3 -c "print(int(2.5 * $wall) + 10)")" --backfill.throttle.max-rows-per-second="$cap"
+  with_backfill "default-$round" "$DURATION"
+  # the summary line: "... 8.2 s wall time, 242,718 rows/s (run total ...)"
+  summary=$(grep 'completed' "$WORK/default-$round.backfill")
+  rate=$(echo "$summary" | grep -o '[0-9,]* rows/s' | tr -d ', rows/s')
+  wall=$(echo "$summary" | grep -o '[0-9.]* s wall time' | cut -d' ' -f1)
+  cap=$((rate / 2))
+  caps+=("$cap")
+  with_backfill "capped-$round" "$(python3 -c "print(int(2.5 * $wall) + 10)")" \
+    --backfill.throttle.max-rows-per-second="$cap"
+done
 
-python3 - "$WORK" "$OUT" "$cap" <<'PY'
+python3 - "$WORK" "$OUT" "$ROUNDS" "${caps[@]}" <<'PY'
 import glob, sys, statistics
-work, out, cap = sys.argv[1], sys.argv[2], sys.argv[3]
-rows = []
-for variant in ("baseline", "default", "capped"):
-    start, end = map(float, open(f"{work}/{variant}.window").read().split())
-    lat = []
-    for f in glob.glob(f"{work}/{variant}.*"):
-        if f.endswith((".window", ".out", ".backfill")):
-            continue
+work, out, rounds, caps = sys.argv[1], sys.argv[2], int(sys.argv[3]), [int(c) for c in sys.argv[4:]]
+
+def logs(run):
+    return [f for f in glob.glob(f"{work}/{run}.*") if not f.endswith((".window", ".out", ".backfill"))]
+
+def measure(run):
+    start, end = map(float, open(f"{work}/{run}.window").read().split())
+    lat, times = [], []
+    for f in logs(run):
         for line in open(f):
             p = line.split()
             done = int(p[4]) + int(p[5]) / 1e6
+            times.append(done)
             if start <= done <= end:
                 lat.append(int(p[2]) / 1000.0)
-    times = []
-    for f in glob.glob(f"{work}/{variant}.*"):
-        if f.endswith((".window", ".out", ".backfill")):
-            continue
-        times += [int(l.split()[4]) + int(l.split()[5]) / 1e6 for l in open(f)]
     # the backfill's run, as far as pgbench ran around it; the whole pgbench run for the baseline
     start, end = max(start, min(times)), min(end, max(times))
     lat.sort()
     seconds = end - start
-    p99 = lat[int(0.99 * (len(lat) - 1))]
-    rows.append((variant, seconds, len(lat) / seconds, statistics.mean(lat), p99, lat[-1], sum(1 for x in lat if x >= 1000)))
+    return dict(window=seconds, tps=len(lat) / seconds, mean=statistics.mean(lat),
+                p99=lat[int(0.99 * (len(lat) - 1))], max=lat[-1], waits=sum(1 for x in lat if x >= 1000))
+
+names = {"baseline": "nothing else", "default": "normalize-emails, defaults",
+         "capped": "normalize-emails, capped at half its rate"}
+rows = []
+for r in range(1, rounds + 1):
+    base = measure(f"baseline-{r}")
+    for variant in ("baseline", "default", "capped"):
+        m = base if variant == "baseline" else measure(f"{variant}-{r}")
+        m = dict(m)
+        m.update(round=r, variant=variant, tps_ratio=m["tps"] / base["tps"], p99_ratio=m["p99"] / base["p99"],
+                 cap=caps[r - 1] if variant == "capped" else 0)
+        rows.append(m)
+cols = ["round", "variant", "cap", "window", "tps", "tps_ratio", "mean", "p99", "p99_ratio", "max", "waits"]
 with open(out, "w") as f:
-    f.write("variant,window_s,tps,mean_ms,p99_ms,max_ms,waits_over_1s\n")
-    for r in rows:
-        f.write(",".join(str(round(x, 3)) if isinstance(x, float) else str(x) for x in r) + "\n")
-base = rows[0]
-print(f"| pgbench while | window s | TPS | vs baseline | mean ms | p99 ms | p99 vs baseline | longest ms | transactions ≥ 1 s |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-for r in rows:
-    name = {"baseline": "nothing else", "default": "normalize-emails, defaults", "capped": f"normalize-emails, capped at {int(cap):,} rows/s"}[r[0]]
-    print(f"| {name} | {r[1]:.1f} | {r[2]:,.0f} | {r[2] / base[2]:.2f} | {r[3]:.2f} | {r[4]:.1f} | {r[4] / base[4]:.2f} | {r[5]:.0f} | {r[6]} |")
+    f.write(",".join(cols) + "\n")
+    for m in rows:
+        f.write(",".join(str(round(m[c], 3)) if isinstance(m[c], float) else str(m[c]) for c in cols) + "\n")
+print("| round | pgbench while | window s | TPS | vs baseline | mean ms | p99 ms | p99 vs baseline | longest ms | transactions ≥ 1 s |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+for m in rows:
+    name = names[m["variant"]] + (f" ({m['cap']:,} rows/s)" if m["cap"] else "")
+    print(f"| {m['round']} | {name} | {m['window']:.1f} | {m['tps']:,.0f} | {m['tps_ratio']:.2f} | {m['mean']:.2f} "
+          f"| {m['p99']:.1f} | {m['p99_ratio']:.2f} | {m['max']:.0f} | {m['waits']} |")
+if rounds > 1:
+    for variant in ("default", "capped"):
+        ms = [m for m in rows if m["variant"] == variant]
+        med = lambda k: statistics.median(m[k] for m in ms)
+        print(f"| median | {names[variant]} | {med('window'):.1f} | {med('tps'):,.0f} | {med('tps_ratio'):.2f} | "
+              f"{med('mean'):.2f} | {med('p99'):.1f} | {med('p99_ratio'):.2f} | {max(m['max'] for m in ms):.0f} (most) | "
+              f"{sum(m['waits'] for m in ms)} (all) |")
 PY
 echo "results: $OUT"
-for v in default capped; do echo "$v: $(tail -n 1 "$WORK/$v.backfill")"; done
+for f in "$WORK"/*.backfill; do echo "$(basename "$f" .backfill): $(tail -n 1 "$f")"; done
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB"

@@ -47,8 +47,9 @@ final class VerifyCommand implements BackfillCommand {
 					v.checked() ? "no row pending, none failing its check" : "no row pending; it declares no check");
 		}
 		else {
-			out.printf("%s: %,d discrepancies in %,d keys checked. First keys: %s%n", v.backfill(), v.discrepancies(),
-					v.keysChecked(), String.join(", ", v.firstKeys()));
+			out.printf("%s: %,d %s in %,d keys checked. First keys: %s%n", v.backfill(), v.discrepancies(),
+					(v.discrepancies() == 1) ? "discrepancy" : "discrepancies", v.keysChecked(),
+					String.join(", ", v.firstKeys()));
 			out.printf("Every one is in BACKFILL_DISCREPANCY: SELECT KEY_VALUE, DETAIL FROM BACKFILL_DISCREPANCY "
 					+ "WHERE JOB_EXECUTION_ID = %d ORDER BY DISCREPANCY_ID;%n", v.jobExecutionId());
 		}
