@@ -208,8 +208,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
 			JobExecution previous = lastExecution(name);
 			JobExecution rollback = lastExecution(BackfillJobs.rollbackJobName(name));
-			if (rollback != null && rollback.getStatus() != BatchStatus.COMPLETED
-					&& rollback.getStatus() != BatchStatus.ABANDONED) {
+			if (unfinished(rollback)) {
 				throw new BackfillException("Backfill '" + name + "' has an unfinished rollback (job execution "
 						+ rollback.getId() + ", " + rollback.getStatus() + "). Finish it first with 'backfill rollback "
 						+ name + "', then run it again.");
@@ -221,7 +220,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
 				throttles(name), withListeners(listener));
 			register(run.job());
-			Active active = new Active(run, new CountDownLatch(1));
+			Active active = new Active(run::requestStop, new CountDownLatch(1));
 			this.active.put(name, active);
 			try {
 				return runHolding(lock, name, name, run, previous);
@@ -247,8 +246,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	private BackfillResult runHolding(RunLock lock, String name, String jobName, BackfillJobs.Run run,
 			@Nullable JobExecution previous) throws Exception {
 		Instant started = Instant.now();
-		boolean resumed = previous != null && previous.getStatus() != BatchStatus.COMPLETED
-				&& previous.getStatus() != BatchStatus.ABANDONED;
+		boolean resumed = unfinished(previous);
 		JobExecution execution = null;
 		Retry retry = settings(name).retry();
 		for (int attempt = 1;; attempt++) {
@@ -316,20 +314,23 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		this.backfills.get(name);
 		Active here = this.active.get(name);
 		if (here != null) {
-			here.run().requestStop();
+			here.requestStop().run();
 			return true;
 		}
 		if (!RunLock.isHeld(this.dataSource, name)) {
 			return false;
 		}
-		// another process runs it: it reads STOPPING from the job repository when it saves its next batch
+		// another process runs it, verifies it or rolls it back: it reads STOPPING from the job repository when it
+		// saves its next batch
 		boolean asked = false;
-		for (JobExecution execution : this.jobRepository.findRunningJobExecutions(name)) {
-			try {
-				asked |= this.jobOperator.stop(execution);
-			}
-			catch (JobExecutionNotRunningException ex) {
-				// it ended meanwhile
+		for (String job : List.of(name, BackfillJobs.rollbackJobName(name), BackfillJobs.verifyJobName(name))) {
+			for (JobExecution execution : this.jobRepository.findRunningJobExecutions(job)) {
+				try {
+					asked |= this.jobOperator.stop(execution);
+				}
+				catch (JobExecutionNotRunningException ex) {
+					// it ended meanwhile
+				}
 			}
 		}
 		return asked;
@@ -351,7 +352,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	@Override
 	public boolean stopAll(Duration timeout) {
 		List<Active> runs = List.copyOf(this.active.values());
-		runs.forEach((a) -> a.run().requestStop());
+		runs.forEach((a) -> a.requestStop().run());
 		long deadline = System.nanoTime() + timeout.toNanos();
 		try {
 			for (Active run : runs) {
@@ -367,7 +368,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 	}
 
-	private record Active(BackfillJobs.Run run, CountDownLatch done) {
+	// a run, rollback or verify of this process, by backfill name: the run lock lets only one of them go at a time
+	private record Active(Runnable requestStop, CountDownLatch done) {
 	}
 
 	private JobExecution launch(String name, Job job, @Nullable JobExecution previous, boolean resume)
@@ -384,6 +386,20 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			markFailed(previous);
 		}
 		return this.jobOperator.restart(previous);
+	}
+
+	private static boolean unfinished(@Nullable JobExecution execution) {
+		return execution != null && execution.getStatus() != BatchStatus.COMPLETED
+				&& execution.getStatus() != BatchStatus.ABANDONED;
+	}
+
+	// whether a run or a rollback started after the job instance of a verify did: its earlier checks are stale
+	private boolean changedSince(String name, JobExecution verify) {
+		long first = this.jobRepository.getJobExecutions(verify.getJobInstance()).stream()
+			.mapToLong(JobExecution::getId).min().orElse(verify.getId());
+		JobExecution run = lastExecution(name);
+		JobExecution rollback = lastExecution(BackfillJobs.rollbackJobName(name));
+		return (run != null && run.getId() > first) || (rollback != null && rollback.getId() > first);
 	}
 
 	private static boolean isUnknown(JobExecution execution) {
@@ -433,8 +449,16 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
 					Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies);
 			register(verify.job());
-			JobExecution execution = launch(name, verify.job(), previous, previous != null
-					&& previous.getStatus() != BatchStatus.COMPLETED && previous.getStatus() != BatchStatus.ABANDONED);
+			Active active = new Active(verify::requestStop, new CountDownLatch(1));
+			this.active.put(name, active);
+			JobExecution execution;
+			try {
+				execution = launch(name, verify.job(), previous, unfinished(previous) && !changedSince(name, previous));
+			}
+			finally {
+				this.active.remove(name, active);
+				active.done().countDown();
+			}
 			if (execution.getStatus() != BatchStatus.COMPLETED) {
 				throw new BackfillException("Verify of '" + name + "' did not finish (job execution "
 						+ execution.getId() + ", " + execution.getStatus() + "): " + failure(execution)
@@ -465,36 +489,33 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
 			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
 			JobExecution previous = lastExecution(job);
-			boolean unfinished = previous != null && previous.getStatus() != BatchStatus.COMPLETED
-					&& previous.getStatus() != BatchStatus.ABANDONED;
-			String until = null;
-			long rollsBack = 0;
+			boolean unfinished = unfinished(previous);
+			KeyRange committed = null;
 			if (!unfinished) {
 				JobExecution lastRun = lastExecution(name);
 				long since = (previous != null) ? previous.getId() : 0;
-				until = (lastRun != null && lastRun.getId() > since) ? greatestCommittedKey(name, shape, since) : null;
-				if (until == null) {
+				committed = (lastRun != null && lastRun.getId() > since) ? committedRange(name, shape, since) : null;
+				if (committed == null) {
 					logger.info("Backfill '{}': nothing to roll back, no batch was committed since the last rollback",
 							name);
 					return new BackfillResult(name, BackfillState.NEVER_RUN, 0, false, 0, 0, 0, Duration.ZERO, null);
 				}
-				rollsBack = lastRun.getId();
 				if (isRunning(lastRun) || isUnknown(lastRun)) {
 					// we hold the run lock: the process that ran it died; its checkpoint is what it committed
 					markFailed(lastRun);
 				}
-				logger.info("Backfill '{}': rolling back the ranges it committed, up to key {}", name, until);
+				logger.info("Backfill '{}': rolling back the ranges it committed, {}", name, committed);
 			}
 			BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
-					sizing(backfill, 0), throttles(name), withListeners(listener), until, rollsBack);
+					sizing(backfill, 0), throttles(name), withListeners(listener), committed);
 			register(run.job());
-			Active active = new Active(run, new CountDownLatch(1));
-			this.active.put(job, active);
+			Active active = new Active(run::requestStop, new CountDownLatch(1));
+			this.active.put(name, active);
 			try {
 				return runHolding(lock, name, job, run, unfinished ? previous : null);
 			}
 			finally {
-				this.active.remove(job, active);
+				this.active.remove(name, active);
 				active.done().countDown();
 			}
 		}
@@ -511,8 +532,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 	}
 
-	// the largest key of a batch committed by the runs after a job execution, in the key column's own order
-	private @Nullable String greatestCommittedKey(String name, TableShape shape, long afterExecution) {
+	// the union of the ranges the runs after a job execution committed, in the key column's own order
+	private @Nullable KeyRange committedRange(String name, TableShape shape, long afterExecution) {
 		String collation = (shape.keyType() == KeyType.TEXT) ? this.jdbc.sql("""
 				SELECT quote_ident(n.nspname) || '.' || quote_ident(c.collname)
 				FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
@@ -520,7 +541,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				WHERE a.attrelid = CAST(:table AS regclass) AND a.attname = :key""")
 			.param("table", shape.table().sql()).param("key", shape.key()).query(String.class).optional().orElse(null)
 				: null;
-		return this.log.greatestKey(name, afterExecution, shape.keyType(), collation).orElse(null);
+		return this.log.committedRange(name, afterExecution, shape.keyType(), collation).orElse(null);
 	}
 
 	@Override
@@ -630,8 +651,14 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			return new BackfillStatus(name, BackfillState.NEVER_RUN, null, 0, 0, estimateAll(name), null, 0, 0, null,
 					null, null, null, 0, 0, 0, estimate, null, lastVerification(name));
 		}
+		if (rolledBack(name, execution)) {
+			// undone: nothing of the run stands, and the next one starts from the first key
+			return new BackfillStatus(name, BackfillState.ROLLED_BACK, execution.getId(), 0, 0, estimateAll(name), null,
+					0, 0, instant(execution.getStartTime()), instant(execution.getEndTime()), null, null, 0, 0, 0,
+					estimate, null, lastVerification(name));
+		}
 		boolean live = RunLock.isHeld(this.dataSource, name);
-		BackfillState state = rolledBack(name, execution) ? BackfillState.ROLLED_BACK : state(execution, live);
+		BackfillState state = state(execution, live);
 		if (state == BackfillState.RUNNING && this.pauses.find(name).isPresent()) {
 			state = BackfillState.PAUSED;
 		}
@@ -723,17 +750,24 @@ public class DefaultBackfillOperator implements BackfillOperator {
 					+ "unreadable: " + rootMessage(ex) + ". Set spring.batch.jdbc.initialize-schema=always, or apply "
 					+ "org/springframework/batch/core/schema-postgresql.sql.", ex);
 		}
+		List<String> missing = new java.util.ArrayList<>();
+		if (!this.log.exists()) {
+			missing.add(this.log.tableName());
+		}
 		if (!this.pauses.exists()) {
-			throw new BackfillException("Table " + this.pauses.tableName() + " does not exist. Set "
-					+ "backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
+			missing.add(this.pauses.tableName());
 		}
 		if (!this.discrepancies.exists()) {
-			throw new BackfillException("Table " + this.discrepancies.tableName() + " does not exist. Set "
-					+ "backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
+			missing.add(this.discrepancies.tableName());
 		}
-		if (!this.log.exists()) {
-			throw new BackfillException("Table " + this.log.tableName() + " does not exist. Set "
-					+ "backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
+		if (!missing.isEmpty()) {
+			throw new BackfillException("Missing table" + ((missing.size() > 1) ? "s " : " ") + String.join(", ", missing)
+					+ ". Set backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
+		}
+		if (!this.log.logsAttempts()) {
+			throw new BackfillException("Table " + this.log.tableName() + " predates the logging of failed attempts: "
+					+ "it has no columns ATTEMPT, OUTCOME, SQL_STATE and MESSAGE. Set backfill.jdbc.initialize-schema="
+					+ "always, or apply the DO block of dev/backfill/jdbc/schema-postgresql.sql to it.");
 		}
 	}
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A run asked to stop, from its own process or another one, finishes its batch in flight, ends STOPPED and resumes
@@ -23,7 +24,7 @@ class StopTest extends DatabaseTest {
 
 	@BeforeAll
 	static void createTables() {
-		for (String table : new String[] { "stop_here", "stop_elsewhere", "stop_all" }) {
+		for (String table : new String[] { "stop_here", "stop_elsewhere", "stop_all", "stop_rollback" }) {
 			Counters.create(jdbc, table, 10_000);
 		}
 	}
@@ -57,6 +58,33 @@ class StopTest extends DatabaseTest {
 		assertThat(status.lastKey()).isEqualTo("1500");
 		assertThat(count("SELECT count(*) FROM stop_here WHERE counter = 1")).isEqualTo(1_500);
 		assertResumesExactlyOnce(operator, "stop-here", "stop_here");
+	}
+
+	@Test
+	void rollbackStopsFromAnotherProcessAndResumes() {
+		Backfill backfill = counting("stop-rollback", "stop_rollback");
+		DefaultBackfillOperator running = TestOperators.operator(dataSource, backfill);
+		DefaultBackfillOperator elsewhere = TestOperators.operator(dataSource, backfill);
+		assertThat(running.run("stop-rollback", RunOptions.defaults(), (p) -> {
+		}).state()).isEqualTo(BackfillState.COMPLETED);
+		AtomicBoolean asked = new AtomicBoolean();
+		BackfillResult stopped = running.rollback("stop-rollback", (progress) -> {
+			if (progress.batchNo() == 3) {
+				asked.set(elsewhere.stop("stop-rollback"));
+			}
+		});
+		assertThat(asked).isTrue();
+		assertThat(stopped.state()).isEqualTo(BackfillState.STOPPED);
+		assertThat(count("SELECT count(*) FROM stop_rollback WHERE counter = 0")).isBetween(1_500L, 2_500L);
+		// a run refuses while the rollback is unfinished; the rollback resumes where it stopped
+		assertThatThrownBy(() -> running.run("stop-rollback", RunOptions.defaults(), (p) -> {
+		})).isInstanceOf(BackfillException.class).hasMessageContaining("has an unfinished rollback");
+		BackfillResult resumed = running.rollback("stop-rollback", (p) -> {
+		});
+		assertThat(resumed.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(resumed.resumed()).isTrue();
+		assertThat(count("SELECT count(*) FROM stop_rollback WHERE counter <> 0")).isZero();
+		assertThat(running.status("stop-rollback").state()).isEqualTo(BackfillState.ROLLED_BACK);
 	}
 
 	@Test

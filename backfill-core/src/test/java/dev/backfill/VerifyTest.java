@@ -168,6 +168,56 @@ class VerifyTest extends DatabaseTest {
 	}
 
 	@Test
+	void aKeyBothPendingAndFailingTheCheckIsLoggedOnceAsPending() {
+		jdbc.sql("CREATE TABLE verify_once (id bigint PRIMARY KEY, email text NOT NULL, email_normalized text)")
+			.update();
+		jdbc.sql("INSERT INTO verify_once (id, email) SELECT g, 'A' || g FROM generate_series(1, 300) g").update();
+		// this check matches pending rows too
+		Backfill backfill = normalize("verify-once", "verify_once", "SELECT id, 'not normalized' FROM verify_once "
+				+ "WHERE id > :from AND id <= :to AND email_normalized IS DISTINCT FROM lower(trim(email))");
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill);
+		operator.run("verify-once", RunOptions.defaults(), ProgressListener.NONE);
+		jdbc.sql("UPDATE verify_once SET email_normalized = NULL WHERE id = 10").update();
+		jdbc.sql("UPDATE verify_once SET email_normalized = 'x' WHERE id = 20").update();
+
+		Verification found = operator.verify("verify-once");
+
+		assertThat(found.discrepancies()).isEqualTo(2);
+		assertThat(new JdbcDiscrepancies(jdbc, "BACKFILL_").found(List.of(found.jobExecutionId()))).containsExactly(
+				List.of("10", "still pending: email_normalized IS NULL"), List.of("20", "not normalized"));
+	}
+
+	@Test
+	void aVerifyLeftUnfinishedBeforeANewRunStartsOver() {
+		jdbc.sql("CREATE TABLE verify_stale (id bigint PRIMARY KEY, email text NOT NULL, email_normalized text)")
+			.update();
+		jdbc.sql("INSERT INTO verify_stale (id, email) SELECT g, 'A' || g FROM generate_series(1, 25000) g").update();
+		Backfill backfill = normalize("verify-stale", "verify_stale", """
+				SELECT id, 'reported' FROM verify_stale WHERE id > :from AND id <= :to AND email_normalized <> lower(email)
+				AND 1 / (CASE WHEN id > 15000 AND (SELECT broken FROM verify_switch) THEN 0 ELSE 1 END) = 1""");
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill);
+		operator.run("verify-stale", RunOptions.defaults(), ProgressListener.NONE);
+		jdbc.sql("UPDATE verify_stale SET email_normalized = 'x' WHERE id IN (5, 24000)").update();
+		jdbc.sql("UPDATE verify_switch SET broken = true").update();
+		try {
+			assertThatThrownBy(() -> operator.verify("verify-stale")).isInstanceOf(BackfillException.class);
+		}
+		finally {
+			jdbc.sql("UPDATE verify_switch SET broken = false").update();
+		}
+		// row 5 is fixed by a new run, after the verify that reported it
+		jdbc.sql("UPDATE verify_stale SET email_normalized = NULL WHERE id = 5").update();
+		operator.run("verify-stale", RunOptions.defaults(), ProgressListener.NONE);
+
+		Verification fresh = operator.verify("verify-stale");
+
+		// checked from the first key again: row 5 is right now, row 24000 still wrong
+		assertThat(fresh.keysChecked()).isEqualTo(25_000);
+		assertThat(fresh.discrepancies()).isEqualTo(1);
+		assertThat(fresh.firstKeys()).containsExactly("24000");
+	}
+
+	@Test
 	void verifyStatementMustReturnKeyAndDetail() {
 		Backfill backfill = normalize("verify-columns", "verify_emails",
 				"SELECT id FROM verify_emails WHERE id > :from AND id <= :to AND email_normalized IS NULL");

@@ -14,6 +14,7 @@ import dev.backfill.BackfillThrottle;
 import dev.backfill.BatchSizing;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
+import dev.backfill.KeyRange;
 import dev.backfill.ProgressListener;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.JdbcDiscrepancies;
@@ -56,11 +57,11 @@ public final class BackfillJobs {
 	/** Name of the step of a verify. */
 	public static final String VERIFY_STEP = "verify";
 
-	/** Job parameter of a rollback: the last key the backfill committed, as text; the rollback ends there. */
-	public static final String UNTIL = "backfill.until";
+	/** Job parameter of a rollback: the exclusive lower bound of the ranges it undoes, as text. */
+	public static final String FROM = "backfill.from";
 
-	/** Job parameter of a rollback: the last job execution of the backfill that it rolls back. */
-	public static final String ROLLS_BACK = "backfill.rollsBack";
+	/** Job parameter of a rollback: the inclusive upper bound of the ranges it undoes, as text. */
+	public static final String UNTIL = "backfill.until";
 
 	/** Step context key of a verify: keys checked. */
 	public static final String VERIFY_KEYS = VerifyTasklet.KEYS_CHECKED;
@@ -142,22 +143,23 @@ public final class BackfillJobs {
 
 	/**
 	 * Builds a rollback's job, named {@code NAME:rollback}: the declared rollback statement over the backfill's
-	 * committed ranges, from the first key up to the job parameter {@link #UNTIL}, with everything a run has.
+	 * committed ranges, from job parameter {@link #FROM} up to {@link #UNTIL}, with everything a run has.
 	 * @param backfill the declaration, which has a rollback statement
 	 * @param shape its table's shape
 	 * @param batchSize keys per batch, or of the first batch when batches adapt
 	 * @param sizing how batches adapt, or {@code null} to keep them all at {@code batchSize}
 	 * @param throttles asked before every batch
 	 * @param listener progress listener
+	 * @param committed the union of the committed ranges to undo; {@code null} to restart an unfinished rollback
 	 * @return the job and its tasklet
 	 */
 	public Run buildRollback(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-			List<BackfillThrottle> throttles, ProgressListener listener, @Nullable String until, long rollsBack) {
-		// a new rollback's parameters: where it ends and which run it undoes; a restart keeps its own
+			List<BackfillThrottle> throttles, ProgressListener listener, @Nullable KeyRange committed) {
+		// a new rollback's parameters: the committed ranges it undoes; a restart keeps its own
 		JobParametersIncrementer incrementer = (parameters) -> {
 			JobParametersBuilder next = new JobParametersBuilder(new RunIdIncrementer().getNext(parameters));
-			if (until != null) {
-				next.addString(UNTIL, until).addLong(ROLLS_BACK, rollsBack);
+			if (committed != null) {
+				next.addString(FROM, committed.from().toString()).addString(UNTIL, committed.to().toString());
 			}
 			return next.toJobParameters();
 		};

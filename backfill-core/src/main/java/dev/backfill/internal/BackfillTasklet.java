@@ -77,7 +77,10 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final Pass pass;
 
-	/** Inclusive upper bound of a bounded walk, read from the job parameters; {@code null} walks to the end. */
+	/** Exclusive lower bound of a bounded walk, from the job parameters; {@code null} starts below the first key. */
+	private @Nullable Object from;
+
+	/** Inclusive upper bound of a bounded walk, from the job parameters; {@code null} walks to the end. */
 	private @Nullable Object until;
 
 	private final TableShape shape;
@@ -193,7 +196,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.checkpoint = saved;
 		KeyType keyType = this.shape.keyType();
 		if (this.pass.bounded()) {
+			String from = stepExecution.getJobParameters().getString(BackfillJobs.FROM);
 			String until = stepExecution.getJobParameters().getString(BackfillJobs.UNTIL);
+			this.from = (from != null) ? keyType.parse(from) : null;
 			this.until = (until != null) ? keyType.parse(until) : null;
 		}
 		this.lastKey = (saved.lastKey() != null) ? keyType.parse(saved.lastKey()) : null;
@@ -232,7 +237,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		StepExecution step = chunkContext.getStepContext().getStepExecution();
 		this.jdbc.sql(TIMEOUTS).param("lock", this.settings.lockTimeout().toMillis() + "ms")
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
-		Object from = (this.lastKey != null) ? this.lastKey : startBound();
+		Object from = (this.lastKey != null) ? this.lastKey : (this.from != null) ? this.from : startBound();
 		if (from == null) {
 			finish(step.getExecutionContext());
 			return RepeatStatus.FINISHED;

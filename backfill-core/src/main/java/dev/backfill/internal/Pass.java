@@ -14,7 +14,8 @@ import dev.backfill.jdbc.TableShape;
  * @param work the work of one batch
  * @param remaining estimates the work left
  * @param command the command that resumes the walk, such as {@code run}
- * @param bounded whether the walk ends at the upper key given as job parameter {@link BackfillJobs#UNTIL}
+ * @param bounded whether the walk covers only the range given as job parameters {@link BackfillJobs#FROM} and
+ * {@link BackfillJobs#UNTIL}
  */
 record Pass(String logName, BatchWork work, RemainingWork remaining, String command, boolean bounded) {
 
@@ -23,7 +24,7 @@ record Pass(String logName, BatchWork work, RemainingWork remaining, String comm
 				false);
 	}
 
-	// every row up to the last key the backfill committed is in a range it committed: runs start at the first key
+	// over the union of the ranges the runs committed, read from the batch log
 	static Pass rollback(Backfill backfill, TableShape shape) {
 		return new Pass(BackfillJobs.rollbackJobName(backfill.name()),
 				new SqlBatchWork(Objects.requireNonNull(backfill.rollback())), new RemainingWork("true", shape),

@@ -87,14 +87,15 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		String key = shape.keySql();
 		String range = " WHERE " + key + " > :from AND " + key + " <= :to";
 		// one statement, so that the range's discrepancies are numbered in key order
-		this.insertFound = discrepancies.insertInto() + "SELECT :name, :job, CAST(k AS text), d FROM (" + found(backfill, shape)
-				+ ") AS found ORDER BY found.k";
+		this.insertFound = discrepancies.insertInto() + "SELECT :name, :job, CAST(k AS text), d FROM ("
+				+ found(backfill, shape) + ") AS found ORDER BY found.k";
 		Set<String> read = new LinkedHashSet<>(backfill.reads());
 		read.addAll(backfill.writes());
 		this.columns = List.copyOf(read);
+		// the pending rows are logged as pending already: the check is for the rows the backfill wrote
 		this.rows = (backfill.rowCheck() != null) ? "SELECT " + key
 				+ this.columns.stream().map((c) -> ", " + SqlIdentifier.quote(c)).reduce("", String::concat) + " FROM "
-				+ table + range + " ORDER BY " + key : null;
+				+ table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key : null;
 	}
 
 	/**
@@ -118,13 +119,17 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 			.param("pending", "").param("failed", "").query().listOfRows();
 	}
 
-	// the keys of a range still pending, and those the verify statement returns, with what is wrong
+	// the keys of a range still pending, and those the verify statement returns, with what is wrong: one row per
+	// key, the pending one when a key is both
 	private static String found(Backfill backfill, TableShape shape) {
 		String key = shape.keySql();
-		String pending = "SELECT " + key + " AS k, CAST(:pending AS text) AS d FROM " + shape.table().sql() + " WHERE "
-				+ key + " > :from AND " + key + " <= :to AND (" + backfill.pending() + ")";
-		return (backfill.verify() == null) ? pending : pending + " UNION ALL SELECT c.k, COALESCE(CAST(c.d AS text), "
-				+ ":failed) FROM (" + backfill.verify() + ") AS c(k, d)";
+		String pending = "SELECT " + key + " AS k, CAST(:pending AS text) AS d, 0 AS p FROM " + shape.table().sql()
+				+ " WHERE " + key + " > :from AND " + key + " <= :to AND (" + backfill.pending() + ")";
+		if (backfill.verify() == null) {
+			return pending;
+		}
+		return "SELECT DISTINCT ON (k) k, d, p FROM (" + pending + " UNION ALL SELECT c.k, COALESCE(CAST(c.d AS text), "
+				+ ":failed), 1 FROM (" + backfill.verify() + ") AS c(k, d)) AS each_key ORDER BY k, p";
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
 
+import dev.backfill.KeyRange;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -160,25 +161,39 @@ public class JdbcBatchLog {
 	}
 
 	/**
-	 * The largest key of a batch a backfill committed after a job execution, in the key column's order.
+	 * The key range that the batches a backfill committed after a job execution cover together, in the key column's
+	 * order: from the smallest exclusive lower bound to the largest inclusive upper bound. Each run's batches follow
+	 * each other with no gap, and every run starts at the first key, so this is their union.
 	 * @param backfill the backfill name
 	 * @param afterJobExecutionId only batches of later job executions count
 	 * @param keyType the key's type, to order keys stored as text
 	 * @param collation for a text key, the column's collation as a quoted, qualified name ({@code "pg_catalog"."C"});
 	 * {@code null} for the database default
-	 * @return the key, as text; empty when no batch was committed since
+	 * @return the range, keys as text; empty when no batch was committed since
 	 */
-	public Optional<String> greatestKey(String backfill, long afterJobExecutionId, KeyType keyType,
+	public Optional<KeyRange> committedRange(String backfill, long afterJobExecutionId, KeyType keyType,
 			@Nullable String collation) {
-		String order = "CAST(TO_KEY AS " + keyType.sqlType() + ")" + ((collation != null) ? " COLLATE " + collation : "");
-		return this.jdbc.sql("SELECT TO_KEY FROM " + tableName() + " WHERE BACKFILL_NAME = :name AND OUTCOME = "
-				+ "'COMMITTED' AND JOB_EXECUTION_ID > :after ORDER BY " + order + " DESC LIMIT 1")
-			.param("name", backfill).param("after", afterJobExecutionId).query(String.class).optional();
+		String collate = (collation != null) ? " COLLATE " + collation : "";
+		String batches = " FROM " + tableName() + " WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED' "
+				+ "AND JOB_EXECUTION_ID > :after ORDER BY ";
+		String sql = "SELECT (SELECT FROM_KEY" + batches + "CAST(FROM_KEY AS " + keyType.sqlType() + ")" + collate
+				+ " LIMIT 1), (SELECT TO_KEY" + batches + "CAST(TO_KEY AS " + keyType.sqlType() + ")" + collate
+				+ " DESC LIMIT 1)";
+		String[] bounds = this.jdbc.sql(sql).param("name", backfill).param("after", afterJobExecutionId)
+			.query((rs, i) -> new String[] { rs.getString(1), rs.getString(2) }).single();
+		return (bounds[0] != null) ? Optional.of(new KeyRange(bounds[0], bounds[1])) : Optional.empty();
 	}
 
 	/** @return whether the log table exists */
 	public boolean exists() {
 		return this.jdbc.sql(EXISTS).param("table", this.prefix + "BATCH_LOG").query(Boolean.class).single();
+	}
+
+	/** @return whether the log has the columns of failed attempts, which logs made before 0.1.0 lack */
+	public boolean logsAttempts() {
+		return this.jdbc.sql("""
+				SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(:table) AND attname = 'attempt'
+				    AND NOT attisdropped)""").param("table", tableName()).query(Boolean.class).single();
 	}
 
 	/** @return the log's table name */

@@ -20,8 +20,6 @@ public class JdbcDiscrepancies {
 			SELECT KEY_VALUE FROM %sDISCREPANCY WHERE JOB_EXECUTION_ID = ANY (:jobs) ORDER BY DISCREPANCY_ID
 			LIMIT :limit""";
 
-	private static final String COUNT = "SELECT count(*) FROM %sDISCREPANCY WHERE JOB_EXECUTION_ID = ANY (:jobs)";
-
 	private static final String FOUND = """
 			SELECT KEY_VALUE, DETAIL FROM %sDISCREPANCY WHERE JOB_EXECUTION_ID = ANY (:jobs) ORDER BY DISCREPANCY_ID""";
 
@@ -58,15 +56,6 @@ public class JdbcDiscrepancies {
 	public void append(String backfill, long jobExecutionId, String key, String detail) {
 		this.jdbc.sql(INSERT.formatted(this.prefix)).param("name", backfill).param("job", jobExecutionId)
 			.param("key", key).param("detail", detail).update();
-	}
-
-	/**
-	 * @param jobExecutionIds the job executions of one verify (a resumed verify has several)
-	 * @return how many discrepancies it logged
-	 */
-	public long count(List<Long> jobExecutionIds) {
-		return this.jdbc.sql(COUNT.formatted(this.prefix)).param("jobs", jobExecutionIds.toArray(Long[]::new))
-			.query(Long.class).single();
 	}
 
 	/**

@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillThrottle;
+import dev.backfill.InvalidBackfillException;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillFailureAnalyzer;
 import dev.backfill.boot.autoconfigure.BackfillProperties;
@@ -220,6 +221,16 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 			.run((context) -> assertThat(context).hasFailed().getFailure()
 				.rootCause().hasMessageContaining("Settings are given for backfill 'lower-email', but no backfill has "
 						+ "that name. Declared: lower-emails."));
+	}
+
+	@Test
+	void batchSizeBoundsOutOfOrderFailStartupNamingTheProperties() {
+		this.runner.withUserConfiguration(Accounts.class)
+			.withPropertyValues("backfill.jobs.lower-emails.min-batch-size=20000")
+			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause()
+				.isInstanceOf(InvalidBackfillException.class)
+				.hasMessageContaining("Invalid backfill.jobs.lower-emails.* properties")
+				.hasMessageContaining("min (20000) <= max (10000)"));
 	}
 
 	@Test

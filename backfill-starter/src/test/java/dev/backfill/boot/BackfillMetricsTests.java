@@ -71,7 +71,7 @@ class BackfillMetricsTests extends DatabaseTest {
 	@Test
 	void metersAfterARunMatchItsBatchLog() throws Exception {
 		this.runner.run((context) -> {
-			CompletableFuture<Void> released = holdRowLock(4_500, Duration.ofMillis(1500));
+			CompletableFuture<Void> released = holdRowLock(4_500, Duration.ofSeconds(20));
 			BackfillOperator operator = context.getBean(BackfillOperator.class);
 			assertThat(operator.run("metered", RunOptions.defaults(), ProgressListener.NONE).state())
 				.isEqualTo(BackfillState.COMPLETED);
@@ -118,14 +118,20 @@ class BackfillMetricsTests extends DatabaseTest {
 			.contains("\"backfill\":\"logged\",\"batch\":3,\"from\":\"6000\",\"to\":\"9000\",\"rows\":3000");
 	}
 
-	private static CompletableFuture<Void> holdRowLock(long id, Duration duration) throws Exception {
+	// holds the lock until the run has logged a retried attempt at it (at most the given time), so the test does
+	// not depend on how fast the machine reaches the row
+	private static CompletableFuture<Void> holdRowLock(long id, Duration atMost) throws Exception {
 		AtomicBoolean locked = new AtomicBoolean();
 		CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
 			try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(false);
 				statement.execute("SELECT 1 FROM metered WHERE id = " + id + " FOR UPDATE");
 				locked.set(true);
-				Thread.sleep(duration.toMillis());
+				long deadline = System.nanoTime() + atMost.toNanos();
+				while (System.nanoTime() < deadline && jdbc.sql("SELECT count(*) FROM BACKFILL_BATCH_LOG "
+						+ "WHERE BACKFILL_NAME = 'metered' AND OUTCOME = 'RETRIED'").query(Long.class).single() == 0) {
+					Thread.sleep(50);
+				}
 				connection.rollback();
 			}
 			catch (Exception ex) {

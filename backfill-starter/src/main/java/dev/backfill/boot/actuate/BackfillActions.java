@@ -188,7 +188,8 @@ public class BackfillActions {
 	 * @param backfill the backfill name
 	 * @param action the action's name
 	 * @param message what was done, in words
-	 * @param inProgress whether it goes on in the background ({@code start}, {@code dry-run})
+	 * @param inProgress whether it goes on in the background ({@code start}, {@code dry-run}, {@code verify},
+	 * {@code rollback})
 	 * @since 0.1.0
 	 */
 	public record ActionResult(String backfill, String action, String message, boolean inProgress)

@@ -4,14 +4,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
+import dev.backfill.BackfillSettings;
 import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
 import dev.backfill.DefaultBackfillOperator;
+import dev.backfill.InvalidBackfillException;
 import dev.backfill.ProgressListener;
 import dev.backfill.Tuning;
 import org.apache.commons.logging.Log;
@@ -61,10 +64,22 @@ public final class BackfillAutoConfiguration {
 		properties.getJobs().forEach((name, job) -> {
 			List<BackfillThrottle> own = new ArrayList<>(properties.toThrottles(job));
 			own.addAll(beans);
-			tuning.put(name, new Tuning(properties.toSettings(job), own));
+			tuning.put(name, new Tuning(settings("backfill.jobs." + name + ".*", () -> properties.toSettings(job)),
+					own));
 		});
 		return new DefaultBackfillOperator(backfills, dataSource, transactionManager, jobRepository,
-				properties.toSettings(), chain, listeners.orderedStream().toList(), tuning);
+				settings("backfill.*", properties::toSettings), chain, listeners.orderedStream().toList(), tuning);
+	}
+
+	// a value out of range names the properties to correct, through the failure analyzer, not as a stack trace
+	private static BackfillSettings settings(String properties, Supplier<BackfillSettings> settings) {
+		try {
+			return settings.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidBackfillException("Invalid " + properties + " properties: " + ex.getMessage()
+					+ ". Correct them, such as min-batch-size below max-batch-size.");
+		}
 	}
 
 	@Bean

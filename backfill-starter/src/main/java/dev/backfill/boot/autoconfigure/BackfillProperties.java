@@ -635,7 +635,8 @@ public class BackfillProperties {
 
 		/**
 		 * Role a user needs to act on backfills through the backfills Actuator endpoint (start, stop, pause, resume,
-		 * dry-run), with Spring Security; reading the endpoint or the page needs an authenticated user.
+		 * dry-run, verify, rollback), with Spring Security; reading the endpoint or the page needs an authenticated
+		 * user.
 		 */
 		private String role = "BACKFILL_OPERATOR";
 
