@@ -6,6 +6,10 @@
 #
 #   ./mvnw -B install -DskipTests && ROWS=5000000 ROUNDS=2 benchmarks/dry-run-accuracy.sh
 #
+# A case is backfill:batch-size, or backfill:adaptive for the default adaptive batch sizes (no --batch-size):
+#
+#   CASES="normalize-emails:adaptive split-names:adaptive" ROWS=5000000 ROUNDS=3 benchmarks/dry-run-accuracy.sh
+#
 # Needs psql, jq and a PostgreSQL server (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres) on which it may
 # create the database $DB. Not run by CI.
 set -euo pipefail
@@ -28,12 +32,14 @@ echo "round,backfill,batch_size,rows,sampled_batches,estimated_s,low_s,high_s,ac
 for ((round = 1; round <= ROUNDS; round++)); do
   for case in $CASES; do
     backfill=${case%%:*} batch=${case##*:}
+    size=(--batch-size="$batch")
+    [ "$batch" = adaptive ] && size=()
     psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
     app seed --rows="$ROWS" > /dev/null
     sql -c "VACUUM (ANALYZE) customers" -c "CHECKPOINT"
-    app dry-run "$backfill" --batch-size="$batch" --json > /tmp/backfill-dry-run.json
+    app dry-run "$backfill" "${size[@]}" --json > /tmp/backfill-dry-run.json
     wal_before=$(sql -At -c "SELECT pg_current_wal_lsn()")
-    app run "$backfill" --batch-size="$batch" > /dev/null
+    app run "$backfill" "${size[@]}" > /dev/null
     wal_actual=$(sql -At -c "SELECT round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal_before') / 1048576.0, 1)")
     app status "$backfill" --json > /tmp/backfill-status.json
     jq -r --arg round "$round" --arg wal "$wal_actual" -s '.[0] as $d | .[1] as $s |
