@@ -2,15 +2,19 @@ package dev.backfill;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -204,8 +208,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		checkRepository();
 		TableShape shape = shape(backfill);
 		int batchSize = batchSize(backfill, options.batchSize());
-		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
-			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
+		return holdingLock(name, "Backfill '" + name + "'", "run it again to resume it", (lock, stoppable) -> {
 			JobExecution previous = lastExecution(name);
 			JobExecution rollback = lastExecution(BackfillJobs.rollbackJobName(name));
 			if (unfinished(rollback)) {
@@ -220,14 +223,41 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
 				throttles(name), withListeners(listener));
 			register(run.job());
-			Active active = new Active(run::requestStop, new CountDownLatch(1));
-			this.active.put(name, active);
+			stoppable.accept(run::requestStop);
+			return runHolding(lock, name, name, run, previous);
+		});
+	}
+
+	/** Work done holding a backfill's run lock. */
+	@FunctionalInterface
+	private interface LockedWork<T> {
+
+		/**
+		 * @param lock the run lock, held
+		 * @param stoppable takes how to stop the work, so that {@link #stop} and {@link #stopAll} reach it
+		 */
+		T call(RunLock lock, Consumer<Runnable> stoppable) throws Exception;
+
+	}
+
+	// takes the run lock (only one run, verify or rollback of a backfill at a time), keeps the work stoppable while
+	// it goes, and says which work failed to launch
+	private <T> T holdingLock(String name, String what, String again, LockedWork<T> work) {
+		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
+			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
+			List<Active> registered = new ArrayList<>(1);
 			try {
-				return runHolding(lock, name, name, run, previous);
+				return work.call(lock, (stop) -> {
+					Active active = new Active(stop, new CountDownLatch(1));
+					registered.add(active);
+					this.active.put(name, active);
+				});
 			}
 			finally {
-				this.active.remove(name, active);
-				active.done().countDown();
+				for (Active active : registered) {
+					this.active.remove(name, active);
+					active.done().countDown();
+				}
 			}
 		}
 		catch (BackfillException ex) {
@@ -235,10 +265,10 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new BackfillException("Backfill '" + name + "' was interrupted; run it again to resume it.", ex);
+			throw new BackfillException(what + " was interrupted; " + again + ".", ex);
 		}
 		catch (Exception ex) {
-			throw new BackfillException("Backfill '" + name + "' could not be launched: " + rootMessage(ex), ex);
+			throw new BackfillException(what + " could not be launched: " + rootMessage(ex), ex);
 		}
 	}
 
@@ -304,7 +334,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		if (this.listeners.isEmpty()) {
 			return listener;
 		}
-		List<ProgressListener> all = new java.util.ArrayList<>(this.listeners);
+		List<ProgressListener> all = new ArrayList<>(this.listeners);
 		all.add(listener);
 		return ProgressListener.all(all);
 	}
@@ -410,7 +440,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	// what JobOperator.recover does for running executions, for UNKNOWN ones too, which it leaves alone; a lost
 	// connection can leave the job UNKNOWN with its step still STARTED, or the job FAILED with its step STARTED
 	private void markFailed(JobExecution execution) {
-		java.time.LocalDateTime now = java.time.LocalDateTime.now();
+		LocalDateTime now = LocalDateTime.now();
 		for (StepExecution step : execution.getStepExecutions()) {
 			if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
 				step.setStatus(BatchStatus.FAILED);
@@ -443,38 +473,25 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		checkRepository();
 		TableShape shape = shape(backfill);
 		String job = BackfillJobs.verifyJobName(name);
-		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
-			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
-			JobExecution previous = lastExecution(job);
-			BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
-					Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies);
-			register(verify.job());
-			Active active = new Active(verify::requestStop, new CountDownLatch(1));
-			this.active.put(name, active);
-			JobExecution execution;
-			try {
-				execution = launch(name, verify.job(), previous, unfinished(previous) && !changedSince(name, previous));
-			}
-			finally {
-				this.active.remove(name, active);
-				active.done().countDown();
-			}
-			if (execution.getStatus() != BatchStatus.COMPLETED) {
-				throw new BackfillException("Verify of '" + name + "' did not finish (job execution "
-						+ execution.getId() + ", " + execution.getStatus() + "): " + failure(execution)
-						+ ". 'backfill verify " + name + "' resumes it from its checkpoint.");
-			}
-			Verification verification = verification(backfill, execution);
-			logger.info("Backfill '{}' verified: {} keys checked, {} discrepancies", name,
-					verification.keysChecked(), verification.discrepancies());
-			return verification;
-		}
-		catch (BackfillException ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			throw new BackfillException("Verify of '" + name + "' could not be launched: " + rootMessage(ex), ex);
-		}
+		return holdingLock(name, "Verify of '" + name + "'", "'backfill verify " + name + "' resumes it",
+				(lock, stoppable) -> {
+					JobExecution previous = lastExecution(job);
+					BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
+							Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies);
+					register(verify.job());
+					stoppable.accept(verify::requestStop);
+					JobExecution execution = launch(name, verify.job(), previous,
+							unfinished(previous) && !changedSince(name, previous));
+					if (execution.getStatus() != BatchStatus.COMPLETED) {
+						throw new BackfillException("Verify of '" + name + "' did not finish (job execution "
+								+ execution.getId() + ", " + execution.getStatus() + "): " + failure(execution)
+								+ ". 'backfill verify " + name + "' resumes it from its checkpoint.");
+					}
+					Verification verification = verification(backfill, execution);
+					logger.info("Backfill '{}' verified: {} keys checked, {} discrepancies", name,
+							verification.keysChecked(), verification.discrepancies());
+					return verification;
+				});
 	}
 
 	@Override
@@ -486,50 +503,34 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		checkRepository();
 		TableShape shape = shape(backfill);
 		String job = BackfillJobs.rollbackJobName(name);
-		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
-			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
-			JobExecution previous = lastExecution(job);
-			boolean unfinished = unfinished(previous);
-			KeyRange committed = null;
-			if (!unfinished) {
-				JobExecution lastRun = lastExecution(name);
-				long since = (previous != null) ? previous.getId() : 0;
-				committed = (lastRun != null && lastRun.getId() > since) ? committedRange(name, shape, since) : null;
-				if (committed == null) {
-					logger.info("Backfill '{}': nothing to roll back, no batch was committed since the last rollback",
-							name);
-					return new BackfillResult(name, BackfillState.NEVER_RUN, 0, false, 0, 0, 0, Duration.ZERO, null);
-				}
-				if (isRunning(lastRun) || isUnknown(lastRun)) {
-					// we hold the run lock: the process that ran it died; its checkpoint is what it committed
-					markFailed(lastRun);
-				}
-				logger.info("Backfill '{}': rolling back the ranges it committed, {}", name, committed);
-			}
-			BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
-					sizing(backfill, 0), throttles(name), withListeners(listener), committed);
-			register(run.job());
-			Active active = new Active(run::requestStop, new CountDownLatch(1));
-			this.active.put(name, active);
-			try {
-				return runHolding(lock, name, job, run, unfinished ? previous : null);
-			}
-			finally {
-				this.active.remove(name, active);
-				active.done().countDown();
-			}
-		}
-		catch (BackfillException ex) {
-			throw ex;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new BackfillException("Rollback of '" + name + "' was interrupted; 'backfill rollback " + name
-					+ "' resumes it.", ex);
-		}
-		catch (Exception ex) {
-			throw new BackfillException("Rollback of '" + name + "' could not be launched: " + rootMessage(ex), ex);
-		}
+		return holdingLock(name, "Rollback of '" + name + "'", "'backfill rollback " + name + "' resumes it",
+				(lock, stoppable) -> {
+					JobExecution previous = lastExecution(job);
+					boolean unfinished = unfinished(previous);
+					KeyRange committed = null;
+					if (!unfinished) {
+						JobExecution lastRun = lastExecution(name);
+						long since = (previous != null) ? previous.getId() : 0;
+						committed = (lastRun != null && lastRun.getId() > since) ? committedRange(name, shape, since)
+								: null;
+						if (committed == null) {
+							logger.info("Backfill '{}': nothing to roll back, no batch was committed since the last "
+									+ "rollback", name);
+							return new BackfillResult(name, BackfillState.NEVER_RUN, 0, false, 0, 0, 0, Duration.ZERO,
+									null);
+						}
+						if (isRunning(lastRun) || isUnknown(lastRun)) {
+							// we hold the run lock: the process that ran it died; its checkpoint is what it committed
+							markFailed(lastRun);
+						}
+						logger.info("Backfill '{}': rolling back the ranges it committed, {}", name, committed);
+					}
+					BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
+							sizing(backfill, 0), throttles(name), withListeners(listener), committed);
+					register(run.job());
+					stoppable.accept(run::requestStop);
+					return runHolding(lock, name, job, run, unfinished ? previous : null);
+				});
 	}
 
 	// the union of the ranges the runs after a job execution committed, in the key column's own order
@@ -546,7 +547,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public List<RemovalNotice> removalsDue() {
-		List<RemovalNotice> due = new java.util.ArrayList<>();
+		List<RemovalNotice> due = new ArrayList<>();
 		Instant now = Instant.now();
 		for (Backfill backfill : this.backfills.all()) {
 			JobExecution run = lastExecution(backfill.name());
@@ -577,7 +578,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			.map(StepExecution::getExecutionContext).orElseGet(ExecutionContext::new);
 		// as the job repository stores it, so that a verify reads back equal
 		Instant at = Objects.requireNonNullElse(instant(execution.getEndTime()), Instant.now())
-			.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+			.truncatedTo(ChronoUnit.MILLIS);
 		return new Verification(backfill.name(), execution.getId(), at, getLong(step, BackfillJobs.VERIFY_KEYS),
 				getLong(step, BackfillJobs.VERIFY_DISCREPANCIES),
 				this.discrepancies.firstKeys(this.jobRepository.getJobExecutions(execution.getJobInstance()).stream()
@@ -709,8 +710,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		if (execution.getStartTime() == null) {
 			return 0;
 		}
-		java.time.LocalDateTime end = (execution.getEndTime() != null) ? execution.getEndTime()
-				: java.time.LocalDateTime.now();
+		LocalDateTime end = (execution.getEndTime() != null) ? execution.getEndTime()
+				: LocalDateTime.now();
 		return Duration.between(execution.getStartTime(), end).toMillis() / 1000.0;
 	}
 
@@ -750,7 +751,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 					+ "unreadable: " + rootMessage(ex) + ". Set spring.batch.jdbc.initialize-schema=always, or apply "
 					+ "org/springframework/batch/core/schema-postgresql.sql.", ex);
 		}
-		List<String> missing = new java.util.ArrayList<>();
+		List<String> missing = new ArrayList<>();
 		if (!this.log.exists()) {
 			missing.add(this.log.tableName());
 		}

@@ -433,17 +433,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	private @Nullable Object startBound() {
-		Optional<Object> first = this.keyset.first(this.jdbc);
-		if (first.isEmpty()) {
-			return null;
-		}
-		Object below = this.shape.keyType().below(first.get());
-		if (below == null) {
-			throw new BackfillException("Backfill '" + this.backfill.name() + "': the smallest key of "
-					+ this.shape.table() + " is '" + first.get() + "', the lowest value of its type, so no range can "
-					+ "start below it. Change that row's key, or walk the table by another unique column.");
-		}
-		return below;
+		return this.keyset.startBound(this.jdbc, "Backfill '" + this.backfill.name() + "'");
 	}
 
 	private void finish(ExecutionContext context) {

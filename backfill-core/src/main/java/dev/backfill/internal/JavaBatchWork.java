@@ -2,14 +2,11 @@ package dev.backfill.internal;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
-import dev.backfill.Row;
 import dev.backfill.RowProcessor;
 import dev.backfill.jdbc.SqlIdentifier;
 import dev.backfill.jdbc.TableShape;
@@ -90,32 +87,27 @@ final class JavaBatchWork implements BatchWork {
 
 	// reads the range's pending rows and runs the processor on each: the new values, by column
 	private Changes process(JdbcClient jdbc, KeyRange range) {
-		List<JdbcRow> rows = jdbc.sql(this.select).param("from", range.from()).param("to", range.to())
-			.query((rs, i) -> {
-				Map<String, @Nullable Object> values = new LinkedHashMap<>();
-				for (int c = 0; c < this.backfill.reads().size(); c++) {
-					values.put(this.backfill.reads().get(c), rs.getObject(c + 2));
-				}
-				return new JdbcRow(this.shape.keyType().fromJdbc(rs.getObject(1)), values);
-			})
+		List<TableRow> rows = jdbc.sql(this.select).param("from", range.from()).param("to", range.to())
+			.query((rs, i) -> TableRow.read(rs, this.backfill.name(), this.shape.keyType(), this.backfill.reads(),
+					this.backfill.writes()))
 			.list();
 		List<String> writes = this.backfill.writes();
 		Changes changes = new Changes(rows.size(), new ArrayList<>(rows.size()), new ArrayList<>());
 		writes.forEach((w) -> changes.columns.add(new ArrayList<>(rows.size())));
-		for (JdbcRow row : rows) {
+		for (TableRow row : rows) {
 			this.processor.process(row);
-			if (row.changes.isEmpty()) {
+			if (row.changes().isEmpty()) {
 				continue;
 			}
-			if (row.changes.size() != writes.size()) {
+			if (row.changes().size() != writes.size()) {
 				// a column left unset would be overwritten with NULL: refuse rather than guess
-				throw new IllegalStateException("Backfill '" + this.backfill.name() + "' set " + row.changes.keySet()
-						+ " on key " + row.key + " but declares .write(" + String.join(", ", writes)
+				throw new IllegalStateException("Backfill '" + this.backfill.name() + "' set " + row.changes().keySet()
+						+ " on key " + row.key() + " but declares .write(" + String.join(", ", writes)
 						+ "): set every written column, or none to skip the row");
 			}
-			changes.keys.add(row.key.toString());
+			changes.keys.add(row.key().toString());
 			for (int i = 0; i < writes.size(); i++) {
-				changes.columns.get(i).add(text(row.changes.get(writes.get(i))));
+				changes.columns.get(i).add(text(row.changes().get(writes.get(i))));
 			}
 		}
 		return changes;
@@ -143,45 +135,6 @@ final class JavaBatchWork implements BatchWork {
 	}
 
 	private record Changes(int processed, List<String> keys, List<List<@Nullable String>> columns) {
-	}
-
-	private final class JdbcRow implements Row {
-
-		private final Object key;
-
-		private final Map<String, @Nullable Object> values;
-
-		private final Map<String, @Nullable Object> changes = new LinkedHashMap<>();
-
-		JdbcRow(Object key, Map<String, @Nullable Object> values) {
-			this.key = key;
-			this.values = values;
-		}
-
-		@Override
-		public Object key() {
-			return this.key;
-		}
-
-		@Override
-		public @Nullable Object get(String column) {
-			if (!this.values.containsKey(column)) {
-				throw new IllegalArgumentException("Backfill '" + JavaBatchWork.this.backfill.name() + "' reads no column "
-						+ column + ": add it to .read(...)");
-			}
-			return this.values.get(column);
-		}
-
-		@Override
-		public Row set(String column, @Nullable Object value) {
-			if (!JavaBatchWork.this.backfill.writes().contains(column)) {
-				throw new IllegalArgumentException("Backfill '" + JavaBatchWork.this.backfill.name()
-						+ "' writes no column " + column + ": add it to .write(...)");
-			}
-			this.changes.put(column, value);
-			return this;
-		}
-
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.backfill.internal;
 
 import java.util.Optional;
 
+import dev.backfill.BackfillException;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,6 +48,26 @@ final class Keyset {
 	/** The smallest key, or empty for an empty table. */
 	Optional<Object> first(JdbcClient jdbc) {
 		return jdbc.sql(this.first).query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
+	}
+
+	/**
+	 * The exclusive lower bound of a walk from the first key.
+	 * @param who whose walk, for the message: {@code Backfill 'x'}
+	 * @return a value below the smallest key, or {@code null} for an empty table
+	 * @throws BackfillException when the smallest key is the lowest value of its type
+	 */
+	@Nullable Object startBound(JdbcClient jdbc, String who) {
+		Optional<Object> first = first(jdbc);
+		if (first.isEmpty()) {
+			return null;
+		}
+		Object below = this.shape.keyType().below(first.get());
+		if (below == null) {
+			throw new BackfillException(who + ": the smallest key of " + this.shape.table() + " is '" + first.get()
+					+ "', the lowest value of its type, so no range can start below it. Change that row's key, or "
+					+ "walk the table by another unique column.");
+		}
+		return below;
 	}
 
 	/** The n-th key after a bound, or empty when fewer than n keys follow it. */

@@ -1,20 +1,14 @@
 package dev.backfill.internal;
 
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import dev.backfill.Backfill;
-import dev.backfill.BackfillException;
 import dev.backfill.BackfillSettings;
 import dev.backfill.KeyRange;
-import dev.backfill.Row;
 import dev.backfill.RowCheck;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.SqlIdentifier;
@@ -193,9 +187,11 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	private long checkRows(long jobId, Object from, Object to) {
 		RowCheck rowCheck = java.util.Objects.requireNonNull(this.backfill.rowCheck());
-		List<CheckedRow> rows = this.jdbc.sql(this.rows).param("from", from).param("to", to).query(this::row).list();
+		List<TableRow> rows = this.jdbc.sql(this.rows).param("from", from).param("to", to)
+			.query((rs, i) -> TableRow.read(rs, this.backfill.name(), this.shape.keyType(), this.columns, List.of()))
+			.list();
 		long wrong = 0;
-		for (CheckedRow row : rows) {
+		for (TableRow row : rows) {
 			String detail;
 			try {
 				detail = rowCheck.check(row);
@@ -211,62 +207,12 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		return wrong;
 	}
 
-	private CheckedRow row(ResultSet rs, int i) throws SQLException {
-		Map<String, @Nullable Object> values = new LinkedHashMap<>();
-		for (int c = 0; c < this.columns.size(); c++) {
-			values.put(this.columns.get(c), rs.getObject(c + 2));
-		}
-		return new CheckedRow(this.shape.keyType().fromJdbc(rs.getObject(1)), values);
-	}
-
 	private @Nullable Object startBound() {
-		Optional<Object> first = this.keyset.first(this.jdbc);
-		if (first.isEmpty()) {
-			return null;
-		}
-		Object below = this.shape.keyType().below(first.get());
-		if (below == null) {
-			throw new BackfillException("Verify of '" + this.backfill.name() + "': the smallest key of "
-					+ this.shape.table() + " is the lowest value of its type, so no range can start below it.");
-		}
-		return below;
+		return this.keyset.startBound(this.jdbc, "Verify of '" + this.backfill.name() + "'");
 	}
 
 	void requestStop() {
 		this.stopRequested = true;
-	}
-
-	/** A row as verify reads it: source and target columns, nothing to set. */
-	private final class CheckedRow implements Row {
-
-		private final Object key;
-
-		private final Map<String, @Nullable Object> values;
-
-		CheckedRow(Object key, Map<String, @Nullable Object> values) {
-			this.key = key;
-			this.values = values;
-		}
-
-		@Override
-		public Object key() {
-			return this.key;
-		}
-
-		@Override
-		public @Nullable Object get(String column) {
-			if (!this.values.containsKey(column)) {
-				throw new IllegalArgumentException("Backfill '" + VerifyTasklet.this.backfill.name()
-						+ "' neither reads nor writes column " + column + ": add it to .read(...)");
-			}
-			return this.values.get(column);
-		}
-
-		@Override
-		public Row set(String column, @Nullable Object value) {
-			throw new UnsupportedOperationException("A verify check reads rows; it cannot set " + column);
-		}
-
 	}
 
 }
