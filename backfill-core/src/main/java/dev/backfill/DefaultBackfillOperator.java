@@ -103,38 +103,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	 */
 	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
 			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings) {
-		this(backfills, dataSource, transactionManager, jobRepository, settings, List.of());
-	}
-
-	/**
-	 * Creates the operator with throttles.
-	 * @param backfills the declared backfills
-	 * @param dataSource the target database, also the job repository's
-	 * @param transactionManager the transaction manager of that database
-	 * @param jobRepository the JDBC job repository on that database
-	 * @param settings the engine settings
-	 * @param throttles asked before every batch of every run, in order
-	 */
-	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
-			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings,
-			List<BackfillThrottle> throttles) {
-		this(backfills, dataSource, transactionManager, jobRepository, settings, throttles, List.of());
-	}
-
-	/**
-	 * Creates the operator with throttles and listeners of every run, such as metrics.
-	 * @param backfills the declared backfills
-	 * @param dataSource the target database, also the job repository's
-	 * @param transactionManager the transaction manager of that database
-	 * @param jobRepository the JDBC job repository on that database
-	 * @param settings the engine settings
-	 * @param throttles asked before every batch of every run, in order
-	 * @param listeners told of every batch, retry and hold of every run and rollback, before the caller's listener
-	 */
-	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
-			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings,
-			List<BackfillThrottle> throttles, List<ProgressListener> listeners) {
-		this(backfills, dataSource, transactionManager, jobRepository, settings, throttles, listeners, Map.of());
+		this(backfills, dataSource, transactionManager, jobRepository, settings, List.of(), List.of(), Map.of());
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.backfill.test;
 
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -35,7 +36,7 @@ public final class TestOperators {
 			List<BackfillThrottle> throttles, Backfill... backfills) {
 		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
 		return new DefaultBackfillOperator(new Backfills(List.of(backfills)), dataSource, transactionManager,
-				jobRepository(dataSource, transactionManager), settings, throttles);
+				jobRepository(dataSource, transactionManager), settings, throttles, List.of(), Map.of());
 	}
 
 	private static JobRepository jobRepository(DataSource dataSource, DataSourceTransactionManager transactionManager) {
