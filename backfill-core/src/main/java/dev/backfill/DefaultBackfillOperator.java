@@ -3,14 +3,10 @@ package dev.backfill;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,13 +31,11 @@ import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.support.JobOperatorFactoryBean;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -81,6 +75,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	private final JdbcPauses pauses;
 
 	private final JdbcDiscrepancies discrepancies;
+
+	private final BackfillHistory history;
 
 	private final BackfillJobs jobs;
 
@@ -155,6 +151,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		this.log = new JdbcBatchLog(this.jdbc, settings.tablePrefix());
 		this.pauses = new JdbcPauses(this.jdbc, settings.tablePrefix());
 		this.discrepancies = new JdbcDiscrepancies(this.jdbc, settings.tablePrefix());
+		this.history = new BackfillHistory(backfills, dataSource, jobRepository, this.jdbc, this.pauses,
+				this.discrepancies);
 		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, this::settings);
 	}
 
@@ -178,9 +176,9 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		TableShape shape = shape(backfill);
 		int batchSize = batchSize(backfill, options.batchSize());
 		return holdingLock(name, "Backfill '" + name + "'", "run it again to resume it", (lock, stoppable) -> {
-			JobExecution previous = lastExecution(name);
-			JobExecution rollback = lastExecution(BackfillJobs.rollbackJobName(name));
-			if (unfinished(rollback)) {
+			JobExecution previous = this.history.last(name);
+			JobExecution rollback = this.history.last(BackfillJobs.rollbackJobName(name));
+			if (BackfillHistory.unfinished(rollback)) {
 				throw new BackfillException("Backfill '" + name + "' has an unfinished rollback (job execution "
 						+ rollback.getId() + ", " + rollback.getStatus() + "). Finish it first with 'backfill rollback "
 						+ name + "', then run it again.");
@@ -213,7 +211,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	// it goes, and says which work failed to launch
 	private <T> T holdingLock(String name, String what, String again, LockedWork<T> work) {
 		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
-			.orElseThrow(() -> new BackfillAlreadyRunningException(name, owner(name)))) {
+			.orElseThrow(() -> new BackfillAlreadyRunningException(name, this.history.owner(name)))) {
 			List<Active> registered = new ArrayList<>(1);
 			try {
 				return work.call(lock, (stop) -> {
@@ -245,13 +243,13 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	private BackfillResult runHolding(RunLock lock, String name, String jobName, BackfillJobs.Run run,
 			@Nullable JobExecution previous) throws Exception {
 		Instant started = Instant.now();
-		boolean resumed = unfinished(previous);
+		boolean resumed = BackfillHistory.unfinished(previous);
 		JobExecution execution = null;
 		Retry retry = settings(name).retry();
 		for (int attempt = 1;; attempt++) {
 			TransientFailure lost;
 			try {
-				execution = launch(name, run.job(), (attempt == 1) ? previous : lastExecution(jobName), attempt == 1
+				execution = launch(name, run.job(), (attempt == 1) ? previous : this.history.last(jobName), attempt == 1
 						? resumed : true);
 				lost = TransientFailure.connectionLoss(execution.getAllFailureExceptions());
 			}
@@ -272,7 +270,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 					retry.maxAttempts());
 			Thread.sleep(delay.toMillis());
 			if (!renew(lock)) {
-				throw new BackfillAlreadyRunningException(name, owner(name));
+				throw new BackfillAlreadyRunningException(name, this.history.owner(name));
 			}
 		}
 		if (execution == null) {
@@ -281,8 +279,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 					+ "checkpoint.");
 		}
 		Duration wall = Duration.between(started, Instant.now());
-		BackfillResult result = new BackfillResult(name, state(execution, true), execution.getId(), resumed,
-				run.rows(), run.batches(), run.rowsDone(), wall, failure(execution));
+		BackfillResult result = new BackfillResult(name, BackfillHistory.state(execution, true), execution.getId(), resumed,
+				run.rows(), run.batches(), run.rowsDone(), wall, BackfillHistory.failure(execution));
 		logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", jobName,
 				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
 				Math.round(result.rowsPerSecond()));
@@ -376,7 +374,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		if (!resume || previous == null) {
 			return this.jobOperator.startNextInstance(job);
 		}
-		if (isRunning(previous) || isUnknown(previous)) {
+		if (BackfillHistory.isRunning(previous) || BackfillHistory.isUnknown(previous)) {
 			// we hold the run lock, so the process that left it running is gone (or was us, before the connection
 			// was lost); a batch Spring Batch could not roll back (UNKNOWN) was rolled back by PostgreSQL when its
 			// session ended, with its log row and checkpoint, so the checkpoint is exact either way
@@ -385,25 +383,6 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			markFailed(previous);
 		}
 		return this.jobOperator.restart(previous);
-	}
-
-	private static boolean unfinished(@Nullable JobExecution execution) {
-		return execution != null && execution.getStatus() != BatchStatus.COMPLETED
-				&& execution.getStatus() != BatchStatus.ABANDONED;
-	}
-
-	// whether a run or a rollback started after the job instance of a verify did: its earlier checks are stale
-	private boolean changedSince(String name, JobExecution verify) {
-		long first = this.jobRepository.getJobExecutions(verify.getJobInstance()).stream()
-			.mapToLong(JobExecution::getId).min().orElse(verify.getId());
-		JobExecution run = lastExecution(name);
-		JobExecution rollback = lastExecution(BackfillJobs.rollbackJobName(name));
-		return (run != null && run.getId() > first) || (rollback != null && rollback.getId() > first);
-	}
-
-	private static boolean isUnknown(JobExecution execution) {
-		return execution.getStatus() == BatchStatus.UNKNOWN
-				|| execution.getStepExecutions().stream().anyMatch((s) -> s.getStatus() == BatchStatus.UNKNOWN);
 	}
 
 	// what JobOperator.recover does for running executions, for UNKNOWN ones too, which it leaves alone; a lost
@@ -444,19 +423,19 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		String job = BackfillJobs.verifyJobName(name);
 		return holdingLock(name, "Verify of '" + name + "'", "'backfill verify " + name + "' resumes it",
 				(lock, stoppable) -> {
-					JobExecution previous = lastExecution(job);
+					JobExecution previous = this.history.last(job);
 					BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
 							Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies);
 					register(verify.job());
 					stoppable.accept(verify::requestStop);
 					JobExecution execution = launch(name, verify.job(), previous,
-							unfinished(previous) && !changedSince(name, previous));
+							BackfillHistory.unfinished(previous) && !this.history.changedSince(name, previous));
 					if (execution.getStatus() != BatchStatus.COMPLETED) {
 						throw new BackfillException("Verify of '" + name + "' did not finish (job execution "
-								+ execution.getId() + ", " + execution.getStatus() + "): " + failure(execution)
+								+ execution.getId() + ", " + execution.getStatus() + "): " + BackfillHistory.failure(execution)
 								+ ". 'backfill verify " + name + "' resumes it from its checkpoint.");
 					}
-					Verification verification = verification(backfill, execution);
+					Verification verification = this.history.verification(backfill, execution);
 					logger.info("Backfill '{}' verified: {} keys checked, {} discrepancies", name,
 							verification.keysChecked(), verification.discrepancies());
 					return verification;
@@ -474,11 +453,11 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		String job = BackfillJobs.rollbackJobName(name);
 		return holdingLock(name, "Rollback of '" + name + "'", "'backfill rollback " + name + "' resumes it",
 				(lock, stoppable) -> {
-					JobExecution previous = lastExecution(job);
-					boolean unfinished = unfinished(previous);
+					JobExecution previous = this.history.last(job);
+					boolean unfinished = BackfillHistory.unfinished(previous);
 					KeyRange committed = null;
 					if (!unfinished) {
-						JobExecution lastRun = lastExecution(name);
+						JobExecution lastRun = this.history.last(name);
 						long since = (previous != null) ? previous.getId() : 0;
 						committed = (lastRun != null && lastRun.getId() > since) ? committedRange(name, shape, since)
 								: null;
@@ -488,7 +467,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 							return new BackfillResult(name, BackfillState.NEVER_RUN, 0, false, 0, 0, 0, Duration.ZERO,
 									null);
 						}
-						if (isRunning(lastRun) || isUnknown(lastRun)) {
+						if (BackfillHistory.isRunning(lastRun) || BackfillHistory.isUnknown(lastRun)) {
 							// we hold the run lock: the process that ran it died; its checkpoint is what it committed
 							markFailed(lastRun);
 						}
@@ -516,43 +495,12 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public List<RemovalNotice> removalsDue() {
-		List<RemovalNotice> due = new ArrayList<>();
-		Instant now = Instant.now();
-		for (Backfill backfill : this.backfills.all()) {
-			JobExecution run = lastExecution(backfill.name());
-			if (run == null || run.getStatus() != BatchStatus.COMPLETED || rolledBack(backfill.name(), run)) {
-				continue;
-			}
-			Verification verification = lastVerification(backfill.name());
-			if (verification == null || !verification.passed() || verification.jobExecutionId() < run.getId()) {
-				continue;
-			}
-			Instant dueAt = verification.at().plus(backfill.removal().after());
-			if (!now.isBefore(dueAt)) {
-				due.add(new RemovalNotice(backfill.name(), instant(run.getEndTime()), verification.at(), dueAt,
-						backfill.removal().what()));
-			}
-		}
-		return due;
+		return this.history.removalsDue();
 	}
 
-	private boolean rolledBack(String name, JobExecution run) {
-		JobExecution rollback = lastExecution(BackfillJobs.rollbackJobName(name));
-		return rollback != null && rollback.getId() > run.getId() && rollback.getStatus() == BatchStatus.COMPLETED;
-	}
-
-	private Verification verification(Backfill backfill, JobExecution execution) {
-		ExecutionContext step = execution.getStepExecutions().stream()
-			.filter((s) -> s.getStepName().equals(BackfillJobs.VERIFY_STEP)).findFirst()
-			.map(StepExecution::getExecutionContext).orElseGet(ExecutionContext::new);
-		// as the job repository stores it, so that a verify reads back equal
-		Instant at = Objects.requireNonNullElse(instant(execution.getEndTime()), Instant.now())
-			.truncatedTo(ChronoUnit.MILLIS);
-		return new Verification(backfill.name(), execution.getId(), at, getLong(step, BackfillJobs.VERIFY_KEYS),
-				getLong(step, BackfillJobs.VERIFY_DISCREPANCIES),
-				this.discrepancies.firstKeys(this.jobRepository.getJobExecutions(execution.getJobInstance()).stream()
-					.map(JobExecution::getId).toList(), 10),
-				backfill.verify() != null || backfill.rowCheck() != null);
+	@Override
+	public BackfillStatus status(String name) {
+		return this.history.status(name);
 	}
 
 	@Override
@@ -562,7 +510,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		TableShape shape = shape(backfill);
 		if (RunLock.isHeld(this.dataSource, name)) {
 			// its samples would wait on the run's row locks, and measure a table the run is changing
-			throw new BackfillAlreadyRunningException(name, owner(name));
+			throw new BackfillAlreadyRunningException(name, this.history.owner(name));
 		}
 		BackfillJobs.DryRun dryRun;
 		try {
@@ -590,109 +538,13 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		Estimate estimate = dryRun.estimate();
 		if (execution.getStatus() != BatchStatus.COMPLETED || estimate == null) {
 			throw new BackfillException("Dry-run of '" + name + "' failed (job execution " + execution.getId() + "): "
-					+ failure(execution) + ". Nothing was committed to " + backfill.table() + ".");
+					+ BackfillHistory.failure(execution) + ". Nothing was committed to " + backfill.table() + ".");
 		}
 		logger.info("Backfill '{}' dry-run: {} batches of {} keys, about {} s ({} to {} s), longest batch {} ms, "
 				+ "idempotent {}", name, estimate.batches(), estimate.batchSize(), Math.round(estimate.estimatedSeconds()),
 				Math.round(estimate.estimatedSecondsLow()), Math.round(estimate.estimatedSecondsHigh()),
 				estimate.maxBatchMillis(), estimate.idempotent());
 		return estimate;
-	}
-
-	// the latest verify that completed
-	private @Nullable Verification lastVerification(String name) {
-		Backfill backfill = this.backfills.get(name);
-		for (JobInstance each : this.jobRepository.getJobInstances(BackfillJobs.verifyJobName(name), 0, 20)) {
-			for (JobExecution execution : this.jobRepository.getJobExecutions(each)) {
-				if (execution.getStatus() == BatchStatus.COMPLETED) {
-					return verification(backfill, execution);
-				}
-			}
-		}
-		return null;
-	}
-
-	@Override
-	public BackfillStatus status(String name) {
-		this.backfills.get(name);
-		Estimate estimate = lastEstimate(name);
-		JobExecution execution = lastExecution(name);
-		if (execution == null) {
-			return new BackfillStatus(name, BackfillState.NEVER_RUN, null, 0, 0, estimateAll(name), null, 0, 0, null,
-					null, null, null, 0, 0, 0, estimate, null, lastVerification(name));
-		}
-		if (rolledBack(name, execution)) {
-			// undone: nothing of the run stands, and the next one starts from the first key
-			return new BackfillStatus(name, BackfillState.ROLLED_BACK, execution.getId(), 0, 0, estimateAll(name), null,
-					0, 0, instant(execution.getStartTime()), instant(execution.getEndTime()), null, null, 0, 0, 0,
-					estimate, null, lastVerification(name));
-		}
-		boolean live = RunLock.isHeld(this.dataSource, name);
-		BackfillState state = state(execution, live);
-		if (state == BackfillState.RUNNING && this.pauses.find(name).isPresent()) {
-			state = BackfillState.PAUSED;
-		}
-		ExecutionContext step = stepContext(execution);
-		ExecutionContext job = execution.getExecutionContext();
-		List<JobExecution> executions = this.jobRepository.getJobExecutions(execution.getJobInstance());
-		double runSeconds = executions.stream().mapToDouble(DefaultBackfillOperator::seconds).sum();
-		Instant runStart = executions.stream().map((e) -> instant(e.getStartTime())).filter(Objects::nonNull)
-			.min(Comparator.naturalOrder()).orElse(null);
-		int batchSize = step.containsKey(BackfillJobs.BATCH_SIZE) ? step.getInt(BackfillJobs.BATCH_SIZE) : 0;
-		// an estimate says something about a run at its own batch size only
-		boolean adaptive = step.containsKey(BackfillJobs.ADAPTIVE) && "true".equals(step.getString(BackfillJobs.ADAPTIVE));
-		boolean comparable = (estimate != null) && (estimate.adaptive() ? adaptive
-				: !adaptive && estimate.batchSize() == batchSize);
-		Double error = (state == BackfillState.COMPLETED && comparable && runStart != null
-				&& estimate.at().isBefore(runStart) && runSeconds > 0)
-						? estimate.estimatedSeconds() / runSeconds - 1 : null;
-		return new BackfillStatus(name, state, execution.getId(), getLong(step, "backfill.batches"),
-				getLong(step, "backfill.rowsDone"),
-				step.containsKey(BackfillJobs.ROWS_REMAINING) ? step.getLong(BackfillJobs.ROWS_REMAINING)
-						: estimateAll(name),
-				step.containsKey("backfill.lastKey") ? step.getString("backfill.lastKey") : null,
-				step.containsKey(BackfillJobs.ROWS_PER_SECOND) ? step.getDouble(BackfillJobs.ROWS_PER_SECOND) : 0,
-				getLong(step, BackfillJobs.ETA_SECONDS), instant(execution.getStartTime()),
-				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution),
-				batchSize, runSeconds,
-				step.containsKey(BackfillJobs.THROTTLED_SECONDS) ? step.getDouble(BackfillJobs.THROTTLED_SECONDS) : 0,
-				estimate, error, lastVerification(name));
-	}
-
-	// the latest dry-run that recorded an estimate
-	private @Nullable Estimate lastEstimate(String name) {
-		String job = BackfillJobs.dryRunJobName(name);
-		for (JobInstance instance : this.jobRepository.getJobInstances(job, 0, 20)) {
-			for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
-				if (execution.getStatus() == BatchStatus.COMPLETED) {
-					Estimate estimate = BackfillJobs.estimateOf(name, execution);
-					if (estimate != null) {
-						return estimate;
-					}
-				}
-			}
-		}
-		return null;
-	}
-
-	private static double seconds(JobExecution execution) {
-		if (execution.getStartTime() == null) {
-			return 0;
-		}
-		LocalDateTime end = (execution.getEndTime() != null) ? execution.getEndTime()
-				: LocalDateTime.now();
-		return Duration.between(execution.getStartTime(), end).toMillis() / 1000.0;
-	}
-
-	private long estimateAll(String name) {
-		Backfill backfill = this.backfills.get(name);
-		try {
-			return BackfillJobs.pendingEstimate(backfill, TableShape.read(this.jdbc, backfill), this.jdbc);
-		}
-		catch (RuntimeException ex) {
-			// status must answer even when the table is gone; the estimate is then unknown
-			return 0;
-		}
 	}
 
 	private TableShape shape(Backfill backfill) {
@@ -763,69 +615,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 	}
 
-	private @Nullable JobExecution lastExecution(String name) {
-		JobInstance instance = this.jobRepository.getLastJobInstance(name);
-		return (instance != null) ? this.jobRepository.getLastJobExecution(instance) : null;
-	}
-
-	private static boolean isRunning(JobExecution execution) {
-		return execution.getStatus().isRunning()
-				|| execution.getStepExecutions().stream().anyMatch((s) -> s.getStatus().isRunning());
-	}
-
-	private static BackfillState state(JobExecution execution, boolean live) {
-		return switch (execution.getStatus()) {
-			case COMPLETED -> BackfillState.COMPLETED;
-			case STARTING, STARTED, STOPPING -> live ? BackfillState.RUNNING : BackfillState.DEAD;
-			case STOPPED -> BackfillState.STOPPED;
-			default -> BackfillState.FAILED;
-		};
-	}
-
-	private String owner(String name) {
-		Optional<JobExecution> running = this.jobRepository.findRunningJobExecutions(name).stream()
-			.max(Comparator.comparing(JobExecution::getId));
-		String owner = running.map((e) -> ownerOf(e.getExecutionContext())).orElse(null);
-		if (owner != null) {
-			return owner;
-		}
-		String holder = RunLock.holder(this.dataSource, name);
-		return (holder != null) ? "a session from " + holder : "another process";
-	}
-
-	private static @Nullable String ownerOf(ExecutionContext job) {
-		if (!job.containsKey(BackfillJobs.HOST)) {
-			return null;
-		}
-		return job.getString(BackfillJobs.HOST) + " pid " + job.getLong(BackfillJobs.PID) + " since "
-				+ job.getString(BackfillJobs.SINCE);
-	}
-
-	private static ExecutionContext stepContext(JobExecution execution) {
-		return execution.getStepExecutions().stream().max(Comparator.comparing(StepExecution::getId))
-			.map(StepExecution::getExecutionContext).orElseGet(ExecutionContext::new);
-	}
-
-	private static long getLong(ExecutionContext context, String key) {
-		return context.containsKey(key) ? context.getLong(key) : 0;
-	}
-
-	private static @Nullable Instant instant(java.time.@Nullable LocalDateTime time) {
-		return (time != null) ? time.atZone(ZoneId.systemDefault()).toInstant() : null;
-	}
-
-	private static @Nullable String failure(JobExecution execution) {
-		return execution.getAllFailureExceptions().stream().findFirst().map(DefaultBackfillOperator::rootMessage)
-			.orElse(null);
-	}
-
-	private static @Nullable String exitMessage(JobExecution execution) {
-		String description = execution.getExitStatus().getExitDescription();
-		return (description == null || description.isBlank()) ? null
-				: description.lines().findFirst().orElse(description);
-	}
-
-	private static String rootMessage(Throwable ex) {
+	static String rootMessage(Throwable ex) {
 		Throwable root = ex;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();
