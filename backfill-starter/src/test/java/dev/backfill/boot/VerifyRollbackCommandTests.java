@@ -54,7 +54,8 @@ class VerifyRollbackCommandTests extends DatabaseTest {
 			String found = Cli.run(context, "backfill", "verify", "invoice-totals");
 			assertThat(found).startsWith("1|")
 				.contains("invoice-totals: 2 discrepancies in 12,000 keys checked. First keys: 4321, 9876")
-				.contains("SELECT KEY_VALUE, DETAIL FROM BACKFILL_DISCREPANCY WHERE JOB_EXECUTION_ID =");
+				.contains("SELECT KEY_VALUE, DETAIL FROM BACKFILL_DISCREPANCY WHERE BACKFILL_NAME = 'invoice-totals' "
+						+ "ORDER BY DISCREPANCY_ID DESC LIMIT 2;");
 			Map<String, Object> json = JsonParserFactory.getJsonParser()
 				.parseMap(Cli.run(context, "backfill", "verify", "invoice-totals", "--json").substring(2));
 			assertThat(json).containsEntry("passed", false)

@@ -36,8 +36,8 @@ public final class BackfillCliAutoConfiguration {
 	}
 
 	@Bean
-	BackfillCommand backfillVerifyCommand(BackfillOperator operator) {
-		return new VerifyCommand(operator);
+	BackfillCommand backfillVerifyCommand(BackfillOperator operator, BackfillProperties properties) {
+		return new VerifyCommand(operator, properties.getJdbc().getTablePrefix());
 	}
 
 	@Bean

@@ -17,8 +17,11 @@ final class VerifyCommand implements BackfillCommand {
 
 	private final BackfillOperator operator;
 
-	VerifyCommand(BackfillOperator operator) {
+	private final String discrepancyTable;
+
+	VerifyCommand(BackfillOperator operator, String tablePrefix) {
 		this.operator = operator;
+		this.discrepancyTable = tablePrefix + "DISCREPANCY";
 	}
 
 	@Override
@@ -50,8 +53,11 @@ final class VerifyCommand implements BackfillCommand {
 			out.printf("%s: %,d %s in %,d keys checked. First keys: %s%n", v.backfill(), v.discrepancies(),
 					(v.discrepancies() == 1) ? "discrepancy" : "discrepancies", v.keysChecked(),
 					String.join(", ", v.firstKeys()));
-			out.printf("Every one is in BACKFILL_DISCREPANCY: SELECT KEY_VALUE, DETAIL FROM BACKFILL_DISCREPANCY "
-					+ "WHERE JOB_EXECUTION_ID = %d ORDER BY DISCREPANCY_ID;%n", v.jobExecutionId());
+			// verifies of one backfill run one at a time, so its latest discrepancies are this verify's, also when
+			// it resumed over several job executions
+			out.printf("Every one is in %s: SELECT KEY_VALUE, DETAIL FROM %s WHERE BACKFILL_NAME = '%s' "
+					+ "ORDER BY DISCREPANCY_ID DESC LIMIT %d;%n", this.discrepancyTable, this.discrepancyTable,
+					v.backfill(), v.discrepancies());
 		}
 		return v.passed() ? OK : FAILED;
 	}
