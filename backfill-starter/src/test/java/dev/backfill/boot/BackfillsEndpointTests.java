@@ -37,7 +37,8 @@ class BackfillsEndpointTests extends DatabaseTest {
 				CREATE TABLE verified_accounts (id bigint PRIMARY KEY, email text NOT NULL, email_lower text);
 				INSERT INTO verified_accounts (id, email) SELECT g, 'User' || g || '@X.org' FROM generate_series(1, 1500) g
 				""").update();
-		app = WebApp.start(dataSource, Backfills.class, WebApp.WITHOUT_SECURITY);
+		app = WebApp.start(dataSource, Backfills.class, WebApp.WITHOUT_SECURITY,
+				"backfill.web.allow-unsecured-actions=true");
 	}
 
 	@AfterAll
@@ -138,6 +139,17 @@ class BackfillsEndpointTests extends DatabaseTest {
 		assertThat(app.post(verified, "{\"action\": \"rollback\"}").status()).isIn(200, 202);
 		awaitReport("verified-accounts", (r) -> "ROLLED_BACK".equals(r.json("$.backfill.state")));
 		assertThat(count("SELECT count(*) FROM verified_accounts WHERE email_lower IS NOT NULL")).isZero();
+	}
+
+	@Test
+	void withoutSecurityActionsAreRefusedUnlessAllowedWhileReadsAreAnswered() {
+		try (WebApp unsecured = WebApp.start(dataSource, Backfills.class, WebApp.WITHOUT_SECURITY)) {
+			Response refused = unsecured.post("/actuator/backfills/lower-emails", "{\"action\": \"rollback\"}");
+			assertThat(refused.status()).isEqualTo(403);
+			assertThat(refused.<String>json("$.message")).startsWith("Actions on backfills through the endpoint need "
+					+ "Spring Security").contains("backfill.web.allow-unsecured-actions=true");
+			assertThat(unsecured.get("/actuator/backfills").status()).isEqualTo(200);
+		}
 	}
 
 	@Test

@@ -43,6 +43,7 @@ class StatusPageTests extends DatabaseTest {
 				INSERT INTO page_accounts (id) SELECT g FROM generate_series(1, 3000) g;
 				ANALYZE page_accounts""").update();
 		app = WebApp.start(dataSource, Backfills.class, WebApp.WITHOUT_SECURITY, "backfill.web.enabled=true",
+				"backfill.web.allow-unsecured-actions=true",
 				"backfill.web.path=/ops/backfills");
 	}
 

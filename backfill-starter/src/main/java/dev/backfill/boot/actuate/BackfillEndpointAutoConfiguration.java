@@ -9,6 +9,7 @@ import dev.backfill.jdbc.JdbcBatchLog;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -53,10 +54,16 @@ public final class BackfillEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BackfillsEndpoint backfillsEndpoint(BackfillOperator operator, DataSource dataSource,
-			BackfillProperties properties) {
+			BackfillProperties properties, ListableBeanFactory beans) {
 		JdbcBatchLog log = new JdbcBatchLog(JdbcClient.create(dataSource), properties.getJdbc().getTablePrefix());
+		// a rollback through an endpoint anyone can reach is one request away from undoing production data
+		boolean secured = beans.containsBeanDefinition(SECURITY_FILTER_CHAIN);
+		String refusal = (secured || properties.getWeb().isAllowUnsecuredActions()) ? null
+				: "Actions on backfills through the endpoint need Spring Security, which then asks for the role "
+						+ properties.getWeb().getRole() + " (backfill.web.role); or set "
+						+ "backfill.web.allow-unsecured-actions=true where only trusted callers reach it.";
 		return new BackfillsEndpoint(new BackfillReports(operator, log),
-				new BackfillActions(operator, () -> properties.getDryRun().toOptions()));
+				new BackfillActions(operator, () -> properties.getDryRun().toOptions()), refusal);
 	}
 
 	@Bean

@@ -27,14 +27,18 @@ public class BackfillsEndpoint {
 
 	private final BackfillActions actions;
 
+	private final @Nullable String refusal;
+
 	/**
 	 * Creates the endpoint.
 	 * @param reports reads what the endpoint shows
 	 * @param actions what it can do
+	 * @param refusal why actions are refused, when no security protects them; {@code null} to take them
 	 */
-	public BackfillsEndpoint(BackfillReports reports, BackfillActions actions) {
+	public BackfillsEndpoint(BackfillReports reports, BackfillActions actions, @Nullable String refusal) {
 		this.reports = reports;
 		this.actions = actions;
+		this.refusal = refusal;
 	}
 
 	/** @return every backfill, in name order, without batches */
@@ -63,10 +67,14 @@ public class BackfillsEndpoint {
 	 * @throws InvalidEndpointRequestException when no action has that name
 	 * @throws BackfillAlreadyRunningException when starting a backfill that runs
 	 * @throws BackfillException when the work failed at once
+	 * @throws ActionsRefusedException when no security protects the endpoint and unsecured actions are not allowed
 	 */
 	@WriteOperation
 	public BackfillActions.ActionResult act(SecurityContext securityContext, @Selector String name,
 			@Nullable String action) {
+		if (this.refusal != null) {
+			throw new ActionsRefusedException(this.refusal);
+		}
 		return this.actions.perform(name, action, by(securityContext));
 	}
 

@@ -66,6 +66,9 @@ public class BackfillsEndpointWebExtension {
 		try {
 			return call.get();
 		}
+		catch (ActionsRefusedException ex) {
+			return problem(403, ex.getMessage());
+		}
 		catch (NoSuchBackfillException ex) {
 			return problem(WebEndpointResponse.STATUS_NOT_FOUND, ex.getMessage());
 		}

@@ -640,6 +640,20 @@ public class BackfillProperties {
 		 */
 		private String role = "BACKFILL_OPERATOR";
 
+		/**
+		 * Whether the backfills endpoint takes actions (start, rollback, ...) when no Spring Security filter chain
+		 * protects it; reads are answered either way.
+		 */
+		private boolean allowUnsecuredActions;
+
+		public boolean isAllowUnsecuredActions() {
+			return this.allowUnsecuredActions;
+		}
+
+		public void setAllowUnsecuredActions(boolean allowUnsecuredActions) {
+			this.allowUnsecuredActions = allowUnsecuredActions;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
