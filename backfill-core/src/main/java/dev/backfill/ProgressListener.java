@@ -36,8 +36,8 @@ public interface ProgressListener {
 			}
 
 			@Override
-			public void onRetry(String backfill, KeyRange range, String sqlState, boolean retried) {
-				each.forEach((l) -> l.onRetry(backfill, range, sqlState, retried));
+			public void onRetry(String backfill, String sqlState, boolean retried) {
+				each.forEach((l) -> l.onRetry(backfill, sqlState, retried));
 			}
 
 			@Override
@@ -64,11 +64,10 @@ public interface ProgressListener {
 	/**
 	 * Called when an attempt at a batch failed and will be tried again, or failed the run.
 	 * @param backfill the name the batch is logged under ({@code NAME}, or {@code NAME:rollback})
-	 * @param range the attempted range
 	 * @param sqlState the failure's SQLSTATE, such as {@code 55P03} for a lock timeout
 	 * @param retried whether the batch will be tried again
 	 */
-	default void onRetry(String backfill, KeyRange range, String sqlState, boolean retried) {
+	default void onRetry(String backfill, String sqlState, boolean retried) {
 	}
 
 	/**

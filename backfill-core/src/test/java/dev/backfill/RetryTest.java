@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.backfill.jdbc.BatchRecord;
@@ -31,7 +32,7 @@ class RetryTest extends DatabaseTest {
 
 	@BeforeAll
 	static void createTables() {
-		for (String table : List.of("held_briefly", "held_long", "terminated", "unknown_state")) {
+		for (String table : List.of("held_briefly", "held_long", "terminated", "unknown_state", "altered")) {
 			Counters.create(jdbc, table, 5_000);
 		}
 	}
@@ -80,6 +81,49 @@ class RetryTest extends DatabaseTest {
 		// the blocked batch was retried at half its size, or less, after each lock timeout
 		assertThat(log).extracting(BatchRecord::keys).contains(1_000L).anyMatch((keys) -> keys <= 500);
 		assertThat(log.stream().mapToLong(BatchRecord::rowsAffected).sum()).isEqualTo(5_000);
+	}
+
+	@Test
+	void tableLockedExclusivelyMidRunHoldsTheProbeWhichIsTriedAgain() throws Exception {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource,
+				settings(new Retry(30, Duration.ofMillis(250), Duration.ofSeconds(1))), counting("altered", "altered"));
+		AtomicReference<CompletableFuture<Void>> released = new AtomicReference<>();
+		BackfillResult result = operator.run("altered", RunOptions.defaults(), (progress) -> {
+			if (progress.batchNo() == 2) {
+				// what a migration's ALTER TABLE does: every statement on the table waits, the next probe first
+				try {
+					Connection migration = dataSource.getConnection();
+					migration.setAutoCommit(false);
+					migration.createStatement().execute("LOCK TABLE altered IN ACCESS EXCLUSIVE MODE");
+					released.set(CompletableFuture.runAsync(() -> {
+						try (migration) {
+							TimeUnit.MILLISECONDS.sleep(2_000);
+							migration.rollback();
+						}
+						catch (Exception ex) {
+							throw new IllegalStateException(ex);
+						}
+					}));
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+		});
+		released.get().get(20, TimeUnit.SECONDS);
+
+		assertThat(result.state()).as(String.valueOf(result.failure())).isEqualTo(BackfillState.COMPLETED);
+		assertThat(count("SELECT count(*) FROM altered WHERE counter <> 1")).isZero();
+		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("altered"));
+		// the probe for batch 3, after key 2000, timed out on the lock: logged with no keys, then tried again
+		assertThat(new JdbcBatchLog(jdbc, "BACKFILL_").failures("altered")).isNotEmpty().allSatisfy((attempt) -> {
+			assertThat(attempt.batchNo()).isEqualTo(3);
+			assertThat(attempt.fromKey()).isEqualTo("2000");
+			assertThat(attempt.toKey()).isEqualTo("2000");
+			assertThat(attempt.keys()).isZero();
+			assertThat(attempt.sqlState()).isEqualTo("55P03");
+			assertThat(attempt.retried()).isTrue();
+		});
 	}
 
 	@Test

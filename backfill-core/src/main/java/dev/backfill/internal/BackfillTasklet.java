@@ -156,9 +156,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final TransactionTemplate savepoint;
 
-	BackfillTasklet(Backfill backfill, Pass pass, TableShape shape, JdbcClient jdbc, PlatformTransactionManager transactionManager,
-			JdbcBatchLog log, JobRepository jobRepository, int batchSize, BackfillSettings settings,
-			@Nullable BatchSizing sizing, List<BackfillThrottle> throttles, ProgressListener listener) {
+	BackfillTasklet(Backfill backfill, Pass pass, TableShape shape, JdbcClient jdbc,
+			PlatformTransactionManager transactionManager, JdbcBatchLog log, JobRepository jobRepository, int batchSize,
+			BackfillSettings settings, @Nullable BatchSizing sizing, List<BackfillThrottle> throttles, ProgressListener listener) {
 		this.throttles = List.copyOf(throttles);
 		this.pauses = new JdbcPauses(jdbc, settings.tablePrefix());
 		this.outside = new TransactionTemplate(transactionManager);
@@ -243,25 +243,24 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			return RepeatStatus.FINISHED;
 		}
 		int size = (this.retrySize > 0) ? this.retrySize : this.size;
-		Optional<Object> nth = this.keyset.nth(this.jdbc, from, size, this.until);
-		boolean full = nth.isPresent();
-		Object to;
-		long keys;
-		if (full) {
-			to = nth.get();
-			keys = size;
-		}
-		else {
-			Optional<Object> last = this.keyset.last(this.jdbc, from, this.until);
-			if (last.isEmpty()) {
-				finish(step.getExecutionContext());
-				return RepeatStatus.FINISHED;
-			}
-			to = last.get();
-			keys = this.keyset.count(this.jdbc, from, to);
-		}
-		KeyRange range = new KeyRange(from, to);
 		Instant startedAt = Instant.now();
+		long probeStart = System.nanoTime();
+		Probe probe;
+		try {
+			// in a savepoint too: an exclusive lock on the table (a migration's ALTER TABLE) holds the probe as well
+			probe = this.savepoint.execute((status) -> probe(from, size));
+		}
+		catch (DataAccessException ex) {
+			return failedAttempt(ex, step, from, null, 0, size, startedAt, probeStart);
+		}
+		if (probe == null) {
+			finish(step.getExecutionContext());
+			return RepeatStatus.FINISHED;
+		}
+		Object to = probe.to();
+		long keys = probe.keys();
+		boolean full = probe.full();
+		KeyRange range = new KeyRange(from, to);
 		long workStart = System.nanoTime();
 		long rows;
 		try {
@@ -269,18 +268,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			rows = Objects.requireNonNull(this.savepoint.execute((status) -> this.work.apply(this.jdbc, range)));
 		}
 		catch (DataAccessException ex) {
-			TransientFailure failure = TransientFailure.of(ex);
-			if (failure == null) {
-				throw ex;
-			}
-			FailedAttempt attempt = new FailedAttempt(this.pass.logName(), step.getJobExecutionId(), step.getId(),
-					this.checkpoint.batches() + 1, this.attempt, from.toString(), to.toString(), keys,
-					this.attempt < this.settings.retry().maxAttempts(), failure.sqlState(), failure.message(),
-					startedAt, (System.nanoTime() - workStart) / 1_000_000);
-			// on its own connection: the batch's transaction may yet roll back, and the log must keep the attempt
-			this.outside.executeWithoutResult((status) -> this.log.append(attempt));
-			this.listener.onRetry(this.pass.logName(), range, failure.sqlState(), attempt.retried());
-			return retryLater(range, size, failure);
+			return failedAttempt(ex, step, from, to, keys, size, startedAt, workStart);
 		}
 		long workMillis = (System.nanoTime() - workStart) / 1_000_000;
 		Checkpoint next = this.checkpoint.next(to.toString(), rows, keys);
@@ -315,6 +303,39 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			}
 		});
 		return full ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+	}
+
+	// the next range after a key: a full batch, the last keys of the table (or of a bounded walk), or none
+	private @Nullable Probe probe(Object from, int size) {
+		Optional<Object> nth = this.keyset.nth(this.jdbc, from, size, this.until);
+		if (nth.isPresent()) {
+			return new Probe(nth.get(), size, true);
+		}
+		Optional<Object> last = this.keyset.last(this.jdbc, from, this.until);
+		return last.map((to) -> new Probe(to, this.keyset.count(this.jdbc, from, to), false)).orElse(null);
+	}
+
+	private record Probe(Object to, long keys, boolean full) {
+	}
+
+	// a probe or a batch met a lock, a timeout, a deadlock or a serialization failure: logged, then tried again later;
+	// any other failure fails the run
+	// to is null when the probe for the range failed
+	private RepeatStatus failedAttempt(DataAccessException ex, StepExecution step, Object from, @Nullable Object to,
+			long keys, int size, Instant startedAt, long startNanos) {
+		TransientFailure failure = TransientFailure.of(ex);
+		if (failure == null) {
+			throw ex;
+		}
+		FailedAttempt attempt = new FailedAttempt(this.pass.logName(), step.getJobExecutionId(), step.getId(),
+				this.checkpoint.batches() + 1, this.attempt, from.toString(), ((to != null) ? to : from).toString(), keys,
+				this.attempt < this.settings.retry().maxAttempts(), failure.sqlState(), failure.message(), startedAt,
+				(System.nanoTime() - startNanos) / 1_000_000);
+		// on its own connection: the batch's transaction may yet roll back, and the log must keep the attempt
+		this.outside.executeWithoutResult((status) -> this.log.append(attempt));
+		this.listener.onRetry(this.pass.logName(), failure.sqlState(), attempt.retried());
+		String what = (to != null) ? "batch " + new KeyRange(from, to) : "the probe for the batch after key " + from;
+		return retryLater(what, from, size, failure);
 	}
 
 	// asks the chain before the batch, from connections outside its transaction, and waits while one holds
@@ -380,25 +401,24 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// nothing of the batch is applied; the chunk commits the unchanged checkpoint, and the next call waits first
-	private RepeatStatus retryLater(KeyRange range, int size, TransientFailure failure) {
+	private RepeatStatus retryLater(String what, Object from, int size, TransientFailure failure) {
 		Retry retry = this.settings.retry();
 		if (this.attempt >= retry.maxAttempts()) {
 			int attempts = this.attempt;
 			this.attempt = 1;
 			this.retrySize = 0;
-			throw new BackfillException(String.format("Backfill '%s': batch %s failed %d times, the last with %s. "
+			throw new BackfillException(String.format("Backfill '%s': %s failed %d times, the last with %s. "
 					+ "Nothing of it was committed; each attempt is in %s (OUTCOME RETRIED or FAILED). Find what "
-					+ "holds its rows (pg_locks, pg_stat_activity) or raise backfill.lock-timeout / "
+					+ "holds its rows or its table (pg_locks, pg_stat_activity) or raise backfill.lock-timeout / "
 					+ "backfill.statement-timeout; 'backfill %s %s' resumes after key %s.", this.pass.logName(),
-					range, attempts, failure, this.log.tableName(), this.pass.command(), this.backfill.name(),
-					range.from()));
+					what, attempts, failure, this.log.tableName(), this.pass.command(), this.backfill.name(), from));
 		}
 		this.attempt++;
 		this.retrySize = failure.isTimeout() ? Math.max(1, size / 2) : size;
 		Duration delay = retry.delayBefore(this.attempt);
 		this.retryAtNanos = System.nanoTime() + delay.toNanos();
-		logger.warn("Backfill '{}': batch {} met {}; attempt {} of {} in {} ms, at {} keys", this.pass.logName(),
-				range, failure, this.attempt, retry.maxAttempts(), delay.toMillis(), this.retrySize);
+		logger.warn("Backfill '{}': {} met {}; attempt {} of {} in {} ms, at {} keys", this.pass.logName(), what,
+				failure, this.attempt, retry.maxAttempts(), delay.toMillis(), this.retrySize);
 		return RepeatStatus.CONTINUABLE;
 	}
 

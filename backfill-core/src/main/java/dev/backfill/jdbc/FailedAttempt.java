@@ -3,9 +3,9 @@ package dev.backfill.jdbc;
 import java.time.Instant;
 
 /**
- * One row of the batch log for an attempt at a batch that failed and changed nothing: it met a lock timeout, a
- * statement timeout, a deadlock or a serialization failure, and was either tried again or, at the last attempt,
- * failed the run.
+ * One row of the batch log for an attempt at a batch that failed and changed nothing: its probe for the range or its
+ * work met a lock timeout, a statement timeout, a deadlock or a serialization failure, and was either tried again
+ * or, at the last attempt, failed the run.
  *
  * @param backfill the backfill name
  * @param jobExecutionId the Spring Batch job execution
@@ -13,8 +13,9 @@ import java.time.Instant;
  * @param batchNo the number the batch commits under when an attempt succeeds
  * @param attempt the attempt, from 1
  * @param fromKey the exclusive lower bound, as text
- * @param toKey the inclusive upper bound of the attempted range, as text
- * @param keys how many keys the attempted range held
+ * @param toKey the inclusive upper bound of the attempted range, as text; equal to {@code fromKey} when the probe
+ * for the range's end failed, before there was a range
+ * @param keys how many keys the attempted range held; 0 when the probe failed
  * @param retried whether the batch was tried again; {@code false} when this attempt failed the run
  * @param sqlState the SQLSTATE of the failure
  * @param message the database's message
@@ -22,7 +23,7 @@ import java.time.Instant;
  * @param durationMs how long it ran before it failed, in milliseconds
  * @since 0.1.0
  */
-public record FailedAttempt(String backfill, long jobExecutionId, long stepExecutionId, long batchNo, int attempt, String fromKey,
-		String toKey, long keys, boolean retried, String sqlState, String message, Instant startedAt,
+public record FailedAttempt(String backfill, long jobExecutionId, long stepExecutionId, long batchNo, int attempt,
+		String fromKey, String toKey, long keys, boolean retried, String sqlState, String message, Instant startedAt,
 		long durationMs) {
 }

@@ -110,7 +110,8 @@ public class BackfillCommandRunner implements ApplicationRunner, ExitCodeGenerat
 		}
 		this.out.println("Usage: java -jar app.jar backfill COMMAND");
 		this.commands.values().forEach((c) -> this.out.println("  " + c.usage()));
-		this.out.println("Exit codes: 0 done, 1 failed, 2 bad usage, 3 already running, 4 not idempotent (dry-run), 5 stopped; verify: 1 when it found discrepancies.");
+		this.out.println("Exit codes: 0 done, 1 failed, 2 bad usage, 3 already running, 4 not idempotent (dry-run), "
+				+ "5 stopped; verify: 1 when it found discrepancies.");
 		return BackfillCommand.USAGE;
 	}
 

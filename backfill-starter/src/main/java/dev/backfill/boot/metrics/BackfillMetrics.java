@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.backfill.KeyRange;
 import dev.backfill.Progress;
 import dev.backfill.ProgressListener;
 import io.micrometer.core.instrument.Counter;
@@ -61,7 +60,7 @@ public class BackfillMetrics implements ProgressListener {
 	}
 
 	@Override
-	public void onRetry(String backfill, KeyRange range, String sqlState, boolean retried) {
+	public void onRetry(String backfill, String sqlState, boolean retried) {
 		Counter.builder("backfill.retries").description("Failed attempts at a batch").tag("backfill", backfill)
 			.tag("sqlstate", sqlState).tag("outcome", retried ? "retried" : "failed")
 			.register(this.registry).increment();
