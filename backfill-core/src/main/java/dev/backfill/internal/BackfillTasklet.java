@@ -158,7 +158,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	BackfillTasklet(Backfill backfill, Pass pass, TableShape shape, JdbcClient jdbc,
 			PlatformTransactionManager transactionManager, JdbcBatchLog log, JobRepository jobRepository, int batchSize,
-			BackfillSettings settings, @Nullable BatchSizing sizing, List<BackfillThrottle> throttles, ProgressListener listener) {
+			BackfillSettings settings, @Nullable BatchSizing sizing, List<BackfillThrottle> throttles,
+			ProgressListener listener) {
 		this.throttles = List.copyOf(throttles);
 		this.pauses = new JdbcPauses(jdbc, settings.tablePrefix());
 		this.outside = new TransactionTemplate(transactionManager);

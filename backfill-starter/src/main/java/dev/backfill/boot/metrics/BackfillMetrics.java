@@ -26,7 +26,7 @@ public class BackfillMetrics implements ProgressListener {
 
 	private final MeterRegistry registry;
 
-	private final Map<String, Latest> latest = new ConcurrentHashMap<>();
+	private final Map<String, Meters> meters = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the meters' listener.
@@ -38,24 +38,21 @@ public class BackfillMetrics implements ProgressListener {
 
 	@Override
 	public void onBatch(Progress progress) {
-		String name = progress.backfill();
-		Counter.builder("backfill.rows").description("Rows changed by a backfill's batches").tag("backfill", name)
-			.register(this.registry).increment(progress.batchRows());
-		Timer.builder("backfill.batch.duration").description("Time of a batch's work, which holds its row locks")
-			.tag("backfill", name).publishPercentiles(0.5, 0.95, 0.99)
-			.register(this.registry).record(progress.batchMillis(), TimeUnit.MILLISECONDS);
-		Latest gauges = this.latest.computeIfAbsent(name, this::gauges);
-		gauges.batchSize().set(progress.batchKeys());
-		gauges.rowsRemaining().set(progress.rowsRemainingEstimate());
-		gauges.eta().set(progress.etaSeconds());
+		// registered once per backfill: this runs after every batch
+		Meters meters = this.meters.computeIfAbsent(progress.backfill(), this::register);
+		meters.rows().increment(progress.batchRows());
+		meters.batchDuration().record(progress.batchMillis(), TimeUnit.MILLISECONDS);
+		meters.batchSize().set(progress.batchKeys());
+		meters.rowsRemaining().set(progress.rowsRemainingEstimate());
+		meters.eta().set(progress.etaSeconds());
 	}
 
 	@Override
 	public void onFinished(String backfill) {
-		Latest gauges = this.latest.get(backfill);
-		if (gauges != null) {
-			gauges.rowsRemaining().set(0);
-			gauges.eta().set(0);
+		Meters meters = this.meters.get(backfill);
+		if (meters != null) {
+			meters.rowsRemaining().set(0);
+			meters.eta().set(0);
 		}
 	}
 
@@ -73,19 +70,25 @@ public class BackfillMetrics implements ProgressListener {
 			.register(this.registry).increment(held.toNanos() / 1e9);
 	}
 
-	private Latest gauges(String name) {
-		Latest gauges = new Latest(new AtomicLong(), new AtomicLong(), new AtomicLong());
-		Gauge.builder("backfill.batch.size", gauges.batchSize(), AtomicLong::get).description("Keys of the latest batch")
+	private Meters register(String name) {
+		Counter rows = Counter.builder("backfill.rows").description("Rows changed by a backfill's batches")
 			.tag("backfill", name).register(this.registry);
-		Gauge.builder("backfill.rows.remaining", gauges.rowsRemaining(), AtomicLong::get)
+		Timer batchDuration = Timer.builder("backfill.batch.duration")
+			.description("Time of a batch's work, which holds its row locks").tag("backfill", name)
+			.publishPercentiles(0.5, 0.95, 0.99).register(this.registry);
+		Meters meters = new Meters(rows, batchDuration, new AtomicLong(), new AtomicLong(), new AtomicLong());
+		Gauge.builder("backfill.batch.size", meters.batchSize(), AtomicLong::get).description("Keys of the latest batch")
+			.tag("backfill", name).register(this.registry);
+		Gauge.builder("backfill.rows.remaining", meters.rowsRemaining(), AtomicLong::get)
 			.description("Rows estimated still to change").tag("backfill", name).register(this.registry);
-		Gauge.builder("backfill.eta", gauges.eta(), AtomicLong::get).description("Estimated time left")
+		Gauge.builder("backfill.eta", meters.eta(), AtomicLong::get).description("Estimated time left")
 			.baseUnit("seconds").tag("backfill", name).register(this.registry);
-		return gauges;
+		return meters;
 	}
 
-	// held here: gauges keep only a weak reference to what they read
-	private record Latest(AtomicLong batchSize, AtomicLong rowsRemaining, AtomicLong eta) {
+	// the gauges' values are held here: gauges keep only a weak reference to what they read
+	private record Meters(Counter rows, Timer batchDuration, AtomicLong batchSize, AtomicLong rowsRemaining,
+			AtomicLong eta) {
 	}
 
 }
