@@ -157,9 +157,13 @@ final class BackfillHistory {
 		boolean adaptive = step.containsKey(BackfillJobs.ADAPTIVE) && "true".equals(step.getString(BackfillJobs.ADAPTIVE));
 		boolean comparable = (estimate != null) && (estimate.adaptive() ? adaptive
 				: !adaptive && estimate.batchSize() == batchSize);
+		double throttled = step.containsKey(BackfillJobs.THROTTLED_SECONDS)
+				? step.getDouble(BackfillJobs.THROTTLED_SECONDS) : 0;
+		// a dry-run estimates the work; the throttles' holds depend on the database's load during the run
+		double workSeconds = runSeconds - throttled;
 		Double error = (state == BackfillState.COMPLETED && comparable && runStart != null
-				&& estimate.at().isBefore(runStart) && runSeconds > 0)
-						? estimate.estimatedSeconds() / runSeconds - 1 : null;
+				&& estimate.at().isBefore(runStart) && workSeconds > 0)
+						? estimate.estimatedSeconds() / workSeconds - 1 : null;
 		return new BackfillStatus(name, state, execution.getId(), getLong(step, "backfill.batches"),
 				getLong(step, "backfill.rowsDone"),
 				step.containsKey(BackfillJobs.ROWS_REMAINING) ? step.getLong(BackfillJobs.ROWS_REMAINING)
@@ -168,9 +172,7 @@ final class BackfillHistory {
 				step.containsKey(BackfillJobs.ROWS_PER_SECOND) ? step.getDouble(BackfillJobs.ROWS_PER_SECOND) : 0,
 				getLong(step, BackfillJobs.ETA_SECONDS), instant(execution.getStartTime()),
 				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution),
-				batchSize, runSeconds,
-				step.containsKey(BackfillJobs.THROTTLED_SECONDS) ? step.getDouble(BackfillJobs.THROTTLED_SECONDS) : 0,
-				estimate, error, lastVerification(name));
+				batchSize, runSeconds, throttled, estimate, error, lastVerification(name));
 	}
 
 	// the latest dry-run that recorded an estimate

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param throttledSeconds seconds throttles held the latest run, left out of its rows per second
  * @param estimate the latest dry-run's estimate, or {@code null} when none was made
  * @param estimateError for a completed run that a dry-run estimated beforehand at the same batch size, the
- * estimate's relative error against its wall time ({@code 0.1}: predicted 10% too long); otherwise {@code null}
+ * estimate's relative error against its wall time less the throttles' holds ({@code 0.1}: predicted 10% too long);
+ * otherwise {@code null}
  * @param verification the latest completed verify, or {@code null} when none was made
  * @since 0.1.0
  */

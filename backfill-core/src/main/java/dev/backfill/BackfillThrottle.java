@@ -31,8 +31,47 @@ public interface BackfillThrottle {
 	 * @param jdbc a client on the database, outside the batch's transaction
 	 * @param rowsDone rows the run changed in this process
 	 * @param elapsedSeconds wall time of the run in this process, held time included
+	 * @param foreground what the database's other sessions wrote around this run's batches
 	 */
-	record Context(String backfill, String table, JdbcClient jdbc, long rowsDone, double elapsedSeconds) {
+	record Context(String backfill, String table, JdbcClient jdbc, long rowsDone, double elapsedSeconds,
+			Foreground foreground) {
+	}
+
+	/**
+	 * The application's writes around the run's batches, measured by the engine from the transaction ids the other
+	 * sessions take (the {@code xmax} of {@code pg_current_snapshot()}, read before every batch): their rate while a
+	 * batch runs against their rate between batches. Both rates are averaged over the recent past, the older time
+	 * counting half every 10 s. Read-only transactions take no transaction id and are not seen.
+	 *
+	 * @param idleRate other sessions' write transactions per second between batches; 0 until measured
+	 * @param busyRate other sessions' write transactions per second while a batch ran; 0 until measured
+	 * @param idleSeconds recent time observed between batches, decayed like the rates: what {@code idleRate} rests on
+	 * @param busySeconds recent time observed while batches ran, decayed likewise
+	 * @param lastBatch how long the last batch took, from the checks before it to its commit; zero before the first
+	 * @param sinceLastBatch how long ago the last batch ended
+	 */
+	record Foreground(double idleRate, double busyRate, double idleSeconds, double busySeconds, Duration lastBatch,
+			Duration sinceLastBatch) {
+
+		/** Nothing measured yet. */
+		public static final Foreground UNKNOWN = new Foreground(0, 0, 0, 0, Duration.ZERO, Duration.ZERO);
+
+		// fewer transactions than this, expected in either window, say nothing about a slowdown
+		private static final double ENOUGH_TRANSACTIONS = 20;
+
+		/**
+		 * How much slower the other sessions write while a batch runs.
+		 * @return the share of their write rate lost during batches, from 0 (none, or too few writes to tell) to 1
+		 * (none went through)
+		 */
+		public double slowdown() {
+			if (this.idleRate * this.idleSeconds < ENOUGH_TRANSACTIONS
+					|| this.idleRate * this.busySeconds < ENOUGH_TRANSACTIONS) {
+				return 0;
+			}
+			return Math.max(0, Math.min(1, 1 - this.busyRate / this.idleRate));
+		}
+
 	}
 
 	/**

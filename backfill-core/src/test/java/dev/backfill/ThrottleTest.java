@@ -67,9 +67,13 @@ class ThrottleTest extends DatabaseTest {
 	@Test
 	void rateCapSpreadsTheRunOverTime() {
 		DefaultBackfillOperator operator = operator(counting("capped", "capped"), new MaxRowsPerSecond(4_000));
-		BackfillResult result = operator.run("capped", RunOptions.defaults(), (p) -> {
-		});
+		List<Progress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+		BackfillResult result = operator.run("capped", RunOptions.defaults(), progress::add);
 		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		// the cap's rests are the run's pace: with 3,500 rows left at 4,000 rows/s the ETA is about a second, where
+		// the working speed alone (thousands of rows in a few ms) would say 0
+		assertThat(progress).filteredOn((p) -> p.batchNo() == 6).singleElement()
+			.satisfies((p) -> assertThat(p.etaSeconds()).isBetween(1L, 2L));
 		// 6,000 rows at 4,000 rows/s: the last batch may start after 5,500 rows, at 1.375 s
 		assertThat(result.wallTime()).isGreaterThan(Duration.ofMillis(1_300)).isLessThan(Duration.ofSeconds(4));
 		assertThat(operator.status("capped").throttledSeconds()).isPositive();

@@ -154,6 +154,12 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private long throttledNanos;
 
+	/** The application's writes while batches run and between them, for the throttles. */
+	private final ForegroundMeter foreground = new ForegroundMeter();
+
+	/** The throttle whose hold was logged last: a run held after every batch by the same one logs it once. */
+	private @Nullable String loggedHolder;
+
 	private final TransactionTemplate savepoint;
 
 	BackfillTasklet(Backfill backfill, Pass pass, TableShape shape, JdbcClient jdbc,
@@ -272,6 +278,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			return failedAttempt(ex, step, from, to, keys, size, startedAt, workStart);
 		}
 		long workMillis = (System.nanoTime() - workStart) / 1_000_000;
+		this.foreground.batchRan();
 		Checkpoint next = this.checkpoint.next(to.toString(), rows, keys);
 		this.log.append(new BatchRecord(this.pass.logName(), step.getJobExecutionId(), step.getId(), next.batches(),
 				from.toString(), to.toString(), keys, rows, startedAt, workMillis, this.attempt));
@@ -279,15 +286,17 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.retrySize = 0;
 
 		long now = System.nanoTime();
-		// time spent throttled is not the backfill's speed
-		this.throughput.add(rows, keys, Math.max(1, now - this.lastCommitNanos - throttled));
+		// time spent throttled is not the backfill's speed; but the short rests of a rate cap or of the impact
+		// budget, after batch upon batch, are its pace, which the ETA counts on (a long hold is an incident)
+		long rest = (throttled < TimeUnit.MILLISECONDS.toNanos(MAX_THROTTLE_WAIT_MILLIS)) ? throttled : 0;
+		this.throughput.add(rows, keys, Math.max(1, now - this.lastCommitNanos - throttled), rest);
 		long keysLeft = full ? Math.max(this.size, this.keysAtStart - this.keysThisProcess - keys) : 0;
 		// the recent batches say best how dense the pending rows are ahead, since statistics go stale as rows
 		// change; until they have met a pending row (a done prefix), the planner's share at the start is better
 		double recent = this.throughput.pendingShare();
 		double share = (recent > 0) ? recent : this.pendingShareAtStart;
 		long rowsLeft = Math.round(keysLeft * share);
-		double keysPerSecond = this.throughput.keysPerSecond();
+		double keysPerSecond = this.throughput.pacedKeysPerSecond();
 		long eta = (keysPerSecond > 0) ? Math.round(keysLeft / keysPerSecond) : 0;
 		Progress progress = new Progress(this.pass.logName(), next.batches(), range, rows, workMillis, next.rowsDone(),
 				rowsLeft, this.throughput.rowsPerSecond(), eta, Duration.ofNanos(now - this.startNanos), keys);
@@ -350,7 +359,13 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 				break;
 			}
 			if (!decision.reason().equals(this.throttledBy)) {
-				logger.info("Backfill '{}' holds: {}", this.pass.logName(), decision.reason());
+				if (!Objects.equals(this.heldBy, this.loggedHolder)) {
+					logger.info("Backfill '{}' holds: {}", this.pass.logName(), decision.reason());
+				}
+				else {
+					logger.debug("Backfill '{}' holds: {}", this.pass.logName(), decision.reason());
+				}
+				this.loggedHolder = this.heldBy;
 				this.throttledBy = decision.reason();
 			}
 			heldBy = this.heldBy;
@@ -368,8 +383,15 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		}
 		long throttled = System.nanoTime() - start;
 		if (this.throttledBy != null) {
-			logger.info("Backfill '{}' goes on after {} ms held ({})", this.pass.logName(), throttled / 1_000_000,
-					this.throttledBy);
+			// a short rest after every batch (a rate cap, the impact budget) would flood the log
+			if (throttled >= 1_000_000_000L) {
+				logger.info("Backfill '{}' goes on after {} ms held ({})", this.pass.logName(), throttled / 1_000_000,
+						this.throttledBy);
+			}
+			else {
+				logger.debug("Backfill '{}' goes on after {} ms held ({})", this.pass.logName(),
+						throttled / 1_000_000, this.throttledBy);
+			}
 			this.throttledBy = null;
 		}
 		// the checks themselves are part of the batch; only the holds are throttled time
@@ -389,8 +411,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			return BackfillThrottle.Decision.hold(String.format("paused by %s since %s; 'backfill resume %s' lets it "
 					+ "go on", pause.get().by(), pause.get().since(), this.backfill.name()), PAUSE_LOOK);
 		}
+		Long xmax = this.jdbc.sql(ForegroundMeter.XMAX).query(Long.class).single();
+		long now = System.nanoTime();
+		this.foreground.read(xmax, now);
 		BackfillThrottle.Context context = new BackfillThrottle.Context(this.backfill.name(), this.shape.table().sql(),
-				this.jdbc, this.rowsThisProcess, (System.nanoTime() - this.startNanos) / 1e9);
+				this.jdbc, this.rowsThisProcess, (now - this.startNanos) / 1e9, this.foreground.foreground(now));
 		for (BackfillThrottle throttle : this.throttles) {
 			BackfillThrottle.Decision decision = throttle.check(context);
 			if (decision.holds()) {

@@ -185,7 +185,7 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 				assertThat(asked.get()).isGreaterThanOrEqualTo(10);
 				assertThat(context.getBean(BackfillProperties.class).getThrottle().toThrottles())
 					.extracting((t) -> t.getClass().getSimpleName())
-					.containsExactly("MaxRowsPerSecond", "ReplicationLag", "LockWaiters", "Autovacuum");
+					.containsExactly("MaxRowsPerSecond", "MaxImpact", "ReplicationLag", "LockWaiters", "Autovacuum");
 			});
 	}
 
@@ -231,6 +231,16 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 				.isInstanceOf(InvalidBackfillException.class)
 				.hasMessageContaining("Invalid backfill.jobs.lower-emails.* properties")
 				.hasMessageContaining("min (20000) <= max (10000)"));
+	}
+
+	@Test
+	void impactBudgetOutOfRangeFailsStartupNamingThePropertiesAndTheFix() {
+		this.runner.withUserConfiguration(Accounts.class)
+			.withPropertyValues("backfill.jobs.lower-emails.throttle.max-impact=1.5")
+			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause()
+				.isInstanceOf(InvalidBackfillException.class)
+				.hasMessageContaining("Invalid backfill.jobs.lower-emails.throttle.* properties")
+				.hasMessageContaining("max impact 1.5 must be above 0 and below 1, such as 0.1"));
 	}
 
 	@Test

@@ -58,27 +58,28 @@ public final class BackfillAutoConfiguration {
 			ObjectProvider<BackfillThrottle> throttles, ObjectProvider<ProgressListener> listeners) {
 		// the built-ins first, then the application's own, in their order
 		List<BackfillThrottle> beans = throttles.orderedStream().toList();
-		List<BackfillThrottle> chain = new ArrayList<>(properties.getThrottle().toThrottles());
+		List<BackfillThrottle> chain = new ArrayList<>(
+				valid("backfill.throttle.*", () -> properties.getThrottle().toThrottles()));
 		chain.addAll(beans);
 		Map<String, Tuning> tuning = new LinkedHashMap<>();
 		properties.getJobs().forEach((name, job) -> {
-			List<BackfillThrottle> own = new ArrayList<>(properties.toThrottles(job));
+			List<BackfillThrottle> own = new ArrayList<>(
+					valid("backfill.jobs." + name + ".throttle.*", () -> properties.toThrottles(job)));
 			own.addAll(beans);
-			tuning.put(name, new Tuning(settings("backfill.jobs." + name + ".*", () -> properties.toSettings(job)),
-					own));
+			tuning.put(name, new Tuning(valid("backfill.jobs." + name + ".*", () -> properties.toSettings(job)), own));
 		});
 		return new DefaultBackfillOperator(backfills, dataSource, transactionManager, jobRepository,
-				settings("backfill.*", properties::toSettings), chain, listeners.orderedStream().toList(), tuning);
+				valid("backfill.*", properties::toSettings), chain, listeners.orderedStream().toList(), tuning);
 	}
 
 	// a value out of range names the properties to correct, through the failure analyzer, not as a stack trace
-	private static BackfillSettings settings(String properties, Supplier<BackfillSettings> settings) {
+	private static <T> T valid(String properties, Supplier<T> built) {
 		try {
-			return settings.get();
+			return built.get();
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidBackfillException("Invalid " + properties + " properties: " + ex.getMessage()
-					+ ". Correct them, such as min-batch-size below max-batch-size.");
+					+ ". Correct them in the application's configuration or on the command line.");
 		}
 	}
 

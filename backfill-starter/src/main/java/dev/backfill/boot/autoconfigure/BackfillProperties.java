@@ -208,6 +208,7 @@ public class BackfillProperties {
 	public List<BackfillThrottle> toThrottles(Job job) {
 		Throttle merged = new Throttle();
 		merged.setMaxRowsPerSecond(or(job.throttle.maxRowsPerSecond, this.throttle.maxRowsPerSecond));
+		merged.setMaxImpact(or(job.throttle.maxImpact, this.throttle.maxImpact));
 		merged.setMaxReplicationLag(or(job.throttle.maxReplicationLag, this.throttle.maxReplicationLag));
 		merged.setMaxLockWaiters(or(job.throttle.maxLockWaiters, this.throttle.maxLockWaiters));
 		merged.setPauseForAutovacuum(or(job.throttle.pauseForAutovacuum, this.throttle.pauseForAutovacuum));
@@ -320,6 +321,12 @@ public class BackfillProperties {
 		private @Nullable Double maxRowsPerSecond;
 
 		/**
+		 * Share of the application's write throughput the backfill may take, between 0 and 1; 0 to go on whatever it
+		 * takes.
+		 */
+		private @Nullable Double maxImpact;
+
+		/**
 		 * Hold while a standby replays more than this behind; 0 to ignore replication lag.
 		 */
 		private @Nullable Duration maxReplicationLag;
@@ -340,6 +347,14 @@ public class BackfillProperties {
 
 		public void setMaxRowsPerSecond(@Nullable Double maxRowsPerSecond) {
 			this.maxRowsPerSecond = maxRowsPerSecond;
+		}
+
+		public @Nullable Double getMaxImpact() {
+			return this.maxImpact;
+		}
+
+		public void setMaxImpact(@Nullable Double maxImpact) {
+			this.maxImpact = maxImpact;
 		}
 
 		public @Nullable Duration getMaxReplicationLag() {
@@ -425,6 +440,13 @@ public class BackfillProperties {
 		private double maxRowsPerSecond;
 
 		/**
+		 * Share of the application's write throughput the backfill may take, between 0 and 1: after each batch the
+		 * run rests as long as keeps the other sessions' loss of write transactions, measured while batches run and
+		 * between them, under this share. 0 to go on whatever it takes.
+		 */
+		private double maxImpact = dev.backfill.throttle.MaxImpact.DEFAULT_SHARE;
+
+		/**
 		 * Hold while a standby replays more than this behind (pg_stat_replication.replay_lag); 0 to never check.
 		 */
 		private Duration maxReplicationLag = Duration.ofSeconds(10);
@@ -446,6 +468,14 @@ public class BackfillProperties {
 
 		public void setMaxRowsPerSecond(double maxRowsPerSecond) {
 			this.maxRowsPerSecond = maxRowsPerSecond;
+		}
+
+		public double getMaxImpact() {
+			return this.maxImpact;
+		}
+
+		public void setMaxImpact(double maxImpact) {
+			this.maxImpact = maxImpact;
 		}
 
 		public Duration getMaxReplicationLag() {
@@ -477,6 +507,9 @@ public class BackfillProperties {
 			java.util.List<dev.backfill.BackfillThrottle> throttles = new java.util.ArrayList<>();
 			if (this.maxRowsPerSecond > 0) {
 				throttles.add(new dev.backfill.throttle.MaxRowsPerSecond(this.maxRowsPerSecond));
+			}
+			if (this.maxImpact != 0) {
+				throttles.add(new dev.backfill.throttle.MaxImpact(this.maxImpact));
 			}
 			if (!this.maxReplicationLag.isZero() && !this.maxReplicationLag.isNegative()) {
 				throttles.add(new dev.backfill.throttle.ReplicationLag(this.maxReplicationLag));

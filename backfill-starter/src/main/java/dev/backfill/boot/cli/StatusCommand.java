@@ -93,8 +93,11 @@ final class StatusCommand implements BackfillCommand {
 				e.adaptive() ? "~" : "", e.batchSize(), e.maxBatchMillis(), (e.idempotent() == null) ? "idempotency not checked"
 						: e.idempotent() ? "idempotent" : "NOT IDEMPOTENT");
 		if (s.estimateError() != null) {
-			line += String.format("; the run took %s at batch size %,d: estimate %+.0f%%",
-					DryRunCommand.time(s.runSeconds()), s.batchSize(), 100 * s.estimateError());
+			String held = (s.throttledSeconds() > 0)
+					? String.format(" besides %s held by throttles", DryRunCommand.time(s.throttledSeconds())) : "";
+			line += String.format("; the run took %s%s at batch size %,d: estimate %+.0f%%",
+					DryRunCommand.time(s.runSeconds() - s.throttledSeconds()), held, s.batchSize(),
+					100 * s.estimateError());
 		}
 		return line;
 	}
