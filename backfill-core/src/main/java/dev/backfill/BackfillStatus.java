@@ -36,4 +36,18 @@ public record BackfillStatus(String backfill, BackfillState state, @Nullable Lon
 		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner, @Nullable String exitMessage,
 		int batchSize, double runSeconds, double throttledSeconds, @Nullable Estimate estimate,
 		@Nullable Double estimateError, @Nullable Verification verification) {
+
+	/**
+	 * Rows done as a share of rows done and rows estimated to remain. The rows remaining are an estimate, so a
+	 * completed run, or one that changed rows and found nothing left, counts as all done.
+	 * @return from 0 to 1
+	 */
+	public double fractionDone() {
+		long total = this.rowsDone + this.rowsRemainingEstimate;
+		if (total == 0) {
+			return (this.rowsDone > 0 || this.state == BackfillState.COMPLETED) ? 1 : 0;
+		}
+		return (double) this.rowsDone / total;
+	}
+
 }

@@ -1,8 +1,6 @@
 package dev.backfill;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +13,6 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import dev.backfill.internal.BackfillJobs;
-import dev.backfill.internal.TransientFailure;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.KeyType;
@@ -26,17 +23,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.configuration.DuplicateJobException;
-import org.springframework.batch.core.configuration.JobRegistry;
-import org.springframework.batch.core.configuration.support.MapJobRegistry;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.launch.support.JobOperatorFactoryBean;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.StepExecution;
-import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -62,10 +51,6 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	private final JobRepository jobRepository;
 
-	private final JobOperator jobOperator;
-
-	private final JobRegistry jobRegistry;
-
 	private final BackfillSettings settings;
 
 	private final JdbcClient jdbc;
@@ -79,6 +64,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	private final BackfillHistory history;
 
 	private final BackfillJobs jobs;
+
+	private final Executions executions;
 
 	private final List<BackfillThrottle> throttles;
 
@@ -133,20 +120,6 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		this.transactionManager = transactionManager;
 		this.jobRepository = jobRepository;
 		this.settings = settings;
-		// a job operator of our own: runs in the caller's thread, restarts from a registry we fill per run
-		this.jobRegistry = new MapJobRegistry();
-		JobOperatorFactoryBean factory = new JobOperatorFactoryBean();
-		factory.setJobRepository(jobRepository);
-		factory.setJobRegistry(this.jobRegistry);
-		factory.setTransactionManager(transactionManager);
-		factory.setTaskExecutor(new SyncTaskExecutor());
-		try {
-			factory.afterPropertiesSet();
-			this.jobOperator = factory.getObject();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException("Could not create the backfill job operator", ex);
-		}
 		this.jdbc = JdbcClient.create(dataSource);
 		this.log = new JdbcBatchLog(this.jdbc, settings.tablePrefix());
 		this.pauses = new JdbcPauses(this.jdbc, settings.tablePrefix());
@@ -154,6 +127,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		this.history = new BackfillHistory(backfills, dataSource, jobRepository, this.jdbc, this.pauses,
 				this.discrepancies);
 		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, this::settings);
+		this.executions = new Executions(dataSource, jobRepository, transactionManager, this.history);
 	}
 
 	@Override
@@ -189,9 +163,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			}
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
 				throttles(name), withListeners(listener));
-			register(run.job());
 			stoppable.accept(run::requestStop);
-			return runHolding(lock, name, name, run, previous);
+			return this.executions.run(lock, name, name, run, previous, settings(name).retry());
 		});
 	}
 
@@ -239,54 +212,6 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 	}
 
-	// runs the job named jobName (the backfill's, or its rollback's) for backfill name, riding through lost sessions
-	private BackfillResult runHolding(RunLock lock, String name, String jobName, BackfillJobs.Run run,
-			@Nullable JobExecution previous) throws Exception {
-		Instant started = Instant.now();
-		boolean resumed = BackfillHistory.unfinished(previous);
-		JobExecution execution = null;
-		Retry retry = settings(name).retry();
-		for (int attempt = 1;; attempt++) {
-			TransientFailure lost;
-			try {
-				execution = launch(name, run.job(), (attempt == 1) ? previous : this.history.last(jobName), attempt == 1
-						? resumed : true);
-				lost = TransientFailure.connectionLoss(execution.getAllFailureExceptions());
-			}
-			catch (RuntimeException ex) {
-				lost = TransientFailure.connectionLoss(List.of(ex));
-				if (lost == null) {
-					throw ex;
-				}
-			}
-			if (lost == null || attempt >= retry.maxAttempts()) {
-				break;
-			}
-			// PostgreSQL restarted, or our sessions were terminated: nothing of the batch in flight was
-			// committed, so the run goes on from its checkpoint once the database answers again
-			Duration delay = Duration.ofMillis(Math.max(1_000, retry.delayBefore(attempt + 1).toMillis()));
-			logger.warn("Backfill '{}' lost its connection ({}); resuming from its checkpoint in {} ms "
-					+ "(attempt {} of {})", name, lost, delay.toMillis(), attempt + 1,
-					retry.maxAttempts());
-			Thread.sleep(delay.toMillis());
-			if (!renew(lock)) {
-				throw new BackfillAlreadyRunningException(name, this.history.owner(name));
-			}
-		}
-		if (execution == null) {
-			throw new BackfillException("Backfill '" + name + "' lost its connection " + retry.maxAttempts()
-					+ " times and could not resume. Check the database, then run it again: it resumes from its "
-					+ "checkpoint.");
-		}
-		Duration wall = Duration.between(started, Instant.now());
-		BackfillResult result = new BackfillResult(name, BackfillHistory.state(execution, true), execution.getId(), resumed,
-				run.rows(), run.batches(), run.rowsDone(), wall, BackfillHistory.failure(execution));
-		logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", jobName,
-				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
-				Math.round(result.rowsPerSecond()));
-		return result;
-	}
-
 	private BackfillSettings settings(String name) {
 		Tuning tuned = this.tuning.get(name);
 		return (tuned != null) ? tuned.settings() : this.settings;
@@ -317,20 +242,9 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		if (!RunLock.isHeld(this.dataSource, name)) {
 			return false;
 		}
-		// another process runs it, verifies it or rolls it back: it reads STOPPING from the job repository when it
-		// saves its next batch
-		boolean asked = false;
-		for (String job : List.of(name, BackfillJobs.rollbackJobName(name), BackfillJobs.verifyJobName(name))) {
-			for (JobExecution execution : this.jobRepository.findRunningJobExecutions(job)) {
-				try {
-					asked |= this.jobOperator.stop(execution);
-				}
-				catch (JobExecutionNotRunningException ex) {
-					// it ended meanwhile
-				}
-			}
-		}
-		return asked;
+		// another process runs it, verifies it or rolls it back
+		return this.executions.stop(
+				List.of(name, BackfillJobs.rollbackJobName(name), BackfillJobs.verifyJobName(name)));
 	}
 
 	@Override
@@ -369,52 +283,6 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	private record Active(Runnable requestStop, CountDownLatch done) {
 	}
 
-	private JobExecution launch(String name, Job job, @Nullable JobExecution previous, boolean resume)
-			throws Exception {
-		if (!resume || previous == null) {
-			return this.jobOperator.startNextInstance(job);
-		}
-		if (BackfillHistory.isRunning(previous) || BackfillHistory.isUnknown(previous)) {
-			// we hold the run lock, so the process that left it running is gone (or was us, before the connection
-			// was lost); a batch Spring Batch could not roll back (UNKNOWN) was rolled back by PostgreSQL when its
-			// session ended, with its log row and checkpoint, so the checkpoint is exact either way
-			logger.warn("Backfill '{}': execution {} was left {} by a process that died or lost its connection; "
-					+ "it resumes from its checkpoint", name, previous.getId(), previous.getStatus());
-			markFailed(previous);
-		}
-		return this.jobOperator.restart(previous);
-	}
-
-	// what JobOperator.recover does for running executions, for UNKNOWN ones too, which it leaves alone; a lost
-	// connection can leave the job UNKNOWN with its step still STARTED, or the job FAILED with its step STARTED
-	private void markFailed(JobExecution execution) {
-		LocalDateTime now = LocalDateTime.now();
-		for (StepExecution step : execution.getStepExecutions()) {
-			if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
-				step.setStatus(BatchStatus.FAILED);
-				if (step.getEndTime() == null) {
-					step.setEndTime(now);
-				}
-				this.jobRepository.update(step);
-			}
-		}
-		execution.setStatus(BatchStatus.FAILED);
-		if (execution.getEndTime() == null) {
-			execution.setEndTime(now);
-		}
-		this.jobRepository.update(execution);
-	}
-
-	private boolean renew(RunLock lock) {
-		try {
-			return lock.renew(this.dataSource);
-		}
-		catch (java.sql.SQLException ex) {
-			// still unreachable: the next attempt finds out
-			return true;
-		}
-	}
-
 	@Override
 	public Verification verify(String name) {
 		Backfill backfill = this.backfills.get(name);
@@ -426,9 +294,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 					JobExecution previous = this.history.last(job);
 					BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
 							Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies);
-					register(verify.job());
 					stoppable.accept(verify::requestStop);
-					JobExecution execution = launch(name, verify.job(), previous,
+					JobExecution execution = this.executions.launch(name, verify.job(), previous,
 							BackfillHistory.unfinished(previous) && !this.history.changedSince(name, previous));
 					if (execution.getStatus() != BatchStatus.COMPLETED) {
 						throw new BackfillException("Verify of '" + name + "' did not finish (job execution "
@@ -469,15 +336,15 @@ public class DefaultBackfillOperator implements BackfillOperator {
 						}
 						if (BackfillHistory.isRunning(lastRun) || BackfillHistory.isUnknown(lastRun)) {
 							// we hold the run lock: the process that ran it died; its checkpoint is what it committed
-							markFailed(lastRun);
+							this.executions.markFailed(lastRun);
 						}
 						logger.info("Backfill '{}': rolling back the ranges it committed, {}", name, committed);
 					}
 					BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
 							sizing(backfill, 0), throttles(name), withListeners(listener), committed);
-					register(run.job());
 					stoppable.accept(run::requestStop);
-					return runHolding(lock, name, job, run, unfinished ? previous : null);
+					return this.executions.run(lock, name, job, run, unfinished ? previous : null,
+							settings(name).retry());
 				});
 	}
 
@@ -527,10 +394,9 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			throw new BackfillException("Dry-run of '" + name + "' could not sample " + backfill.table() + ": "
 					+ rootMessage(ex), ex);
 		}
-		register(dryRun.job());
 		JobExecution execution;
 		try {
-			execution = this.jobOperator.startNextInstance(dryRun.job());
+			execution = this.executions.launch(name, dryRun.job(), null, false);
 		}
 		catch (Exception ex) {
 			throw new BackfillException("Dry-run of '" + name + "' could not be launched: " + rootMessage(ex), ex);
@@ -603,16 +469,6 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	private int batchSize(Backfill backfill, int override) {
 		return (override > 0) ? override
 				: (backfill.batchSize() > 0) ? backfill.batchSize() : settings(backfill.name()).batchSize();
-	}
-
-	private void register(Job job) {
-		this.jobRegistry.unregister(job.getName());
-		try {
-			this.jobRegistry.register(job);
-		}
-		catch (DuplicateJobException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	static String rootMessage(Throwable ex) {

@@ -3,7 +3,6 @@ package dev.backfill.boot.actuate;
 import java.time.Instant;
 import java.util.List;
 
-import dev.backfill.BackfillState;
 import dev.backfill.BackfillStatus;
 import dev.backfill.Estimate;
 import dev.backfill.Verification;
@@ -45,21 +44,13 @@ public record BackfillReport(String name, String state, double percentDone, long
 	 * @return the report
 	 */
 	public static BackfillReport of(BackfillStatus status, @Nullable List<BatchRecord> recentBatches) {
-		return new BackfillReport(status.backfill(), status.state().name(), percentDone(status), status.rowsDone(),
+		return new BackfillReport(status.backfill(), status.state().name(),
+				Math.round(1000 * status.fractionDone()) / 10.0, status.rowsDone(),
 				status.rowsRemainingEstimate(), Math.round(status.rowsPerSecond() * 10) / 10.0, status.etaSeconds(),
 				status.batches(), status.lastKey(), status.startedAt(), status.endedAt(), status.owner(),
 				status.exitMessage(), (status.estimate() != null) ? DryRunSummary.of(status) : null,
 				(status.verification() != null) ? VerifySummary.of(status.verification()) : null,
 				(recentBatches != null) ? recentBatches.stream().map(Batch::of).toList() : null);
-	}
-
-	// rows remaining are an estimate: a completed run, or one that found nothing left, is all done
-	private static double percentDone(BackfillStatus status) {
-		long total = status.rowsDone() + status.rowsRemainingEstimate();
-		if (total == 0) {
-			return (status.rowsDone() > 0 || status.state() == BackfillState.COMPLETED) ? 100 : 0;
-		}
-		return Math.round(1000.0 * status.rowsDone() / total) / 10.0;
 	}
 
 	/**

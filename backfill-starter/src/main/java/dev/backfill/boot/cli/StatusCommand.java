@@ -54,11 +54,8 @@ final class StatusCommand implements BackfillCommand {
 		out.printf("%-28s %-10s %14s %14s %8s %12s %9s  %s%n", "NAME", "STATE", "ROWS DONE", "REMAINING", "DONE",
 				"ROWS/S", "ETA", "LAST KEY");
 		for (BackfillStatus s : statuses) {
-			long total = s.rowsDone() + s.rowsRemainingEstimate();
-			double done = (total == 0) ? ((s.rowsDone() > 0 || s.state().name().equals("COMPLETED")) ? 100 : 0)
-					: 100.0 * s.rowsDone() / total;
 			out.printf("%-28s %-10s %,14d %,14d %7.1f%% %,12.0f %9s  %s%n", s.backfill(), s.state(), s.rowsDone(),
-					s.rowsRemainingEstimate(), done, s.rowsPerSecond(), ProgressPrinter.duration(s.etaSeconds()),
+					s.rowsRemainingEstimate(), 100 * s.fractionDone(), s.rowsPerSecond(), ProgressPrinter.duration(s.etaSeconds()),
 					(s.lastKey() != null) ? s.lastKey() : "-");
 			if (s.throttledSeconds() >= 1) {
 				out.printf("  held by throttles for %s, left out of its rows/s%n", DryRunCommand.time(s.throttledSeconds()));

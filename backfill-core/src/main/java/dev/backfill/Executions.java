@@ -1,0 +1,196 @@
+package dev.backfill;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import dev.backfill.internal.BackfillJobs;
+import dev.backfill.internal.TransientFailure;
+import dev.backfill.jdbc.RunLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.configuration.DuplicateJobException;
+import org.springframework.batch.core.configuration.JobRegistry;
+import org.springframework.batch.core.configuration.support.MapJobRegistry;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.support.JobOperatorFactoryBean;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Spring Batch executions of a backfill's jobs: started, restarted from the checkpoint after a process died, ridden
+ * through lost connections, and asked to stop. A job operator of its own runs them in the caller's thread.
+ */
+final class Executions {
+
+	private static final Logger logger = LoggerFactory.getLogger(Executions.class);
+
+	private final DataSource dataSource;
+
+	private final JobRepository jobRepository;
+
+	private final BackfillHistory history;
+
+	private final JobRegistry jobRegistry = new MapJobRegistry();
+
+	private final JobOperator jobOperator;
+
+	Executions(DataSource dataSource, JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			BackfillHistory history) {
+		this.dataSource = dataSource;
+		this.jobRepository = jobRepository;
+		this.history = history;
+		// restarts find their job in a registry we fill per run
+		JobOperatorFactoryBean factory = new JobOperatorFactoryBean();
+		factory.setJobRepository(jobRepository);
+		factory.setJobRegistry(this.jobRegistry);
+		factory.setTransactionManager(transactionManager);
+		factory.setTaskExecutor(new SyncTaskExecutor());
+		try {
+			factory.afterPropertiesSet();
+			this.jobOperator = factory.getObject();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not create the backfill job operator", ex);
+		}
+	}
+
+	/**
+	 * Runs the job named {@code jobName} (the backfill's, or its rollback's) of backfill {@code name}, riding through
+	 * lost sessions: nothing of the batch in flight was committed, so the run goes on from its checkpoint.
+	 */
+	BackfillResult run(RunLock lock, String name, String jobName, BackfillJobs.Run run,
+			@Nullable JobExecution previous, Retry retry) throws Exception {
+		register(run.job());
+		Instant started = Instant.now();
+		boolean resumed = BackfillHistory.unfinished(previous);
+		JobExecution execution = null;
+		for (int attempt = 1;; attempt++) {
+			TransientFailure lost;
+			try {
+				execution = launch(name, run.job(), (attempt == 1) ? previous : this.history.last(jobName),
+						attempt == 1 ? resumed : true);
+				lost = TransientFailure.connectionLoss(execution.getAllFailureExceptions());
+			}
+			catch (RuntimeException ex) {
+				lost = TransientFailure.connectionLoss(List.of(ex));
+				if (lost == null) {
+					throw ex;
+				}
+			}
+			if (lost == null || attempt >= retry.maxAttempts()) {
+				break;
+			}
+			Duration delay = Duration.ofMillis(Math.max(1_000, retry.delayBefore(attempt + 1).toMillis()));
+			logger.warn("Backfill '{}' lost its connection ({}); resuming from its checkpoint in {} ms "
+					+ "(attempt {} of {})", name, lost, delay.toMillis(), attempt + 1, retry.maxAttempts());
+			Thread.sleep(delay.toMillis());
+			if (!renew(lock)) {
+				throw new BackfillAlreadyRunningException(name, this.history.owner(name));
+			}
+		}
+		if (execution == null) {
+			throw new BackfillException("Backfill '" + name + "' lost its connection " + retry.maxAttempts()
+					+ " times and could not resume. Check the database, then run it again: it resumes from its "
+					+ "checkpoint.");
+		}
+		Duration wall = Duration.between(started, Instant.now());
+		BackfillResult result = new BackfillResult(name, BackfillHistory.state(execution, true), execution.getId(),
+				resumed, run.rows(), run.batches(), run.rowsDone(), wall, BackfillHistory.failure(execution));
+		logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", jobName,
+				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
+				Math.round(result.rowsPerSecond()));
+		return result;
+	}
+
+	/** Starts a new instance of the job, or restarts {@code previous} when {@code resume}. */
+	JobExecution launch(String name, Job job, @Nullable JobExecution previous, boolean resume) throws Exception {
+		register(job);
+		if (!resume || previous == null) {
+			return this.jobOperator.startNextInstance(job);
+		}
+		if (BackfillHistory.isRunning(previous) || BackfillHistory.isUnknown(previous)) {
+			// we hold the run lock, so the process that left it running is gone (or was us, before the connection
+			// was lost); a batch Spring Batch could not roll back (UNKNOWN) was rolled back by PostgreSQL when its
+			// session ended, with its log row and checkpoint, so the checkpoint is exact either way
+			logger.warn("Backfill '{}': execution {} was left {} by a process that died or lost its connection; "
+					+ "it resumes from its checkpoint", name, previous.getId(), previous.getStatus());
+			markFailed(previous);
+		}
+		return this.jobOperator.restart(previous);
+	}
+
+	/**
+	 * Marks a running or unknown execution and its steps failed: what {@link JobOperator#recover} does for running
+	 * executions, for UNKNOWN ones too, which it leaves alone. A lost connection can leave the job UNKNOWN with its
+	 * step still STARTED, or the job FAILED with its step STARTED.
+	 */
+	void markFailed(JobExecution execution) {
+		LocalDateTime now = LocalDateTime.now();
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
+				step.setStatus(BatchStatus.FAILED);
+				if (step.getEndTime() == null) {
+					step.setEndTime(now);
+				}
+				this.jobRepository.update(step);
+			}
+		}
+		execution.setStatus(BatchStatus.FAILED);
+		if (execution.getEndTime() == null) {
+			execution.setEndTime(now);
+		}
+		this.jobRepository.update(execution);
+	}
+
+	/**
+	 * Asks every running execution of the named jobs to stop; the process running it reads STOPPING from the job
+	 * repository when it saves its next batch.
+	 * @return whether any was asked
+	 */
+	boolean stop(List<String> jobNames) {
+		boolean asked = false;
+		for (String job : jobNames) {
+			for (JobExecution execution : this.jobRepository.findRunningJobExecutions(job)) {
+				try {
+					asked |= this.jobOperator.stop(execution);
+				}
+				catch (JobExecutionNotRunningException ex) {
+					// it ended meanwhile
+				}
+			}
+		}
+		return asked;
+	}
+
+	private void register(Job job) {
+		this.jobRegistry.unregister(job.getName());
+		try {
+			this.jobRegistry.register(job);
+		}
+		catch (DuplicateJobException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private boolean renew(RunLock lock) {
+		try {
+			return lock.renew(this.dataSource);
+		}
+		catch (java.sql.SQLException ex) {
+			// still unreachable: the next attempt finds out
+			return true;
+		}
+	}
+
+}
