@@ -2,6 +2,7 @@ package dev.backfill.boot;
 
 import javax.sql.DataSource;
 
+import dev.backfill.InvalidBackfillException;
 import dev.backfill.boot.actuate.BackfillEndpointAutoConfiguration;
 import dev.backfill.boot.actuate.BackfillsEndpoint;
 import dev.backfill.boot.actuate.BackfillsEndpointWebExtension;
@@ -66,6 +67,24 @@ class BackfillWebAutoConfigurationTests extends DatabaseTest {
 		this.web.withPropertyValues("backfill.web.enabled=true")
 			.run((context) -> assertThat(context).hasSingleBean(BackfillStatusPage.class)
 				.hasBean("backfillStatusPageRoute"));
+	}
+
+	@Test
+	void pageOnTheEndpointsPathFailsStartupNamingTheFix() {
+		this.web.withPropertyValues("backfill.web.enabled=true", "management.endpoints.web.exposure.include=backfills",
+				"management.endpoints.web.base-path=/")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidBackfillException.class)
+				.hasMessage("The status page's path /backfills (backfill.web.path) is also the path of the backfills "
+						+ "endpoint, under management.endpoints.web.base-path '/'. Set backfill.web.path to another "
+						+ "path, such as /backfills-status."));
+		this.web.withPropertyValues("backfill.web.enabled=true", "management.endpoints.web.exposure.include=backfills",
+				"management.endpoints.web.base-path=/", "backfill.web.path=/backfills-status")
+			.run((context) -> assertThat(context).hasNotFailed().hasBean("backfillStatusPageRoute"));
+		// not exposed over HTTP: nothing to clash with
+		this.web.withPropertyValues("backfill.web.enabled=true", "management.endpoints.web.base-path=/")
+			.run((context) -> assertThat(context).hasNotFailed().hasBean("backfillStatusPageRoute"));
 	}
 
 	@Test

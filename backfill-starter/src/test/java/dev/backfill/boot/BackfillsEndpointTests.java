@@ -35,7 +35,9 @@ class BackfillsEndpointTests extends DatabaseTest {
 				INSERT INTO estimated_accounts (id) SELECT g FROM generate_series(1, 30000) g;
 				ANALYZE estimated_accounts;
 				CREATE TABLE verified_accounts (id bigint PRIMARY KEY, email text NOT NULL, email_lower text);
-				INSERT INTO verified_accounts (id, email) SELECT g, 'User' || g || '@X.org' FROM generate_series(1, 1500) g
+				INSERT INTO verified_accounts (id, email) SELECT g, 'User' || g || '@X.org' FROM generate_series(1, 1500) g;
+				CREATE TABLE failing_accounts (id bigint PRIMARY KEY, share numeric);
+				INSERT INTO failing_accounts (id) SELECT g FROM generate_series(1, 3000) g
 				""").update();
 		app = WebApp.start(dataSource, Backfills.class, WebApp.WITHOUT_SECURITY,
 				"backfill.web.allow-unsecured-actions=true");
@@ -51,10 +53,10 @@ class BackfillsEndpointTests extends DatabaseTest {
 		Response response = app.get("/actuator/backfills");
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.<List<String>>json("$.backfills[*].name")).containsExactly("estimated-accounts",
-				"lower-emails", "slow-accounts", "verified-accounts");
+				"failing-accounts", "lower-emails", "slow-accounts", "verified-accounts");
 		for (String field : List.of("state", "percentDone", "rowsDone", "rowsRemainingEstimate", "rowsPerSecond",
 				"etaSeconds", "batches")) {
-			assertThat(response.<List<Object>>json("$.backfills[*]." + field)).as(field).hasSize(4);
+			assertThat(response.<List<Object>>json("$.backfills[*]." + field)).as(field).hasSize(5);
 		}
 		// the list leaves the batch log out
 		assertThat(response.body()).doesNotContain("recentBatches");
@@ -77,6 +79,26 @@ class BackfillsEndpointTests extends DatabaseTest {
 		assertThat(batches).extracting((b) -> b.get("rows")).containsOnly(500);
 		assertThat(batches).allSatisfy((b) -> assertThat(b).containsKeys("from", "durationMs", "startedAt"));
 		assertThat(count("SELECT count(*) FROM accounts WHERE email_lower IS NULL")).isZero();
+		assertThat(done.<String>json("$.background.action")).isEqualTo("start");
+		assertThat(done.<Boolean>json("$.background.failed")).isFalse();
+	}
+
+	@Test
+	void aRunThatFailsAfterTheAnswerShowsItsFailureInTheReport() {
+		Response start = app.post("/actuator/backfills/failing-accounts", "{\"action\": \"start\"}");
+		// batch 15 divides by zero, 1.5 s after the start: the answer has gone by then
+		assertThat(start.status()).as(start.body()).isEqualTo(202);
+		Response running = app.get("/actuator/backfills/failing-accounts");
+		assertThat(running.<String>json("$.background.action")).isEqualTo("start");
+		assertThat(running.<String>json("$.background.by")).isEqualTo("the backfills endpoint");
+
+		// Actuator leaves null fields out: endedAt appears when the run ended
+		assertThat(running.body()).doesNotContain("endedAt");
+		Response failed = awaitReport("failing-accounts", (r) -> r.body().contains("\"endedAt\""));
+		assertThat(failed.<Boolean>json("$.background.failed")).isTrue();
+		assertThat(failed.<String>json("$.background.outcome")).startsWith("failed: ").contains("division by zero");
+		assertThat(failed.<String>json("$.backfill.state")).isEqualTo("FAILED");
+		assertThat(count("SELECT count(*) FROM failing_accounts WHERE share IS NOT NULL")).isEqualTo(1400);
 	}
 
 	@Test
@@ -157,8 +179,8 @@ class BackfillsEndpointTests extends DatabaseTest {
 		Response get = app.get("/actuator/backfills/nope");
 		assertThat(get.status()).isEqualTo(404);
 		assertThat(get.<String>json("$.message"))
-			.isEqualTo("No backfill named 'nope'. Declared backfills: estimated-accounts, lower-emails, slow-accounts, "
-					+ "verified-accounts.");
+			.isEqualTo("No backfill named 'nope'. Declared backfills: estimated-accounts, failing-accounts, "
+					+ "lower-emails, slow-accounts, verified-accounts.");
 		assertThat(app.post("/actuator/backfills/nope", "{\"action\": \"start\"}").status()).isEqualTo(404);
 	}
 
@@ -218,6 +240,17 @@ class BackfillsEndpointTests extends DatabaseTest {
 				.update("WITH pause AS (SELECT pg_sleep(0.1)) UPDATE slow_accounts SET seen = true FROM pause "
 						+ "WHERE id > :from AND id <= :to AND NOT seen")
 				.rollback("UPDATE slow_accounts SET seen = false WHERE id > :from AND id <= :to")
+				.batchSize(100)
+				.build();
+		}
+
+		// batches of 0.1 s, and the fifteenth divides by zero
+		@Bean
+		static Backfill failingAccounts() {
+			return Backfill.sql("failing-accounts").table("failing_accounts").key("id").pending("share IS NULL")
+				.update("WITH pause AS (SELECT pg_sleep(0.1)) UPDATE failing_accounts SET share = 1 / (id - 1450) "
+						+ "FROM pause WHERE id > :from AND id <= :to AND share IS NULL")
+				.rollback("UPDATE failing_accounts SET share = NULL WHERE id > :from AND id <= :to")
 				.batchSize(100)
 				.build();
 		}

@@ -49,6 +49,9 @@ public class BackfillActions {
 	// running, an invalid declaration, an empty table) is answered to the caller rather than only logged
 	private static final Duration QUICK_FAILURE = Duration.ofMillis(500);
 
+	// how the description of a run that ended FAILED starts
+	private static final String FAILED = BackfillState.FAILED.name().toLowerCase() + ":";
+
 	private final Map<String, Action> actions = new LinkedHashMap<>();
 
 	private final BackfillOperator operator;
@@ -57,6 +60,9 @@ public class BackfillActions {
 
 	// what this application runs in the background, by backfill: a dry-run and a run must not overlap
 	private final Map<String, String> inFlight = new ConcurrentHashMap<>();
+
+	// the latest work started in the background, by backfill: how a failure nobody waited for is seen
+	private final Map<String, BackgroundWork> latest = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the actions.
@@ -83,6 +89,16 @@ public class BackfillActions {
 				() -> describe(operator.verify(name))));
 		this.actions.put("rollback", (name, by) -> inBackground(name, "rollback", "rollback", by,
 				() -> describe(operator.rollback(name, ProgressListener.NONE))));
+	}
+
+	/**
+	 * The latest work this application started in the background on a backfill, going on or ended, with its
+	 * outcome: how a run or dry-run that failed after the action was answered shows, besides the log.
+	 * @param name the backfill name
+	 * @return the work, or {@code null} when none was started since the application started
+	 */
+	public @Nullable BackgroundWork latest(String name) {
+		return this.latest.get(name);
 	}
 
 	/** @return the names of the actions, such as {@code start} */
@@ -128,8 +144,13 @@ public class BackfillActions {
 		if (other != null) {
 			throw new BackfillAlreadyRunningException(name, other);
 		}
+		BackgroundWork started = new BackgroundWork(action, by, Instant.now(), null, null, false);
+		this.latest.put(name, started);
 		CompletableFuture<String> future = CompletableFuture.supplyAsync(task, this.executor);
-		future.whenComplete((message, failure) -> this.inFlight.remove(name, running));
+		future.whenComplete((message, failure) -> {
+			this.inFlight.remove(name, running);
+			this.latest.replace(name, started, started.ended(message, failure));
+		});
 		try {
 			return done(name, action, future.get(QUICK_FAILURE.toMillis(), TimeUnit.MILLISECONDS));
 		}
@@ -158,6 +179,30 @@ public class BackfillActions {
 			}
 			throw new BackfillException("Backfill '" + name + "': " + work + " failed: " + ex.getCause(), ex);
 		}
+	}
+
+	/**
+	 * Work an action started in the background.
+	 *
+	 * @param action the action, such as {@code start}
+	 * @param by who asked
+	 * @param startedAt when it started
+	 * @param endedAt when it ended, or {@code null} while it goes on
+	 * @param outcome what it did or why it failed, or {@code null} while it goes on
+	 * @param failed whether it failed: it threw, or its run ended FAILED
+	 * @since 0.1.0
+	 */
+	public record BackgroundWork(String action, String by, Instant startedAt, @Nullable Instant endedAt,
+			@Nullable String outcome, boolean failed) {
+
+		BackgroundWork ended(@Nullable String message, @Nullable Throwable failure) {
+			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+			String outcome = (cause == null) ? message
+					: (cause instanceof BackfillException) ? cause.getMessage() : String.valueOf(cause);
+			boolean failed = cause != null || (message != null && message.startsWith(FAILED));
+			return new BackgroundWork(this.action, this.by, this.startedAt, Instant.now(), outcome, failed);
+		}
+
 	}
 
 	private static ActionResult done(String name, String action, String message) {

@@ -49,12 +49,12 @@ public class BackfillsEndpoint {
 
 	/**
 	 * @param name the backfill name
-	 * @return the backfill, with its recent batches
+	 * @return the backfill, with its recent batches and the latest work started on it through the endpoint
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 */
 	@ReadOperation
 	public BackfillDescriptor backfill(@Selector String name) {
-		return new BackfillDescriptor(this.reports.one(name));
+		return new BackfillDescriptor(this.reports.one(name), this.actions.latest(name));
 	}
 
 	/**
@@ -96,9 +96,12 @@ public class BackfillsEndpoint {
 	 * One backfill.
 	 *
 	 * @param backfill its report, with its recent batches
+	 * @param background the latest run, dry-run, verify or rollback this application started on it through the
+	 * endpoint, with its outcome once it ended; {@code null} when none was started since the application started
 	 * @since 0.1.0
 	 */
-	public record BackfillDescriptor(BackfillReport backfill) implements OperationResponseBody {
+	public record BackfillDescriptor(BackfillReport backfill, BackfillActions.@Nullable BackgroundWork background)
+			implements OperationResponseBody {
 	}
 
 }
