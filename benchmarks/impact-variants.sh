@@ -28,10 +28,10 @@ for spec in "$@"; do
   if [ "$name" = baseline ]; then
     (cd $W && pgbench -n -c 4 -j 2 -T 15 -f traffic.sql --log --log-prefix=$name $DB > $name.out 2>&1); echo "0 9999999999" > $W/$name.window
   else
-    (cd $W && pgbench -n -c 4 -j 2 -T ${T:-40} -f traffic.sql --log --log-prefix=$name $DB > $name.out 2>&1) & P=$!
+    pgbench -n -c 4 -j 2 -T ${T:-40} -f $W/traffic.sql --log --log-prefix=$W/$name $DB > $W/$name.out 2>&1 & P=$!
     sleep 3
     app run normalize-emails $args > $W/$name.backfill || true
-    kill -INT $P 2>/dev/null || true; wait $P || true
+    kill -TERM $P 2>/dev/null || true; wait $P || true  # a background job ignores SIGINT in a script
     sql -At -F ' ' -c "SELECT extract(epoch FROM START_TIME AT TIME ZONE current_setting('TimeZone')), extract(epoch FROM END_TIME AT TIME ZONE current_setting('TimeZone')) FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID DESC LIMIT 1" > $W/$name.window
   fi
   python3 - $W $name <<'PY'

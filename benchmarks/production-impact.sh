@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Production impact of a backfill: a pgbench custom script updating random `customers` rows (-c 4 -j 2) alone, then
-# while `backfill run normalize-emails` runs with default settings, then while it runs capped at half the rate it
-# reached uncapped. pgbench logs every transaction; TPS, p99 and the longest transaction are computed over the
+# while `backfill run normalize-emails` runs with default settings, then capped at half the rate it reached with
+# them, then with the impact budget turned off (--backfill.throttle.max-impact=0), as every run went before it. pgbench logs every transaction; TPS, p99 and the longest transaction are computed over the
 # backfill's job execution (from its start to its end in BATCH_JOB_EXECUTION), and over the whole pgbench run for the
-# baseline. The machine must run in UTC, as Spring Batch stores local times. With ROUNDS=n the three runs are repeated
+# baseline. The machine must run in UTC, as Spring Batch stores local times. With ROUNDS=n the four runs are repeated
 # n times, interleaved, each round capped at half the rate of its own uncapped run, and the medians are printed after
 # each round's figures.
 #
-#   ./mvnw -B install -DskipTests && ROWS=2000000 ROUNDS=3 benchmarks/production-impact.sh
+#   ./mvnw -B clean install -DskipTests && ROWS=2000000 ROUNDS=3 benchmarks/production-impact.sh
 #
 # Needs psql, pgbench, python3 and a PostgreSQL server (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres) on
 # which it may create the database $DB. Not run by CI.
@@ -43,19 +43,22 @@ reset() {
 
 # pgbench for $2 s in the background, each transaction logged to $WORK/$1.*
 traffic() {
-  (cd "$WORK" && pgbench -n -c 4 -j 2 -T "$2" -f traffic.sql --log --log-prefix="$1" "$DB" > "$1.out" 2>&1) &
+  pgbench -n -c 4 -j 2 -T "$2" -f "$WORK/traffic.sql" --log --log-prefix="$WORK/$1" "$DB" > "$WORK/$1.out" 2>&1 &
   PGBENCH=$!
 }
 
 # window of the backfill: start and end epoch seconds
-# pgbench runs longer than the backfill ($2 s), so that the whole run has traffic around it
+# pgbench starts 3 s before the backfill and is interrupted 1 s after it, so that the whole run has traffic around it
 with_backfill() {
-  local variant=$1 seconds=$2; shift 2
+  local variant=$1; shift
   reset
-  traffic "$variant" "$seconds"
+  traffic "$variant" 3600
   sleep 3
   app run normalize-emails "$@" > "$WORK/$variant.backfill"
-  wait "$PGBENCH"
+  sleep 1
+  # a background job ignores SIGINT in a script
+  kill -TERM "$PGBENCH" 2>/dev/null || true
+  wait "$PGBENCH" || true
   tail -n 1 "$WORK/$variant.backfill" >&2
   # the job's own run, JVM and Spring Boot start left out (Spring Batch stores the JVM's local time: UTC here)
   sql -At -F ' ' -c "SELECT extract(epoch FROM START_TIME AT TIME ZONE current_setting('TimeZone')),
@@ -70,15 +73,14 @@ for round in $(seq 1 "$ROUNDS"); do
   wait "$PGBENCH"
   echo "0 9999999999" > "$WORK/baseline-$round.window"
 
-  with_backfill "default-$round" "$DURATION"
+  with_backfill "default-$round"
   # the summary line: "... 8.2 s wall time, 242,718 rows/s (run total ...)"
   summary=$(grep 'completed' "$WORK/default-$round.backfill")
   rate=$(echo "$summary" | grep -o '[0-9,]* rows/s' | tr -d ', rows/s')
-  wall=$(echo "$summary" | grep -o '[0-9.]* s wall time' | cut -d' ' -f1)
   cap=$((rate / 2))
   caps+=("$cap")
-  with_backfill "capped-$round" "$(python3 -c "print(int(2.5 * $wall) + 10)")" \
-    --backfill.throttle.max-rows-per-second="$cap"
+  with_backfill "capped-$round" --backfill.throttle.max-rows-per-second="$cap"
+  with_backfill "unbudgeted-$round" --backfill.throttle.max-impact=0
 done
 
 python3 - "$WORK" "$OUT" "$ROUNDS" "${caps[@]}" <<'PY'
@@ -94,6 +96,8 @@ def measure(run):
     for f in logs(run):
         for line in open(f):
             p = line.split()
+            if len(p) < 6:  # the line pgbench was writing when it was interrupted
+                continue
             done = int(p[4]) + int(p[5]) / 1e6
             times.append(done)
             if start <= done <= end:
@@ -106,11 +110,11 @@ def measure(run):
                 p99=lat[int(0.99 * (len(lat) - 1))], max=lat[-1], waits=sum(1 for x in lat if x >= 1000))
 
 names = {"baseline": "nothing else", "default": "normalize-emails, defaults",
-         "capped": "normalize-emails, capped at half its rate"}
+         "capped": "normalize-emails, capped at half its rate", "unbudgeted": "normalize-emails, no impact budget"}
 rows = []
 for r in range(1, rounds + 1):
     base = measure(f"baseline-{r}")
-    for variant in ("baseline", "default", "capped"):
+    for variant in ("baseline", "default", "capped", "unbudgeted"):
         m = base if variant == "baseline" else measure(f"{variant}-{r}")
         m = dict(m)
         m.update(round=r, variant=variant, tps_ratio=m["tps"] / base["tps"], p99_ratio=m["p99"] / base["p99"],
@@ -128,7 +132,7 @@ for m in rows:
     print(f"| {m['round']} | {name} | {m['window']:.1f} | {m['tps']:,.0f} | {m['tps_ratio']:.2f} | {m['mean']:.2f} "
           f"| {m['p99']:.1f} | {m['p99_ratio']:.2f} | {m['max']:.0f} | {m['waits']} |")
 if rounds > 1:
-    for variant in ("default", "capped"):
+    for variant in ("default", "capped", "unbudgeted"):
         ms = [m for m in rows if m["variant"] == variant]
         med = lambda k: statistics.median(m[k] for m in ms)
         print(f"| median | {names[variant]} | {med('window'):.1f} | {med('tps'):,.0f} | {med('tps_ratio'):.2f} | "
