@@ -71,7 +71,6 @@ final class Executions {
 	 */
 	BackfillResult run(RunLock lock, String name, String jobName, BackfillJobs.Run run,
 			@Nullable JobExecution previous, Retry retry) throws Exception {
-		register(run.job());
 		Instant started = Instant.now();
 		boolean resumed = BackfillHistory.unfinished(previous);
 		JobExecution execution = null;

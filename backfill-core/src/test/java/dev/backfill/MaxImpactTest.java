@@ -132,7 +132,7 @@ class MaxImpactTest extends DatabaseTest {
 	@Test
 	void aShareOutsideZeroToOneIsRefusedNamingTheFix() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new MaxImpact(1.5))
-			.withMessageContaining("must be above 0 and below 1, such as 0.1");
+			.withMessageContaining("must be above 0 and below 1, such as 0.05");
 		assertThatIllegalArgumentException().isThrownBy(() -> new MaxImpact(0));
 	}
 

@@ -8,11 +8,12 @@ import dev.backfill.BackfillThrottle;
  * Keeps the application's loss of write throughput under a share. The engine measures how much slower the other
  * sessions write while a batch runs ({@link dev.backfill.BackfillThrottle.Foreground#slowdown()}); when a batch slows
  * them by {@code s}, the run rests after each batch for as long as makes batches take {@code share / s} of the time,
- * so that they lose {@code share} of their writes at most. While nothing is known (no other session writes, or the
- * run has not rested between batches lately) it goes on, resting for a short sample now and then.
+ * so that they lose about {@code share} of their writes (the measure runs low: see {@link #DEFAULT_SHARE}). While
+ * nothing is known (no other session writes, or the run has not rested between batches lately) it goes on, resting
+ * for a short sample now and then.
  *
  * @param share the share of the application's write throughput the backfill may take, above 0 and below 1, such
- * as {@code 0.1}
+ * as {@code 0.05}
  * @since 0.1.0
  */
 public record MaxImpact(double share) implements BackfillThrottle {
@@ -25,7 +26,7 @@ public record MaxImpact(double share) implements BackfillThrottle {
 	public static final double DEFAULT_SHARE = 0.05;
 
 	// a run that has batched this long (decayed) but rested less than MIN_IDLE lately rests for a SAMPLE: with the
-	// 10 s half-life that is about 1% of a run that never has to rest otherwise
+	// 10 s half-life a sample's 0.2 s decays under MIN_IDLE in 10 s, so about 2% of a run that never has to rest
 	private static final double BUSY_BEFORE_SAMPLE = 0.5;
 
 	private static final double MIN_IDLE = 0.1;
@@ -39,7 +40,7 @@ public record MaxImpact(double share) implements BackfillThrottle {
 	public MaxImpact {
 		if (!(share > 0 && share < 1)) {
 			throw new IllegalArgumentException("backfill max impact " + share
-					+ " must be above 0 and below 1, such as 0.1 for a tenth of the application's writes");
+					+ " must be above 0 and below 1, such as 0.05 for a twentieth of the application's writes");
 		}
 	}
 

@@ -240,7 +240,7 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause()
 				.isInstanceOf(InvalidBackfillException.class)
 				.hasMessageContaining("Invalid backfill.jobs.lower-emails.throttle.* properties")
-				.hasMessageContaining("max impact 1.5 must be above 0 and below 1, such as 0.1"));
+				.hasMessageContaining("max impact 1.5 must be above 0 and below 1, such as 0.05"));
 	}
 
 	@Test

@@ -12,6 +12,8 @@ import dev.backfill.boot.web.BackfillStatusPageAutoConfiguration;
 import dev.backfill.test.DatabaseTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -70,20 +72,29 @@ class BackfillWebAutoConfigurationTests extends DatabaseTest {
 	}
 
 	@Test
-	void pageOnTheEndpointsPathFailsStartupNamingTheFix() {
-		this.web.withPropertyValues("backfill.web.enabled=true", "management.endpoints.web.exposure.include=backfills",
-				"management.endpoints.web.base-path=/")
+	void pageOnOrUnderTheEndpointsPathFailsStartupNamingTheFix() {
+		WebApplicationContextRunner actuator = this.web
+			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
+			.withPropertyValues("backfill.web.enabled=true", "management.endpoints.web.exposure.include=backfills");
+		actuator.withPropertyValues("management.endpoints.web.base-path=/")
 			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
 				.isInstanceOf(InvalidBackfillException.class)
-				.hasMessage("The status page's path /backfills (backfill.web.path) is also the path of the backfills "
-						+ "endpoint, under management.endpoints.web.base-path '/'. Set backfill.web.path to another "
-						+ "path, such as /backfills-status."));
-		this.web.withPropertyValues("backfill.web.enabled=true", "management.endpoints.web.exposure.include=backfills",
-				"management.endpoints.web.base-path=/", "backfill.web.path=/backfills-status")
+				.hasMessage("The status page's path /backfills (backfill.web.path) is taken by Actuator, which serves "
+						+ "the backfills endpoint at /backfills. Set backfill.web.path to another path, such as "
+						+ "/backfills-status."));
+		actuator.withPropertyValues("backfill.web.path=/actuator/backfills/status")
+			.run((context) -> assertThat(context).getFailure()
+				.isInstanceOf(InvalidBackfillException.class)
+				.hasMessageContaining("which serves the backfills endpoint at /actuator/backfills."));
+		actuator.withPropertyValues("backfill.web.path=/actuator/")
+			.run((context) -> assertThat(context).getFailure().isInstanceOf(InvalidBackfillException.class));
+		actuator.withPropertyValues("management.endpoints.web.base-path=/", "backfill.web.path=/backfills-status")
 			.run((context) -> assertThat(context).hasNotFailed().hasBean("backfillStatusPageRoute"));
-		// not exposed over HTTP: nothing to clash with
-		this.web.withPropertyValues("backfill.web.enabled=true", "management.endpoints.web.base-path=/")
+		// on a management port of its own, or not exposed over HTTP: nothing to clash with
+		actuator.withPropertyValues("management.endpoints.web.base-path=/", "management.server.port=0")
+			.run((context) -> assertThat(context).hasNotFailed().hasBean("backfillStatusPageRoute"));
+		this.web.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
+			.withPropertyValues("backfill.web.enabled=true", "management.endpoints.web.base-path=/")
 			.run((context) -> assertThat(context).hasNotFailed().hasBean("backfillStatusPageRoute"));
 	}
 

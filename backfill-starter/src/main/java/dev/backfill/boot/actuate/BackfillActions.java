@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +50,6 @@ public class BackfillActions {
 	// running, an invalid declaration, an empty table) is answered to the caller rather than only logged
 	private static final Duration QUICK_FAILURE = Duration.ofMillis(500);
 
-	// how the description of a run that ended FAILED starts
-	private static final String FAILED = BackfillState.FAILED.name().toLowerCase() + ":";
 
 	private final Map<String, Action> actions = new LinkedHashMap<>();
 
@@ -133,7 +132,7 @@ public class BackfillActions {
 	}
 
 	// the work is a run or a dry-run: what the answers and the logs call it
-	private ActionResult inBackground(String name, String action, String work, String by, Supplier<String> task) {
+	private ActionResult inBackground(String name, String action, String work, String by, Supplier<Finished> task) {
 		BackfillStatus status = this.operator.status(name);
 		if (status.state() == BackfillState.RUNNING || status.state() == BackfillState.PAUSED) {
 			throw new BackfillAlreadyRunningException(name, (status.owner() != null) ? status.owner() : "another process");
@@ -146,13 +145,14 @@ public class BackfillActions {
 		}
 		BackgroundWork started = new BackgroundWork(action, by, Instant.now(), null, null, false);
 		this.latest.put(name, started);
-		CompletableFuture<String> future = CompletableFuture.supplyAsync(task, this.executor);
-		future.whenComplete((message, failure) -> {
+		CompletableFuture<Finished> future = CompletableFuture.supplyAsync(task, this.executor);
+		future.whenComplete((finished, failure) -> {
+			// the outcome first, and only over this work's own entry: newer work cannot start before it is kept
+			this.latest.computeIfPresent(name, (key, kept) -> (kept == started) ? started.ended(finished, failure) : kept);
 			this.inFlight.remove(name, running);
-			this.latest.replace(name, started, started.ended(message, failure));
 		});
 		try {
-			return done(name, action, future.get(QUICK_FAILURE.toMillis(), TimeUnit.MILLISECONDS));
+			return done(name, action, future.get(QUICK_FAILURE.toMillis(), TimeUnit.MILLISECONDS).message());
 		}
 		catch (TimeoutException ex) {
 			// from now on nobody waits for it: a failure is reported once, in the log
@@ -189,18 +189,21 @@ public class BackfillActions {
 	 * @param startedAt when it started
 	 * @param endedAt when it ended, or {@code null} while it goes on
 	 * @param outcome what it did or why it failed, or {@code null} while it goes on
-	 * @param failed whether it failed: it threw, or its run ended FAILED
+	 * @param failed whether it failed: it threw, or its run or rollback ended FAILED (a verify that finds
+	 * discrepancies did not fail: its outcome counts them)
 	 * @since 0.1.0
 	 */
 	public record BackgroundWork(String action, String by, Instant startedAt, @Nullable Instant endedAt,
 			@Nullable String outcome, boolean failed) {
 
-		BackgroundWork ended(@Nullable String message, @Nullable Throwable failure) {
+		BackgroundWork ended(@Nullable Finished finished, @Nullable Throwable failure) {
 			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-			String outcome = (cause == null) ? message
-					: (cause instanceof BackfillException) ? cause.getMessage() : String.valueOf(cause);
-			boolean failed = cause != null || (message != null && message.startsWith(FAILED));
-			return new BackgroundWork(this.action, this.by, this.startedAt, Instant.now(), outcome, failed);
+			if (cause != null || finished == null) {
+				String why = (cause instanceof BackfillException) ? cause.getMessage() : String.valueOf(cause);
+				return new BackgroundWork(this.action, this.by, this.startedAt, Instant.now(), why, true);
+			}
+			return new BackgroundWork(this.action, this.by, this.startedAt, Instant.now(), finished.message(),
+					finished.failed());
 		}
 
 	}
@@ -209,22 +212,28 @@ public class BackfillActions {
 		return new ActionResult(name, action, message, false);
 	}
 
-	private static String describe(BackfillResult result) {
-		return String.format("%s: %,d rows in %,d batches%s", result.state().name().toLowerCase(), result.rows(),
-				result.batches(), (result.failure() != null) ? ": " + result.failure() : "");
+	// what background work ended with, in words
+	private record Finished(String message, boolean failed) {
 	}
 
-	private static String describe(Verification verification) {
-		return verification.passed()
+	private static Finished describe(BackfillResult result) {
+		return new Finished(String.format("%s: %,d rows in %,d batches%s",
+				result.state().name().toLowerCase(Locale.ROOT), result.rows(),
+				result.batches(), (result.failure() != null) ? ": " + result.failure() : ""),
+				result.state() == BackfillState.FAILED);
+	}
+
+	private static Finished describe(Verification verification) {
+		return new Finished(verification.passed()
 				? String.format("verified: %,d keys checked, no discrepancy", verification.keysChecked())
 				: String.format("%,d discrepancies in %,d keys checked; first keys %s", verification.discrepancies(),
-						verification.keysChecked(), String.join(", ", verification.firstKeys()));
+						verification.keysChecked(), String.join(", ", verification.firstKeys())), false);
 	}
 
-	private static String describe(Estimate estimate) {
-		return String.format("estimated: ~%,.1f s (%,.1f s to %,.1f s) at batch size %,d, longest batch %,d ms",
-				estimate.estimatedSeconds(), estimate.estimatedSecondsLow(), estimate.estimatedSecondsHigh(),
-				estimate.batchSize(), estimate.maxBatchMillis());
+	private static Finished describe(Estimate estimate) {
+		return new Finished(String.format("estimated: ~%,.1f s (%,.1f s to %,.1f s) at batch size %,d, longest batch "
+				+ "%,d ms", estimate.estimatedSeconds(), estimate.estimatedSecondsLow(), estimate.estimatedSecondsHigh(),
+				estimate.batchSize(), estimate.maxBatchMillis()), false);
 	}
 
 	/**

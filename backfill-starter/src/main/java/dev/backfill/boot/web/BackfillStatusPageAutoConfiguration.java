@@ -8,8 +8,11 @@ import dev.backfill.boot.actuate.BackfillReports;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillProperties;
 import dev.backfill.jdbc.JdbcBatchLog;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
+import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -46,11 +49,6 @@ import static org.springframework.security.config.Customizer.withDefaults;
 @ConditionalOnBean(BackfillOperator.class)
 public final class BackfillStatusPageAutoConfiguration {
 
-	// the bean that maps the endpoint over HTTP, when it is exposed there (BackfillEndpointAutoConfiguration)
-	private static final String ENDPOINT_WEB_EXTENSION = "backfillsEndpointWebExtension";
-
-	private static final String BASE_PATH = "management.endpoints.web.base-path";
-
 	/** Name of the filter chain that protects the page; a bean of this name replaces it. */
 	public static final String SECURITY_FILTER_CHAIN = "backfillStatusPageSecurityFilterChain";
 
@@ -63,34 +61,40 @@ public final class BackfillStatusPageAutoConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> backfillStatusPageRoute(BackfillStatusPage page, BackfillProperties properties,
-			ListableBeanFactory beans, Environment environment) {
-		String path = properties.getWeb().getPath();
-		if (beans.containsBeanDefinition(ENDPOINT_WEB_EXTENSION) && samePort(environment)
-				&& trimmed(path).equals(endpointPath(environment))) {
-			// whichever is mapped first would hide the other
-			throw new InvalidBackfillException("The status page's path " + path + " (backfill.web.path) is also the "
-					+ "path of the backfills endpoint, under management.endpoints.web.base-path '"
-					+ environment.getProperty(BASE_PATH, "/actuator") + "'. Set backfill.web.path to another path, "
-					+ "such as /backfills-status.");
+	RouterFunction<ServerResponse> backfillStatusPageRoute(BackfillStatusPage page, BackfillProperties properties) {
+		return RouterFunctions.route().GET(properties.getWeb().getPath(), page).build();
+	}
+
+	// Actuator's handler mapping comes before the page's route: a page on or under the endpoint's path, or on
+	// Actuator's base path, would never be served
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ PathMappedEndpoints.class, ManagementPortType.class })
+	static class EndpointPathCheck {
+
+		@Bean
+		SmartInitializingSingleton backfillStatusPagePathCheck(ObjectProvider<PathMappedEndpoints> endpoints,
+				BackfillProperties properties, Environment environment) {
+			return () -> {
+				PathMappedEndpoints mapped = endpoints.getIfAvailable();
+				String endpoint = (mapped != null) ? mapped.getPath(EndpointId.of("backfills")) : null;
+				if (endpoint == null || ManagementPortType.get(environment) != ManagementPortType.SAME) {
+					return;
+				}
+				String path = properties.getWeb().getPath();
+				String page = trimmed(path);
+				String base = trimmed(mapped.getBasePath());
+				if (page.equals(endpoint) || page.startsWith(endpoint + "/") || (!base.isEmpty() && page.equals(base))) {
+					throw new InvalidBackfillException("The status page's path " + path + " (backfill.web.path) is "
+							+ "taken by Actuator, which serves the backfills endpoint at " + endpoint + ". Set "
+							+ "backfill.web.path to another path, such as /backfills-status.");
+				}
+			};
 		}
-		return RouterFunctions.route().GET(path, page).build();
-	}
 
-	private static boolean samePort(Environment environment) {
-		String management = environment.getProperty("management.server.port");
-		return management == null || management.equals(environment.getProperty("server.port", "8080"));
-	}
+		private static String trimmed(String path) {
+			return (path.length() > 1 && path.endsWith("/")) ? path.substring(0, path.length() - 1) : path;
+		}
 
-	private static String endpointPath(Environment environment) {
-		String base = trimmed(environment.getProperty(BASE_PATH, "/actuator"));
-		String mapping = environment.getProperty("management.endpoints.web.path-mapping.backfills", "backfills");
-		return trimmed((base.endsWith("/") ? base : base + "/")
-				+ (mapping.startsWith("/") ? mapping.substring(1) : mapping));
-	}
-
-	private static String trimmed(String path) {
-		return (path.length() > 1 && path.endsWith("/")) ? path.substring(0, path.length() - 1) : path;
 	}
 
 	@Configuration(proxyBeanMethods = false)
