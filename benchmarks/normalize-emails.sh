@@ -3,7 +3,10 @@
 # a plain psql keyset loop (one transaction per 10,000-key range) and as one single UPDATE, side by side in one run.
 # Every variant starts from the same state: the column reset to NULL, VACUUM (ANALYZE), CHECKPOINT.
 #
-#   ./mvnw -B install -DskipTests && ROWS=5000000 ROUNDS=3 benchmarks/normalize-emails.sh
+#   ./mvnw -B clean install -DskipTests && ROWS=5000000 ROUNDS=3 benchmarks/normalize-emails.sh
+#
+# VARIANTS picks and orders the variants (default "single psql_keyset framework"); framework_no_budget runs the
+# framework with the impact budget off (--backfill.throttle.max-impact=0).
 #
 # Needs psql and a PostgreSQL server (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres) on which it may create
 # the database $DB. Not run by CI.
@@ -57,15 +60,20 @@ psql_keyset() {
 framework() {
   if [ -n "$TIME" ]; then
     "$TIME" -f "maxrss_kb=%M" -o /tmp/backfill-bench-time "${JAVA_APP[@]}" backfill run normalize-emails \
-      --batch-size="$BATCH" "${SPRING[@]}" > /tmp/backfill-bench-run
+      --batch-size="$BATCH" "$@" "${SPRING[@]}" > /tmp/backfill-bench-run
   else
-    app run normalize-emails --batch-size="$BATCH" > /tmp/backfill-bench-run
+    app run normalize-emails --batch-size="$BATCH" "$@" > /tmp/backfill-bench-run
   fi
   tail -n 1 /tmp/backfill-bench-run >&2
 }
 
+# the same with the impact budget off: what its samples of the application cost a run on a quiet database
+framework_no_budget() {
+  framework --backfill.throttle.max-impact=0
+}
+
 echo "round,variant,rows,seconds,rows_per_second,job_seconds,max_rss_mb" > "$OUT"
-variants=(single psql_keyset framework)
+read -r -a variants <<< "${VARIANTS:-single psql_keyset framework}"
 for ((round = 1; round <= ROUNDS; round++)); do
   for ((i = 0; i < ${#variants[@]}; i++)); do
     v=${variants[$(((i + round - 1) % ${#variants[@]}))]}   # rotate the order across rounds
@@ -75,7 +83,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     seconds=$(echo "$(now) - $start" | bc)
     check "$v"
     job="" rss=""
-    if [ "$v" = framework ]; then
+    if [[ $v == framework* ]]; then
       # the job's own wall time, without JVM start: "... rows in N batches, 26.8 s wall time, ..."
       job=$(grep -o '[0-9.]* s wall time' /tmp/backfill-bench-run | cut -d' ' -f1)
       [ -n "$TIME" ] && rss=$(($(grep -o 'maxrss_kb=[0-9]*' /tmp/backfill-bench-time | cut -d= -f2) / 1024))
@@ -94,12 +102,16 @@ def med(variant, field):
     vals = [float(r[field]) for r in rows if r['variant'] == variant and r[field]]
     return statistics.median(vals) if vals else None
 n = int(rows[0]['rows'])
-single, loop, fw = med('single', 'seconds'), med('psql_keyset', 'seconds'), med('framework', 'seconds')
-job = med('framework', 'job_seconds')
+single, loop = med('single', 'seconds'), med('psql_keyset', 'seconds')
+ratio = lambda base, s: f"{base / s:.2f}" if base else ""
 print(f"| variant | median s | rows/s | vs psql keyset loop | vs single UPDATE |")
 print(f"| --- | --- | --- | --- | --- |")
-for name, s in [('single UPDATE', single), ('psql keyset loop', loop), ('framework, whole process', fw), ('framework, job only', job)]:
-    print(f"| {name} | {s:.1f} | {n / s:,.0f} | {loop / s:.2f} | {single / s:.2f} |")
+lines = [('single UPDATE', single), ('psql keyset loop', loop)]
+for v, name in [('framework', 'framework'), ('framework_no_budget', 'framework, impact budget off')]:
+    lines += [(f"{name}, whole process", med(v, 'seconds')), (f"{name}, job only", med(v, 'job_seconds'))]
+for name, s in lines:
+    if s:
+        print(f"| {name} | {s:.1f} | {n / s:,.0f} | {ratio(loop, s)} | {ratio(single, s)} |")
 rss = med('framework', 'max_rss_mb')
 if rss: print(f"framework max RSS (median): {rss:.0f} MB")
 PY
