@@ -7,7 +7,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * A test class with a fresh PostgreSQL database of its own (see {@link TestDatabase}), created before its first test
- * and dropped from the pool after its last. Subclasses name their own {@code @BeforeAll} methods differently, so
+ * and dropped after its last. Subclasses name their own {@code @BeforeAll} methods differently, so
  * this one is not hidden.
  */
 public abstract class DatabaseTest {
@@ -23,8 +23,8 @@ public abstract class DatabaseTest {
 	}
 
 	@AfterAll
-	static void closeDatabase() {
-		dataSource.close();
+	static void dropDatabase() {
+		TestDatabase.drop(dataSource);
 	}
 
 	/** Runs a {@code count(*)} query. */
