@@ -50,7 +50,6 @@ public class BackfillActions {
 	// running, an invalid declaration, an empty table) is answered to the caller rather than only logged
 	private static final Duration QUICK_FAILURE = Duration.ofMillis(500);
 
-
 	private final Map<String, Action> actions = new LinkedHashMap<>();
 
 	private final BackfillOperator operator;

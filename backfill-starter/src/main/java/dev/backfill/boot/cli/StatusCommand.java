@@ -55,8 +55,8 @@ final class StatusCommand implements BackfillCommand {
 				"ROWS/S", "ETA", "LAST KEY");
 		for (BackfillStatus s : statuses) {
 			out.printf("%-28s %-10s %,14d %,14d %7.1f%% %,12.0f %9s  %s%n", s.backfill(), s.state(), s.rowsDone(),
-					s.rowsRemainingEstimate(), 100 * s.fractionDone(), s.rowsPerSecond(), ProgressPrinter.duration(s.etaSeconds()),
-					(s.lastKey() != null) ? s.lastKey() : "-");
+					s.rowsRemainingEstimate(), 100 * s.fractionDone(), s.rowsPerSecond(),
+					ProgressPrinter.duration(s.etaSeconds()), (s.lastKey() != null) ? s.lastKey() : "-");
 			if (s.throttledSeconds() >= 1) {
 				out.printf("  held by throttles for %s, left out of its rows/s%n", DryRunCommand.time(s.throttledSeconds()));
 			}
