@@ -212,9 +212,15 @@ final class BackfillHistory {
 	}
 
 	// the latest execution of a job: a backfill's run (named as the backfill), or its NAME:rollback, NAME:verify
+	// (an instance with no execution, left by a launch cut short, is passed over)
 	@Nullable JobExecution last(String job) {
-		JobInstance instance = this.jobRepository.getLastJobInstance(job);
-		return (instance != null) ? this.jobRepository.getLastJobExecution(instance) : null;
+		for (JobInstance instance : this.jobRepository.getJobInstances(job, 0, 3)) {
+			JobExecution execution = this.jobRepository.getLastJobExecution(instance);
+			if (execution != null) {
+				return execution;
+			}
+		}
+		return null;
 	}
 
 	static boolean isRunning(JobExecution execution) {

@@ -150,22 +150,27 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		TableShape shape = shape(backfill);
 		int batchSize = batchSize(backfill, options.batchSize());
 		return holdingLock(name, "Backfill '" + name + "'", "run it again to resume it", (lock, stoppable) -> {
-			JobExecution previous = this.history.last(name);
-			JobExecution rollback = this.history.last(BackfillJobs.rollbackJobName(name));
-			if (BackfillHistory.unfinished(rollback)) {
-				throw new BackfillException("Backfill '" + name + "' has an unfinished rollback (job execution "
-						+ rollback.getId() + ", " + rollback.getStatus() + "). Finish it first with 'backfill rollback "
-						+ name + "', then run it again.");
-			}
-			if (previous != null && rollback != null && rollback.getId() > previous.getId()) {
-				// a rollback undid the last run: the next one starts from the first key
-				previous = null;
-			}
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
 				throttles(name), withListeners(listener));
 			stoppable.accept(run::requestStop);
-			return this.executions.run(lock, name, name, run, previous, settings(name).retry());
+			return this.executions.run(lock, name, name, run, () -> resumableRun(name), settings(name).retry());
 		});
+	}
+
+	// the run to restart, as the job repository says now: the last one unless it completed or a rollback undid it
+	private @Nullable JobExecution resumableRun(String name) {
+		JobExecution previous = this.history.last(name);
+		JobExecution rollback = this.history.last(BackfillJobs.rollbackJobName(name));
+		if (BackfillHistory.unfinished(rollback)) {
+			throw new BackfillException("Backfill '" + name + "' has an unfinished rollback (job execution "
+					+ rollback.getId() + ", " + rollback.getStatus() + "). Finish it first with 'backfill rollback "
+					+ name + "', then run it again.");
+		}
+		if (previous != null && rollback != null && rollback.getId() > previous.getId()) {
+			// a rollback undid the last run: the next one starts from the first key
+			return null;
+		}
+		return BackfillHistory.unfinished(previous) ? previous : null;
 	}
 
 	/** Work done holding a backfill's run lock. */
@@ -343,8 +348,10 @@ public class DefaultBackfillOperator implements BackfillOperator {
 					BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
 							sizing(backfill, 0), throttles(name), withListeners(listener), committed);
 					stoppable.accept(run::requestStop);
-					return this.executions.run(lock, name, job, run, unfinished ? previous : null,
-							settings(name).retry());
+					return this.executions.run(lock, name, job, run, () -> {
+						JobExecution last = this.history.last(job);
+						return BackfillHistory.unfinished(last) ? last : null;
+					}, settings(name).retry());
 				});
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -19,6 +20,7 @@ import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.support.JobOperatorFactoryBean;
@@ -67,18 +69,23 @@ final class Executions {
 
 	/**
 	 * Runs the job named {@code jobName} (the backfill's, or its rollback's) of backfill {@code name}, riding through
-	 * lost sessions: nothing of the batch in flight was committed, so the run goes on from its checkpoint.
+	 * lost sessions: nothing of the batch in flight was committed, so the run goes on from its checkpoint. Each
+	 * attempt asks {@code resumable} again what to restart, since an attempt that failed may have created an execution
+	 * or not.
+	 * @param resumable the execution to restart, read from the job repository as it is now, or {@code null} to start
+	 * a new instance
 	 */
 	BackfillResult run(RunLock lock, String name, String jobName, BackfillJobs.Run run,
-			@Nullable JobExecution previous, Retry retry) throws Exception {
+			Supplier<@Nullable JobExecution> resumable, Retry retry) throws Exception {
 		Instant started = Instant.now();
-		boolean resumed = BackfillHistory.unfinished(previous);
+		JobExecution first = resumable.get();
+		boolean resumed = first != null;
 		JobExecution execution = null;
 		for (int attempt = 1;; attempt++) {
 			TransientFailure lost;
 			try {
-				execution = launch(name, run.job(), (attempt == 1) ? previous : this.history.last(jobName),
-						attempt == 1 ? resumed : true);
+				JobExecution previous = (attempt == 1) ? first : resumable.get();
+				execution = launch(name, run.job(), previous, previous != null);
 				lost = TransientFailure.connectionLoss(execution.getAllFailureExceptions());
 			}
 			catch (RuntimeException ex) {
@@ -116,6 +123,7 @@ final class Executions {
 	JobExecution launch(String name, Job job, @Nullable JobExecution previous, boolean resume) throws Exception {
 		register(job);
 		if (!resume || previous == null) {
+			forgetLaunchCutShort(name, job.getName());
 			return this.jobOperator.startNextInstance(job);
 		}
 		if (BackfillHistory.isRunning(previous) || BackfillHistory.isUnknown(previous)) {
@@ -127,6 +135,19 @@ final class Executions {
 			markFailed(previous);
 		}
 		return this.jobOperator.restart(previous);
+	}
+
+	// a process that died, or lost its connection, between Spring Batch's transactions that create an instance and
+	// its first execution left an instance with nothing in it; the next instance's parameters are read from the last
+	// execution of the last instance, so it would stop every later launch. We hold the run lock: nobody else is
+	// launching it.
+	private void forgetLaunchCutShort(String name, String jobName) {
+		JobInstance last = this.jobRepository.getLastJobInstance(jobName);
+		if (last != null && this.jobRepository.getLastJobExecution(last) == null) {
+			logger.warn("Backfill '{}': job instance {} of {} has no execution (a launch was cut short); it is "
+					+ "removed before the next launch", name, last.getInstanceId(), jobName);
+			this.jobRepository.deleteJobInstance(last);
+		}
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.backfill.test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
 
@@ -34,9 +35,16 @@ public final class TestOperators {
 
 	public static DefaultBackfillOperator operator(DataSource dataSource, BackfillSettings settings,
 			List<BackfillThrottle> throttles, Backfill... backfills) {
+		return operator(dataSource, settings, throttles, UnaryOperator.identity(), backfills);
+	}
+
+	/** An operator whose job repository is seen through {@code repository}, such as one that injects faults. */
+	public static DefaultBackfillOperator operator(DataSource dataSource, BackfillSettings settings,
+			List<BackfillThrottle> throttles, UnaryOperator<JobRepository> repository, Backfill... backfills) {
 		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
 		return new DefaultBackfillOperator(new Backfills(List.of(backfills)), dataSource, transactionManager,
-				jobRepository(dataSource, transactionManager), settings, throttles, List.of(), Map.of());
+				repository.apply(jobRepository(dataSource, transactionManager)), settings, throttles, List.of(),
+				Map.of());
 	}
 
 	private static JobRepository jobRepository(DataSource dataSource, DataSourceTransactionManager transactionManager) {
