@@ -19,4 +19,12 @@ public class BackfillAlreadyRunningException extends BackfillException {
 				+ ". Wait for it to finish, or stop that process; a run whose process died is resumed automatically.");
 	}
 
+	/**
+	 * Creates the exception with a message of a subclass's.
+	 * @param message the message
+	 */
+	protected BackfillAlreadyRunningException(String message) {
+		super(message);
+	}
+
 }

@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.OptionalInt;
 
 import javax.sql.DataSource;
 
 import dev.backfill.internal.BackfillJobs;
+import dev.backfill.internal.Owner;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.JdbcPauses;
 import dev.backfill.jdbc.RunLock;
@@ -141,8 +142,7 @@ final class BackfillHistory {
 					0, 0, instant(execution.getStartTime()), instant(execution.getEndTime()), null, null, 0, 0, 0,
 					estimate, null, lastVerification(name));
 		}
-		boolean live = RunLock.isHeld(this.dataSource, name);
-		BackfillState state = state(execution, live);
+		BackfillState state = state(execution, isLive(name, execution));
 		if (state == BackfillState.RUNNING && this.pauses.find(name).isPresent()) {
 			state = BackfillState.PAUSED;
 		}
@@ -237,23 +237,41 @@ final class BackfillHistory {
 		};
 	}
 
-	String owner(String name) {
-		Optional<JobExecution> running = this.jobRepository.findRunningJobExecutions(name).stream()
-			.max(Comparator.comparing(JobExecution::getId));
-		String owner = running.map((e) -> ownerOf(e.getExecutionContext())).orElse(null);
-		if (owner != null) {
-			return owner;
+	/**
+	 * Whether the process of an execution still runs it: a session holds the run lock, and it is the session the
+	 * execution recorded (another one is a verify, a dry-run, or a process that took over from a dead one).
+	 */
+	boolean isLive(String name, JobExecution execution) {
+		if (!execution.getStatus().isRunning()) {
+			return false;
 		}
-		String holder = RunLock.holder(this.dataSource, name);
-		return (holder != null) ? "a session from " + holder : "another process";
+		OptionalInt holder = RunLock.holder(this.dataSource, name);
+		Owner owner = Owner.from(execution.getExecutionContext());
+		return holder.isPresent() && (owner == null || owner.holdsLock(holder.getAsInt()));
+	}
+
+	/** Who holds a backfill's run lock, from what the holder recorded in the job repository. */
+	String owner(String name) {
+		OptionalInt holder = RunLock.holder(this.dataSource, name);
+		if (holder.isEmpty()) {
+			return "another process, which has let go since";
+		}
+		for (String job : List.of(name, BackfillJobs.rollbackJobName(name), BackfillJobs.verifyJobName(name),
+				BackfillJobs.dryRunJobName(name))) {
+			for (JobExecution running : this.jobRepository.findRunningJobExecutions(job)) {
+				Owner owner = Owner.from(running.getExecutionContext());
+				if (owner != null && owner.lockBackend() == holder.getAsInt()) {
+					String what = job.equals(name) ? "" : " (" + job.substring(name.length() + 1) + ")";
+					return owner + what;
+				}
+			}
+		}
+		return "another process (database session " + holder.getAsInt() + "; it has not recorded its host yet)";
 	}
 
 	static @Nullable String ownerOf(ExecutionContext job) {
-		if (!job.containsKey(BackfillJobs.HOST)) {
-			return null;
-		}
-		return job.getString(BackfillJobs.HOST) + " pid " + job.getLong(BackfillJobs.PID) + " since "
-				+ job.getString(BackfillJobs.SINCE);
+		Owner owner = Owner.from(job);
+		return (owner != null) ? owner.toString() : null;
 	}
 
 	static ExecutionContext stepContext(JobExecution execution) {

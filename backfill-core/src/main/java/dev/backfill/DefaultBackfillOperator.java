@@ -151,7 +151,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		int batchSize = batchSize(backfill, options.batchSize());
 		return holdingLock(name, "Backfill '" + name + "'", "run it again to resume it", (lock, stoppable) -> {
 			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
-				throttles(name), withListeners(listener));
+				throttles(name), withListeners(listener), lock);
 			stoppable.accept(run::requestStop);
 			return this.executions.run(lock, name, name, run, () -> resumableRun(name), settings(name).retry());
 		});
@@ -298,7 +298,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				(lock, stoppable) -> {
 					JobExecution previous = this.history.last(job);
 					BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
-							Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies);
+							Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies, lock);
 					stoppable.accept(verify::requestStop);
 					JobExecution execution = this.executions.launch(name, verify.job(), previous,
 							BackfillHistory.unfinished(previous) && !this.history.changedSince(name, previous));
@@ -346,7 +346,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 						logger.info("Backfill '{}': rolling back the ranges it committed, {}", name, committed);
 					}
 					BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
-							sizing(backfill, 0), throttles(name), withListeners(listener), committed);
+							sizing(backfill, 0), throttles(name), withListeners(listener), committed, lock);
 					stoppable.accept(run::requestStop);
 					return this.executions.run(lock, name, job, run, () -> {
 						JobExecution last = this.history.last(job);
@@ -382,10 +382,15 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		Backfill backfill = this.backfills.get(name);
 		checkRepository();
 		TableShape shape = shape(backfill);
-		if (RunLock.isHeld(this.dataSource, name)) {
-			// its samples would wait on the run's row locks, and measure a table the run is changing
-			throw new BackfillAlreadyRunningException(name, this.history.owner(name));
+		// held while it samples: a run's row locks would hold its samples, and it would measure a table being changed
+		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
+			.orElseThrow(() -> new BackfillAlreadyRunningException(name, this.history.owner(name)))) {
+			return dryRun(backfill, shape, options, lock);
 		}
+	}
+
+	private Estimate dryRun(Backfill backfill, TableShape shape, DryRunOptions options, RunLock lock) {
+		String name = backfill.name();
 		BackfillJobs.DryRun dryRun;
 		try {
 			// sampling key positions reads a few hundred pages: bounded by the statement timeout all the same
@@ -394,7 +399,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				this.jdbc.sql("SELECT set_config('statement_timeout', :timeout, true)")
 					.param("timeout", settings(name).statementTimeout().toMillis() + "ms").query().listOfRows();
 				return this.jobs.buildDryRun(backfill, shape, batchSize(backfill, options.batchSize()),
-						sizing(backfill, options.batchSize()), options);
+						sizing(backfill, options.batchSize()), options, lock);
 			});
 		}
 		catch (DataAccessException ex) {

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import dev.backfill.internal.BackfillJobs;
+import dev.backfill.internal.LockWatch;
 import dev.backfill.internal.TransientFailure;
 import dev.backfill.jdbc.RunLock;
 import org.jspecify.annotations.Nullable;
@@ -86,9 +87,18 @@ final class Executions {
 			try {
 				JobExecution previous = (attempt == 1) ? first : resumable.get();
 				execution = launch(name, run.job(), previous, previous != null);
+				if (LockWatch.lostIn(execution.getAllFailureExceptions())) {
+					throw new BackfillLockLostException(name, this.history.owner(name));
+				}
 				lost = TransientFailure.connectionLoss(execution.getAllFailureExceptions());
 			}
+			catch (BackfillException ex) {
+				throw ex;
+			}
 			catch (RuntimeException ex) {
+				if (LockWatch.lostIn(List.of(ex))) {
+					throw new BackfillLockLostException(name, this.history.owner(name));
+				}
 				lost = TransientFailure.connectionLoss(List.of(ex));
 				if (lost == null) {
 					throw ex;
@@ -130,8 +140,9 @@ final class Executions {
 			// we hold the run lock, so the process that left it running is gone (or was us, before the connection
 			// was lost); a batch Spring Batch could not roll back (UNKNOWN) was rolled back by PostgreSQL when its
 			// session ended, with its log row and checkpoint, so the checkpoint is exact either way
-			logger.warn("Backfill '{}': execution {} was left {} by a process that died or lost its connection; "
-					+ "it resumes from its checkpoint", name, previous.getId(), previous.getStatus());
+			logger.warn("Backfill '{}': execution {} was left {} by a process that no longer holds the run lock (it "
+					+ "died, or lost its connection); it resumes from its checkpoint", name, previous.getId(),
+					previous.getStatus());
 			markFailed(previous);
 		}
 		return this.jobOperator.restart(previous);
@@ -205,7 +216,7 @@ final class Executions {
 
 	private boolean renew(RunLock lock) {
 		try {
-			return lock.renew(this.dataSource);
+			return lock.renew() != RunLock.Renewal.LOST;
 		}
 		catch (java.sql.SQLException ex) {
 			// still unreachable: the next attempt finds out

@@ -1,9 +1,5 @@
 package dev.backfill.internal;
 
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -18,6 +14,7 @@ import dev.backfill.KeyRange;
 import dev.backfill.ProgressListener;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.JdbcDiscrepancies;
+import dev.backfill.jdbc.RunLock;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.Job;
@@ -72,15 +69,6 @@ public final class BackfillJobs {
 	/** Job parameter that marks a dry-run's executions in the job repository. */
 	public static final String DRY_RUN_PARAMETER = "backfill.dryRun";
 
-	/** Job context key: host of the process that runs the execution. */
-	public static final String HOST = "backfill.host";
-
-	/** Job context key: pid of the process that runs the execution. */
-	public static final String PID = "backfill.pid";
-
-	/** Job context key: when that process started the execution. */
-	public static final String SINCE = "backfill.since";
-
 	/** Step context keys of the run's statistics. */
 	public static final String ROWS_PER_SECOND = BackfillTasklet.ROWS_PER_SECOND;
 
@@ -134,11 +122,13 @@ public final class BackfillJobs {
 	 * @param sizing how batches adapt, or {@code null} to keep them all at {@code batchSize}
 	 * @param throttles asked before every batch
 	 * @param listener progress listener
+	 * @param lock the run lock, held
 	 * @return the job and its tasklet
 	 */
 	public Run build(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-			List<BackfillThrottle> throttles, ProgressListener listener) {
-		return build(backfill, Pass.run(backfill, shape), shape, batchSize, sizing, throttles, listener);
+			List<BackfillThrottle> throttles, ProgressListener listener, RunLock lock) {
+		return build(backfill, Pass.run(backfill, shape), shape, batchSize, sizing, throttles, listener, lock,
+				new RunIdIncrementer());
 	}
 
 	/**
@@ -151,10 +141,11 @@ public final class BackfillJobs {
 	 * @param throttles asked before every batch
 	 * @param listener progress listener
 	 * @param committed the union of the committed ranges to undo; {@code null} to restart an unfinished rollback
+	 * @param lock the run lock, held
 	 * @return the job and its tasklet
 	 */
 	public Run buildRollback(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-			List<BackfillThrottle> throttles, ProgressListener listener, @Nullable KeyRange committed) {
+			List<BackfillThrottle> throttles, ProgressListener listener, @Nullable KeyRange committed, RunLock lock) {
 		// a new rollback's parameters: the committed ranges it undoes; a restart keeps its own
 		JobParametersIncrementer incrementer = (parameters) -> {
 			JobParametersBuilder next = new JobParametersBuilder(new RunIdIncrementer().getNext(parameters));
@@ -163,24 +154,21 @@ public final class BackfillJobs {
 			}
 			return next.toJobParameters();
 		};
-		return build(backfill, Pass.rollback(backfill, shape), shape, batchSize, sizing, throttles, listener,
+		return build(backfill, Pass.rollback(backfill, shape), shape, batchSize, sizing, throttles, listener, lock,
 				incrementer);
 	}
 
 	private Run build(Backfill backfill, Pass pass, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-			List<BackfillThrottle> throttles, ProgressListener listener) {
-		return build(backfill, pass, shape, batchSize, sizing, throttles, listener, new RunIdIncrementer());
-	}
-
-	private Run build(Backfill backfill, Pass pass, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-			List<BackfillThrottle> throttles, ProgressListener listener, JobParametersIncrementer incrementer) {
+			List<BackfillThrottle> throttles, ProgressListener listener, RunLock lock,
+			JobParametersIncrementer incrementer) {
 		BackfillTasklet tasklet = new BackfillTasklet(backfill, pass, shape, this.jdbc, this.transactionManager,
-				this.log, this.jobRepository, batchSize, this.settings.apply(backfill.name()), sizing, throttles, listener);
+				this.log, this.jobRepository, batchSize, this.settings.apply(backfill.name()), sizing, throttles, listener,
+				new LockWatch(lock, backfill.name(), this.jobRepository));
 		Step step = new StepBuilder(STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();
 		Job job = new JobBuilder(pass.logName(), this.jobRepository).incrementer(incrementer)
-			.listener(new OwnerListener(this.jobRepository))
+			.listener(new OwnerListener(this.jobRepository, lock))
 			.start(step)
 			.build();
 		return new Run(job, tasklet);
@@ -193,9 +181,11 @@ public final class BackfillJobs {
 	 * @param shape its table's shape
 	 * @param batchSize keys per batch
 	 * @param discrepancies where discrepancies are logged
+	 * @param lock the run lock, held
 	 * @return the job and its tasklet
 	 */
-	public Verify buildVerify(Backfill backfill, TableShape shape, int batchSize, JdbcDiscrepancies discrepancies) {
+	public Verify buildVerify(Backfill backfill, TableShape shape, int batchSize, JdbcDiscrepancies discrepancies,
+			RunLock lock) {
 		VerifyTasklet tasklet = new VerifyTasklet(backfill, shape, this.jdbc, discrepancies, batchSize,
 				this.settings.apply(backfill.name()));
 		Step step = new StepBuilder(VERIFY_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
@@ -203,7 +193,7 @@ public final class BackfillJobs {
 			.build();
 		Job job = new JobBuilder(verifyJobName(backfill.name()), this.jobRepository)
 			.incrementer(new RunIdIncrementer())
-			.listener(new OwnerListener(this.jobRepository))
+			.listener(new OwnerListener(this.jobRepository, lock))
 			.start(step)
 			.build();
 		return new Verify(job, tasklet);
@@ -233,11 +223,12 @@ public final class BackfillJobs {
 	 * @param batchSize keys per batch to estimate for, or to sample at when batches adapt
 	 * @param sizing how the run's batches adapt, or {@code null} when their size is fixed
 	 * @param options the sample's bounds
+	 * @param lock the run lock, held
 	 * @return the job and what it estimates
 	 * @throws dev.backfill.CannotEstimateException when the table is empty, smaller than the sample, or read-only
 	 */
 	public DryRun buildDryRun(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-			DryRunOptions options) {
+			DryRunOptions options, RunLock lock) {
 		SamplePlan plan = SamplePlan.of(backfill, shape, this.jdbc, batchSize, options, new Random());
 		DryRunTasklet tasklet = new DryRunTasklet(backfill, shape, this.jdbc, this.transactionManager,
 				this.settings.apply(backfill.name()),
@@ -251,6 +242,7 @@ public final class BackfillJobs {
 			.toJobParameters();
 		Job job = new JobBuilder(dryRunJobName(backfill.name()), this.jobRepository).incrementer(incrementer)
 			.preventRestart()
+			.listener(new OwnerListener(this.jobRepository, lock))
 			.start(step)
 			.build();
 		return new DryRun(job, tasklet);
@@ -408,24 +400,13 @@ public final class BackfillJobs {
 
 	}
 
-	/** Records which process runs the execution, for "already running on HOST pid N" and status. */
-	private record OwnerListener(JobRepository jobRepository) implements JobExecutionListener {
+	/** Records which process, and which session of its run lock, runs the execution. */
+	private record OwnerListener(JobRepository jobRepository, RunLock lock) implements JobExecutionListener {
 
 		@Override
 		public void beforeJob(JobExecution jobExecution) {
-			jobExecution.getExecutionContext().putString(HOST, host());
-			jobExecution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
-			jobExecution.getExecutionContext().putString(SINCE, Instant.now().toString());
+			Owner.ofThisProcess(this.lock).writeTo(jobExecution.getExecutionContext());
 			this.jobRepository.updateExecutionContext(jobExecution);
-		}
-
-		private static String host() {
-			try {
-				return InetAddress.getLocalHost().getHostName();
-			}
-			catch (UnknownHostException ex) {
-				return ManagementFactory.getRuntimeMXBean().getName();
-			}
 		}
 
 	}

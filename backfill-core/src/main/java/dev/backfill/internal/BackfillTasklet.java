@@ -162,10 +162,13 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final TransactionTemplate savepoint;
 
+	private final LockWatch lockWatch;
+
 	BackfillTasklet(Backfill backfill, Pass pass, TableShape shape, JdbcClient jdbc,
 			PlatformTransactionManager transactionManager, JdbcBatchLog log, JobRepository jobRepository, int batchSize,
 			BackfillSettings settings, @Nullable BatchSizing sizing, List<BackfillThrottle> throttles,
-			ProgressListener listener) {
+			ProgressListener listener, LockWatch lockWatch) {
+		this.lockWatch = lockWatch;
 		this.throttles = List.copyOf(throttles);
 		this.pauses = new JdbcPauses(jdbc, settings.tablePrefix());
 		this.outside = new TransactionTemplate(transactionManager);
@@ -242,6 +245,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			return RepeatStatus.CONTINUABLE;
 		}
 		StepExecution step = chunkContext.getStepContext().getStepExecution();
+		this.lockWatch.beforeBatch(step.getJobExecution());
 		this.jdbc.sql(TIMEOUTS).param("lock", this.settings.lockTimeout().toMillis() + "ms")
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
 		Object from = (this.lastKey != null) ? this.lastKey : (this.from != null) ? this.from : startBound();

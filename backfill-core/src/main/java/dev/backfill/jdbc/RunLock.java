@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import javax.sql.DataSource;
 
@@ -27,16 +28,23 @@ public final class RunLock implements AutoCloseable {
 
 	private static final String UNLOCK = "SELECT pg_advisory_unlock(?)";
 
+	// pg_locks shows every session's locks to every role (pg_stat_activity hides other roles' details); advisory
+	// locks are per database, and so is the backfill's name
 	private static final String HOLDER = """
-			SELECT coalesce(host(a.client_addr), 'local socket') || ' (backend pid ' || a.pid || ', connected since '
-			       || to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')'
-			FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			SELECT l.pid FROM pg_locks l
 			WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+			  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
 			  AND l.classid = ((? >> 32) & 4294967295)::oid AND l.objid = (? & 4294967295)::oid""";
+
+	private static final String BACKEND_PID = "SELECT pg_backend_pid()";
 
 	private static final String APPLICATION_NAME = "SELECT set_config('application_name', ?, false)";
 
+	private final DataSource dataSource;
+
 	private Connection connection;
+
+	private int backendPid;
 
 	private final long key;
 
@@ -44,8 +52,11 @@ public final class RunLock implements AutoCloseable {
 
 	private final String backfill;
 
-	private RunLock(Connection connection, long key, String previousApplicationName, String backfill) {
+	private RunLock(DataSource dataSource, Connection connection, int backendPid, long key,
+			String previousApplicationName, String backfill) {
+		this.dataSource = dataSource;
 		this.connection = connection;
+		this.backendPid = backendPid;
 		this.key = key;
 		this.previousApplicationName = previousApplicationName;
 		this.backfill = backfill;
@@ -70,7 +81,8 @@ public final class RunLock implements AutoCloseable {
 			}
 			String previous = connection.getClientInfo("ApplicationName");
 			nameSession(connection, backfill);
-			return Optional.of(new RunLock(connection, key, (previous != null) ? previous : "", backfill));
+			return Optional.of(new RunLock(dataSource, connection, backendPid(connection), key,
+					(previous != null) ? previous : "", backfill));
 		}
 		catch (SQLException ex) {
 			closeQuietly(connection);
@@ -80,57 +92,87 @@ public final class RunLock implements AutoCloseable {
 	}
 
 	/**
-	 * Describes the session that holds a backfill's lock.
+	 * Finds the session of this database that holds a backfill's lock.
 	 * @param dataSource the target database
 	 * @param backfill the backfill name
-	 * @return the holder's address and backend, or {@code null} when nobody holds it
+	 * @return the backend pid of the holder's session, or empty when nobody holds it
+	 * @throws BackfillException when the database cannot be reached
 	 */
-	public static @Nullable String holder(DataSource dataSource, String backfill) {
+	public static OptionalInt holder(DataSource dataSource, String backfill) {
 		long key = key(backfill);
 		try (Connection connection = dataSource.getConnection();
 				PreparedStatement ps = connection.prepareStatement(HOLDER)) {
 			ps.setLong(1, key);
 			ps.setLong(2, key);
 			try (ResultSet rs = ps.executeQuery()) {
-				return rs.next() ? rs.getString(1) : null;
+				return rs.next() ? OptionalInt.of(rs.getInt(1)) : OptionalInt.empty();
 			}
 		}
 		catch (SQLException ex) {
-			return null;
+			throw new BackfillException("Backfill '" + backfill + "': could not look up its run lock: "
+					+ ex.getMessage() + ". Check that the database is reachable.", ex);
 		}
 	}
 
 	/**
-	 * Tells whether a session holds a backfill's lock, that is, whether a live process runs it.
+	 * Tells whether a session of this database holds a backfill's lock, that is, whether a live process runs it.
 	 * @param dataSource the target database
 	 * @param backfill the backfill name
 	 * @return whether the lock is held
+	 * @throws BackfillException when the database cannot be reached
 	 */
 	public static boolean isHeld(DataSource dataSource, String backfill) {
-		return holder(dataSource, backfill) != null;
+		return holder(dataSource, backfill).isPresent();
+	}
+
+	/** @return the backend pid of the session that holds the lock */
+	public int backendPid() {
+		return this.backendPid;
 	}
 
 	/**
-	 * Makes sure the lock is still held after the database was unreachable: a session that PostgreSQL ended (a
-	 * restart, {@code pg_terminate_backend}) took the lock with it, so it is taken again on a new connection.
-	 * @param dataSource the target database
-	 * @return whether this process holds the lock; {@code false} when another session took it meanwhile
-	 * @throws SQLException when the database still cannot be reached
+	 * Makes sure the lock is still held. A session that PostgreSQL ended (a restart, {@code pg_terminate_backend},
+	 * {@code idle_session_timeout}, a proxy that dropped it) took the lock with it, so it is taken again on a new
+	 * connection, unless another session took it meanwhile.
+	 * @return whether the lock was still held, taken again, or lost to another session
+	 * @throws SQLException when the database cannot be reached
 	 */
-	public boolean renew(DataSource dataSource) throws SQLException {
+	public Renewal renew() throws SQLException {
 		if (this.connection.isValid(2)) {
-			return true;
+			return Renewal.HELD;
 		}
 		closeQuietly(this.connection);
-		Connection renewed = dataSource.getConnection();
+		Connection renewed = this.dataSource.getConnection();
 		renewed.setAutoCommit(true);
 		if (!queryBoolean(renewed, TRY_LOCK, this.key)) {
 			closeQuietly(renewed);
-			return false;
+			return Renewal.LOST;
 		}
 		nameSession(renewed, this.backfill);
 		this.connection = renewed;
-		return true;
+		this.backendPid = backendPid(renewed);
+		return Renewal.TAKEN_AGAIN;
+	}
+
+	/** What {@link #renew()} found. */
+	public enum Renewal {
+
+		/** The lock's session is alive and holds it. */
+		HELD,
+
+		/** The lock's session had ended; a new one holds the lock now. */
+		TAKEN_AGAIN,
+
+		/** The lock's session had ended, and another session holds the lock now. */
+		LOST
+
+	}
+
+	private static int backendPid(Connection connection) throws SQLException {
+		try (PreparedStatement ps = connection.prepareStatement(BACKEND_PID); ResultSet rs = ps.executeQuery()) {
+			rs.next();
+			return rs.getInt(1);
+		}
 	}
 
 	// visible in pg_stat_activity, so a DBA sees which session runs the backfill

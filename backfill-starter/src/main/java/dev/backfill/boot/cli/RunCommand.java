@@ -5,10 +5,12 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Set;
 
+
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
 import dev.backfill.RunOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code backfill run NAME [--batch-size=N]}: runs a backfill, or resumes its unfinished run, with live progress.
@@ -57,13 +59,22 @@ final class RunCommand implements BackfillCommand {
 			return OK;
 		}
 		if (result.state() == BackfillState.STOPPED) {
-			out.printf("%s stopped after key %s; 'backfill run %s' resumes it.%n", name,
-					this.operator.status(name).lastKey(), name);
+			out.printf("%s stopped %s; 'backfill run %s' resumes it.%n", name,
+					where(this.operator.status(name).lastKey()), name);
 			return STOPPED;
 		}
-		out.printf("%s failed: %s%nFix the cause and run 'backfill run %s' again: it resumes after key %s.%n", name,
-				result.failure(), name, this.operator.status(name).lastKey());
+		out.printf("%s failed: %s%nFix the cause and run 'backfill run %s' again: it resumes %s.%n", name,
+				result.failure(), name, resumes(this.operator.status(name).lastKey()));
 		return FAILED;
+	}
+
+	// a run that committed no batch has no checkpoint: it starts again from the first key
+	private static String where(@Nullable String lastKey) {
+		return (lastKey != null) ? "after key " + lastKey : "before its first batch";
+	}
+
+	private static String resumes(@Nullable String lastKey) {
+		return (lastKey != null) ? "after key " + lastKey : "from the first key";
 	}
 
 	private static String seconds(Duration duration) {
