@@ -464,10 +464,11 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			throw new BackfillException("Missing table" + ((missing.size() > 1) ? "s " : " ") + String.join(", ", missing)
 					+ ". Set backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
 		}
-		if (!this.log.logsAttempts()) {
-			throw new BackfillException("Table " + this.log.tableName() + " predates the logging of failed attempts: "
-					+ "it has no columns ATTEMPT, OUTCOME, SQL_STATE and MESSAGE. Set backfill.jdbc.initialize-schema="
-					+ "always, or apply the DO block of dev/backfill/jdbc/schema-postgresql.sql to it.");
+		if (!this.log.isCurrent()) {
+			throw new BackfillException("Table " + this.log.tableName() + " predates this version: it lacks the "
+					+ "columns ATTEMPT, OUTCOME, SQL_STATE and MESSAGE (0.1.0) or FROM_INCLUDED (0.2.0). Set "
+					+ "backfill.jdbc.initialize-schema=always, or apply the DO block of "
+					+ "dev/backfill/jdbc/schema-postgresql.sql to it.");
 		}
 	}
 

@@ -75,7 +75,8 @@ class CrashResumeTest extends DatabaseTest {
 
 		List<BatchRecord> log = new JdbcBatchLog(jdbc, "BACKFILL_").find(NAME);
 		assertContiguous(log);
-		assertThat(log.get(0).fromKey()).isEqualTo("0");
+		assertThat(log.get(0).fromKey()).isEqualTo("1");
+		assertThat(log.get(0).fromIncluded()).isTrue();
 		assertThat(log.get(log.size() - 1).toKey()).isEqualTo(String.valueOf(ROWS));
 		assertThat(log.stream().mapToLong(BatchRecord::rowsAffected).sum()).isEqualTo(ROWS);
 		assertThat(log.stream().map(BatchRecord::jobExecutionId).distinct().count()).isEqualTo(2);

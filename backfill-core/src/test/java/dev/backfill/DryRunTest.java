@@ -47,9 +47,9 @@ class DryRunTest extends DatabaseTest {
 		Estimate estimate = operator.dryRun("count-up", DryRunOptions.defaults().withSampleBatches(3));
 		assertThat(estimate.idempotent()).isFalse();
 		assertThat(estimate.idempotencyRange()).isNotNull();
-		assertThat(estimate.idempotencyRange().from()).isEqualTo(0L);
-		assertThat(estimate.idempotencyRange().to()).isEqualTo(1_000L);
-		assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w).startsWith("NOT IDEMPOTENT").contains("(0, 1000]"));
+		// the first batch starts at the smallest key, included
+		assertThat(estimate.idempotencyRange()).isEqualTo(KeyRange.startingAt(1L, 1_000L));
+		assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w).startsWith("NOT IDEMPOTENT").contains("[1, 1000]"));
 		assertThat(count("SELECT count(*) FROM counters WHERE counter <> 0")).isZero();
 		assertThat(operator.status("count-up").estimate().idempotent()).isFalse();
 	}
@@ -74,7 +74,7 @@ class DryRunTest extends DatabaseTest {
 		// only the first batch is slow, as a range of wide rows would be
 		Backfill slow = Backfill.sql("slow-start").table("counters").key("id").pending("counter = 0")
 			.update("""
-					WITH pause AS (SELECT pg_sleep(CASE WHEN CAST(:from AS bigint) < 1 THEN 1.1 ELSE 0 END))
+					WITH pause AS (SELECT pg_sleep(CASE WHEN CAST(:from AS bigint) <= 1 THEN 1.1 ELSE 0 END))
 					UPDATE counters SET counter = 1 FROM pause WHERE id > :from AND id <= :to AND counter = 0""")
 			.rollback("UPDATE counters SET counter = 0 WHERE id > :from AND id <= :to")
 			.batchSize(2_000)
@@ -113,7 +113,9 @@ class DryRunTest extends DatabaseTest {
 				DryRunOptions.defaults().withSampleBatches(4));
 		assertThat(estimate.samples()).hasSize(4);
 		assertThat(estimate.samples()).allSatisfy((s) -> assertThat(s.rows()).isEqualTo(500));
-		assertThat(estimate.samples().get(0).range().from()).isEqualTo("");
+		assertThat(estimate.samples().get(0).range().fromIncluded()).isTrue();
+		assertThat(estimate.samples().get(0).range().from())
+			.isEqualTo(jdbc.sql("SELECT min(word) FROM words").query(String.class).single());
 		assertThat(estimate.idempotent()).isTrue();
 		assertThat(count("SELECT count(*) FROM words WHERE upper_word IS NOT NULL")).isZero();
 	}
@@ -146,7 +148,7 @@ class DryRunTest extends DatabaseTest {
 			Estimate estimate = operator.dryRun("count-locked", DryRunOptions.defaults().withSampleBatches(4));
 			traffic.rollback();
 			assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w)
-				.startsWith("The batch after key 0 hit a timeout").contains("lock timeout"));
+				.startsWith("The batch from the first key hit a timeout").contains("lock timeout"));
 			assertThat(estimate.sampledBatches()).isEqualTo(3);
 			assertThat(estimate.samples()).noneSatisfy((s) -> assertThat(s.range().from()).isEqualTo(0L));
 			assertThat(estimate.estimatedSeconds()).isPositive();

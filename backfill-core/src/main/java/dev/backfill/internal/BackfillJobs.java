@@ -57,6 +57,9 @@ public final class BackfillJobs {
 	/** Job parameter of a rollback: the exclusive lower bound of the ranges it undoes, as text. */
 	public static final String FROM = "backfill.from";
 
+	/** Job parameter of a rollback: {@code "true"} when {@link #FROM} is itself a key to undo (a first range's). */
+	public static final String FROM_INCLUDED = "backfill.fromIncluded";
+
 	/** Job parameter of a rollback: the inclusive upper bound of the ranges it undoes, as text. */
 	public static final String UNTIL = "backfill.until";
 
@@ -150,7 +153,8 @@ public final class BackfillJobs {
 		JobParametersIncrementer incrementer = (parameters) -> {
 			JobParametersBuilder next = new JobParametersBuilder(new RunIdIncrementer().getNext(parameters));
 			if (committed != null) {
-				next.addString(FROM, committed.from().toString()).addString(UNTIL, committed.to().toString());
+				next.addString(FROM, committed.from().toString()).addString(UNTIL, committed.to().toString())
+					.addString(FROM_INCLUDED, String.valueOf(committed.fromIncluded()));
 			}
 			return next.toJobParameters();
 		};

@@ -77,8 +77,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final Pass pass;
 
-	/** Exclusive lower bound of a bounded walk, from the job parameters; {@code null} starts below the first key. */
+	/** Lower bound of a bounded walk, from the job parameters; {@code null} starts at the smallest key. */
 	private @Nullable Object from;
+
+	/** Whether the bounded walk's lower bound is a key of its first range. */
+	private boolean fromIncluded;
 
 	/** Inclusive upper bound of a bounded walk, from the job parameters; {@code null} walks to the end. */
 	private @Nullable Object until;
@@ -209,6 +212,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			String from = stepExecution.getJobParameters().getString(BackfillJobs.FROM);
 			String until = stepExecution.getJobParameters().getString(BackfillJobs.UNTIL);
 			this.from = (from != null) ? keyType.parse(from) : null;
+			this.fromIncluded = "true".equals(stepExecution.getJobParameters().getString(BackfillJobs.FROM_INCLUDED));
 			this.until = (until != null) ? keyType.parse(until) : null;
 		}
 		this.lastKey = (saved.lastKey() != null) ? keyType.parse(saved.lastKey()) : null;
@@ -248,30 +252,29 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.lockWatch.beforeBatch(step.getJobExecution());
 		this.jdbc.sql(TIMEOUTS).param("lock", this.settings.lockTimeout().toMillis() + "ms")
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
-		Object from = (this.lastKey != null) ? this.lastKey : (this.from != null) ? this.from : startBound();
-		if (from == null) {
-			finish(step.getExecutionContext());
-			return RepeatStatus.FINISHED;
-		}
+		// after the checkpoint; else from the bounded walk's lower bound, or from the smallest key
+		Object from = (this.lastKey != null) ? this.lastKey : this.from;
+		boolean fromIncluded = this.lastKey == null && this.from != null && this.fromIncluded;
 		int size = (this.retrySize > 0) ? this.retrySize : this.size;
 		Instant startedAt = Instant.now();
 		long probeStart = System.nanoTime();
-		Probe probe;
+		Keyset.Batch probe;
 		try {
 			// in a savepoint too: an exclusive lock on the table (a migration's ALTER TABLE) holds the probe as well
-			probe = this.savepoint.execute((status) -> probe(from, size));
+			probe = this.savepoint.execute((status) -> this.keyset.next(this.jdbc, from, fromIncluded, size,
+					this.until).orElse(null));
 		}
 		catch (DataAccessException ex) {
-			return failedAttempt(ex, step, from, null, 0, size, startedAt, probeStart);
+			return failedAttempt(ex, step, from, size, startedAt, probeStart);
 		}
 		if (probe == null) {
 			finish(step.getExecutionContext());
 			return RepeatStatus.FINISHED;
 		}
-		Object to = probe.to();
+		KeyRange range = probe.range();
+		Object to = range.to();
 		long keys = probe.keys();
 		boolean full = probe.full();
-		KeyRange range = new KeyRange(from, to);
 		long workStart = System.nanoTime();
 		long rows;
 		try {
@@ -279,13 +282,14 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			rows = Objects.requireNonNull(this.savepoint.execute((status) -> this.work.apply(this.jdbc, range)));
 		}
 		catch (DataAccessException ex) {
-			return failedAttempt(ex, step, from, to, keys, size, startedAt, workStart);
+			return failedAttempt(ex, step, range, keys, size, startedAt, workStart);
 		}
 		long workMillis = (System.nanoTime() - workStart) / 1_000_000;
 		this.foreground.batchRan();
 		Checkpoint next = this.checkpoint.next(to.toString(), rows, keys);
 		this.log.append(new BatchRecord(this.pass.logName(), step.getJobExecutionId(), step.getId(), next.batches(),
-				from.toString(), to.toString(), keys, rows, startedAt, workMillis, this.attempt));
+				range.from().toString(), range.fromIncluded(), to.toString(), keys, rows, startedAt, workMillis,
+				this.attempt));
 		this.attempt = 1;
 		this.retrySize = 0;
 
@@ -319,36 +323,35 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		return full ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
 	}
 
-	// the next range after a key: a full batch, the last keys of the table (or of a bounded walk), or none
-	private @Nullable Probe probe(Object from, int size) {
-		Optional<Object> nth = this.keyset.nth(this.jdbc, from, size, this.until);
-		if (nth.isPresent()) {
-			return new Probe(nth.get(), size, true);
-		}
-		Optional<Object> last = this.keyset.last(this.jdbc, from, this.until);
-		return last.map((to) -> new Probe(to, this.keyset.count(this.jdbc, from, to), false)).orElse(null);
-	}
-
-	private record Probe(Object to, long keys, boolean full) {
-	}
-
 	// a probe or a batch met a lock, a timeout, a deadlock or a serialization failure: logged, then tried again later;
 	// any other failure fails the run
-	// to is null when the probe for the range failed
-	private RepeatStatus failedAttempt(DataAccessException ex, StepExecution step, Object from, @Nullable Object to,
-			long keys, int size, Instant startedAt, long startNanos) {
+	private RepeatStatus failedAttempt(DataAccessException ex, StepExecution step, KeyRange range, long keys, int size,
+			Instant startedAt, long startNanos) {
+		return failedAttempt(ex, step, "batch " + range, range.from(), range.fromIncluded(), range.to(), keys, size,
+				startedAt, startNanos);
+	}
+
+	// the probe for the range after a key (null: for the first range) failed
+	private RepeatStatus failedAttempt(DataAccessException ex, StepExecution step, @Nullable Object from, int size,
+			Instant startedAt, long startNanos) {
+		String what = (from != null) ? "the probe for the batch after key " + from
+				: "the probe for the first batch";
+		return failedAttempt(ex, step, what, from, from == null, from, 0, size, startedAt, startNanos);
+	}
+
+	private RepeatStatus failedAttempt(DataAccessException ex, StepExecution step, String what, @Nullable Object from,
+			boolean fromIncluded, @Nullable Object to, long keys, int size, Instant startedAt, long startNanos) {
 		TransientFailure failure = TransientFailure.of(ex);
 		if (failure == null) {
 			throw ex;
 		}
 		FailedAttempt attempt = new FailedAttempt(this.pass.logName(), step.getJobExecutionId(), step.getId(),
-				this.checkpoint.batches() + 1, this.attempt, from.toString(), ((to != null) ? to : from).toString(), keys,
-				this.attempt < this.settings.retry().maxAttempts(), failure.sqlState(), failure.message(), startedAt,
-				(System.nanoTime() - startNanos) / 1_000_000);
+				this.checkpoint.batches() + 1, this.attempt, (from != null) ? from.toString() : null, fromIncluded,
+				(to != null) ? to.toString() : null, keys, this.attempt < this.settings.retry().maxAttempts(),
+				failure.sqlState(), failure.message(), startedAt, (System.nanoTime() - startNanos) / 1_000_000);
 		// on its own connection: the batch's transaction may yet roll back, and the log must keep the attempt
 		this.outside.executeWithoutResult((status) -> this.log.append(attempt));
 		this.listener.onRetry(this.pass.logName(), failure.sqlState(), attempt.retried());
-		String what = (to != null) ? "batch " + new KeyRange(from, to) : "the probe for the batch after key " + from;
 		return retryLater(what, from, size, failure);
 	}
 
@@ -431,7 +434,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// nothing of the batch is applied; the chunk commits the unchanged checkpoint, and the next call waits first
-	private RepeatStatus retryLater(String what, Object from, int size, TransientFailure failure) {
+	private RepeatStatus retryLater(String what, @Nullable Object from, int size, TransientFailure failure) {
 		Retry retry = this.settings.retry();
 		if (this.attempt >= retry.maxAttempts()) {
 			int attempts = this.attempt;
@@ -440,8 +443,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			throw new BackfillException(String.format("Backfill '%s': %s failed %d times, the last with %s. "
 					+ "Nothing of it was committed; each attempt is in %s (OUTCOME RETRIED or FAILED). Find what "
 					+ "holds its rows or its table (pg_locks, pg_stat_activity) or raise backfill.lock-timeout / "
-					+ "backfill.statement-timeout; 'backfill %s %s' resumes after key %s.", this.pass.logName(),
-					what, attempts, failure, this.log.tableName(), this.pass.command(), this.backfill.name(), from));
+					+ "backfill.statement-timeout; 'backfill %s %s' resumes %s.", this.pass.logName(),
+					what, attempts, failure, this.log.tableName(), this.pass.command(), this.backfill.name(),
+					(from != null) ? "after key " + from : "from the first key"));
 		}
 		this.attempt++;
 		this.retrySize = failure.isTimeout() ? Math.max(1, size / 2) : size;
@@ -480,10 +484,6 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			.log("Backfill '{}' batch {} {}: {} rows in {} ms", this.pass.logName(), progress.batchNo(),
 					progress.range(), rows, progress.batchMillis());
 		this.listener.onBatch(progress);
-	}
-
-	private @Nullable Object startBound() {
-		return this.keyset.startBound(this.jdbc, "Backfill '" + this.backfill.name() + "'");
 	}
 
 	private void finish(ExecutionContext context) {

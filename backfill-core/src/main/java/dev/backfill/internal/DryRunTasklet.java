@@ -14,6 +14,7 @@ import dev.backfill.BatchSizing;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
 import dev.backfill.KeyRange;
+import dev.backfill.jdbc.RangeStatement;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -102,9 +103,9 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	/** How the run's batches adapt, or {@code null} when their size is fixed. */
 	private final @Nullable BatchSizing sizing;
 
-	private final String checksum;
+	private final RangeStatement checksum;
 
-	private final String lockRange;
+	private final RangeStatement lockRange;
 
 	private final List<Double> calibrationCosts = new ArrayList<>();
 
@@ -151,11 +152,11 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		this.plan = plan;
 		String key = shape.keySql();
 		// the whole row: the written columns, and whatever a trigger sets with them
-		this.checksum = "SELECT md5(string_agg(md5(CAST(r AS text)), '' ORDER BY " + key + ")) FROM "
+		this.checksum = RangeStatement.of("SELECT md5(string_agg(md5(CAST(r AS text)), '' ORDER BY " + key + ")) FROM "
 				+ shape.table().sql() + " r WHERE " + key + " > :from AND " + key + " <= :to AND CAST(" + key
-				+ " AS text) = ANY(:keys)";
-		this.lockRange = "SELECT CAST(" + key + " AS text) FROM " + shape.table().sql() + " WHERE " + key
-				+ " > :from AND " + key + " <= :to ORDER BY " + key + " FOR SHARE";
+				+ " AS text) = ANY(:keys)");
+		this.lockRange = RangeStatement.of("SELECT CAST(" + key + " AS text) FROM " + shape.table().sql() + " WHERE "
+				+ key + " > :from AND " + key + " <= :to ORDER BY " + key + " FOR SHARE");
 	}
 
 	@Override
@@ -194,8 +195,9 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		switch (this.phase) {
 			case CALIBRATE -> {
 				// a batch without its work: what a run pays per batch besides finding the range and applying it
-				Object to = this.keyset.nth(this.jdbc, this.plan.warmUp(), 1).orElse(this.plan.warmUp());
-				step.getExecutionContext().putString(CALIBRATION_KEY, to.toString());
+				Object to = this.keyset.next(this.jdbc, this.plan.warmUp(), false, 1, null)
+					.map((batch) -> batch.range().to()).orElse(this.plan.warmUp());
+				step.getExecutionContext().putString(CALIBRATION_KEY, String.valueOf(to));
 				onCompletion(System.nanoTime(), (nanos) -> this.calibrationCompletions.add(nanos / 1e6));
 				return RepeatStatus.CONTINUABLE;
 			}
@@ -203,7 +205,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 				if (this.phase == Phase.WARM_UP && this.warmUpCosts.isEmpty()) {
 					warmUpWithoutWriting(now);
 				}
-				Object start = (this.phase == Phase.WARM_UP) ? this.plan.warmUp()
+				@Nullable Object start = (this.phase == Phase.WARM_UP) ? this.plan.warmUp()
 						: this.plan.starts().get(this.attempted++);
 				try {
 					this.previous = apply(start);
@@ -215,8 +217,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 					}
 					// production traffic held the rows longer than lock_timeout, or the batch ran past
 					// statement_timeout: evidence for the user, not a reason to discard the other samples
-					this.timedOut.add(String.format("The batch after key %s hit a timeout (%s): a run would retry "
-							+ "there.", start, failure));
+					this.timedOut.add(String.format("The batch %s hit a timeout (%s): a run would retry there.",
+							(start != null) ? "after key " + start : "from the first key", failure));
 					this.warmUpFailed |= (this.phase == Phase.WARM_UP);
 				}
 				return RepeatStatus.CONTINUABLE;
@@ -261,12 +263,12 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	// reading only, until enough rows went through it or a tenth of the time bound is spent
 	private void warmUpWithoutWriting(long now) {
 		long deadline = now + this.options.maxDuration().toNanos() / 10;
-		Object to = this.keyset.nth(this.jdbc, this.plan.warmUp(), this.plan.batchSize())
-			.or(() -> this.keyset.last(this.jdbc, this.plan.warmUp())).orElse(null);
-		if (to == null) {
+		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, this.plan.warmUp(), false, this.plan.batchSize(),
+				null);
+		if (batch.isEmpty()) {
 			return;
 		}
-		KeyRange range = new KeyRange(this.plan.warmUp(), to);
+		KeyRange range = batch.get().range();
 		long start = System.nanoTime();
 		while (this.warmUpReadRows < WARM_UP_ROWS && System.nanoTime() < deadline) {
 			long processed = this.work.warmUp(this.jdbc, range);
@@ -318,22 +320,18 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		});
 	}
 
-	private Measured apply(Object start) {
+	private Measured apply(@Nullable Object start) {
 		long probeStart = System.nanoTime();
-		Object from = start;
-		Optional<Object> nth = this.keyset.nth(this.jdbc, from, this.plan.batchSize());
-		Optional<Object> last = nth.isPresent() ? nth : this.keyset.last(this.jdbc, from);
-		if (last.isEmpty()) {
+		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, start, false, this.plan.batchSize(), null);
+		if (batch.isEmpty()) {
 			// the sampled key is now the last one (rows deleted since): sample the first batch instead
-			from = this.plan.starts().get(0);
-			nth = this.keyset.nth(this.jdbc, from, this.plan.batchSize());
-			last = nth.isPresent() ? nth : this.keyset.last(this.jdbc, from);
+			batch = this.keyset.next(this.jdbc, null, false, this.plan.batchSize(), null);
 		}
-		Object to = last.orElseThrow(() -> new IllegalStateException(
-				"Table " + this.shape.table() + " was emptied during the dry-run of '" + this.backfill.name() + "'"));
-		long keys = nth.isPresent() ? this.plan.batchSize() : this.keyset.count(this.jdbc, from, to);
+		KeyRange range = batch.orElseThrow(() -> new IllegalStateException(
+				"Table " + this.shape.table() + " was emptied during the dry-run of '" + this.backfill.name() + "'"))
+			.range();
+		long keys = batch.get().keys();
 		long probeNanos = System.nanoTime() - probeStart;
-		KeyRange range = new KeyRange(from, to);
 		Measured measured = new Measured(range, keys);
 		// only the probe and the work are timed: the savepoint and the WAL positions are the dry-run's own cost
 		this.savepoint.executeWithoutResult((status) -> {
@@ -364,7 +362,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		return Objects.requireNonNull(this.savepoint.execute((status) -> {
 			// the range's rows, locked: traffic cannot change them between the two checksums, and rows inserted
 			// in the range meanwhile are not counted
-			String[] keys = this.jdbc.sql(this.lockRange).param("from", range.from()).param("to", range.to())
+			String[] keys = this.jdbc.sql(this.lockRange.sql(range)).param("from", range.from()).param("to", range.to())
 				.query(String.class).list().toArray(String[]::new);
 			long walBefore = walPosition();
 			this.rolledBackRows += this.work.apply(this.jdbc, range);
@@ -379,7 +377,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	private @Nullable String checksum(KeyRange range, String[] keys) {
-		return this.jdbc.sql(this.checksum).param("from", range.from()).param("to", range.to()).param("keys", keys)
+		return this.jdbc.sql(this.checksum.sql(range)).param("from", range.from()).param("to", range.to()).param("keys", keys)
 			.query(String.class).single();
 	}
 

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
 import dev.backfill.RowProcessor;
+import dev.backfill.jdbc.RangeStatement;
 import dev.backfill.jdbc.SqlIdentifier;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,7 @@ final class JavaBatchWork implements BatchWork {
 
 	private final RowProcessor processor;
 
-	private final String select;
+	private final RangeStatement select;
 
 	private final String write;
 
@@ -41,8 +42,8 @@ final class JavaBatchWork implements BatchWork {
 		String key = shape.keySql();
 		String columns = backfill.reads().stream().map(SqlIdentifier::quote).map((c) -> ", " + c)
 			.collect(Collectors.joining());
-		this.select = "SELECT " + key + columns + " FROM " + table + " WHERE " + key + " > :from AND " + key
-				+ " <= :to AND (" + backfill.pending() + ") ORDER BY " + key;
+		this.select = RangeStatement.of("SELECT " + key + columns + " FROM " + table + " WHERE " + key + " > :from AND "
+				+ key + " <= :to AND (" + backfill.pending() + ") ORDER BY " + key);
 		List<String> writes = backfill.writes();
 		StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
 		for (int i = 0; i < writes.size(); i++) {
@@ -87,7 +88,7 @@ final class JavaBatchWork implements BatchWork {
 
 	// reads the range's pending rows and runs the processor on each: the new values, by column
 	private Changes process(JdbcClient jdbc, KeyRange range) {
-		List<TableRow> rows = jdbc.sql(this.select).param("from", range.from()).param("to", range.to())
+		List<TableRow> rows = jdbc.sql(this.select.sql(range)).param("from", range.from()).param("to", range.to())
 			.query((rs, i) -> TableRow.read(rs, this.backfill.name(), this.shape.keyType(), this.backfill.reads(),
 					this.backfill.writes()))
 			.list();
@@ -115,7 +116,7 @@ final class JavaBatchWork implements BatchWork {
 
 	@Override
 	public void check(JdbcClient jdbc, KeyRange probe) {
-		jdbc.sql("EXPLAIN " + this.select).param("from", probe.from()).param("to", probe.to()).query().listOfRows();
+		jdbc.sql("EXPLAIN " + this.select.sql(probe)).param("from", probe.from()).param("to", probe.to()).query().listOfRows();
 		JdbcClient.StatementSpec statement = jdbc.sql("EXPLAIN " + this.write).param(new String[0]);
 		for (int i = 0; i < this.backfill.writes().size(); i++) {
 			statement = statement.param(new String[0]);

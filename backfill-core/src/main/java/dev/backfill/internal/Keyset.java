@@ -2,113 +2,99 @@ package dev.backfill.internal;
 
 import java.util.Optional;
 
-import dev.backfill.BackfillException;
+import dev.backfill.KeyRange;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Finds batch boundaries by walking the key's unique index: the n-th key after a bound costs an index probe of n
- * entries whatever the position in the table, never an OFFSET from the start.
+ * entries whatever the position in the table, never an OFFSET from the start. A walk's first range starts at the
+ * smallest key itself, so no value below it is needed.
  */
 final class Keyset {
 
 	private final TableShape shape;
 
+	private final String table;
+
+	private final String key;
+
 	private final String first;
-
-	private final String nth;
-
-	private final String last;
-
-	private final String count;
 
 	private final String fromEnd;
 
-	private final String nthUpTo;
-
-	private final String lastUpTo;
-
 	Keyset(TableShape shape) {
 		this.shape = shape;
-		String table = shape.table().sql();
-		String key = shape.keySql();
-		this.first = "SELECT " + key + " FROM " + table + " ORDER BY " + key + " LIMIT 1";
-		this.nth = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after ORDER BY " + key
-				+ " OFFSET :skip LIMIT 1";
-		this.last = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after ORDER BY " + key + " DESC LIMIT 1";
-		this.fromEnd = "SELECT " + key + " FROM " + table + " ORDER BY " + key + " DESC OFFSET :skip LIMIT 1";
-		this.nthUpTo = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after AND " + key + " <= :until"
-				+ " ORDER BY " + key + " OFFSET :skip LIMIT 1";
-		this.lastUpTo = "SELECT " + key + " FROM " + table + " WHERE " + key + " > :after AND " + key + " <= :until"
-				+ " ORDER BY " + key + " DESC LIMIT 1";
-		this.count = "SELECT count(*) FROM " + table + " WHERE " + key + " > :after AND " + key + " <= :to";
+		this.table = shape.table().sql();
+		this.key = shape.keySql();
+		this.first = "SELECT " + this.key + " FROM " + this.table + " ORDER BY " + this.key + " LIMIT 1";
+		this.fromEnd = "SELECT " + this.key + " FROM " + this.table + " ORDER BY " + this.key
+				+ " DESC OFFSET :skip LIMIT 1";
+	}
+
+	/** A batch's range, how many keys it holds, and whether it holds all it asked for. */
+	record Batch(KeyRange range, long keys, boolean full) {
+	}
+
+	/**
+	 * The next batch of a walk.
+	 * @param from where the walk stands: the key the previous batch ended at, or {@code null} before the first batch
+	 * @param fromIncluded whether {@code from} itself belongs to the batch (a bounded walk's first range)
+	 * @param n how many keys a full batch holds
+	 * @param until the walk's inclusive upper bound, or {@code null} to walk to the end
+	 * @return the batch, or empty when no key is left
+	 */
+	Optional<Batch> next(JdbcClient jdbc, @Nullable Object from, boolean fromIncluded, int n, @Nullable Object until) {
+		Object lower = from;
+		boolean included = fromIncluded;
+		if (lower == null) {
+			Optional<Object> smallest = first(jdbc);
+			if (smallest.isEmpty()) {
+				return Optional.empty();
+			}
+			lower = smallest.get();
+			included = true;
+		}
+		String where = " WHERE " + this.key + (included ? " >= " : " > ") + ":after"
+				+ ((until != null) ? " AND " + this.key + " <= :until" : "");
+		Optional<Object> nth = key(bind(jdbc.sql("SELECT " + this.key + " FROM " + this.table + where + " ORDER BY "
+				+ this.key + " OFFSET :skip LIMIT 1"), lower, until).param("skip", n - 1));
+		if (nth.isPresent()) {
+			return Optional.of(new Batch(range(lower, nth.get(), included), n, true));
+		}
+		Optional<Object> last = key(bind(jdbc.sql("SELECT " + this.key + " FROM " + this.table + where + " ORDER BY "
+				+ this.key + " DESC LIMIT 1"), lower, until));
+		if (last.isEmpty()) {
+			return Optional.empty();
+		}
+		long keys = bind(jdbc.sql("SELECT count(*) FROM " + this.table + where + " AND " + this.key + " <= :to"),
+				lower, until).param("to", last.get()).query(Long.class).single();
+		return Optional.of(new Batch(range(lower, last.get(), included), keys, false));
+	}
+
+	private static KeyRange range(Object from, Object to, boolean included) {
+		return included ? KeyRange.startingAt(from, to) : new KeyRange(from, to);
+	}
+
+	private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, Object from,
+			@Nullable Object until) {
+		JdbcClient.StatementSpec bound = statement.param("after", from);
+		return (until != null) ? bound.param("until", until) : bound;
+	}
+
+	private Optional<Object> key(JdbcClient.StatementSpec query) {
+		return query.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
 	}
 
 	/** The smallest key, or empty for an empty table. */
 	Optional<Object> first(JdbcClient jdbc) {
-		return jdbc.sql(this.first).query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
-	}
-
-	/**
-	 * The exclusive lower bound of a walk from the first key.
-	 * @param who whose walk, for the message: {@code Backfill 'x'}
-	 * @return a value below the smallest key, or {@code null} for an empty table
-	 * @throws BackfillException when the smallest key is the lowest value of its type
-	 */
-	@Nullable Object startBound(JdbcClient jdbc, String who) {
-		Optional<Object> first = first(jdbc);
-		if (first.isEmpty()) {
-			return null;
-		}
-		Object below = this.shape.keyType().below(first.get());
-		if (below == null) {
-			throw new BackfillException(who + ": the smallest key of " + this.shape.table() + " is '" + first.get()
-					+ "', the lowest value of its type, so no range can start below it. Change that row's key, or "
-					+ "walk the table by another unique column.");
-		}
-		return below;
-	}
-
-	/** The n-th key after a bound, or empty when fewer than n keys follow it. */
-	Optional<Object> nth(JdbcClient jdbc, Object after, int n) {
-		return jdbc.sql(this.nth).param("after", after).param("skip", n - 1)
-			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
-	}
-
-	/** The n-th key after a bound and up to another, or empty when fewer than n keys lie between. */
-	Optional<Object> nth(JdbcClient jdbc, Object after, int n, @Nullable Object until) {
-		if (until == null) {
-			return nth(jdbc, after, n);
-		}
-		return jdbc.sql(this.nthUpTo).param("after", after).param("skip", n - 1).param("until", until)
-			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
-	}
-
-	/** The largest key after a bound and up to another, or empty when none lies between. */
-	Optional<Object> last(JdbcClient jdbc, Object after, @Nullable Object until) {
-		if (until == null) {
-			return last(jdbc, after);
-		}
-		return jdbc.sql(this.lastUpTo).param("after", after).param("until", until)
-			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
+		return key(jdbc.sql(this.first));
 	}
 
 	/** The key with n keys above it, or empty when the table has no more than n keys. */
 	Optional<Object> nthFromEnd(JdbcClient jdbc, int n) {
-		return jdbc.sql(this.fromEnd).param("skip", n)
-			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
-	}
-
-	/** The largest key after a bound, or empty when none follows it. */
-	Optional<Object> last(JdbcClient jdbc, Object after) {
-		return jdbc.sql(this.last).param("after", after)
-			.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
-	}
-
-	/** How many keys lie in {@code (after, to]}. */
-	long count(JdbcClient jdbc, Object after, Object to) {
-		return jdbc.sql(this.count).param("after", after).param("to", to).query(Long.class).single();
+		return key(jdbc.sql(this.fromEnd).param("skip", n));
 	}
 
 }

@@ -9,6 +9,7 @@ import dev.backfill.Backfill;
 import dev.backfill.CannotEstimateException;
 import dev.backfill.DryRunOptions;
 import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -20,10 +21,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * @param keys keys the run walks
  * @param pending rows the planner expects to match the pending predicate
  * @param batchSize keys per batch
- * @param warmUp lower bound (exclusive) of the warm-up batch
+ * @param warmUp lower bound (exclusive) of the warm-up batch; {@code null} for the first batch, from the smallest key
  * @param starts lower bounds (exclusive) of the sampled batches, in key order
  */
-record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Object> starts) {
+record SamplePlan(long keys, long pending, int batchSize, @Nullable Object warmUp, List<@Nullable Object> starts) {
 
 	/** Pages read to place the samples: enough for percentiles, few reads. */
 	private static final int PAGE_SAMPLE = 400;
@@ -54,11 +55,8 @@ record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Ob
 					+ "there is nothing to sample and a run would change nothing. Point the dry-run at a database "
 					+ "with production-size data (production, a replica's writable clone, or a restored snapshot).");
 		}
-		Object start = shape.keyType().below(first.get());
-		if (start == null) {
-			throw new CannotEstimateException("Dry-run of '" + name + "': the smallest key of " + shape.table()
-					+ " is the lowest value of its type, so no range can start below it. Change that row's key.");
-		}
+		// the first sample is the first batch, which starts at the smallest key
+		Object start = null;
 		RemainingWork remaining = new RemainingWork(backfill, shape);
 		long keys = Math.max(1, remaining.keysAfter(jdbc, null));
 		long pending = remaining.pendingAfter(jdbc, null);
@@ -78,7 +76,7 @@ record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Ob
 			n = (int) Math.min(batches, Math.max(3, Math.min(DryRunOptions.DEFAULT_SAMPLE_BATCHES, share)));
 		}
 		List<Object> sampled = sampleKeys(shape, jdbc);
-		List<Object> starts = new ArrayList<>(n);
+		List<@Nullable Object> starts = new ArrayList<>(n);
 		starts.add(start);
 		// one place drawn in each stratum between the first and the last full batch, in key order as the keys are
 		double lastFull = Math.max(0, 1 - (double) batchSize / keys);
@@ -93,7 +91,7 @@ record SamplePlan(long keys, long pending, int batchSize, Object warmUp, List<Ob
 		return new SamplePlan(keys, pending, batchSize, warmUp, starts.stream().distinct().toList());
 	}
 
-	private static Object at(List<Object> sorted, double q, Object start) {
+	private static @Nullable Object at(List<Object> sorted, double q, @Nullable Object start) {
 		if (sorted.isEmpty() || q <= 0) {
 			return start;
 		}

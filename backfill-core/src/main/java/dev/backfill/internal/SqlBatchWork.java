@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
+import dev.backfill.jdbc.RangeStatement;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -11,24 +12,24 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class SqlBatchWork implements BatchWork {
 
-	private final String update;
+	private final RangeStatement update;
 
 	SqlBatchWork(Backfill backfill) {
 		this(Objects.requireNonNull(backfill.update()));
 	}
 
 	SqlBatchWork(String statement) {
-		this.update = statement;
+		this.update = RangeStatement.of(statement);
 	}
 
 	@Override
 	public long apply(JdbcClient jdbc, KeyRange range) {
-		return jdbc.sql(this.update).param("from", range.from()).param("to", range.to()).update();
+		return jdbc.sql(this.update.sql(range)).param("from", range.from()).param("to", range.to()).update();
 	}
 
 	@Override
 	public void check(JdbcClient jdbc, KeyRange probe) {
-		jdbc.sql("EXPLAIN " + this.update).param("from", probe.from()).param("to", probe.to()).query().listOfRows();
+		jdbc.sql("EXPLAIN " + this.update.sql(probe)).param("from", probe.from()).param("to", probe.to()).query().listOfRows();
 	}
 
 }

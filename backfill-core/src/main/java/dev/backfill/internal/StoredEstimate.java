@@ -39,6 +39,7 @@ final class StoredEstimate {
 		if (e.idempotencyRange() != null) {
 			context.putString(PREFIX + "idempotencyFrom", e.idempotencyRange().from().toString());
 			context.putString(PREFIX + "idempotencyTo", e.idempotencyRange().to().toString());
+			context.putString(PREFIX + "idempotencyFromIncluded", String.valueOf(e.idempotencyRange().fromIncluded()));
 		}
 		context.putLong(PREFIX + "rewrittenRows", e.rewrittenRows());
 		context.putInt(PREFIX + "sampledBatches", e.sampledBatches());
@@ -54,8 +55,8 @@ final class StoredEstimate {
 		}
 		String idempotent = context.getString(PREFIX + "idempotent");
 		KeyRange range = context.containsKey(PREFIX + "idempotencyFrom")
-				? new KeyRange(context.getString(PREFIX + "idempotencyFrom"),
-						context.getString(PREFIX + "idempotencyTo"))
+				? new KeyRange(context.getString(PREFIX + "idempotencyFrom"), context.getString(PREFIX + "idempotencyTo"),
+						"true".equals(context.getString(PREFIX + "idempotencyFromIncluded", "false")))
 				: null;
 		String warnings = context.getString(PREFIX + "warnings");
 		return new Estimate(backfill, jobExecutionId, Instant.parse(context.getString(PREFIX + "at")),

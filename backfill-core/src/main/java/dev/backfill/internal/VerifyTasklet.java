@@ -11,6 +11,7 @@ import dev.backfill.BackfillSettings;
 import dev.backfill.KeyRange;
 import dev.backfill.RowCheck;
 import dev.backfill.jdbc.JdbcDiscrepancies;
+import dev.backfill.jdbc.RangeStatement;
 import dev.backfill.jdbc.SqlIdentifier;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
@@ -54,9 +55,9 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	private final BackfillSettings settings;
 
-	private final String insertFound;
+	private final RangeStatement insertFound;
 
-	private final @Nullable String rows;
+	private final @Nullable RangeStatement rows;
 
 	private final List<String> columns;
 
@@ -81,15 +82,15 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		String key = shape.keySql();
 		String range = " WHERE " + key + " > :from AND " + key + " <= :to";
 		// one statement, so that the range's discrepancies are numbered in key order
-		this.insertFound = discrepancies.insertInto() + "SELECT :name, :job, CAST(k AS text), d FROM ("
-				+ found(backfill, shape) + ") AS found ORDER BY found.k";
+		this.insertFound = RangeStatement.of(discrepancies.insertInto() + "SELECT :name, :job, CAST(k AS text), d FROM ("
+				+ found(backfill, shape) + ") AS found ORDER BY found.k");
 		Set<String> read = new LinkedHashSet<>(backfill.reads());
 		read.addAll(backfill.writes());
 		this.columns = List.copyOf(read);
 		// the pending rows are logged as pending already: the check is for the rows the backfill wrote
-		this.rows = (backfill.rowCheck() != null) ? "SELECT " + key
+		this.rows = (backfill.rowCheck() != null) ? RangeStatement.of("SELECT " + key
 				+ this.columns.stream().map((c) -> ", " + SqlIdentifier.quote(c)).reduce("", String::concat) + " FROM "
-				+ table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key : null;
+				+ table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key) : null;
 	}
 
 	/**
@@ -147,31 +148,19 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		}
 		this.jdbc.sql("SELECT set_config('statement_timeout', :statement, true)")
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
-		Object from = (this.lastKey != null) ? this.lastKey : startBound();
-		if (from == null) {
+		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, this.lastKey, false, this.batchSize, null);
+		if (batch.isEmpty()) {
 			return RepeatStatus.FINISHED;
 		}
-		Optional<Object> nth = this.keyset.nth(this.jdbc, from, this.batchSize);
-		Object to;
-		long keys;
-		if (nth.isPresent()) {
-			to = nth.get();
-			keys = this.batchSize;
-		}
-		else {
-			Optional<Object> last = this.keyset.last(this.jdbc, from);
-			if (last.isEmpty()) {
-				return RepeatStatus.FINISHED;
-			}
-			to = last.get();
-			keys = this.keyset.count(this.jdbc, from, to);
-		}
+		KeyRange range = batch.get().range();
+		Object to = range.to();
+		long keys = batch.get().keys();
 		long jobId = step.getJobExecutionId();
-		long batchFound = this.jdbc.sql(this.insertFound).param("name", this.backfill.name()).param("job", jobId)
-			.param("pending", "still pending: " + this.backfill.pending()).param("failed", "fails the verify statement")
-			.param("from", from).param("to", to).update();
+		long batchFound = this.jdbc.sql(this.insertFound.sql(range)).param("name", this.backfill.name())
+			.param("job", jobId).param("pending", "still pending: " + this.backfill.pending())
+			.param("failed", "fails the verify statement").param("from", range.from()).param("to", to).update();
 		if (this.rows != null) {
-			batchFound += checkRows(jobId, from, to);
+			batchFound += checkRows(jobId, range);
 		}
 		// the context is saved in this transaction, with the discrepancies: a resumed verify logs nothing twice
 		this.lastKey = to;
@@ -182,12 +171,13 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		context.putLong(KEYS_CHECKED, this.keysChecked);
 		context.putLong(DISCREPANCIES, this.found);
 		contribution.incrementReadCount();
-		return nth.isPresent() ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+		return batch.get().full() ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
 	}
 
-	private long checkRows(long jobId, Object from, Object to) {
+	private long checkRows(long jobId, KeyRange range) {
 		RowCheck rowCheck = java.util.Objects.requireNonNull(this.backfill.rowCheck());
-		List<TableRow> rows = this.jdbc.sql(this.rows).param("from", from).param("to", to)
+		RangeStatement statement = java.util.Objects.requireNonNull(this.rows);
+		List<TableRow> rows = this.jdbc.sql(statement.sql(range)).param("from", range.from()).param("to", range.to())
 			.query((rs, i) -> TableRow.read(rs, this.backfill.name(), this.shape.keyType(), this.columns, List.of()))
 			.list();
 		long wrong = 0;
@@ -205,10 +195,6 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 			}
 		}
 		return wrong;
-	}
-
-	private @Nullable Object startBound() {
-		return this.keyset.startBound(this.jdbc, "Verify of '" + this.backfill.name() + "'");
 	}
 
 	void requestStop() {

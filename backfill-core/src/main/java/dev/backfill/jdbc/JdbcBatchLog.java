@@ -19,27 +19,28 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public class JdbcBatchLog {
 
 	private static final String INSERT = """
-			INSERT INTO %sBATCH_LOG (BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY, TO_KEY,
-			    KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT, OUTCOME, SQL_STATE, MESSAGE)
-			VALUES (:name, :job, :step, :batchNo, :fromKey, :toKey, :keys, :rows, :startedAt, :duration, :attempt,
-			    :outcome, :sqlState, :message)""";
+			INSERT INTO %sBATCH_LOG (BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY,
+			    FROM_INCLUDED, TO_KEY, KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT, OUTCOME, SQL_STATE,
+			    MESSAGE)
+			VALUES (:name, :job, :step, :batchNo, :fromKey, :fromIncluded, :toKey, :keys, :rows, :startedAt, :duration,
+			    :attempt, :outcome, :sqlState, :message)""";
 
 	private static final String FIND = """
-			SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY, TO_KEY, KEY_COUNT,
-			       ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT
+			SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY, FROM_INCLUDED, TO_KEY,
+			       KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT
 			FROM %sBATCH_LOG WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED'
 			ORDER BY JOB_EXECUTION_ID, BATCH_NO""";
 
 	private static final String RECENT = """
-			SELECT * FROM (SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY, TO_KEY,
-			       KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT
+			SELECT * FROM (SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY,
+			       FROM_INCLUDED, TO_KEY, KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT
 			    FROM %sBATCH_LOG WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED'
 			    ORDER BY JOB_EXECUTION_ID DESC, BATCH_NO DESC LIMIT :limit) recent
 			ORDER BY JOB_EXECUTION_ID, BATCH_NO""";
 
 	private static final String FAILURES = """
-			SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, ATTEMPT, FROM_KEY, TO_KEY, KEY_COUNT,
-			       OUTCOME, SQL_STATE, MESSAGE, STARTED_AT, DURATION_MS
+			SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, ATTEMPT, FROM_KEY, FROM_INCLUDED,
+			       TO_KEY, KEY_COUNT, OUTCOME, SQL_STATE, MESSAGE, STARTED_AT, DURATION_MS
 			FROM %sBATCH_LOG WHERE BACKFILL_NAME = :name AND OUTCOME <> 'COMMITTED'
 			ORDER BY JOB_EXECUTION_ID, BATCH_NO, ATTEMPT""";
 
@@ -75,6 +76,7 @@ public class JdbcBatchLog {
 			.param("step", record.stepExecutionId())
 			.param("batchNo", record.batchNo())
 			.param("fromKey", record.fromKey())
+			.param("fromIncluded", record.fromIncluded())
 			.param("toKey", record.toKey())
 			.param("keys", record.keys())
 			.param("rows", record.rowsAffected())
@@ -98,6 +100,7 @@ public class JdbcBatchLog {
 			.param("step", attempt.stepExecutionId())
 			.param("batchNo", attempt.batchNo())
 			.param("fromKey", attempt.fromKey())
+			.param("fromIncluded", attempt.fromIncluded())
 			.param("toKey", attempt.toKey())
 			.param("keys", attempt.keys())
 			.param("rows", 0L)
@@ -121,8 +124,8 @@ public class JdbcBatchLog {
 
 	private static BatchRecord record(ResultSet rs, int row) throws SQLException {
 		return new BatchRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
-				rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getTimestamp(9).toInstant(), rs.getLong(10),
-				rs.getInt(11));
+				rs.getBoolean(6), rs.getString(7), rs.getLong(8), rs.getLong(9), rs.getTimestamp(10).toInstant(),
+				rs.getLong(11), rs.getInt(12));
 	}
 
 	/**
@@ -144,8 +147,8 @@ public class JdbcBatchLog {
 	public List<FailedAttempt> failures(String backfill) {
 		return this.jdbc.sql(FAILURES.formatted(this.prefix)).param("name", backfill).query((rs, i) -> new FailedAttempt(
 				rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getString(6),
-				rs.getString(7), rs.getLong(8), rs.getString(9).equals("RETRIED"), rs.getString(10), rs.getString(11),
-				rs.getTimestamp(12).toInstant(), rs.getLong(13))).list();
+				rs.getBoolean(7), rs.getString(8), rs.getLong(9), rs.getString(10).equals("RETRIED"), rs.getString(11),
+				rs.getString(12), rs.getTimestamp(13).toInstant(), rs.getLong(14))).list();
 	}
 
 	/**
@@ -176,12 +179,13 @@ public class JdbcBatchLog {
 		String collate = (collation != null) ? " COLLATE " + collation : "";
 		String batches = " FROM " + tableName() + " WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED' "
 				+ "AND JOB_EXECUTION_ID > :after ORDER BY ";
-		String sql = "SELECT (SELECT FROM_KEY" + batches + "CAST(FROM_KEY AS " + keyType.sqlType() + ")" + collate
-				+ " LIMIT 1), (SELECT TO_KEY" + batches + "CAST(TO_KEY AS " + keyType.sqlType() + ")" + collate
-				+ " DESC LIMIT 1)";
-		String[] bounds = this.jdbc.sql(sql).param("name", backfill).param("after", afterJobExecutionId)
-			.query((rs, i) -> new String[] { rs.getString(1), rs.getString(2) }).single();
-		return (bounds[0] != null) ? Optional.of(new KeyRange(bounds[0], bounds[1])) : Optional.empty();
+		// a walk's first range includes its lower bound: of two batches from one key, the one that includes it
+		String sql = "SELECT lower.FROM_KEY, lower.FROM_INCLUDED, (SELECT TO_KEY" + batches + "CAST(TO_KEY AS "
+				+ keyType.sqlType() + ")" + collate + " DESC LIMIT 1) FROM (SELECT FROM_KEY, FROM_INCLUDED" + batches
+				+ "CAST(FROM_KEY AS " + keyType.sqlType() + ")" + collate + ", FROM_INCLUDED DESC LIMIT 1) lower";
+		return this.jdbc.sql(sql).param("name", backfill).param("after", afterJobExecutionId)
+			.query((rs, i) -> new KeyRange(rs.getString(1), rs.getString(3), rs.getBoolean(2)))
+			.optional();
 	}
 
 	/** @return whether the log table exists */
@@ -189,11 +193,15 @@ public class JdbcBatchLog {
 		return this.jdbc.sql(EXISTS).param("table", this.prefix + "BATCH_LOG").query(Boolean.class).single();
 	}
 
-	/** @return whether the log has the columns of failed attempts, which logs made before 0.1.0 lack */
-	public boolean logsAttempts() {
+	/**
+	 * @return whether the log has every column this version writes: the failed attempts' (which logs made before 0.1.0
+	 * lack) and {@code FROM_INCLUDED} (before 0.2.0)
+	 */
+	public boolean isCurrent() {
 		return this.jdbc.sql("""
-				SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(:table) AND attname = 'attempt'
-				    AND NOT attisdropped)""").param("table", tableName()).query(Boolean.class).single();
+				SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = to_regclass(:table)
+				    AND attname IN ('attempt', 'from_included') AND NOT attisdropped""")
+			.param("table", tableName()).query(Boolean.class).single();
 	}
 
 	/** @return the log's table name */

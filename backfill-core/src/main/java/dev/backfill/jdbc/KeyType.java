@@ -5,7 +5,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The key column types a backfill can walk, with their Java form and a bound below every key.
+ * The key column types a backfill can walk, with their Java form.
  *
  * @since 0.1.0
  */
@@ -68,19 +68,6 @@ public enum KeyType {
 			case INTEGER -> ((Number) value).longValue();
 			case TEXT -> value.toString();
 			case UUID -> (value instanceof java.util.UUID u) ? u : java.util.UUID.fromString(value.toString());
-		};
-	}
-
-	/**
-	 * The exclusive lower bound of the first batch: a value below the smallest key.
-	 * @param smallest the smallest key in the table
-	 * @return the bound, or {@code null} when no value is below it (such as an empty text key)
-	 */
-	public @Nullable Object below(Object smallest) {
-		return switch (this) {
-			case INTEGER -> ((Long) smallest == Long.MIN_VALUE) ? null : (Long) smallest - 1;
-			case TEXT -> ((String) smallest).isEmpty() ? null : "";
-			case UUID -> new java.util.UUID(0, 0).equals(smallest) ? null : new java.util.UUID(0, 0);
 		};
 	}
 

@@ -1,5 +1,6 @@
 -- Batch-boundary log of the backfill library: one row per committed batch, written in the batch's transaction, and
 -- one per failed attempt at a batch (OUTCOME RETRIED or FAILED, with its SQLSTATE and message), written on its own.
+-- FROM_KEY is exclusive, but for the first range of a walk (FROM_INCLUDED), which starts at the smallest key.
 -- Unquoted identifiers, like Spring Batch's BATCH_* tables. Safe to run again. Holds a DO block: run it as one
 -- statement (psql -f, or Spring's ScriptUtils.EOF_STATEMENT_SEPARATOR), not split at each semicolon.
 CREATE TABLE IF NOT EXISTS BACKFILL_BATCH_LOG (
@@ -7,8 +8,9 @@ CREATE TABLE IF NOT EXISTS BACKFILL_BATCH_LOG (
 	JOB_EXECUTION_ID BIGINT NOT NULL,
 	STEP_EXECUTION_ID BIGINT NOT NULL,
 	BATCH_NO BIGINT NOT NULL,
-	FROM_KEY TEXT NOT NULL,
-	TO_KEY TEXT NOT NULL,
+	FROM_KEY TEXT,
+	FROM_INCLUDED BOOLEAN NOT NULL DEFAULT false,
+	TO_KEY TEXT,
 	KEY_COUNT BIGINT NOT NULL,
 	ROWS_AFFECTED BIGINT NOT NULL,
 	STARTED_AT TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -32,6 +34,14 @@ BEGIN
 			ADD COLUMN MESSAGE TEXT,
 			DROP CONSTRAINT BACKFILL_BATCH_LOG_PK,
 			ADD CONSTRAINT BACKFILL_BATCH_LOG_PK PRIMARY KEY (JOB_EXECUTION_ID, BATCH_NO, ATTEMPT);
+	END IF;
+	-- 0.2.0: a walk's first range starts at its smallest key (FROM_INCLUDED), and a failed probe for it has no keys
+	IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('BACKFILL_BATCH_LOG')
+			AND attname = 'from_included' AND NOT attisdropped) THEN
+		ALTER TABLE BACKFILL_BATCH_LOG
+			ADD COLUMN FROM_INCLUDED BOOLEAN NOT NULL DEFAULT false,
+			ALTER COLUMN FROM_KEY DROP NOT NULL,
+			ALTER COLUMN TO_KEY DROP NOT NULL;
 	END IF;
 END $$;
 

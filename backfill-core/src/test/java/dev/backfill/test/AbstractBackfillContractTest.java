@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
+import dev.backfill.KeyRange;
 import dev.backfill.BackfillStatus;
 import dev.backfill.DefaultBackfillOperator;
 import dev.backfill.DryRunOptions;
@@ -56,7 +57,9 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 		assertContiguous(log);
 		assertThat(log).extracting(BatchRecord::toKey).containsExactly("1000", "2000", "2500");
 		assertThat(log).extracting(BatchRecord::rowsAffected).containsExactly(1_000L, 1_000L, 500L);
-		assertThat(log.get(0).fromKey()).isEqualTo("0");
+		// the first batch starts at the smallest key itself
+		assertThat(log.get(0).fromKey()).isEqualTo("1");
+		assertThat(log.get(0).fromIncluded()).isTrue();
 	}
 
 	@Test
@@ -166,7 +169,7 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 			assertThat(s.millis()).isPositive();
 		});
 		// stratified: the first batch, the last full one, and places between
-		assertThat(estimate.samples().get(0).range().from()).isEqualTo(0L);
+		assertThat(estimate.samples().get(0).range()).isEqualTo(KeyRange.startingAt(1L, 1_000L));
 		assertThat((Long) estimate.samples().get(4).range().to()).isGreaterThanOrEqualTo(19_000L);
 		assertThat(estimate.samples().stream().map((s) -> (Long) s.range().from()).distinct()).hasSizeGreaterThan(3);
 		assertThat(estimate.estimatedSeconds()).isPositive();
