@@ -60,7 +60,7 @@ class DryRunCommandTests extends DatabaseTest {
 				.contains("batches          20 of 1,000 keys")
 				.containsPattern("wall time +~\\d")
 				.contains("(under 1 s)")
-				.contains("idempotent       yes: batch (0, 1000] applied twice changed nothing the second time")
+				.contains("idempotent       yes: batch [1, 1000] applied twice changed nothing the second time")
 				.contains("dead tuples for autovacuum")
 				.contains("'backfill status order-totals' shows it");
 			assertThat(totals()).isEqualTo(before);
@@ -112,7 +112,7 @@ class DryRunCommandTests extends DatabaseTest {
 	void nonIdempotentBackfillExitsWithFour() {
 		this.runner.run((context) -> {
 			String out = Cli.run(context, "backfill", "dry-run", "count-visits", "--batch-size=2000");
-			assertThat(out).startsWith("4|").contains("idempotent       NO: batch (0, 2000]")
+			assertThat(out).startsWith("4|").contains("idempotent       NO: batch [1, 2000]")
 				.contains("! NOT IDEMPOTENT");
 			assertThat(totals()).endsWith("/0");
 		});

@@ -110,18 +110,20 @@ public record BackfillReport(String name, String state, double percentDone, long
 	 * One committed batch of the batch log.
 	 *
 	 * @param batchNo its number in the run
-	 * @param from the exclusive lower key
+	 * @param from the lower key: exclusive, but for the first batch of a run
+	 * @param fromIncluded whether {@code from} is in the batch: the first batch starts at the smallest key
 	 * @param to the inclusive upper key
 	 * @param rows rows it changed
 	 * @param durationMs how long its work took
 	 * @param startedAt when it started
 	 * @since 0.1.0
 	 */
-	public record Batch(long batchNo, String from, String to, long rows, long durationMs, Instant startedAt) {
+	public record Batch(long batchNo, String from, boolean fromIncluded, String to, long rows, long durationMs,
+			Instant startedAt) {
 
 		static Batch of(BatchRecord record) {
-			return new Batch(record.batchNo(), record.fromKey(), record.toKey(), record.rowsAffected(),
-					record.durationMs(), record.startedAt());
+			return new Batch(record.batchNo(), record.fromKey(), record.fromIncluded(), record.toKey(),
+					record.rowsAffected(), record.durationMs(), record.startedAt());
 		}
 
 	}

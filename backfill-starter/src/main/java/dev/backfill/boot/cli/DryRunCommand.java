@@ -11,6 +11,7 @@ import dev.backfill.BackfillOperator;
 import dev.backfill.CannotEstimateException;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
+import dev.backfill.KeyRange;
 import org.springframework.boot.json.JsonWriter;
 
 /**
@@ -143,8 +144,7 @@ final class DryRunCommand implements BackfillCommand {
 		map.put("walBytesEstimate", e.walBytesEstimate());
 		map.put("rowsPerBatch", round(e.rowsPerBatch()));
 		map.put("idempotent", e.idempotent());
-		map.put("idempotencyRange", (e.idempotencyRange() != null) ? range(e.idempotencyRange().from(),
-				e.idempotencyRange().to()) : null);
+		map.put("idempotencyRange", (e.idempotencyRange() != null) ? range(e.idempotencyRange()) : null);
 		map.put("rewrittenRows", e.rewrittenRows());
 		map.put("sampledBatches", e.sampledBatches());
 		map.put("sampleRows", e.sampleRows());
@@ -158,7 +158,7 @@ final class DryRunCommand implements BackfillCommand {
 	}
 
 	private static Map<String, Object> json(Estimate.Sample s) {
-		Map<String, Object> map = range(s.range().from(), s.range().to());
+		Map<String, Object> map = range(s.range());
 		map.put("keys", s.keys());
 		map.put("rows", s.rows());
 		map.put("millis", round(s.millis()));
@@ -167,10 +167,11 @@ final class DryRunCommand implements BackfillCommand {
 		return map;
 	}
 
-	private static Map<String, Object> range(Object from, Object to) {
+	private static Map<String, Object> range(KeyRange range) {
 		Map<String, Object> map = new LinkedHashMap<>();
-		map.put("from", from.toString());
-		map.put("to", to.toString());
+		map.put("from", range.from().toString());
+		map.put("fromIncluded", range.fromIncluded());
+		map.put("to", range.to().toString());
 		return map;
 	}
 
