@@ -18,7 +18,7 @@ class BackfillStatusPageTests {
 		BackfillReport report = new BackfillReport("orders", "FAILED", 12.5, 125, 875, 10, 90, 2, "<b>key</b>", AT, AT,
 				"host <script>alert(1)</script>", "ERROR: value \"<img src=x>\" & more", null,
 				new BackfillReport.VerifySummary(AT, 10, 1, false, List.of("<k>")),
-				List.of(new BackfillReport.Batch(1, "<from>", "<to>", 5, 12, AT)));
+				List.of(new BackfillReport.Batch(1, "<from>", false, "<to>", 5, 12, AT)));
 		String html = BackfillStatusPage.render(List.of(report), AT);
 		assertThat(html).doesNotContain("<script>").doesNotContain("<img").doesNotContain("<k>")
 			.contains("host &lt;script&gt;alert(1)&lt;/script&gt;")
