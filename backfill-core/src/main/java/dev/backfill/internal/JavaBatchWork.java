@@ -3,6 +3,7 @@ package dev.backfill.internal;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.backfill.Backfill;
@@ -11,7 +12,9 @@ import dev.backfill.RowProcessor;
 import dev.backfill.jdbc.SqlIdentifier;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * The Java form: reads the pending rows of the range in one query, runs the processor on each, and writes all new
@@ -43,22 +46,29 @@ final class JavaBatchWork implements BatchWork {
 			.collect(Collectors.joining());
 		this.select = "SELECT " + key + columns + " FROM " + table + " WHERE " + key + " > :from AND " + key
 				+ " <= :to AND (" + backfill.pending() + ") ORDER BY " + key;
-		List<String> writes = backfill.writes();
+		this.write = update(backfill, shape, backfill.writes());
+		this.unnest = "SELECT count(*) FROM unnest(?::text[]" + ", ?::text[]".repeat(backfill.writes().size()) + ")";
+	}
+
+	// each text is cast to the column's type without its modifier, and the assignment to the column checks that it
+	// fits: an explicit cast to varchar(5) would cut a longer text to five characters, and to numeric(5,2) as well
+	private static String update(Backfill backfill, TableShape shape, List<String> columns) {
+		String table = shape.table().sql();
 		StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
-		for (int i = 0; i < writes.size(); i++) {
-			sql.append((i > 0) ? ", " : "").append(SqlIdentifier.quote(writes.get(i)))
-				.append(" = backfill_v.backfill_c").append(i).append("::").append(shape.columnTypes().get(writes.get(i)));
+		for (int i = 0; i < columns.size(); i++) {
+			sql.append((i > 0) ? ", " : "").append(SqlIdentifier.quote(columns.get(i)))
+				.append(" = backfill_v.backfill_c").append(i).append("::")
+				.append(shape.column(columns.get(i)).assignable());
 		}
 		sql.append(" FROM unnest(?::text[]");
-		sql.append(", ?::text[]".repeat(writes.size()));
+		sql.append(", ?::text[]".repeat(columns.size()));
 		sql.append(") AS backfill_v(backfill_key");
-		for (int i = 0; i < writes.size(); i++) {
+		for (int i = 0; i < columns.size(); i++) {
 			sql.append(", backfill_c").append(i);
 		}
-		sql.append(") WHERE ").append(table).append('.').append(key).append(" = backfill_v.backfill_key::")
-			.append(shape.columnTypes().get(shape.key())).append(" AND (").append(backfill.pending()).append(')');
-		this.write = sql.toString();
-		this.unnest = "SELECT count(*) FROM unnest(?::text[]" + ", ?::text[]".repeat(writes.size()) + ")";
+		sql.append(") WHERE ").append(table).append('.').append(shape.keySql()).append(" = backfill_v.backfill_key::")
+			.append(shape.column(shape.key()).assignable()).append(" AND (").append(backfill.pending()).append(')');
+		return sql.toString();
 	}
 
 	@Override
@@ -121,6 +131,33 @@ final class JavaBatchWork implements BatchWork {
 			statement = statement.param(new String[0]);
 		}
 		statement.query().listOfRows();
+	}
+
+	// a value a column refuses (too long, out of range) fails the whole write without naming the column or the row:
+	// the batch's values, processed again, are written column by column, fewer rows at a time, until one fails alone
+	@Override
+	public RuntimeException explain(JdbcClient jdbc, KeyRange range, DataAccessException failure,
+			TransactionOperations savepoint) {
+		if (UnfitValue.dataException(failure) == null) {
+			return failure;
+		}
+		try {
+			Changes changes = process(jdbc, range);
+			List<String> writes = this.backfill.writes();
+			for (int i = 0; i < writes.size(); i++) {
+				String column = writes.get(i);
+				Optional<UnfitValue> unfit = UnfitValue.find(jdbc, savepoint,
+						update(this.backfill, this.shape, List.of(column)), column, this.shape.column(column),
+						changes.keys, changes.columns.get(i));
+				if (unfit.isPresent()) {
+					return unfit.get().failure(this.backfill.name(), range, failure);
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
+		return failure;
 	}
 
 	// PostgreSQL parses these text forms back into the column's type
