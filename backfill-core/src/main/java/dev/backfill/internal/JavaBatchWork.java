@@ -1,10 +1,8 @@
 package dev.backfill.internal;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
@@ -30,6 +28,8 @@ final class JavaBatchWork implements BatchWork {
 
 	private final RowProcessor processor;
 
+	private final RowColumns columns;
+
 	private final String select;
 
 	private final String write;
@@ -40,12 +40,10 @@ final class JavaBatchWork implements BatchWork {
 		this.backfill = backfill;
 		this.shape = shape;
 		this.processor = backfill.processor();
-		String table = shape.table().sql();
+		this.columns = new RowColumns(backfill.name(), shape, backfill.reads(), backfill.writes());
 		String key = shape.keySql();
-		String columns = backfill.reads().stream().map(SqlIdentifier::quote).map((c) -> ", " + c)
-			.collect(Collectors.joining());
-		this.select = "SELECT " + key + columns + " FROM " + table + " WHERE " + key + " > :from AND " + key
-				+ " <= :to AND (" + backfill.pending() + ") ORDER BY " + key;
+		this.select = "SELECT " + key + this.columns.selectList() + " FROM " + shape.table().sql() + " WHERE " + key
+				+ " > :from AND " + key + " <= :to AND (" + backfill.pending() + ") ORDER BY " + key;
 		this.write = update(backfill, shape, backfill.writes());
 		this.unnest = "SELECT count(*) FROM unnest(?::text[]" + ", ?::text[]".repeat(backfill.writes().size()) + ")";
 	}
@@ -98,8 +96,7 @@ final class JavaBatchWork implements BatchWork {
 	// reads the range's pending rows and runs the processor on each: the new values, by column
 	private Changes process(JdbcClient jdbc, KeyRange range) {
 		List<TableRow> rows = jdbc.sql(this.select).param("from", range.from()).param("to", range.to())
-			.query((rs, i) -> TableRow.read(rs, this.backfill.name(), this.shape.keyType(), this.backfill.reads(),
-					this.backfill.writes()))
+			.query((rs, i) -> this.columns.read(rs))
 			.list();
 		List<String> writes = this.backfill.writes();
 		Changes changes = new Changes(rows.size(), new ArrayList<>(rows.size()), new ArrayList<>());
@@ -117,7 +114,7 @@ final class JavaBatchWork implements BatchWork {
 			}
 			changes.keys.add(row.key().toString());
 			for (int i = 0; i < writes.size(); i++) {
-				changes.columns.get(i).add(text(row.changes().get(writes.get(i))));
+				changes.columns.get(i).add(row.changes().get(writes.get(i)));
 			}
 		}
 		return changes;
@@ -158,17 +155,6 @@ final class JavaBatchWork implements BatchWork {
 			failure.addSuppressed(ex);
 		}
 		return failure;
-	}
-
-	// PostgreSQL parses these text forms back into the column's type
-	private static @Nullable String text(@Nullable Object value) {
-		if (value == null) {
-			return null;
-		}
-		if (value instanceof byte[] bytes) {
-			return "\\x" + HexFormat.of().formatHex(bytes);
-		}
-		return value.toString();
 	}
 
 	private record Changes(int processed, List<String> keys, List<List<@Nullable String>> columns) {

@@ -11,7 +11,6 @@ import dev.backfill.BackfillSettings;
 import dev.backfill.KeyRange;
 import dev.backfill.RowCheck;
 import dev.backfill.jdbc.JdbcDiscrepancies;
-import dev.backfill.jdbc.SqlIdentifier;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -58,7 +57,7 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	private final @Nullable String rows;
 
-	private final List<String> columns;
+	private final RowColumns columns;
 
 	private @Nullable Object lastKey;
 
@@ -85,11 +84,10 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 				+ found(backfill, shape) + ") AS found ORDER BY found.k";
 		Set<String> read = new LinkedHashSet<>(backfill.reads());
 		read.addAll(backfill.writes());
-		this.columns = List.copyOf(read);
+		this.columns = new RowColumns(backfill.name(), shape, List.copyOf(read), List.of());
 		// the pending rows are logged as pending already: the check is for the rows the backfill wrote
-		this.rows = (backfill.rowCheck() != null) ? "SELECT " + key
-				+ this.columns.stream().map((c) -> ", " + SqlIdentifier.quote(c)).reduce("", String::concat) + " FROM "
-				+ table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key : null;
+		this.rows = (backfill.rowCheck() != null) ? "SELECT " + key + this.columns.selectList() + " FROM " + table
+				+ range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key : null;
 	}
 
 	/**
@@ -188,7 +186,7 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 	private long checkRows(long jobId, Object from, Object to) {
 		RowCheck rowCheck = java.util.Objects.requireNonNull(this.backfill.rowCheck());
 		List<TableRow> rows = this.jdbc.sql(this.rows).param("from", from).param("to", to)
-			.query((rs, i) -> TableRow.read(rs, this.backfill.name(), this.shape.keyType(), this.columns, List.of()))
+			.query((rs, i) -> this.columns.read(rs))
 			.list();
 		long wrong = 0;
 		for (TableRow row : rows) {
