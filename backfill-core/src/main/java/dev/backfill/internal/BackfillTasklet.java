@@ -282,6 +282,10 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			rows = Objects.requireNonNull(this.savepoint.execute((status) -> this.work.apply(this.jdbc, range)));
 		}
 		catch (DataAccessException ex) {
+			if (TransientFailure.of(ex) == null) {
+				// fails the run, and Spring Batch rolls the chunk's transaction back
+				throw this.work.explain(this.jdbc, range, ex, this.savepoint);
+			}
 			return failedAttempt(ex, step, range, keys, size, startedAt, workStart);
 		}
 		long workMillis = (System.nanoTime() - workStart) / 1_000_000;

@@ -3,7 +3,9 @@ package dev.backfill.internal;
 import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
 import dev.backfill.jdbc.TableShape;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * What one batch does to its key range, inside the batch's transaction.
@@ -35,6 +37,19 @@ interface BatchWork {
 	 * @param probe a range of the key's type to bind
 	 */
 	void check(JdbcClient jdbc, KeyRange probe);
+
+	/**
+	 * Explains a failure of the batch that no retry can mend, after the batch's savepoint was rolled back.
+	 * @param jdbc a client bound to the batch's transaction
+	 * @param range the key range
+	 * @param failure what the batch failed with
+	 * @param savepoint runs statements in a savepoint of their own, to try what failed again without effect
+	 * @return the failure to end the run with: by default the failure itself
+	 */
+	default RuntimeException explain(JdbcClient jdbc, KeyRange range, DataAccessException failure,
+			TransactionOperations savepoint) {
+		return failure;
+	}
 
 	static BatchWork of(Backfill backfill, TableShape shape) {
 		return switch (backfill.form()) {

@@ -334,14 +334,19 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		long probeNanos = System.nanoTime() - probeStart;
 		Measured measured = new Measured(range, keys);
 		// only the probe and the work are timed: the savepoint and the WAL positions are the dry-run's own cost
-		this.savepoint.executeWithoutResult((status) -> {
-			long walBefore = walPosition();
-			long workStart = System.nanoTime();
-			measured.rows = this.work.apply(this.jdbc, range);
-			measured.workNanos = System.nanoTime() - workStart;
-			measured.walBytes = walPosition() - walBefore;
-			status.setRollbackOnly();
-		});
+		try {
+			this.savepoint.executeWithoutResult((status) -> {
+				long walBefore = walPosition();
+				long workStart = System.nanoTime();
+				measured.rows = this.work.apply(this.jdbc, range);
+				measured.workNanos = System.nanoTime() - workStart;
+				measured.walBytes = walPosition() - walBefore;
+				status.setRollbackOnly();
+			});
+		}
+		catch (DataAccessException ex) {
+			throw (TransientFailure.of(ex) != null) ? ex : this.work.explain(this.jdbc, range, ex, this.savepoint);
+		}
 		// from here on, what a run's batch pays too: the step update and the commit
 		onCompletion(System.nanoTime(), (nanos) -> measured.completionNanos = nanos);
 		measured.probeNanos = probeNanos;

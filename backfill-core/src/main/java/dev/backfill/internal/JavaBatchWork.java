@@ -1,9 +1,8 @@
 package dev.backfill.internal;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
@@ -12,7 +11,9 @@ import dev.backfill.jdbc.RangeStatement;
 import dev.backfill.jdbc.SqlIdentifier;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * The Java form: reads the pending rows of the range in one query, runs the processor on each, and writes all new
@@ -28,6 +29,8 @@ final class JavaBatchWork implements BatchWork {
 
 	private final RowProcessor processor;
 
+	private final RowColumns columns;
+
 	private final RangeStatement select;
 
 	private final String write;
@@ -38,28 +41,33 @@ final class JavaBatchWork implements BatchWork {
 		this.backfill = backfill;
 		this.shape = shape;
 		this.processor = backfill.processor();
-		String table = shape.table().sql();
+		this.columns = new RowColumns(backfill.name(), shape, backfill.reads(), backfill.writes());
 		String key = shape.keySql();
-		String columns = backfill.reads().stream().map(SqlIdentifier::quote).map((c) -> ", " + c)
-			.collect(Collectors.joining());
-		this.select = RangeStatement.of("SELECT " + key + columns + " FROM " + table + " WHERE " + key + " > :from AND "
-				+ key + " <= :to AND (" + backfill.pending() + ") ORDER BY " + key);
-		List<String> writes = backfill.writes();
+		this.select = RangeStatement.of("SELECT " + key + this.columns.selectList() + " FROM " + shape.table().sql()
+				+ " WHERE " + key + " > :from AND " + key + " <= :to AND (" + backfill.pending() + ") ORDER BY " + key);
+		this.write = update(backfill, shape, backfill.writes());
+		this.unnest = "SELECT count(*) FROM unnest(?::text[]" + ", ?::text[]".repeat(backfill.writes().size()) + ")";
+	}
+
+	// each text is cast to the column's type without its modifier, and the assignment to the column checks that it
+	// fits: an explicit cast to varchar(5) would cut a longer text to five characters, and to numeric(5,2) as well
+	private static String update(Backfill backfill, TableShape shape, List<String> columns) {
+		String table = shape.table().sql();
 		StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
-		for (int i = 0; i < writes.size(); i++) {
-			sql.append((i > 0) ? ", " : "").append(SqlIdentifier.quote(writes.get(i)))
-				.append(" = backfill_v.backfill_c").append(i).append("::").append(shape.columnTypes().get(writes.get(i)));
+		for (int i = 0; i < columns.size(); i++) {
+			sql.append((i > 0) ? ", " : "").append(SqlIdentifier.quote(columns.get(i)))
+				.append(" = backfill_v.backfill_c").append(i).append("::")
+				.append(shape.column(columns.get(i)).assignable());
 		}
 		sql.append(" FROM unnest(?::text[]");
-		sql.append(", ?::text[]".repeat(writes.size()));
+		sql.append(", ?::text[]".repeat(columns.size()));
 		sql.append(") AS backfill_v(backfill_key");
-		for (int i = 0; i < writes.size(); i++) {
+		for (int i = 0; i < columns.size(); i++) {
 			sql.append(", backfill_c").append(i);
 		}
-		sql.append(") WHERE ").append(table).append('.').append(key).append(" = backfill_v.backfill_key::")
-			.append(shape.columnTypes().get(shape.key())).append(" AND (").append(backfill.pending()).append(')');
-		this.write = sql.toString();
-		this.unnest = "SELECT count(*) FROM unnest(?::text[]" + ", ?::text[]".repeat(writes.size()) + ")";
+		sql.append(") WHERE ").append(table).append('.').append(shape.keySql()).append(" = backfill_v.backfill_key::")
+			.append(shape.column(shape.key()).assignable()).append(" AND (").append(backfill.pending()).append(')');
+		return sql.toString();
 	}
 
 	@Override
@@ -89,8 +97,7 @@ final class JavaBatchWork implements BatchWork {
 	// reads the range's pending rows and runs the processor on each: the new values, by column
 	private Changes process(JdbcClient jdbc, KeyRange range) {
 		List<TableRow> rows = jdbc.sql(this.select.sql(range)).param("from", range.from()).param("to", range.to())
-			.query((rs, i) -> TableRow.read(rs, this.backfill.name(), this.shape.keyType(), this.backfill.reads(),
-					this.backfill.writes()))
+			.query((rs, i) -> this.columns.read(rs))
 			.list();
 		List<String> writes = this.backfill.writes();
 		Changes changes = new Changes(rows.size(), new ArrayList<>(rows.size()), new ArrayList<>());
@@ -108,7 +115,7 @@ final class JavaBatchWork implements BatchWork {
 			}
 			changes.keys.add(row.key().toString());
 			for (int i = 0; i < writes.size(); i++) {
-				changes.columns.get(i).add(text(row.changes().get(writes.get(i))));
+				changes.columns.get(i).add(row.changes().get(writes.get(i)));
 			}
 		}
 		return changes;
@@ -124,15 +131,31 @@ final class JavaBatchWork implements BatchWork {
 		statement.query().listOfRows();
 	}
 
-	// PostgreSQL parses these text forms back into the column's type
-	private static @Nullable String text(@Nullable Object value) {
-		if (value == null) {
-			return null;
+	// a value a column refuses (too long, out of range) fails the whole write without naming the column or the row:
+	// the batch's values, processed again, are written column by column, fewer rows at a time, until one fails alone
+	@Override
+	public RuntimeException explain(JdbcClient jdbc, KeyRange range, DataAccessException failure,
+			TransactionOperations savepoint) {
+		if (UnfitValue.dataException(failure) == null) {
+			return failure;
 		}
-		if (value instanceof byte[] bytes) {
-			return "\\x" + HexFormat.of().formatHex(bytes);
+		try {
+			Changes changes = process(jdbc, range);
+			List<String> writes = this.backfill.writes();
+			for (int i = 0; i < writes.size(); i++) {
+				String column = writes.get(i);
+				Optional<UnfitValue> unfit = UnfitValue.find(jdbc, savepoint,
+						update(this.backfill, this.shape, List.of(column)), column, this.shape.column(column),
+						changes.keys, changes.columns.get(i));
+				if (unfit.isPresent()) {
+					return unfit.get().failure(this.backfill.name(), range, failure);
+				}
+			}
 		}
-		return value.toString();
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
+		return failure;
 	}
 
 	private record Changes(int processed, List<String> keys, List<List<@Nullable String>> columns) {

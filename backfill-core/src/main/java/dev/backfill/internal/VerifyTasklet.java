@@ -12,7 +12,6 @@ import dev.backfill.KeyRange;
 import dev.backfill.RowCheck;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.RangeStatement;
-import dev.backfill.jdbc.SqlIdentifier;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -59,7 +58,7 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	private final @Nullable RangeStatement rows;
 
-	private final List<String> columns;
+	private final RowColumns columns;
 
 	private @Nullable Object lastKey;
 
@@ -86,11 +85,10 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 				+ found(backfill, shape) + ") AS found ORDER BY found.k");
 		Set<String> read = new LinkedHashSet<>(backfill.reads());
 		read.addAll(backfill.writes());
-		this.columns = List.copyOf(read);
+		this.columns = new RowColumns(backfill.name(), shape, List.copyOf(read), List.of());
 		// the pending rows are logged as pending already: the check is for the rows the backfill wrote
-		this.rows = (backfill.rowCheck() != null) ? RangeStatement.of("SELECT " + key
-				+ this.columns.stream().map((c) -> ", " + SqlIdentifier.quote(c)).reduce("", String::concat) + " FROM "
-				+ table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key) : null;
+		this.rows = (backfill.rowCheck() != null) ? RangeStatement.of("SELECT " + key + this.columns.selectList()
+				+ " FROM " + table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key) : null;
 	}
 
 	/**
@@ -178,7 +176,7 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		RowCheck rowCheck = java.util.Objects.requireNonNull(this.backfill.rowCheck());
 		RangeStatement statement = java.util.Objects.requireNonNull(this.rows);
 		List<TableRow> rows = this.jdbc.sql(statement.sql(range)).param("from", range.from()).param("to", range.to())
-			.query((rs, i) -> TableRow.read(rs, this.backfill.name(), this.shape.keyType(), this.columns, List.of()))
+			.query((rs, i) -> this.columns.read(rs))
 			.list();
 		long wrong = 0;
 		for (TableRow row : rows) {

@@ -16,15 +16,25 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * @param table the table
  * @param key the key column
  * @param keyType the key's kind
- * @param columnTypes each column's SQL type, as {@code format_type} prints it
+ * @param columns each column's type, by name
  * @since 0.1.0
  */
-public record TableShape(TableName table, String key, KeyType keyType, Map<String, String> columnTypes) {
+public record TableShape(TableName table, String key, KeyType keyType, Map<String, ColumnType> columns) {
 
+	// each type with its base type under any domains; then each column with its type, that base and, for an array,
+	// its element's base
 	private static final String COLUMNS = """
+			WITH RECURSIVE base(oid, base) AS (
+			  SELECT t.oid, t.oid FROM pg_type t WHERE t.typtype <> 'd'
+			  UNION ALL
+			  SELECT d.oid, b.base FROM pg_type d JOIN base b ON b.oid = d.typbasetype WHERE d.typtype = 'd')
 			SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS typname,
-			       a.attnotnull AS not_null
+			       a.attnotnull AS not_null, format_type(bt.oid, -1) AS assignable, bt.typname AS base,
+			       et.typname AS element
 			FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+			  JOIN base ab ON ab.oid = a.atttypid JOIN pg_type bt ON bt.oid = ab.base
+			  LEFT JOIN base eb ON eb.oid = bt.typelem AND bt.typcategory = 'A'
+			  LEFT JOIN pg_type et ON et.oid = eb.base
 			WHERE a.attrelid = CAST(:table AS regclass) AND a.attnum > 0 AND NOT a.attisdropped
 			ORDER BY a.attnum""";
 
@@ -66,11 +76,12 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 			throw new InvalidBackfillException("Backfill '" + name + "': " + table + " is not a table (relkind "
 					+ kind.get() + "). Backfill the underlying table instead.");
 		}
-		Map<String, String> types = new LinkedHashMap<>();
+		Map<String, ColumnType> types = new LinkedHashMap<>();
 		Map<String, String> typnames = new LinkedHashMap<>();
 		Map<String, Boolean> notNull = new LinkedHashMap<>();
 		jdbc.sql(COLUMNS).param("table", table.sql()).query((rs) -> {
-			types.put(rs.getString("name"), rs.getString("type"));
+			types.put(rs.getString("name"), new ColumnType(rs.getString("type"), rs.getString("assignable"),
+					rs.getString("base"), rs.getString("element")));
 			typnames.put(rs.getString("name"), rs.getString("typname"));
 			notNull.put(rs.getString("name"), rs.getBoolean("not_null"));
 		});
@@ -79,7 +90,8 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 		KeyType keyType = KeyType.of(typnames.get(key));
 		if (keyType == null) {
 			throw new InvalidBackfillException("Backfill '" + name + "': key column " + key + " of " + table + " has type "
-					+ types.get(key) + "; keys must be integer, text or uuid. Walk the table by another unique column.");
+					+ types.get(key).declared()
+					+ "; keys must be integer, text or uuid. Walk the table by another unique column.");
 		}
 		if (!notNull.get(key)) {
 			throw new InvalidBackfillException("Backfill '" + name + "': key column " + key + " of " + table
@@ -100,12 +112,26 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 		return new TableShape(table, key, keyType, Map.copyOf(types));
 	}
 
-	private static void requireColumn(Backfill backfill, Map<String, String> types, String column, String role) {
+	private static void requireColumn(Backfill backfill, Map<String, ColumnType> types, String column, String role) {
 		if (!types.containsKey(column)) {
 			throw new InvalidBackfillException("Backfill '" + backfill.name() + "': " + role + " " + column
 					+ " does not exist in " + backfill.table() + " (columns: " + String.join(", ", types.keySet())
 					+ "). Add the column in a migration first, or correct the declaration.");
 		}
+	}
+
+	/**
+	 * A column's type.
+	 * @param column a column of the table
+	 * @return its type
+	 * @throws IllegalArgumentException when the table has no such column
+	 */
+	public ColumnType column(String column) {
+		ColumnType type = this.columns.get(column);
+		if (type == null) {
+			throw new IllegalArgumentException("Table " + this.table + " has no column " + column);
+		}
+		return type;
 	}
 
 	/** @return the quoted key column */
