@@ -6,8 +6,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -71,6 +73,24 @@ final class WebApp implements AutoCloseable {
 		return send(HttpRequest.newBuilder(URI.create(url(path)))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(json)));
+	}
+
+	/** A GET with HTTP Basic credentials. */
+	Response get(String path, String user, String password) {
+		return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", basic(user, password)).GET());
+	}
+
+	/** A POST of JSON with HTTP Basic credentials. */
+	Response post(String path, String json, String user, String password) {
+		return send(HttpRequest.newBuilder(URI.create(url(path)))
+			.header("Content-Type", "application/json")
+			.header("Authorization", basic(user, password))
+			.POST(HttpRequest.BodyPublishers.ofString(json)));
+	}
+
+	private static String basic(String user, String password) {
+		return "Basic " + Base64.getEncoder()
+			.encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
 	}
 
 	private Response send(HttpRequest.Builder request) {

@@ -3,8 +3,8 @@ package dev.backfill.boot.actuate;
 import dev.backfill.BackfillException;
 
 /**
- * Thrown when the {@code backfills} endpoint is asked to act on a backfill while no Spring Security filter chain
- * protects it and {@code backfill.web.allow-unsecured-actions} is not set.
+ * Thrown when the {@code backfills} endpoint is asked to act on a backfill by a user without the role
+ * {@code backfill.web.role}, or by a caller nobody authenticated where no property allows it ({@link ActionAccess}).
  *
  * @since 0.1.0
  */

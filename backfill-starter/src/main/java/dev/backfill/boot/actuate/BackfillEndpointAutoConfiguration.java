@@ -31,8 +31,9 @@ import static org.springframework.security.config.Customizer.withDefaults;
 
 /**
  * Auto-configures the {@code backfills} Actuator endpoint when Actuator is on the classpath and the endpoint is
- * available; HTTP serves it only when {@code management.endpoints.web.exposure.include} names it. With Spring
- * Security, reading it needs an authenticated user and acting on a backfill the role {@code backfill.web.role}.
+ * available; HTTP serves it only when {@code management.endpoints.web.exposure.include} names it. Acting on a
+ * backfill needs the role {@code backfill.web.role}, which the endpoint checks itself ({@link ActionAccess}); with
+ * Spring Security its own filter chain also asks for that role, and for an authenticated user to read it.
  *
  * @since 0.1.0
  */
@@ -56,14 +57,13 @@ public final class BackfillEndpointAutoConfiguration {
 	BackfillsEndpoint backfillsEndpoint(BackfillOperator operator, DataSource dataSource,
 			BackfillProperties properties, ListableBeanFactory beans) {
 		JdbcBatchLog log = new JdbcBatchLog(JdbcClient.create(dataSource), properties.getJdbc().getTablePrefix());
-		// a rollback through an endpoint anyone can reach is one request away from undoing production data
-		boolean secured = beans.containsBeanDefinition(SECURITY_FILTER_CHAIN);
-		String refusal = (secured || properties.getWeb().isAllowUnsecuredActions()) ? null
-				: "Actions on backfills through the endpoint need Spring Security, which then asks for the role "
-						+ properties.getWeb().getRole() + " (backfill.web.role); or set "
-						+ "backfill.web.allow-unsecured-actions=true where only trusted callers reach it.";
+		// a rollback through an endpoint anyone can reach is one request away from undoing production data, and an
+		// application's own chain may let every user reach it: the endpoint checks the role itself
+		BackfillProperties.Web web = properties.getWeb();
+		ActionAccess access = new ActionAccess(web.getRole(), web.isAllowUnsecuredActions(),
+				web.isAllowUnauthenticatedJmxActions(), beans.containsBeanDefinition(SECURITY_FILTER_CHAIN));
 		return new BackfillsEndpoint(new BackfillReports(operator, log),
-				new BackfillActions(operator, () -> properties.getDryRun().toOptions()), refusal);
+				new BackfillActions(operator, () -> properties.getDryRun().toOptions()), access);
 	}
 
 	@Bean

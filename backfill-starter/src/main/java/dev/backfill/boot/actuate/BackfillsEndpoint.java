@@ -27,18 +27,18 @@ public class BackfillsEndpoint {
 
 	private final BackfillActions actions;
 
-	private final @Nullable String refusal;
+	private final ActionAccess access;
 
 	/**
 	 * Creates the endpoint.
 	 * @param reports reads what the endpoint shows
 	 * @param actions what it can do
-	 * @param refusal why actions are refused, when no security protects them; {@code null} to take them
+	 * @param access who may act
 	 */
-	public BackfillsEndpoint(BackfillReports reports, BackfillActions actions, @Nullable String refusal) {
+	public BackfillsEndpoint(BackfillReports reports, BackfillActions actions, ActionAccess access) {
 		this.reports = reports;
 		this.actions = actions;
-		this.refusal = refusal;
+		this.access = access;
 	}
 
 	/** @return every backfill, in name order, without batches */
@@ -58,8 +58,8 @@ public class BackfillsEndpoint {
 	}
 
 	/**
-	 * Takes an action on a backfill.
-	 * @param securityContext who asks
+	 * Takes an action on a backfill, asked over JMX: HTTP goes through {@link BackfillsEndpointWebExtension}.
+	 * @param securityContext who asks: Actuator passes {@link SecurityContext#NONE} over JMX
 	 * @param name the backfill name
 	 * @param action what to do: one of {@link BackfillActions#names()}
 	 * @return what was done
@@ -67,20 +67,18 @@ public class BackfillsEndpoint {
 	 * @throws InvalidEndpointRequestException when no action has that name
 	 * @throws BackfillAlreadyRunningException when starting a backfill that runs
 	 * @throws BackfillException when the work failed at once
-	 * @throws ActionsRefusedException when no security protects the endpoint and unsecured actions are not allowed
+	 * @throws ActionsRefusedException when the caller may not act ({@link ActionAccess#overJmx}), before anything
+	 * else is checked
 	 */
 	@WriteOperation
 	public BackfillActions.ActionResult act(SecurityContext securityContext, @Selector String name,
 			@Nullable String action) {
-		if (this.refusal != null) {
-			throw new ActionsRefusedException(this.refusal);
-		}
-		return this.actions.perform(name, action, by(securityContext));
+		return this.actions.perform(name, action, this.access.overJmx(securityContext, name, action));
 	}
 
-	private static String by(SecurityContext securityContext) {
-		return (securityContext.getPrincipal() != null)
-				? securityContext.getPrincipal().getName() + " through the backfills endpoint" : "the backfills endpoint";
+	// the web extension's action: the same, with the request's user
+	BackfillActions.ActionResult actOverHttp(SecurityContext securityContext, String name, @Nullable String action) {
+		return this.actions.perform(name, action, this.access.overHttp(securityContext, name, action));
 	}
 
 	/**

@@ -18,9 +18,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
 /**
- * The {@link BackfillsEndpoint} over HTTP: an unknown backfill is a 404, an unknown action a 400, starting a backfill
- * that runs (or a dry-run that cannot estimate) a 409, each with the message that says what is valid; work that goes
- * on in the background is a 202.
+ * The {@link BackfillsEndpoint} over HTTP: an action the caller may not take ({@link ActionAccess#overHttp}) is a
+ * 403, an unknown backfill a 404, an unknown action a 400, starting a backfill that runs (or a dry-run that cannot
+ * estimate) a 409, each with the message that says what is valid; work that goes on in the background is a 202.
  *
  * @since 0.1.0
  */
@@ -51,13 +51,14 @@ public class BackfillsEndpointWebExtension {
 	 * @param securityContext who asks
 	 * @param name the backfill name
 	 * @param action what to do
-	 * @return what was done: 200, or 202 when it goes on in the background; else 400, 404, 409 or 500 with a message
+	 * @return what was done: 200, or 202 when it goes on in the background; else 403, 400, 404, 409 or 500 with a
+	 * message
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> act(SecurityContext securityContext, @Selector String name,
 			@Nullable String action) {
 		return answer(() -> {
-			BackfillActions.ActionResult result = this.endpoint.act(securityContext, name, action);
+			BackfillActions.ActionResult result = this.endpoint.actOverHttp(securityContext, name, action);
 			return new WebEndpointResponse<>(result, result.inProgress() ? 202 : WebEndpointResponse.STATUS_OK);
 		});
 	}

@@ -650,8 +650,7 @@ public class BackfillProperties {
 	}
 
 	/**
-	 * The status page, and who may use it and the {@code backfills} Actuator endpoint when Spring Security is on the
-	 * classpath.
+	 * The status page, and who may use it and act through the {@code backfills} Actuator endpoint.
 	 */
 	public static class Web {
 
@@ -668,16 +667,33 @@ public class BackfillProperties {
 
 		/**
 		 * Role a user needs to act on backfills through the backfills Actuator endpoint (start, stop, pause, resume,
-		 * dry-run, verify, rollback), with Spring Security; reading the endpoint or the page needs an authenticated
-		 * user.
+		 * dry-run, verify, rollback), checked by the endpoint itself over HTTP and JMX whatever filter chain ran;
+		 * without Spring Security's ROLE_ prefix. Reads are left to the filter chain: the library's asks for an
+		 * authenticated user.
 		 */
 		private String role = "BACKFILL_OPERATOR";
 
 		/**
-		 * Whether the backfills endpoint takes actions (start, rollback, ...) when no Spring Security filter chain
-		 * protects it; reads are answered either way.
+		 * Whether the backfills endpoint takes actions (start, rollback, ...) asked over HTTP by a request without an
+		 * authenticated user, as when no Spring Security filter chain protects it; an authenticated user still needs
+		 * the role. Reads are answered either way.
 		 */
 		private boolean allowUnsecuredActions;
+
+		/**
+		 * Whether the backfills endpoint takes actions asked over JMX without an authenticated user: Actuator passes
+		 * JMX operations none, so set it only where the JMX connector itself admits only operators. Without it a JMX
+		 * action needs a Spring Security Authentication with the role among the connector's Subject's principals.
+		 */
+		private boolean allowUnauthenticatedJmxActions;
+
+		public boolean isAllowUnauthenticatedJmxActions() {
+			return this.allowUnauthenticatedJmxActions;
+		}
+
+		public void setAllowUnauthenticatedJmxActions(boolean allowUnauthenticatedJmxActions) {
+			this.allowUnauthenticatedJmxActions = allowUnauthenticatedJmxActions;
+		}
 
 		public boolean isAllowUnsecuredActions() {
 			return this.allowUnsecuredActions;
