@@ -113,7 +113,7 @@ class BackfillMetricsTests extends DatabaseTest {
 				"--backfill.batch-size=3000", "--backfill.target-batch-duration=0")) {
 			context.getBean(BackfillOperator.class).run("logged", RunOptions.defaults(), ProgressListener.NONE);
 		}
-		assertThat(output.getOut()).contains("\"backfill\":\"logged\",\"batch\":1,\"from\":\"0\",\"to\":\"3000\","
+		assertThat(output.getOut()).contains("\"backfill\":\"logged\",\"batch\":1,\"from\":\"1\",\"to\":\"3000\","
 				+ "\"rows\":3000,\"keys\":3000,\"ms\":")
 			.contains("\"backfill\":\"logged\",\"batch\":3,\"from\":\"6000\",\"to\":\"9000\",\"rows\":3000");
 	}
