@@ -1,24 +1,17 @@
 package dev.backfill;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
-import dev.backfill.jdbc.RunLock;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Kills a JVM in the middle of a run and resumes it, or rolls it back: a deliberately non-idempotent backfill
@@ -129,36 +122,11 @@ class CrashResumeTest extends DatabaseTest {
 	}
 
 	private static void killChildAfter(String name, int batches) throws Exception {
-		Path output = Files.createTempFile("crash-child", ".log");
-		Process child = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator
-				+ "java", "-cp", System.getProperty("java.class.path"), CrashTestChild.class.getName(),
-				dataSource.getJdbcUrl(), dataSource.getUsername(),
-				(dataSource.getPassword() != null) ? dataSource.getPassword() : "", name)
-			.redirectErrorStream(true)
-			.redirectOutput(output.toFile())
-			.start();
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (logged(name) < batches) {
-			if (!child.isAlive()) {
-				fail("child exited early with %d:%n%s", child.exitValue(), Files.readString(output));
-			}
-			if (System.nanoTime() > deadline) {
-				child.destroyForcibly();
-				fail("child logged no %d batches in 60 s:%n%s", batches, Files.readString(output));
-			}
-			Thread.sleep(20);
-		}
-		child.destroyForcibly().waitFor();
-		long released = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (RunLock.isHeld(dataSource, name) && System.nanoTime() < released) {
-			Thread.sleep(50);
-		}
+		ChildRun.killAfter(dataSource, name, batches);
 	}
 
 	private static long logged(String name) {
-		return jdbc.sql("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = ?").param(name)
-			.query(Long.class).single();
+		return ChildRun.logged(dataSource, name);
 	}
-
 
 }

@@ -1,8 +1,5 @@
 package dev.backfill;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -25,7 +22,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The run lock says which process runs a backfill: seen in this database only, by any role, held for the whole run
@@ -199,34 +195,8 @@ class RunLockTest extends DatabaseTest {
 		throw new IllegalStateException("the lock of " + name + " was not released");
 	}
 
-	// a run of CrashTestChild on table name with '-' as '_', killed once it committed that many batches
 	private static long killChildAfter(String name, int batches) throws Exception {
-		Path output = Files.createTempFile("lock-child", ".log");
-		Process child = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator
-				+ "java", "-cp", System.getProperty("java.class.path"), CrashTestChild.class.getName(),
-				dataSource.getJdbcUrl(), dataSource.getUsername(),
-				(dataSource.getPassword() != null) ? dataSource.getPassword() : "", name)
-			.redirectErrorStream(true)
-			.redirectOutput(output.toFile())
-			.start();
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (count("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = '" + name + "'") < batches) {
-			if (!child.isAlive()) {
-				fail("child exited early with %d:%n%s", child.exitValue(), Files.readString(output));
-			}
-			if (System.nanoTime() > deadline) {
-				child.destroyForcibly();
-				fail("child logged no %d batches in 60 s:%n%s", batches, Files.readString(output));
-			}
-			Thread.sleep(20);
-		}
-		long pid = child.pid();
-		child.destroyForcibly().waitFor();
-		long released = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (RunLock.isHeld(dataSource, name) && System.nanoTime() < released) {
-			Thread.sleep(50);
-		}
-		return pid;
+		return ChildRun.killAfter(dataSource, name, batches);
 	}
 
 }
