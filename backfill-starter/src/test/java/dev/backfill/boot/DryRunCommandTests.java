@@ -70,8 +70,9 @@ class DryRunCommandTests extends DatabaseTest {
 				.contains("at batch size 1,000").contains("idempotent");
 
 			assertThat(Cli.run(context, "backfill", "run", "order-totals", "--batch-size=1000")).startsWith("0|");
-			assertThat(Cli.run(context, "backfill", "status", "order-totals"))
-				.containsPattern("the run took [\\d.]+ s at batch size 1,000: estimate [+-]\\d+%");
+			// the impact budget rests the run while other sessions write, as on a server other builds share
+			assertThat(Cli.run(context, "backfill", "status", "order-totals")).containsPattern(
+					"the run took [\\d.]+ s( besides [\\d.]+ s held by throttles)? at batch size 1,000: estimate [+-]\\d+%");
 			String statusJson = Cli.run(context, "backfill", "status", "order-totals", "--json").substring(2);
 			// Boot's own parser: integers are Longs whichever JSON library the test classpath holds
 			Map<String, Object> json = new BasicJsonParser().parseMap(statusJson);
