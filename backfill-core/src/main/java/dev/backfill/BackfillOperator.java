@@ -22,6 +22,7 @@ public interface BackfillOperator {
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 * @throws BackfillAlreadyRunningException when a live process runs it
 	 * @throws InvalidBackfillException when the declaration does not match the database
+	 * @throws MissingPrivilegeException when the role may not write the table or the batch log
 	 */
 	BackfillResult run(String name, RunOptions options, ProgressListener listener);
 
@@ -37,6 +38,7 @@ public interface BackfillOperator {
 	 * @throws InvalidBackfillException when the declaration does not match the database
 	 * @throws CannotEstimateException when the table is empty, smaller than the sample asked for, or read-only
 	 * @throws BackfillAlreadyRunningException when a live process runs the backfill
+	 * @throws MissingPrivilegeException when the role may not write the table, even to roll back
 	 */
 	Estimate dryRun(String name, DryRunOptions options);
 
@@ -52,6 +54,7 @@ public interface BackfillOperator {
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls back the backfill
 	 * @throws InvalidBackfillException when the declaration does not match the database
+	 * @throws MissingPrivilegeException when the role may not read the table or write the discrepancies
 	 */
 	Verification verify(String name);
 
@@ -67,6 +70,8 @@ public interface BackfillOperator {
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 * @throws OneWayBackfillException when the backfill is declared one-way
 	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls back the backfill
+	 * @throws InvalidBackfillException when the declaration does not match the database
+	 * @throws MissingPrivilegeException when the role may not write the table or the batch log
 	 */
 	BackfillResult rollback(String name, ProgressListener listener);
 
@@ -121,8 +126,12 @@ public interface BackfillOperator {
 	BackfillStatus status(String name);
 
 	/**
-	 * Checks every declaration against the database: tables, columns, key, and that its statements parse.
-	 * @throws InvalidBackfillException naming the first declaration that does not fit
+	 * Checks every declaration against the database: tables, columns, key, and that its statements plan. A role that
+	 * may only read passes: the statements it may not plan are logged as unchecked, and checked when a role that may
+	 * write runs the backfill.
+	 * @throws InvalidBackfillException naming every problem of every declaration that does not fit
+	 * @throws MissingPrivilegeException when the role may not read the job repository or the library's tables, or
+	 * may not create those that are missing
 	 */
 	void validate();
 

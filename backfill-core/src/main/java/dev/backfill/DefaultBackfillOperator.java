@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import dev.backfill.internal.BackfillJobs;
+import dev.backfill.jdbc.BackfillTables;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.KeyType;
@@ -66,6 +67,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	private final BackfillJobs jobs;
 
 	private final Executions executions;
+
+	private final DeclarationCheck check;
 
 	private final List<BackfillThrottle> throttles;
 
@@ -128,6 +131,8 @@ public class DefaultBackfillOperator implements BackfillOperator {
 				this.discrepancies);
 		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, this::settings);
 		this.executions = new Executions(dataSource, jobRepository, transactionManager, this.history);
+		this.check = new DeclarationCheck(this.jdbc, transactionManager, jobRepository,
+				new BackfillTables(this.jdbc, settings.tablePrefix()));
 	}
 
 	@Override
@@ -137,10 +142,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public void validate() {
-		checkRepository();
-		for (Backfill backfill : this.backfills.all()) {
-			shape(backfill);
-		}
+		this.check.validate(this.backfills.all());
 	}
 
 	@Override
@@ -292,7 +294,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	public Verification verify(String name) {
 		Backfill backfill = this.backfills.get(name);
 		checkRepository();
-		TableShape shape = shape(backfill);
+		TableShape shape = shape(backfill, DeclarationCheck.Work.VERIFY);
 		String job = BackfillJobs.verifyJobName(name);
 		return holdingLock(name, "Verify of '" + name + "'", "'backfill verify " + name + "' resumes it",
 				(lock, stoppable) -> {
@@ -321,7 +323,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			throw new OneWayBackfillException(name, Objects.requireNonNull(backfill.oneWay()));
 		}
 		checkRepository();
-		TableShape shape = shape(backfill);
+		TableShape shape = shape(backfill, DeclarationCheck.Work.ROLLBACK);
 		String job = BackfillJobs.rollbackJobName(name);
 		return holdingLock(name, "Rollback of '" + name + "'", "'backfill rollback " + name + "' resumes it",
 				(lock, stoppable) -> {
@@ -381,7 +383,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	public Estimate dryRun(String name, DryRunOptions options) {
 		Backfill backfill = this.backfills.get(name);
 		checkRepository();
-		TableShape shape = shape(backfill);
+		TableShape shape = shape(backfill, DeclarationCheck.Work.DRY_RUN);
 		// held while it samples: a run's row locks would hold its samples, and it would measure a table being changed
 		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
 			.orElseThrow(() -> new BackfillAlreadyRunningException(name, this.history.owner(name)))) {
@@ -426,50 +428,15 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	}
 
 	private TableShape shape(Backfill backfill) {
-		return new TransactionTemplate(this.transactionManager).execute((tx) -> {
-			tx.setRollbackOnly();
-			this.jdbc.sql("SELECT set_config('lock_timeout', '1s', true)").query().listOfRows();
-			TableShape shape = TableShape.read(this.jdbc, backfill);
-			try {
-				BackfillJobs.check(backfill, shape, this.jdbc);
-			}
-			catch (DataAccessException ex) {
-				throw new InvalidBackfillException("Backfill '" + backfill.name() + "': its statements do not fit table "
-						+ backfill.table() + ": " + rootMessage(ex) + ". Correct the declaration.");
-			}
-			return shape;
-		});
+		return shape(backfill, DeclarationCheck.Work.RUN);
+	}
+
+	private TableShape shape(Backfill backfill, DeclarationCheck.Work work) {
+		return this.check.shape(backfill, work);
 	}
 
 	private void checkRepository() {
-		try {
-			this.jobRepository.getJobInstances("-", 0, 1);
-		}
-		catch (DataAccessException ex) {
-			throw new BackfillException("Spring Batch's tables (BATCH_JOB_INSTANCE and others) are missing or "
-					+ "unreadable: " + rootMessage(ex) + ". Set spring.batch.jdbc.initialize-schema=always, or apply "
-					+ "org/springframework/batch/core/schema-postgresql.sql.", ex);
-		}
-		List<String> missing = new ArrayList<>();
-		if (!this.log.exists()) {
-			missing.add(this.log.tableName());
-		}
-		if (!this.pauses.exists()) {
-			missing.add(this.pauses.tableName());
-		}
-		if (!this.discrepancies.exists()) {
-			missing.add(this.discrepancies.tableName());
-		}
-		if (!missing.isEmpty()) {
-			throw new BackfillException("Missing table" + ((missing.size() > 1) ? "s " : " ") + String.join(", ", missing)
-					+ ". Set backfill.jdbc.initialize-schema=always, or apply dev/backfill/jdbc/schema-postgresql.sql.");
-		}
-		if (!this.log.isCurrent()) {
-			throw new BackfillException("Table " + this.log.tableName() + " predates this version: it lacks the "
-					+ "columns ATTEMPT, OUTCOME, SQL_STATE and MESSAGE (0.1.0) or FROM_INCLUDED (0.2.0). Set "
-					+ "backfill.jdbc.initialize-schema=always, or apply the DO block of "
-					+ "dev/backfill/jdbc/schema-postgresql.sql to it.");
-		}
+		this.check.checkRepository();
 	}
 
 	// a size the declaration or the run names is kept; otherwise batches adapt to the target duration

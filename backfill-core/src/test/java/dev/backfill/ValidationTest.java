@@ -46,10 +46,31 @@ class ValidationTest extends DatabaseTest {
 		Backfill.SqlBuilder typo = Backfill.sql("typo").table("customers").key("id").pending("email IS NULL")
 			.update("UPDATE customers SET emial = lower(email) WHERE id > :from AND id <= :to")
 			.rollback("UPDATE customers SET email = NULL WHERE id > :from AND id <= :to");
-		assertRefused(typo, "Backfill 'typo': its statements do not fit table customers", "emial");
+		assertRefused(typo, "Backfill 'typo': its update statement does not fit table customers: column \"emial\" of "
+				+ "relation \"customers\" does not exist", "Correct .update(...) in the declaration");
 		Backfill.JavaBuilder java = Backfill.java("java-missing").table("customers").key("id").pending("email IS NULL")
 			.read("email").write("email_lower").process((row) -> row.set("email_lower", "x")).oneWay("test");
 		assertRefused(java, "write column email_lower does not exist in customers", "Add the column");
+	}
+
+	@Test
+	void everyProblemOfEveryDeclarationIsNamedAtOnce() {
+		Backfill typo = Backfill.sql("typo-unique").table("no_unique").key("id").pending("email IS NULL")
+			.update("UPDATE no_unique SET email = lower(emial) WHERE id > :from AND id <= :to")
+			.rollback("UPDATE no_unique SET email = NULL WHERE id > :from AND id <= :to").build();
+		Backfill ghost = sql("ghost3").table("nowhere").key("id").build();
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, typo, ghost);
+		assertThatThrownBy(operator::validate).isInstanceOf(InvalidBackfillException.class)
+			.hasMessageContaining("Backfill 'typo-unique' does not fit table no_unique")
+			.hasMessageContaining("key column id of no_unique has no unique index")
+			.hasMessageContaining("CREATE UNIQUE INDEX CONCURRENTLY")
+			.hasMessageContaining("its update statement does not fit table no_unique: column \"emial\" does not exist")
+			.hasMessageContaining("Backfill 'ghost3': table nowhere does not exist");
+		// a run names every problem of its own declaration, and only of its own
+		assertThatThrownBy(() -> operator.run("typo-unique", RunOptions.defaults(), ProgressListener.NONE))
+			.isInstanceOf(InvalidBackfillException.class)
+			.hasMessageContaining("no unique index").hasMessageContaining("emial")
+			.hasMessageNotContaining("nowhere");
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.backfill.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -274,13 +275,13 @@ public final class BackfillJobs {
 	}
 
 	/**
-	 * Plans, without running, every statement a backfill's batches use.
+	 * Every statement a backfill's work uses, to plan without running: the pending condition first, as the others
+	 * hold it too.
 	 * @param backfill the declaration
 	 * @param shape its table's shape
-	 * @param jdbc a client on the target database
-	 * @throws org.springframework.dao.DataAccessException when a statement does not fit the table
+	 * @return the statements, each planned on its own
 	 */
-	public static void check(Backfill backfill, TableShape shape, JdbcClient jdbc) {
+	public static List<PlannedStatement> statements(Backfill backfill, TableShape shape) {
 		Object low = switch (shape.keyType()) {
 			case INTEGER -> 0L;
 			case TEXT -> "";
@@ -292,12 +293,23 @@ public final class BackfillJobs {
 			case UUID -> new java.util.UUID(0, 1);
 		};
 		dev.backfill.KeyRange probe = new dev.backfill.KeyRange(low, high);
-		BatchWork.of(backfill, shape).check(jdbc, probe);
-		new RemainingWork(backfill, shape).pendingAfter(jdbc, low);
-		if (backfill.rollback() != null) {
-			jdbc.sql("EXPLAIN " + backfill.rollback()).param("from", low).param("to", high).query().listOfRows();
+		List<PlannedStatement> statements = new ArrayList<>();
+		statements.add(PlannedStatement.of("pending condition", PlannedStatement.Use.READ, (jdbc) -> {
+			new RemainingWork(backfill, shape).pendingAfter(jdbc, low);
+			return null;
+		}, ".pending(...)"));
+		if (shape.hasColumnsOf(backfill)) {
+			// a missing column is named already
+			statements.addAll(BatchWork.of(backfill, shape).statements(probe));
 		}
-		VerifyTasklet.check(backfill, shape, jdbc, probe);
+		if (backfill.rollback() != null) {
+			statements.add(PlannedStatement.of("rollback statement", PlannedStatement.Use.UNDO, (jdbc) -> {
+				jdbc.sql("EXPLAIN " + backfill.rollback()).param("from", low).param("to", high).query().listOfRows();
+				return null;
+			}, ".rollback(...)"));
+		}
+		statements.addAll(VerifyTasklet.statements(backfill, shape, probe));
+		return statements;
 	}
 
 	/**

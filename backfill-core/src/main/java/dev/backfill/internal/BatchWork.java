@@ -1,5 +1,7 @@
 package dev.backfill.internal;
 
+import java.util.List;
+
 import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
 import dev.backfill.jdbc.TableShape;
@@ -32,11 +34,11 @@ interface BatchWork {
 	}
 
 	/**
-	 * Plans (never runs) the batch's statements, so a mistyped column fails at startup, not mid-run.
-	 * @param jdbc a client
+	 * The batch's statements, to plan (never run) at startup.
 	 * @param probe a range of the key's type to bind
+	 * @return the statements, each planned on its own
 	 */
-	void check(JdbcClient jdbc, KeyRange probe);
+	List<PlannedStatement> statements(KeyRange probe);
 
 	/**
 	 * Explains a failure of the batch that no retry can mend, after the batch's savepoint was rolled back.

@@ -122,13 +122,19 @@ final class JavaBatchWork implements BatchWork {
 	}
 
 	@Override
-	public void check(JdbcClient jdbc, KeyRange probe) {
-		jdbc.sql("EXPLAIN " + this.select.sql(probe)).param("from", probe.from()).param("to", probe.to()).query().listOfRows();
-		JdbcClient.StatementSpec statement = jdbc.sql("EXPLAIN " + this.write).param(new String[0]);
-		for (int i = 0; i < this.backfill.writes().size(); i++) {
-			statement = statement.param(new String[0]);
-		}
-		statement.query().listOfRows();
+	public List<PlannedStatement> statements(KeyRange probe) {
+		return List.of(PlannedStatement.of("read of the pending rows", PlannedStatement.Use.READ, (jdbc) -> {
+			jdbc.sql("EXPLAIN " + this.select.sql(probe)).param("from", probe.from()).param("to", probe.to()).query().listOfRows();
+			return null;
+		}, ".pending(...)", ".read(...)"), PlannedStatement.of("write of the new values", PlannedStatement.Use.WRITE,
+				(jdbc) -> {
+					JdbcClient.StatementSpec statement = jdbc.sql("EXPLAIN " + this.write).param(new String[0]);
+					for (int i = 0; i < this.backfill.writes().size(); i++) {
+						statement = statement.param(new String[0]);
+					}
+					statement.query().listOfRows();
+					return null;
+				}, ".pending(...)", ".write(...)"));
 	}
 
 	// a value a column refuses (too long, out of range) fails the whole write without naming the column or the row:

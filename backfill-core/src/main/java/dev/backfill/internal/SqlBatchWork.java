@@ -1,5 +1,6 @@
 package dev.backfill.internal;
 
+import java.util.List;
 import java.util.Objects;
 
 import dev.backfill.Backfill;
@@ -28,8 +29,11 @@ final class SqlBatchWork implements BatchWork {
 	}
 
 	@Override
-	public void check(JdbcClient jdbc, KeyRange probe) {
-		jdbc.sql("EXPLAIN " + this.update.sql(probe)).param("from", probe.from()).param("to", probe.to()).query().listOfRows();
+	public List<PlannedStatement> statements(KeyRange probe) {
+		return List.of(PlannedStatement.of("update statement", PlannedStatement.Use.WRITE, (jdbc) -> {
+			jdbc.sql("EXPLAIN " + this.update.sql(probe)).param("from", probe.from()).param("to", probe.to()).query().listOfRows();
+			return null;
+		}, ".update(...)"));
 	}
 
 }

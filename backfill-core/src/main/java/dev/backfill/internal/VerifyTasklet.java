@@ -92,24 +92,27 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	/**
-	 * Plans the verify statement without running it; it must return the key and, optionally, a detail.
+	 * The verify statement, to plan without running it; it must return the key and, optionally, a detail.
 	 * @param backfill the declaration
-	 * @param jdbc a client
+	 * @param shape its table's shape
 	 * @param probe a range of the key's type to bind
+	 * @return the statement, or none when the backfill declares no verify statement
 	 */
-	static void check(Backfill backfill, TableShape shape, JdbcClient jdbc, KeyRange probe) {
+	static List<PlannedStatement> statements(Backfill backfill, TableShape shape, KeyRange probe) {
 		if (backfill.verify() == null) {
-			return;
+			return List.of();
 		}
-		int columns = jdbc.sql("SELECT * FROM (" + backfill.verify() + ") AS c LIMIT 0").param("from", probe.from())
-			.param("to", probe.to()).query((ResultSet rs) -> rs.getMetaData().getColumnCount());
-		if (columns != 2) {
-			throw new dev.backfill.InvalidBackfillException("Backfill '" + backfill.name() + "': its verify statement "
-					+ "returns " + columns + " columns; it must return two: the key of a wrong row and what is wrong "
-					+ "(such as SELECT id, 'email_normalized is ' || email_normalized FROM ...).");
-		}
-		jdbc.sql("EXPLAIN " + found(backfill, shape)).param("from", probe.from()).param("to", probe.to())
-			.param("pending", "").param("failed", "").query().listOfRows();
+		return List.of(PlannedStatement.of("verify statement", PlannedStatement.Use.READ, (jdbc) -> {
+			int columns = jdbc.sql("SELECT * FROM (" + backfill.verify() + ") AS c LIMIT 0").param("from", probe.from())
+				.param("to", probe.to()).query((ResultSet rs) -> rs.getMetaData().getColumnCount());
+			if (columns != 2) {
+				return "its verify statement returns " + columns + " columns; it must return two: the key of a wrong "
+						+ "row and what is wrong (such as SELECT id, 'email_normalized is ' || email_normalized FROM ...).";
+			}
+			jdbc.sql("EXPLAIN " + found(backfill, shape)).param("from", probe.from()).param("to", probe.to())
+				.param("pending", "").param("failed", "").query().listOfRows();
+			return null;
+		}, ".verify(...)"));
 	}
 
 	// the keys of a range still pending, and those the verify statement returns, with what is wrong: one row per

@@ -1,5 +1,6 @@
 package dev.backfill.jdbc;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Optional;
 
 import dev.backfill.Backfill;
 import dev.backfill.InvalidBackfillException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -58,23 +60,40 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 	 * @param jdbc a client on the target database
 	 * @param backfill the declaration
 	 * @return the shape
-	 * @throws InvalidBackfillException when the table or a column is missing, or the key is not usable
+	 * @throws InvalidBackfillException naming every way the table or a column is missing, or the key is not usable
 	 */
 	public static TableShape read(JdbcClient jdbc, Backfill backfill) {
+		List<String> problems = new ArrayList<>();
+		TableShape shape = inspect(jdbc, backfill, problems);
+		if (shape == null || !problems.isEmpty()) {
+			throw InvalidBackfillException.of(backfill.name(), backfill.table().toString(), problems);
+		}
+		return shape;
+	}
+
+	/**
+	 * Reads the shape of a backfill's table, noting every way the declaration does not fit it.
+	 * @param jdbc a client on the target database
+	 * @param backfill the declaration
+	 * @param problems receives each problem: a sentence with its values, then one with the fix
+	 * @return the shape, or {@code null} when there is no table to walk by that key: no such table, or its key
+	 * column is missing or of a type that cannot be walked
+	 */
+	public static @Nullable TableShape inspect(JdbcClient jdbc, Backfill backfill, List<String> problems) {
 		TableName table = backfill.table();
-		String name = backfill.name();
 		Optional<String> kind = jdbc.sql(RELATION_KIND).param("table", table.sql()).query(String.class).optional();
 		if (kind.isEmpty()) {
 			String similar = jdbc.sql(SIMILAR_TABLE).param("name", table.name()).query(String.class).optional()
 				.map((t) -> " A table " + t + " exists: names are matched exactly, so declare .table(\"" + t + "\").")
 				.orElse(" Create the table first (the migration that adds the new shape runs before its backfill), "
 						+ "or correct .table(...).");
-			throw new InvalidBackfillException("Backfill '" + name + "': table " + table + " does not exist (search_path: "
+			problems.add("table " + table + " does not exist (search_path: "
 					+ jdbc.sql(SEARCH_PATH).query(String.class).single() + ")." + similar);
+			return null;
 		}
 		if (!List.of("r", "p").contains(kind.get())) {
-			throw new InvalidBackfillException("Backfill '" + name + "': " + table + " is not a table (relkind "
-					+ kind.get() + "). Backfill the underlying table instead.");
+			problems.add(table + " is not a table (relkind " + kind.get() + "). Backfill the underlying table instead.");
+			return null;
 		}
 		Map<String, ColumnType> types = new LinkedHashMap<>();
 		Map<String, String> typnames = new LinkedHashMap<>();
@@ -86,38 +105,49 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 			notNull.put(rs.getString("name"), rs.getBoolean("not_null"));
 		});
 		String key = backfill.key();
-		requireColumn(backfill, types, key, "key column");
-		KeyType keyType = KeyType.of(typnames.get(key));
-		if (keyType == null) {
-			throw new InvalidBackfillException("Backfill '" + name + "': key column " + key + " of " + table + " has type "
-					+ types.get(key).declared()
-					+ "; keys must be integer, text or uuid. Walk the table by another unique column.");
-		}
-		if (!notNull.get(key)) {
-			throw new InvalidBackfillException("Backfill '" + name + "': key column " + key + " of " + table
-					+ " allows NULL, and rows with a NULL key would be skipped. Declare it NOT NULL or pick another key.");
-		}
-		boolean unique = jdbc.sql(UNIQUE_INDEX).param("table", table.sql()).param("key", key).query(Boolean.class).single();
-		if (!unique) {
-			throw new InvalidBackfillException("Backfill '" + name + "': key column " + key + " of " + table
-					+ " has no unique index, so batches cannot be cut by key. Use the primary key, or run "
-					+ "CREATE UNIQUE INDEX CONCURRENTLY ON " + table + " (" + key + ").");
+		KeyType keyType = null;
+		if (requireColumn(backfill, types, key, "key column", problems)) {
+			keyType = KeyType.of(typnames.get(key));
+			if (keyType == null) {
+				problems.add("key column " + key + " of " + table + " has type " + types.get(key).declared()
+						+ "; keys must be integer, text or uuid. Walk the table by another unique column.");
+			}
+			if (!notNull.get(key)) {
+				problems.add("key column " + key + " of " + table + " allows NULL, and rows with a NULL key would be "
+						+ "skipped. Declare it NOT NULL or pick another key.");
+			}
+			boolean unique = jdbc.sql(UNIQUE_INDEX).param("table", table.sql()).param("key", key).query(Boolean.class)
+				.single();
+			if (!unique) {
+				problems.add("key column " + key + " of " + table + " has no unique index, so batches cannot be cut by "
+						+ "key. Use the primary key, or run CREATE UNIQUE INDEX CONCURRENTLY ON " + table + " (" + key
+						+ ").");
+			}
 		}
 		for (String column : backfill.reads()) {
-			requireColumn(backfill, types, column, "read column");
+			requireColumn(backfill, types, column, "read column", problems);
 		}
 		for (String column : backfill.writes()) {
-			requireColumn(backfill, types, column, "write column");
+			requireColumn(backfill, types, column, "write column", problems);
 		}
-		return new TableShape(table, key, keyType, Map.copyOf(types));
+		return (keyType != null) ? new TableShape(table, key, keyType, Map.copyOf(types)) : null;
 	}
 
-	private static void requireColumn(Backfill backfill, Map<String, ColumnType> types, String column, String role) {
-		if (!types.containsKey(column)) {
-			throw new InvalidBackfillException("Backfill '" + backfill.name() + "': " + role + " " + column
-					+ " does not exist in " + backfill.table() + " (columns: " + String.join(", ", types.keySet())
-					+ "). Add the column in a migration first, or correct the declaration.");
+	private static boolean requireColumn(Backfill backfill, Map<String, ColumnType> types, String column, String role,
+			List<String> problems) {
+		if (types.containsKey(column)) {
+			return true;
 		}
+		problems.add(role + " " + column + " does not exist in " + backfill.table() + " (columns: "
+				+ String.join(", ", types.keySet()) + "). Add the column in a migration first, or correct the "
+				+ "declaration.");
+		return false;
+	}
+
+	/** @return whether every column the declaration reads and writes exists */
+	public boolean hasColumnsOf(Backfill backfill) {
+		return this.columns.keySet().containsAll(backfill.reads())
+				&& this.columns.keySet().containsAll(backfill.writes());
 	}
 
 	/**

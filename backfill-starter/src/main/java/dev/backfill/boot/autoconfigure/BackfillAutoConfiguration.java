@@ -22,6 +22,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -32,8 +33,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Auto-configures the backfill engine: collects every {@link Backfill} bean, creates the batch log table, checks the
- * declarations at startup and exposes a {@link BackfillOperator}.
+ * Auto-configures the backfill engine: collects every {@link Backfill} bean, creates the library's tables, checks the
+ * declarations at startup (a {@code backfill} command checks them itself) and exposes a {@link BackfillOperator}.
  *
  * @since 0.1.0
  */
@@ -95,11 +96,19 @@ public final class BackfillAutoConfiguration {
 		return new BackfillShutdown(operator, properties.getShutdownTimeout());
 	}
 
-	// after every singleton, so schema initializers and migrations (Flyway, Liquibase) have run
+	// after every singleton, so schema initializers and migrations (Flyway, Liquibase) have run; started as
+	// 'backfill COMMAND', the command checks them itself, so that it exits with code 2 and the problems rather than
+	// failing to start
 	@Bean
 	@ConditionalOnBooleanProperty(name = "backfill.validate-on-startup", matchIfMissing = true)
-	SmartInitializingSingleton backfillStartupValidation(BackfillOperator operator) {
-		return operator::validate;
+	SmartInitializingSingleton backfillStartupValidation(BackfillOperator operator,
+			ObjectProvider<ApplicationArguments> arguments) {
+		return () -> {
+			ApplicationArguments args = arguments.getIfAvailable();
+			if (args == null || !args.getNonOptionArgs().stream().findFirst().filter("backfill"::equals).isPresent()) {
+				operator.validate();
+			}
+		};
 	}
 
 	// a migration is not done until the old path is gone: say so at every start until it is

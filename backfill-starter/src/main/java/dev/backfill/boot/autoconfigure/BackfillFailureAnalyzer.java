@@ -15,6 +15,11 @@ public class BackfillFailureAnalyzer extends AbstractFailureAnalyzer<BackfillExc
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, BackfillException cause) {
 		String message = cause.getMessage();
+		if (message.contains("\n")) {
+			// several problems, each a line ending with its own fix
+			return new FailureAnalysis(message, "Correct each as its line says, then start the application again.",
+					cause);
+		}
 		// messages end with the fix: split it off as the action
 		int fix = message.lastIndexOf(". ", message.length() - 2);
 		if (fix < 0) {

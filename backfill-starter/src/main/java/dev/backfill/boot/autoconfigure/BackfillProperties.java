@@ -62,7 +62,8 @@ public class BackfillProperties {
 
 	/**
 	 * Whether to check every declaration against the database at startup (tables, columns, unique key, statements),
-	 * refusing to start when one does not fit.
+	 * refusing to start when one does not fit, naming every problem; a backfill command checks them before it runs
+	 * instead, and exits with code 2. Statements a role that may only read cannot plan are logged as unchecked.
 	 */
 	private boolean validateOnStartup = true;
 
@@ -394,7 +395,9 @@ public class BackfillProperties {
 		private String tablePrefix = BackfillSettings.DEFAULT_TABLE_PREFIX;
 
 		/**
-		 * When to create BACKFILL_BATCH_LOG (its DDL is CREATE TABLE IF NOT EXISTS, safe to run at every start).
+		 * When to create the library's tables (BACKFILL_BATCH_LOG, BACKFILL_PAUSE, BACKFILL_DISCREPANCY). Nothing
+		 * runs when they are in place, so a role that may only read starts; when they are missing and the role may
+		 * not create them, the work that needs them says so.
 		 */
 		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.ALWAYS;
 

@@ -65,11 +65,15 @@ public final class BackfillCliAutoConfiguration {
 		return new StatusCommand(operator);
 	}
 
+	// a command checks the declarations itself, where the application's start would (BackfillAutoConfiguration),
+	// so that one the database refuses exits with code 2 and its message rather than a failed start
 	@Bean
 	@ConditionalOnMissingBean
 	BackfillCommandRunner backfillCommandRunner(List<BackfillCommand> commands, ApplicationContext context,
-			BackfillProperties properties) {
-		return new BackfillCommandRunner(commands, context, properties.getCli().isExit(), System.out);
+			BackfillProperties properties, BackfillOperator operator) {
+		return new BackfillCommandRunner(commands, context, properties.getCli().isExit(), System.out,
+				properties.isValidateOnStartup() ? operator::validate : () -> {
+				});
 	}
 
 }

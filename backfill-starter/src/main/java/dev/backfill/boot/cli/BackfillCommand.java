@@ -16,7 +16,10 @@ public interface BackfillCommand {
 	/** Exit code: the work failed. */
 	int FAILED = 1;
 
-	/** Exit code: bad usage. */
+	/**
+	 * Exit code: refused, as retrying cannot help: bad usage, a declaration the database refuses, a privilege the
+	 * role lacks.
+	 */
 	int USAGE = 2;
 
 	/** Exit code: the backfill already runs in another process. */
