@@ -86,7 +86,7 @@ final class Executions {
 			TransientFailure lost;
 			try {
 				JobExecution previous = (attempt == 1) ? first : resumable.get();
-				execution = launch(name, run.job(), previous, previous != null);
+				execution = launch(name, run.job(), previous, previous != null, attempt > 1);
 				if (LockWatch.lostIn(execution.getAllFailureExceptions())) {
 					throw new BackfillLockLostException(name, this.history.owner(name));
 				}
@@ -131,6 +131,12 @@ final class Executions {
 
 	/** Starts a new instance of the job, or restarts {@code previous} when {@code resume}. */
 	JobExecution launch(String name, Job job, @Nullable JobExecution previous, boolean resume) throws Exception {
+		return launch(name, job, previous, resume, false);
+	}
+
+	// ours: the previous execution is this run's own, which lost its connection (already told at WARN)
+	private JobExecution launch(String name, Job job, @Nullable JobExecution previous, boolean resume, boolean ours)
+			throws Exception {
 		register(job);
 		if (!resume || previous == null) {
 			forgetLaunchCutShort(name, job.getName());
@@ -140,9 +146,15 @@ final class Executions {
 			// we hold the run lock, so the process that left it running is gone (or was us, before the connection
 			// was lost); a batch Spring Batch could not roll back (UNKNOWN) was rolled back by PostgreSQL when its
 			// session ended, with its log row and checkpoint, so the checkpoint is exact either way
-			logger.warn("Backfill '{}': execution {} was left {} by a process that no longer holds the run lock (it "
-					+ "died, or lost its connection); it resumes from its checkpoint", name, previous.getId(),
-					previous.getStatus());
+			if (ours) {
+				logger.debug("Backfill '{}': execution {} was left {} by the lost connection; it resumes from its "
+						+ "checkpoint", name, previous.getId(), previous.getStatus());
+			}
+			else {
+				logger.warn("Backfill '{}': execution {} was left {} by a process that no longer holds the run lock "
+						+ "(it died, or lost its connection); it resumes from its checkpoint", name, previous.getId(),
+						previous.getStatus());
+			}
 			markFailed(previous);
 		}
 		return this.jobOperator.restart(previous);
