@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import dev.backfill.internal.BackfillJobs;
+import dev.backfill.internal.LockWatch;
 import dev.backfill.jdbc.BackfillTables;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.JdbcDiscrepancies;
@@ -304,6 +305,9 @@ public class DefaultBackfillOperator implements BackfillOperator {
 					stoppable.accept(verify::requestStop);
 					JobExecution execution = this.executions.launch(name, verify.job(), previous,
 							BackfillHistory.unfinished(previous) && !this.history.changedSince(name, previous));
+					if (LockWatch.lostIn(execution.getAllFailureExceptions())) {
+						throw new BackfillLockLostException(name, this.history.owner(name));
+					}
 					if (execution.getStatus() != BatchStatus.COMPLETED) {
 						throw new BackfillException("Verify of '" + name + "' did not finish (job execution "
 								+ execution.getId() + ", " + execution.getStatus() + "): " + BackfillHistory.failure(execution)

@@ -192,7 +192,7 @@ public final class BackfillJobs {
 	public Verify buildVerify(Backfill backfill, TableShape shape, int batchSize, JdbcDiscrepancies discrepancies,
 			RunLock lock) {
 		VerifyTasklet tasklet = new VerifyTasklet(backfill, shape, this.jdbc, discrepancies, batchSize,
-				this.settings.apply(backfill.name()));
+				this.settings.apply(backfill.name()), new LockWatch(lock, backfill.name(), this.jobRepository));
 		Step step = new StepBuilder(VERIFY_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();

@@ -68,8 +68,12 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	private volatile boolean stopRequested;
 
+	/** Another process that took the run lock would verify too: this one stops before its next batch. */
+	private final LockWatch lockWatch;
+
 	VerifyTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, JdbcDiscrepancies discrepancies,
-			int batchSize, BackfillSettings settings) {
+			int batchSize, BackfillSettings settings, LockWatch lockWatch) {
+		this.lockWatch = lockWatch;
 		this.backfill = backfill;
 		this.shape = shape;
 		this.jdbc = jdbc;
@@ -147,6 +151,7 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 			step.setTerminateOnly();
 			return RepeatStatus.CONTINUABLE;
 		}
+		this.lockWatch.beforeBatch(step.getJobExecution());
 		this.jdbc.sql("SELECT set_config('statement_timeout', :statement, true)")
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms").query().listOfRows();
 		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, this.lastKey, false, this.batchSize, null);
