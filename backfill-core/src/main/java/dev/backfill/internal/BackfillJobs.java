@@ -168,7 +168,7 @@ public final class BackfillJobs {
 			JobParametersIncrementer incrementer) {
 		BackfillTasklet tasklet = new BackfillTasklet(backfill, pass, shape, this.jdbc, this.transactionManager,
 				this.log, this.jobRepository, batchSize, this.settings.apply(backfill.name()), sizing, throttles, listener,
-				new LockWatch(lock, backfill.name(), this.jobRepository));
+				new LockWatch(lock, backfill.name(), this.jobRepository, this.transactionManager));
 		Step step = new StepBuilder(STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();
@@ -192,7 +192,7 @@ public final class BackfillJobs {
 	public Verify buildVerify(Backfill backfill, TableShape shape, int batchSize, JdbcDiscrepancies discrepancies,
 			RunLock lock) {
 		VerifyTasklet tasklet = new VerifyTasklet(backfill, shape, this.jdbc, discrepancies, batchSize,
-				this.settings.apply(backfill.name()), new LockWatch(lock, backfill.name(), this.jobRepository));
+				this.settings.apply(backfill.name()), new LockWatch(lock, backfill.name(), this.jobRepository, this.transactionManager));
 		Step step = new StepBuilder(VERIFY_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();

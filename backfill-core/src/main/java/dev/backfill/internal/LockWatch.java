@@ -8,6 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Looks before every batch whether this process still holds the backfill's run lock: a session that PostgreSQL ended
@@ -25,10 +28,15 @@ public final class LockWatch {
 
 	private final JobRepository jobRepository;
 
-	LockWatch(RunLock lock, String name, JobRepository jobRepository) {
+	/** Records the new session outside the batch's transaction, which may yet roll back. */
+	private final TransactionTemplate outside;
+
+	LockWatch(RunLock lock, String name, JobRepository jobRepository, PlatformTransactionManager transactionManager) {
 		this.lock = lock;
 		this.name = name;
 		this.jobRepository = jobRepository;
+		this.outside = new TransactionTemplate(transactionManager);
+		this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
 	}
 
 	/**
@@ -53,7 +61,7 @@ public final class LockWatch {
 						+ "the lock, so it took it again on backend {} and goes on", this.name, before,
 						this.lock.backendPid());
 				Owner.recordLock(execution, this.lock);
-				this.jobRepository.updateExecutionContext(execution);
+				this.outside.executeWithoutResult((status) -> this.jobRepository.updateExecutionContext(execution));
 			}
 			case LOST -> throw new LockLost(this.name, before);
 		}
