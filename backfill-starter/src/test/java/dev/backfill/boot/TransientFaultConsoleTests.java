@@ -51,7 +51,10 @@ class TransientFaultConsoleTests extends DatabaseTest {
 		String console = output.getAll();
 		assertThat(console.lines().filter((l) -> l.startsWith("\tat ") || l.startsWith("Caused by:")))
 			.as("stack trace lines in%n%s", console).isEmpty();
-		List<String> warnings = console.lines().filter((l) -> l.contains("WARN")).toList();
+		// the log's lines, not logback's own status lines of its start
+		assertThat(console.lines().filter((l) -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ ERROR .*")))
+			.as("errors in%n%s", console).isEmpty();
+		List<String> warnings = console.lines().filter((l) -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ WARN .*")).toList();
 		assertThat(warnings).as("warnings in%n%s", console).hasSize(2);
 		assertThat(warnings.get(0)).contains("console-faults").contains("lost its connection").contains("57P01");
 		assertThat(warnings.get(1)).contains("console-faults").contains("lost the session of its run lock");

@@ -31,6 +31,8 @@ public class CliEnvironment implements EnvironmentPostProcessor {
 			Map.entry("logging.level.com.zaxxer.hikari.pool.PoolBase", "ERROR"),
 			Map.entry("logging.level.org.springframework.transaction.support.TransactionTemplate", "OFF"),
 			Map.entry("logging.level.org.springframework.transaction.interceptor.TransactionInterceptor", "OFF"),
+			Map.entry("logging.level.org.springframework.jdbc.support.JdbcTransactionManager", "OFF"),
+			Map.entry("logging.level.org.springframework.jdbc.datasource.DataSourceTransactionManager", "OFF"),
 			Map.entry("logging.level.org.springframework.batch.core.step.tasklet.TaskletStep", "OFF"));
 
 	@Override
