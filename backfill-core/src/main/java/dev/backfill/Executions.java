@@ -79,6 +79,9 @@ final class Executions {
 	BackfillResult run(RunLock lock, String name, String jobName, BackfillJobs.Run run,
 			Supplier<@Nullable JobExecution> resumable, Retry retry) throws Exception {
 		Instant started = Instant.now();
+		// an execution this run launched has a larger id: one that completed was this run's, whatever it answered
+		JobExecution before = this.history.last(jobName);
+		long launchedAfter = (before != null) ? before.getId() : 0;
 		JobExecution first = resumable.get();
 		boolean resumed = first != null;
 		JobExecution execution = null;
@@ -112,7 +115,13 @@ final class Executions {
 					+ "(attempt {} of {})", name, lost, delay.toMillis(), attempt + 1, retry.maxAttempts());
 			Thread.sleep(delay.toMillis());
 			if (!renew(lock)) {
-				throw new BackfillAlreadyRunningException(name, this.history.owner(name));
+				throw new BackfillLockLostException(name, this.history.owner(name));
+			}
+			JobExecution completed = completedMeanwhile(jobName, launchedAfter);
+			if (completed != null) {
+				// the connection was lost after the job's end was saved: there is nothing left to resume
+				execution = completed;
+				break;
 			}
 		}
 		if (execution == null) {
@@ -127,6 +136,19 @@ final class Executions {
 				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
 				Math.round(result.rowsPerSecond()));
 		return result;
+	}
+
+	// the connection was lost after the job's end was saved (the launch may have thrown, with no execution to show)
+	private @Nullable JobExecution completedMeanwhile(String jobName, long launchedAfter) {
+		try {
+			JobExecution latest = this.history.last(jobName);
+			return (latest != null && latest.getId() > launchedAfter && latest.getStatus() == BatchStatus.COMPLETED)
+					? latest : null;
+		}
+		catch (RuntimeException ex) {
+			// still out of reach: the next attempt finds out
+			return null;
+		}
 	}
 
 	/** Starts a new instance of the job, or restarts {@code previous} when {@code resume}. */

@@ -25,7 +25,7 @@ class LaunchFaultTest extends DatabaseTest {
 
 	@BeforeAll
 	static void createTables() {
-		for (String table : List.of("after_rollback", "orphan_instance", "orphan_fault")) {
+		for (String table : List.of("after_rollback", "orphan_instance", "orphan_fault", "lost_at_end")) {
 			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 			jdbc.sql("INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
 		}
@@ -93,6 +93,22 @@ class LaunchFaultTest extends DatabaseTest {
 		assertThat(run.state()).isEqualTo(BackfillState.COMPLETED);
 		assertThat(count("SELECT count(*) FROM orphan_fault WHERE counter <> 1")).isZero();
 		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find(backfill.name()));
+	}
+
+	@Test
+	void connectionLostAfterTheJobsEndWasSavedEndsTheRunCompleted() {
+		RepositoryFaults faults = new RepositoryFaults().failCompletedUpdate(2);
+		Backfill backfill = counter("lost_at_end");
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, BackfillSettings.DEFAULTS, List.of(),
+				faults::wrap, backfill);
+		BackfillResult run = operator.run(backfill.name(), RunOptions.defaults(), ProgressListener.NONE);
+		assertThat(run.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(jdbc.sql("SELECT string_agg(DISTINCT counter::text, ',') FROM lost_at_end").query(String.class)
+			.single()).isEqualTo("1");
+		assertThat(operator.status(backfill.name()).state()).isEqualTo(BackfillState.COMPLETED);
+		// and the next run finds it done, as after any completed run
+		assertThat(operator.run(backfill.name(), RunOptions.defaults(), ProgressListener.NONE).state())
+			.isEqualTo(BackfillState.COMPLETED);
 	}
 
 }

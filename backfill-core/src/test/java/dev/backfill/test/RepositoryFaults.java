@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.dao.DataAccessResourceFailureException;
 
@@ -19,9 +21,22 @@ public final class RepositoryFaults {
 
 	private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
+	private final AtomicInteger completedUpdates = new AtomicInteger();
+
+	private volatile int failCompletedUpdate;
+
 	/** Fails the next {@code times} calls of the method with a lost connection. */
 	public RepositoryFaults failNext(String method, int times) {
 		this.failures.put(method, new AtomicInteger(times));
+		return this;
+	}
+
+	/**
+	 * Fails the n-th {@code update(JobExecution)} of an execution that completed: the job's end is saved by then, and
+	 * what is lost is the rest of its bookkeeping.
+	 */
+	public RepositoryFaults failCompletedUpdate(int n) {
+		this.failCompletedUpdate = n;
 		return this;
 	}
 
@@ -35,6 +50,11 @@ public final class RepositoryFaults {
 		AtomicInteger left = this.failures.get(method.getName());
 		if (left != null && left.getAndDecrement() > 0) {
 			throw lostConnection(method.getName());
+		}
+		if (method.getName().equals("update") && args[0] instanceof JobExecution execution
+				&& execution.getStatus() == BatchStatus.COMPLETED
+				&& this.completedUpdates.incrementAndGet() == this.failCompletedUpdate) {
+			throw lostConnection("update of a completed job execution");
 		}
 		try {
 			return method.invoke(target, args);
