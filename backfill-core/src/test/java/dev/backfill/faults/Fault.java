@@ -14,12 +14,12 @@ enum Fault {
 	/** {@code pg_terminate_backend} of the call's session from another connection just before it: SQLSTATE 57P01. */
 	TERMINATED("57P01 before", false),
 
-	/** The call's socket closed under the driver just before it: the driver's own I/O error, SQLSTATE 08006. */
+	/** The call's socket broken under the driver just before it: the driver's own I/O error, SQLSTATE 08006. */
 	BROKEN("08006 before", false),
 
 	/**
-	 * The call went through (a COMMIT committed), then its socket was closed and the caller got the driver's 08006:
-	 * the commit's reply was lost.
+	 * The call went through (a COMMIT committed), then its socket was broken and the caller got the driver's 08006
+	 * from the next use of the connection: the commit's reply was lost.
 	 */
 	REPLY_LOST("08006 after", false);
 

@@ -2,6 +2,7 @@ package dev.backfill.faults;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,8 +11,6 @@ import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.PSQLState;
 
 /**
  * Counts the events of one command (JobRepository calls, batch statements, commits), keeps their trace, and strikes
@@ -141,9 +140,15 @@ final class FaultInjector {
 		}
 		if (here && this.fault == Fault.REPLY_LOST) {
 			lose(pid, Fault.BROKEN);
-			this.seen = PSQLState.CONNECTION_FAILURE.getState();
-			throw new PSQLException("An I/O error occurred while sending to the backend: the reply was lost",
-					PSQLState.CONNECTION_FAILURE);
+			// the driver finds the connection broken, as it would have reading the reply, and so does the pool
+			try (Statement next = connection.createStatement()) {
+				next.execute("SELECT 1");
+			}
+			catch (SQLException ex) {
+				this.seen = ex.getSQLState();
+				throw ex;
+			}
+			throw new IllegalStateException("A broken connection answered: " + this.point.label());
 		}
 		return result;
 	}
