@@ -1,0 +1,92 @@
+package dev.backfill.faults;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Makes, once per variant, the database each {@link State} starts from, to be copied for every cell; and records,
+ * once per scenario and form, the {@link Trace} of the command without a fault on a bigint key, where points are
+ * found (a cell whose command goes another way does not strike: {@link FaultPoint#after()}).
+ */
+final class States {
+
+	private final Databases databases;
+
+	private final FaultRunner runner;
+
+	private final Map<String, String> templates = new HashMap<>();
+
+	private final Map<String, Trace> traces = new HashMap<>();
+
+	States(Databases databases, FaultRunner runner) {
+		this.databases = databases;
+		this.runner = runner;
+	}
+
+	/** @return the name of the database that holds the state, on which no session is open */
+	synchronized String template(State state, Variant variant) throws Exception {
+		String key = state + " " + variant.encode();
+		String name = this.templates.get(key);
+		if (name != null) {
+			return name;
+		}
+		Databases.Database database = switch (state) {
+			case FRESH -> {
+				Databases.Database fresh = this.databases.createEmpty();
+				CounterBackfill.createTable(fresh.jdbc(), variant.key());
+				yield fresh;
+			}
+			case DONE -> {
+				Databases.Database done = this.databases.copy(template(State.FRESH, variant));
+				this.runner.record(done, variant, Command.RUN);
+				yield done;
+			}
+			case DEAD -> dead(variant);
+			case ROLLED_BACK -> {
+				Databases.Database rolledBack = this.databases.copy(template(State.DEAD, variant));
+				this.runner.record(rolledBack, variant, Command.ROLLBACK);
+				yield rolledBack;
+			}
+		};
+		database.close();
+		this.databases.awaitIdle(database.name());
+		this.templates.put(key, database.name());
+		return database.name();
+	}
+
+	// a real crash: a child JVM halted right after the commit of batch 3
+	private Databases.Database dead(Variant variant) throws Exception {
+		FaultPoint point = trace(Scenario.RUN, variant).find("batch 3", "sql.commit", 1, false).orElseThrow();
+		Databases.Database dead = this.databases.copy(template(State.FRESH, variant));
+		ChildJvm.Exit exit = this.runner.halt(dead, variant, Command.RUN, point, Fault.HALT_AFTER);
+		if (exit.exitCode() != FaultInjector.HALTED) {
+			throw new IllegalStateException("The child did not halt after batch 3 (exit " + exit.exitCode() + "):\n"
+					+ exit.output());
+		}
+		long batches = dead.jdbc().sql("SELECT count(*) FROM BACKFILL_BATCH_LOG").query(Long.class).single();
+		if (batches != 3) {
+			throw new IllegalStateException("A run halted after batch 3 logged " + batches + " batches");
+		}
+		return dead;
+	}
+
+	/** @return the events of the scenario's command without a fault, from a copy of its state */
+	synchronized Trace trace(Scenario scenario, Variant of) throws Exception {
+		Variant variant = new Variant(KeyColumn.BIGINT, of.form());
+		String key = scenario + " " + variant.encode();
+		Trace trace = this.traces.get(key);
+		if (trace == null) {
+			Databases.Database copy = this.databases.copy(template(scenario.state(), variant));
+			try {
+				trace = Trace.of(this.runner.record(copy, variant, scenario.command()), scenario.launch());
+			}
+			finally {
+				copy.close();
+				this.databases.drop(copy.name());
+			}
+			this.traces.put(key, trace);
+		}
+		return trace;
+	}
+
+}
