@@ -101,7 +101,7 @@ final class Invariants {
 				|| (command == Command.ROLLBACK && state == BackfillState.ROLLED_BACK);
 	}
 
-	// the batches of the job instance that committed last: one walk from below the first key over the first keys
+	// the batches of the job instance that committed last: one walk from the first key over the first keys
 	private static void walk(JdbcClient jdbc, Variant variant, String name, int keys, List<String> problems) {
 		List<Long> executions = jdbc.sql(RANGE_OWNER).param("name", name).query(Long.class).list();
 		List<BatchRecord> log = new JdbcBatchLog(jdbc, "BACKFILL_").find(name).stream()
@@ -117,16 +117,15 @@ final class Invariants {
 			problems.add(name + "'s batches are not contiguous: " + ex.getMessage().strip().lines().findFirst()
 				.orElse(""));
 		}
-		String below = switch (variant.key()) {
-			case BIGINT -> "0";
-			case TEXT_C, TEXT_ICU -> "";
-			case UUID -> "00000000-0000-0000-0000-000000000000";
-		};
+		// the first batch starts at the smallest key itself, included
+		String first = jdbc.sql("SELECT CAST(id AS text) AS k FROM " + CounterBackfill.TABLE + " ORDER BY id LIMIT 1")
+			.query(String.class).single();
 		String last = jdbc.sql("SELECT CAST(id AS text) AS k FROM " + CounterBackfill.TABLE + " ORDER BY id OFFSET ? LIMIT 1")
 			.param(keys - 1).query(String.class).single();
-		if (!log.get(0).fromKey().equals(below) || !log.get(log.size() - 1).toKey().equals(last)) {
-			problems.add(name + "'s batches cover (" + log.get(0).fromKey() + ", " + log.get(log.size() - 1).toKey()
-					+ "], expected (" + below + ", " + last + "]");
+		if (!log.get(0).fromKey().equals(first) || !log.get(0).fromIncluded()
+				|| !log.get(log.size() - 1).toKey().equals(last)) {
+			problems.add(name + "'s batches cover " + (log.get(0).fromIncluded() ? "[" : "(") + log.get(0).fromKey()
+					+ ", " + log.get(log.size() - 1).toKey() + "], expected [" + first + ", " + last + "]");
 		}
 		long rows = log.stream().mapToLong(BatchRecord::rowsAffected).sum();
 		if (rows != keys) {
