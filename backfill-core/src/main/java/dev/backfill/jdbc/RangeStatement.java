@@ -62,11 +62,6 @@ public final class RangeStatement {
 		return range.fromIncluded() ? this.firstRange : this.sql;
 	}
 
-	/** @return the statement as written, for ranges {@code (:from, :to]} */
-	public String sql() {
-		return this.sql;
-	}
-
 	// where :from stands as a parameter: not in a literal, a quoted identifier, a comment or a cast (::from)
 	private static List<Integer> fromParameters(String sql) {
 		List<Integer> found = new ArrayList<>();
