@@ -54,7 +54,9 @@ public class BackfillsEndpoint {
 	 */
 	@ReadOperation
 	public BackfillDescriptor backfill(@Selector String name) {
-		return new BackfillDescriptor(this.reports.one(name), this.actions.latest(name));
+		// the work first: when it shows as ended, the report read after it shows what the work left
+		BackfillActions.@Nullable BackgroundWork background = this.actions.latest(name);
+		return new BackfillDescriptor(this.reports.one(name), background);
 	}
 
 	/**
