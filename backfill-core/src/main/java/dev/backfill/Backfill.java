@@ -10,11 +10,12 @@ import dev.backfill.jdbc.TableName;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The declaration of one backfill: which table it walks, by which unique key, which rows still need work, what one
- * batch does, and how to undo it. Immutable; declare it as a Spring bean:
+ * The declaration of one backfill: which table it walks, by which unique key, which rows
+ * still need work, what one batch does, and how to undo it. Immutable; declare it as a
+ * Spring bean:
  *
  * <pre>{@code
- * @Bean
+ * &#64;Bean
  * Backfill normalizeEmails() {
  *     return Backfill.sql("normalize-emails")
  *         .table("customers").key("id")
@@ -34,7 +35,9 @@ public final class Backfill {
 	/** Keys per batch when a declaration and the configuration name none. */
 	public static final int DEFAULT_BATCH_SIZE = 5_000;
 
-	/** Longest backfill name; the job repository keeps job names of up to 100 characters. */
+	/**
+	 * Longest backfill name; the job repository keeps job names of up to 100 characters.
+	 */
 	public static final int MAX_NAME_LENGTH = 80;
 
 	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
@@ -105,9 +108,10 @@ public final class Backfill {
 	}
 
 	/**
-	 * Starts a backfill whose batches run one set-based SQL statement over the key range {@code (:from, :to]}.
-	 * @param name the backfill's name, also the name of its Spring Batch job: lower-case letters, digits, '.', '_'
-	 * and '-'
+	 * Starts a backfill whose batches run one set-based SQL statement over the key range
+	 * {@code (:from, :to]}.
+	 * @param name the backfill's name, also the name of its Spring Batch job: lower-case
+	 * letters, digits, '.', '_' and '-'
 	 * @return a builder
 	 * @throws InvalidBackfillException when the name is not valid
 	 */
@@ -116,8 +120,8 @@ public final class Backfill {
 	}
 
 	/**
-	 * Starts a backfill whose batches read the pending rows of a key range, process them in Java and write the new
-	 * values back in one statement, in the same transaction.
+	 * Starts a backfill whose batches read the pending rows of a key range, process them
+	 * in Java and write the new values back in one statement, in the same transaction.
 	 * @param name the backfill's name, also the name of its Spring Batch job
 	 * @return a builder
 	 * @throws InvalidBackfillException when the name is not valid
@@ -126,77 +130,110 @@ public final class Backfill {
 		return new JavaBuilder(validName(name));
 	}
 
-	/** @return the name, also the Spring Batch job name */
+	/**
+	 * @return the name, also the Spring Batch job name
+	 */
 	public String name() {
 		return this.name;
 	}
 
-	/** @return how batches do their work */
+	/**
+	 * @return how batches do their work
+	 */
 	public Form form() {
 		return this.form;
 	}
 
-	/** @return the table the backfill walks */
+	/**
+	 * @return the table the backfill walks
+	 */
 	public TableName table() {
 		return this.table;
 	}
 
-	/** @return the key column: unique, not null */
+	/**
+	 * @return the key column: unique, not null
+	 */
 	public String key() {
 		return this.key;
 	}
 
-	/** @return the SQL condition that holds for rows that still need work */
+	/**
+	 * @return the SQL condition that holds for rows that still need work
+	 */
 	public String pending() {
 		return this.pending;
 	}
 
-	/** @return the batch statement of the SQL form, {@code null} for the Java form */
+	/**
+	 * @return the batch statement of the SQL form, {@code null} for the Java form
+	 */
 	public @Nullable String update() {
 		return this.update;
 	}
 
-	/** @return the columns a Java backfill reads (empty for the SQL form) */
+	/**
+	 * @return the columns a Java backfill reads (empty for the SQL form)
+	 */
 	public List<String> reads() {
 		return this.reads;
 	}
 
-	/** @return the columns a Java backfill writes (empty for the SQL form) */
+	/**
+	 * @return the columns a Java backfill writes (empty for the SQL form)
+	 */
 	public List<String> writes() {
 		return this.writes;
 	}
 
-	/** @return the row processor of the Java form, {@code null} for the SQL form */
+	/**
+	 * @return the row processor of the Java form, {@code null} for the SQL form
+	 */
 	public @Nullable RowProcessor processor() {
 		return this.processor;
 	}
 
-	/** @return the rollback statement over {@code (:from, :to]}, or {@code null} for a one-way backfill */
+	/**
+	 * @return the rollback statement over {@code (:from, :to]}, or {@code null} for a
+	 * one-way backfill
+	 */
 	public @Nullable String rollback() {
 		return this.rollback;
 	}
 
-	/** @return why the backfill cannot be rolled back and how to undo it by hand, or {@code null} */
+	/**
+	 * @return why the backfill cannot be rolled back and how to undo it by hand, or
+	 * {@code null}
+	 */
 	public @Nullable String oneWay() {
 		return this.oneWay;
 	}
 
-	/** @return keys per batch declared here, or 0 to use the configured default */
+	/**
+	 * @return keys per batch declared here, or 0 to use the configured default
+	 */
 	public int batchSize() {
 		return this.batchSize;
 	}
 
-	/** @return the SQL form's verify statement, returning the keys of wrong rows in a range; or {@code null} */
+	/**
+	 * @return the SQL form's verify statement, returning the keys of wrong rows in a
+	 * range; or {@code null}
+	 */
 	public @Nullable String verify() {
 		return this.verify;
 	}
 
-	/** @return the Java form's verify check of one row, or {@code null} */
+	/**
+	 * @return the Java form's verify check of one row, or {@code null}
+	 */
 	public @Nullable RowCheck rowCheck() {
 		return this.rowCheck;
 	}
 
-	/** @return when to remove the backfill and its old path once it is done */
+	/**
+	 * @return when to remove the backfill and its old path once it is done
+	 */
 	public Removal removal() {
 		return this.removal;
 	}
@@ -218,7 +255,8 @@ public final class Backfill {
 
 	private static <T> T require(@Nullable T value, String name, String call) {
 		if (value == null) {
-			throw new InvalidBackfillException("Backfill '" + name + "' is incomplete: add ." + call + " to its declaration.");
+			throw new InvalidBackfillException(
+					"Backfill '" + name + "' is incomplete: add ." + call + " to its declaration.");
 		}
 		return value;
 	}
@@ -234,6 +272,7 @@ public final class Backfill {
 
 	/**
 	 * What both forms declare.
+	 *
 	 * @param <B> the concrete builder
 	 * @since 0.1.0
 	 */
@@ -260,8 +299,8 @@ public final class Backfill {
 		}
 
 		/**
-		 * The table to walk, optionally schema-qualified ({@code "billing.orders"}). Names are matched exactly as
-		 * written (they are quoted).
+		 * The table to walk, optionally schema-qualified ({@code "billing.orders"}).
+		 * Names are matched exactly as written (they are quoted).
 		 * @param table the table name
 		 * @return this builder
 		 * @throws InvalidBackfillException when the name is not a valid identifier
@@ -272,8 +311,8 @@ public final class Backfill {
 		}
 
 		/**
-		 * The key column to walk in order: it must be NOT NULL with a single-column unique index (a primary key
-		 * will do), of an integer, text or uuid type.
+		 * The key column to walk in order: it must be NOT NULL with a single-column
+		 * unique index (a primary key will do), of an integer, text or uuid type.
 		 * @param column the key column
 		 * @return this builder
 		 * @throws InvalidBackfillException when the name is not a valid identifier
@@ -284,9 +323,11 @@ public final class Backfill {
 		}
 
 		/**
-		 * The SQL condition that holds for rows that still need work, such as {@code email_normalized IS NULL}. It
-		 * measures the remaining work and keeps the Java form idempotent.
-		 * @param condition a boolean SQL expression over the table's columns, without parameters
+		 * The SQL condition that holds for rows that still need work, such as
+		 * {@code email_normalized IS NULL}. It measures the remaining work and keeps the
+		 * Java form idempotent.
+		 * @param condition a boolean SQL expression over the table's columns, without
+		 * parameters
 		 * @return this builder
 		 */
 		public B pending(String condition) {
@@ -298,7 +339,8 @@ public final class Backfill {
 		 * The statement that undoes one batch, over the same {@code (:from, :to]} range.
 		 * @param sql the rollback statement
 		 * @return this builder
-		 * @throws InvalidBackfillException when the statement does not use {@code :from} and {@code :to}
+		 * @throws InvalidBackfillException when the statement does not use {@code :from}
+		 * and {@code :to}
 		 */
 		public B rollback(String sql) {
 			this.rollback = rangeStatement(this.name, "rollback", Objects.requireNonNull(sql, "sql"));
@@ -323,20 +365,22 @@ public final class Backfill {
 		 */
 		public B batchSize(int batchSize) {
 			if (batchSize <= 0) {
-				throw new InvalidBackfillException("Backfill '" + this.name + "': batch size " + batchSize
-						+ " must be positive, such as 5000.");
+				throw new InvalidBackfillException(
+						"Backfill '" + this.name + "': batch size " + batchSize + " must be positive, such as 5000.");
 			}
 			this.batchSize = batchSize;
 			return self();
 		}
 
 		/**
-		 * When to remove the backfill and the old path it replaced, once its run completed and a verify passed; by
-		 * default {@link Removal#DEFAULT 30 days} after the verify.
+		 * When to remove the backfill and the old path it replaced, once its run
+		 * completed and a verify passed; by default {@link Removal#DEFAULT 30 days} after
+		 * the verify.
 		 * @param after how long after the passing verify
 		 * @param what what to remove, such as {@code "drop column customers.email"}
 		 * @return this builder
-		 * @throws InvalidBackfillException when {@code after} is negative or {@code what} is blank
+		 * @throws InvalidBackfillException when {@code after} is negative or {@code what}
+		 * is blank
 		 */
 		public B removeOldPath(Duration after, String what) {
 			this.removal = new Removal(Objects.requireNonNull(after, "after"), Objects.requireNonNull(what, "what"));
@@ -359,6 +403,7 @@ public final class Backfill {
 
 	/**
 	 * Builds a {@link Form#SQL SQL} backfill.
+	 *
 	 * @since 0.1.0
 	 */
 	public static final class SqlBuilder extends Builder<SqlBuilder> {
@@ -372,13 +417,16 @@ public final class Backfill {
 		}
 
 		/**
-		 * The statement {@code backfill verify} runs per key range {@code (:from, :to]}: it returns the keys of rows
-		 * whose new value is wrong, optionally with a second column saying what is wrong. Without it, verify checks
-		 * only that no row is still pending.
-		 * @param sql the statement, such as {@code SELECT id, 'email_normalized is ' || email_normalized FROM customers
+		 * The statement {@code backfill verify} runs per key range {@code (:from, :to]}:
+		 * it returns the keys of rows whose new value is wrong, optionally with a second
+		 * column saying what is wrong. Without it, verify checks only that no row is
+		 * still pending.
+		 * @param sql the statement, such as
+		 * {@code SELECT id, 'email_normalized is ' || email_normalized FROM customers
 		 * WHERE id > :from AND id <= :to AND email_normalized IS DISTINCT FROM lower(trim(email))}
 		 * @return this builder
-		 * @throws InvalidBackfillException when the statement does not use {@code :from} and {@code :to}
+		 * @throws InvalidBackfillException when the statement does not use {@code :from}
+		 * and {@code :to}
 		 */
 		public SqlBuilder verify(String sql) {
 			this.verify = rangeStatement(this.name, "verify", Objects.requireNonNull(sql, "sql"));
@@ -386,11 +434,13 @@ public final class Backfill {
 		}
 
 		/**
-		 * The set-based statement one batch runs, bound to the key range {@code (:from, :to]}. Make it idempotent:
-		 * repeat the pending condition in its WHERE clause.
+		 * The set-based statement one batch runs, bound to the key range
+		 * {@code (:from, :to]}. Make it idempotent: repeat the pending condition in its
+		 * WHERE clause.
 		 * @param sql the statement
 		 * @return this builder
-		 * @throws InvalidBackfillException when the statement does not use {@code :from} and {@code :to}
+		 * @throws InvalidBackfillException when the statement does not use {@code :from}
+		 * and {@code :to}
 		 */
 		public SqlBuilder update(String sql) {
 			this.update = rangeStatement(this.name, "update", Objects.requireNonNull(sql, "sql"));
@@ -407,6 +457,7 @@ public final class Backfill {
 
 	/**
 	 * Builds a {@link Form#JAVA Java} backfill.
+	 *
 	 * @since 0.1.0
 	 */
 	public static final class JavaBuilder extends Builder<JavaBuilder> {
@@ -424,8 +475,8 @@ public final class Backfill {
 		}
 
 		/**
-		 * The check {@code backfill verify} runs on every row, with the columns read and written. Without it, verify
-		 * checks only that no row is still pending.
+		 * The check {@code backfill verify} runs on every row, with the columns read and
+		 * written. Without it, verify checks only that no row is still pending.
 		 * @param check compares a row's source and target columns
 		 * @return this builder
 		 */
@@ -441,19 +492,25 @@ public final class Backfill {
 		 * @throws InvalidBackfillException when a name is not a valid identifier
 		 */
 		public JavaBuilder read(String... columns) {
-			this.reads = List.of(columns).stream().map((c) -> SqlIdentifier.check(c, this.name, "read column")).toList();
+			this.reads = List.of(columns)
+				.stream()
+				.map((c) -> SqlIdentifier.check(c, this.name, "read column"))
+				.toList();
 			return this;
 		}
 
 		/**
-		 * The columns the processor sets; they are written by key in one statement per batch, only where the
-		 * pending condition still holds.
+		 * The columns the processor sets; they are written by key in one statement per
+		 * batch, only where the pending condition still holds.
 		 * @param columns column names
 		 * @return this builder
 		 * @throws InvalidBackfillException when a name is not a valid identifier
 		 */
 		public JavaBuilder write(String... columns) {
-			this.writes = List.of(columns).stream().map((c) -> SqlIdentifier.check(c, this.name, "write column")).toList();
+			this.writes = List.of(columns)
+				.stream()
+				.map((c) -> SqlIdentifier.check(c, this.name, "write column"))
+				.toList();
 			return this;
 		}
 
@@ -470,11 +527,11 @@ public final class Backfill {
 		@Override
 		public Backfill build() {
 			if (this.writes.isEmpty()) {
-				throw new InvalidBackfillException("Backfill '" + this.name + "' is incomplete: add .write(\"column\", ...) "
-						+ "naming the columns its processor sets.");
+				throw new InvalidBackfillException("Backfill '" + this.name
+						+ "' is incomplete: add .write(\"column\", ...) " + "naming the columns its processor sets.");
 			}
-			return new Backfill(this, Form.JAVA, null, this.reads, this.writes, require(this.processor, this.name,
-					"process(row -> ...)"));
+			return new Backfill(this, Form.JAVA, null, this.reads, this.writes,
+					require(this.processor, this.name, "process(row -> ...)"));
 		}
 
 	}

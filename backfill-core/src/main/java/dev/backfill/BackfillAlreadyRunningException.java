@@ -1,7 +1,8 @@
 package dev.backfill;
 
 /**
- * Thrown when a backfill is started while a live process runs it (that process holds its run lock).
+ * Thrown when a backfill is started while a live process runs it (that process holds its
+ * run lock).
  *
  * @since 0.1.0
  */
@@ -12,7 +13,8 @@ public class BackfillAlreadyRunningException extends BackfillException {
 	/**
 	 * Creates the exception.
 	 * @param name the backfill
-	 * @param owner who runs it, such as {@code "host-1 pid 4242 since 2026-11-24T10:00:00Z"}
+	 * @param owner who runs it, such as
+	 * {@code "host-1 pid 4242 since 2026-11-24T10:00:00Z"}
 	 */
 	public BackfillAlreadyRunningException(String name, String owner) {
 		super("Backfill '" + name + "' is already running on " + owner

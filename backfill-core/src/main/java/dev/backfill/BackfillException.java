@@ -1,7 +1,8 @@
 package dev.backfill;
 
 /**
- * Base of every exception the backfill library throws. Messages state the problem, with values, then the fix.
+ * Base of every exception the backfill library throws. Messages state the problem, with
+ * values, then the fix.
  *
  * @since 0.1.0
  */

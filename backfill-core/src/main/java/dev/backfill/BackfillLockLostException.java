@@ -1,9 +1,10 @@
 package dev.backfill;
 
 /**
- * Thrown when a run lost its run lock (the lock's database session ended alone) and another process took the lock
- * before this one could take it again: this process stopped before its next batch, so that two processes never
- * commit batches of one backfill. Nothing is lost: the process that holds the lock goes on from the checkpoint.
+ * Thrown when a run lost its run lock (the lock's database session ended alone) and
+ * another process took the lock before this one could take it again: this process stopped
+ * before its next batch, so that two processes never commit batches of one backfill.
+ * Nothing is lost: the process that holds the lock goes on from the checkpoint.
  *
  * @since 0.2.0
  */
@@ -14,7 +15,8 @@ public class BackfillLockLostException extends BackfillAlreadyRunningException {
 	/**
 	 * Creates the exception.
 	 * @param name the backfill
-	 * @param owner who holds the lock now, such as {@code "host-1 pid 4242 since 2026-11-24T10:00:00Z"}
+	 * @param owner who holds the lock now, such as
+	 * {@code "host-1 pid 4242 since 2026-11-24T10:00:00Z"}
 	 */
 	public BackfillLockLostException(String name, String owner) {
 		super("Backfill '" + name + "' lost its run lock: the lock's database session ended (a restart, "

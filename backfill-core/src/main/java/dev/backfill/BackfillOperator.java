@@ -3,18 +3,21 @@ package dev.backfill;
 import java.util.List;
 
 /**
- * Runs backfills and reports on them, as Spring Batch's {@code JobOperator} does for jobs.
+ * Runs backfills and reports on them, as Spring Batch's {@code JobOperator} does for
+ * jobs.
  *
  * @since 0.1.0
  */
 public interface BackfillOperator {
 
-	/** @return the declared backfills, in name order */
+	/**
+	 * @return the declared backfills, in name order
+	 */
 	List<Backfill> backfills();
 
 	/**
-	 * Runs a backfill to its end in the calling thread: starts it, or resumes its unfinished run from the
-	 * checkpoint, recovering a run whose process died.
+	 * Runs a backfill to its end in the calling thread: starts it, or resumes its
+	 * unfinished run from the checkpoint, recovering a run whose process died.
 	 * @param name the backfill name
 	 * @param options overrides for this run
 	 * @param listener receives progress after each committed batch
@@ -22,70 +25,81 @@ public interface BackfillOperator {
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 * @throws BackfillAlreadyRunningException when a live process runs it
 	 * @throws InvalidBackfillException when the declaration does not match the database
-	 * @throws MissingPrivilegeException when the role may not write the table or the batch log
+	 * @throws MissingPrivilegeException when the role may not write the table or the
+	 * batch log
 	 */
 	BackfillResult run(String name, RunOptions options, ProgressListener listener);
 
 	/**
-	 * Estimates a run without changing the table: applies a stratified sample of batches, each rolled back, and
-	 * extrapolates rows, wall time, lock time and WAL; applies one sampled batch twice to check idempotency. The
-	 * dry-run is recorded in the job repository as its own job execution, and its estimate shows in
+	 * Estimates a run without changing the table: applies a stratified sample of batches,
+	 * each rolled back, and extrapolates rows, wall time, lock time and WAL; applies one
+	 * sampled batch twice to check idempotency. The dry-run is recorded in the job
+	 * repository as its own job execution, and its estimate shows in
 	 * {@link #status(String)}.
 	 * @param name the backfill name
 	 * @param options the batch size to estimate for and the sample's bounds
 	 * @return the estimate
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 * @throws InvalidBackfillException when the declaration does not match the database
-	 * @throws CannotEstimateException when the table is empty, smaller than the sample asked for, or read-only
+	 * @throws CannotEstimateException when the table is empty, smaller than the sample
+	 * asked for, or read-only
 	 * @throws BackfillAlreadyRunningException when a live process runs the backfill
-	 * @throws MissingPrivilegeException when the role may not write the table, even to roll back
+	 * @throws MissingPrivilegeException when the role may not write the table, even to
+	 * roll back
 	 */
 	Estimate dryRun(String name, DryRunOptions options);
 
 	/**
-	 * Checks a backfill's work, read-only, in keyset batches over the whole table: every key still matching the
-	 * pending condition, and every key the declared check ({@link Backfill.SqlBuilder#verify(String)},
-	 * {@link Backfill.JavaBuilder#verify(RowCheck)}) finds wrong, is logged with what is wrong into
-	 * {@code BACKFILL_DISCREPANCY} under the verify's job execution. Recorded in the job repository as job
-	 * {@code NAME:verify}; a verify that died or failed resumes from its checkpoint. The latest one shows in
-	 * {@link #status(String)}.
+	 * Checks a backfill's work, read-only, in keyset batches over the whole table: every
+	 * key still matching the pending condition, and every key the declared check
+	 * ({@link Backfill.SqlBuilder#verify(String)},
+	 * {@link Backfill.JavaBuilder#verify(RowCheck)}) finds wrong, is logged with what is
+	 * wrong into {@code BACKFILL_DISCREPANCY} under the verify's job execution. Recorded
+	 * in the job repository as job {@code NAME:verify}; a verify that died or failed
+	 * resumes from its checkpoint. The latest one shows in {@link #status(String)}.
 	 * @param name the backfill name
 	 * @return what it found
 	 * @throws NoSuchBackfillException when no backfill has that name
-	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls back the backfill
+	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls
+	 * back the backfill
 	 * @throws InvalidBackfillException when the declaration does not match the database
-	 * @throws MissingPrivilegeException when the role may not read the table or write the discrepancies
+	 * @throws MissingPrivilegeException when the role may not read the table or write the
+	 * discrepancies
 	 */
 	Verification verify(String name);
 
 	/**
-	 * Undoes a backfill: runs its declared rollback statement over the key ranges its runs committed since the last
-	 * rollback (read from the batch log), in batches, with the timeouts, retries, throttles, checkpoint and batch log
-	 * of a run. Recorded in the job repository as job {@code NAME:rollback}; an unfinished rollback resumes. After a
-	 * rollback, {@link #run} starts from the first key.
+	 * Undoes a backfill: runs its declared rollback statement over the key ranges its
+	 * runs committed since the last rollback (read from the batch log), in batches, with
+	 * the timeouts, retries, throttles, checkpoint and batch log of a run. Recorded in
+	 * the job repository as job {@code NAME:rollback}; an unfinished rollback resumes.
+	 * After a rollback, {@link #run} starts from the first key.
 	 * @param name the backfill name
 	 * @param listener receives progress after each committed batch
-	 * @return how it ended; {@link BackfillState#NEVER_RUN} when no batch was committed since the last rollback,
-	 * so there was nothing to undo
+	 * @return how it ended; {@link BackfillState#NEVER_RUN} when no batch was committed
+	 * since the last rollback, so there was nothing to undo
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 * @throws OneWayBackfillException when the backfill is declared one-way
-	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls back the backfill
+	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls
+	 * back the backfill
 	 * @throws InvalidBackfillException when the declaration does not match the database
-	 * @throws MissingPrivilegeException when the role may not write the table or the batch log
+	 * @throws MissingPrivilegeException when the role may not write the table or the
+	 * batch log
 	 */
 	BackfillResult rollback(String name, ProgressListener listener);
 
 	/**
-	 * The backfills whose run completed and whose latest verify passed longer ago than their {@link Removal}: remove
-	 * them, and the old path they replaced, from the code.
+	 * The backfills whose run completed and whose latest verify passed longer ago than
+	 * their {@link Removal}: remove them, and the old path they replaced, from the code.
 	 * @return the notices, in name order
 	 */
 	List<RemovalNotice> removalsDue();
 
 	/**
-	 * Asks a running backfill to stop once its batch in flight has committed, whether it runs in this process or in
-	 * another one (through the job repository, which the running process reads at every batch). The run ends
-	 * {@link BackfillState#STOPPED}; {@link #run} resumes it.
+	 * Asks a running backfill to stop once its batch in flight has committed, whether it
+	 * runs in this process or in another one (through the job repository, which the
+	 * running process reads at every batch). The run ends {@link BackfillState#STOPPED};
+	 * {@link #run} resumes it.
 	 * @param name the backfill name
 	 * @return whether a run was asked to stop; {@code false} when none is running
 	 * @throws NoSuchBackfillException when no backfill has that name
@@ -93,8 +107,9 @@ public interface BackfillOperator {
 	boolean stop(String name);
 
 	/**
-	 * Pauses a backfill, from any process: its run holds before its next batch, alive, with its place and no
-	 * transaction or row lock, until {@link #resume(String)}. A run started while paused holds before its first batch.
+	 * Pauses a backfill, from any process: its run holds before its next batch, alive,
+	 * with its place and no transaction or row lock, until {@link #resume(String)}. A run
+	 * started while paused holds before its first batch.
 	 * @param name the backfill name
 	 * @param by who pauses it, for status and logs
 	 * @throws NoSuchBackfillException when no backfill has that name
@@ -110,8 +125,9 @@ public interface BackfillOperator {
 	boolean resume(String name);
 
 	/**
-	 * Asks every run of this process to stop once its batch in flight has committed, and waits for them: what the
-	 * application does when it is asked to shut down (SIGTERM, Ctrl-C).
+	 * Asks every run of this process to stop once its batch in flight has committed, and
+	 * waits for them: what the application does when it is asked to shut down (SIGTERM,
+	 * Ctrl-C).
 	 * @param timeout longest wait
 	 * @return whether every run ended within the timeout
 	 */
@@ -126,12 +142,13 @@ public interface BackfillOperator {
 	BackfillStatus status(String name);
 
 	/**
-	 * Checks every declaration against the database: tables, columns, key, and that its statements plan. A role that
-	 * may only read passes: the statements it may not plan are logged as unchecked, and checked when a role that may
-	 * write runs the backfill.
-	 * @throws InvalidBackfillException naming every problem of every declaration that does not fit
-	 * @throws MissingPrivilegeException when the role may not read the job repository or the library's tables, or
-	 * may not create those that are missing
+	 * Checks every declaration against the database: tables, columns, key, and that its
+	 * statements plan. A role that may only read passes: the statements it may not plan
+	 * are logged as unchecked, and checked when a role that may write runs the backfill.
+	 * @throws InvalidBackfillException naming every problem of every declaration that
+	 * does not fit
+	 * @throws MissingPrivilegeException when the role may not read the job repository or
+	 * the library's tables, or may not create those that are missing
 	 */
 	void validate();
 

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * How a run ended in this process.
  *
  * @param backfill the backfill name
- * @param state {@link BackfillState#COMPLETED}, {@link BackfillState#FAILED} or {@link BackfillState#STOPPED}
+ * @param state {@link BackfillState#COMPLETED}, {@link BackfillState#FAILED} or
+ * {@link BackfillState#STOPPED}
  * @param jobExecutionId the Spring Batch job execution of this process's part of the run
  * @param resumed whether it resumed an earlier, unfinished execution
  * @param rows rows changed in this process
@@ -21,7 +22,9 @@ import org.jspecify.annotations.Nullable;
 public record BackfillResult(String backfill, BackfillState state, long jobExecutionId, boolean resumed, long rows,
 		long batches, long rowsDone, Duration wallTime, @Nullable String failure) {
 
-	/** @return rows changed per second of wall time in this process */
+	/**
+	 * @return rows changed per second of wall time in this process
+	 */
 	public double rowsPerSecond() {
 		long millis = this.wallTime.toMillis();
 		return (millis == 0) ? 0 : this.rows * 1000.0 / millis;

@@ -3,20 +3,28 @@ package dev.backfill;
 import java.time.Duration;
 
 /**
- * Engine settings that apply to every backfill unless a declaration or a run overrides them.
+ * Engine settings that apply to every backfill unless a declaration or a run overrides
+ * them.
  *
  * @param batchSize keys per batch
- * @param lockTimeout longest wait for a row or table lock inside a batch ({@code SET LOCAL lock_timeout})
- * @param statementTimeout longest statement inside a batch ({@code SET LOCAL statement_timeout})
- * @param tablePrefix prefix of the library's tables, such as {@code BACKFILL_} for {@code BACKFILL_BATCH_LOG}
+ * @param lockTimeout longest wait for a row or table lock inside a batch
+ * ({@code SET LOCAL lock_timeout})
+ * @param statementTimeout longest statement inside a batch
+ * ({@code SET LOCAL statement_timeout})
+ * @param tablePrefix prefix of the library's tables, such as {@code BACKFILL_} for
+ * {@code BACKFILL_BATCH_LOG}
  * @param retry how a batch that meets a lock, a timeout or a deadlock is retried
- * @param sizing how batches adapt when no batch size is fixed; {@code batchSize} is then the first batch's size
+ * @param sizing how batches adapt when no batch size is fixed; {@code batchSize} is then
+ * the first batch's size
  * @since 0.1.0
  */
 public record BackfillSettings(int batchSize, Duration lockTimeout, Duration statementTimeout, String tablePrefix,
 		Retry retry, BatchSizing sizing) {
 
-	/** Default lock timeout: a production row lock is never waited on for more than a second. */
+	/**
+	 * Default lock timeout: a production row lock is never waited on for more than a
+	 * second.
+	 */
 	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
 
 	/** Default statement timeout. */
@@ -27,11 +35,12 @@ public record BackfillSettings(int batchSize, Duration lockTimeout, Duration sta
 
 	/** The defaults. */
 	public static final BackfillSettings DEFAULTS = new BackfillSettings(Backfill.DEFAULT_BATCH_SIZE,
-			DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, DEFAULT_TABLE_PREFIX, Retry.DEFAULTS, BatchSizing.DEFAULTS);
+			DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, DEFAULT_TABLE_PREFIX, Retry.DEFAULTS,
+			BatchSizing.DEFAULTS);
 
 	/**
-	 * The statement timeout that suits a sizing: ten times the target batch duration, at least 5 s (30 s when batch
-	 * sizes are fixed).
+	 * The statement timeout that suits a sizing: ten times the target batch duration, at
+	 * least 5 s (30 s when batch sizes are fixed).
 	 * @param sizing the batch sizing
 	 * @return the timeout
 	 */

@@ -13,7 +13,10 @@ public enum BackfillState {
 	/** A live process runs it. */
 	RUNNING,
 
-	/** A live process runs it, held before its next batch by {@code backfill pause}; no batch is in flight. */
+	/**
+	 * A live process runs it, held before its next batch by {@code backfill pause}; no
+	 * batch is in flight.
+	 */
 	PAUSED,
 
 	/** Its process died mid-run; the next run resumes from the checkpoint. */

@@ -5,8 +5,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the job repository and the run lock say about a backfill, readable from any process, including for a run
- * whose process died.
+ * What the job repository and the run lock say about a backfill, readable from any
+ * process, including for a run whose process died.
  *
  * @param backfill the backfill name
  * @param state the latest run's state
@@ -22,12 +22,14 @@ import org.jspecify.annotations.Nullable;
  * @param owner host and pid running it, or {@code null}
  * @param exitMessage the latest execution's exit description, or {@code null}
  * @param batchSize keys per batch of the latest run, or 0 when never run
- * @param runSeconds wall time of the latest run, summed over its executions (a resumed run has several)
- * @param throttledSeconds seconds throttles held the latest run, left out of its rows per second
+ * @param runSeconds wall time of the latest run, summed over its executions (a resumed
+ * run has several)
+ * @param throttledSeconds seconds throttles held the latest run, left out of its rows per
+ * second
  * @param estimate the latest dry-run's estimate, or {@code null} when none was made
- * @param estimateError for a completed run that a dry-run estimated beforehand at the same batch size, the
- * estimate's relative error against its wall time less the throttles' holds ({@code 0.1}: predicted 10% too long);
- * otherwise {@code null}
+ * @param estimateError for a completed run that a dry-run estimated beforehand at the
+ * same batch size, the estimate's relative error against its wall time less the
+ * throttles' holds ({@code 0.1}: predicted 10% too long); otherwise {@code null}
  * @param verification the latest completed verify, or {@code null} when none was made
  * @since 0.1.0
  */
@@ -38,8 +40,9 @@ public record BackfillStatus(String backfill, BackfillState state, @Nullable Lon
 		@Nullable Double estimateError, @Nullable Verification verification) {
 
 	/**
-	 * Rows done as a share of rows done and rows estimated to remain. The rows remaining are an estimate, so a
-	 * completed run, or one that changed rows and found nothing left, counts as all done.
+	 * Rows done as a share of rows done and rows estimated to remain. The rows remaining
+	 * are an estimate, so a completed run, or one that changed rows and found nothing
+	 * left, counts as all done.
 	 * @return from 0 to 1
 	 */
 	public double fractionDone() {

@@ -6,9 +6,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Asked before every batch whether the database can take it now. The engine asks every throttle of the chain; while
- * one holds, the run waits (no transaction open), asks again, logs the reason once per change, and leaves the time
- * out of its rows per second and ETA. Declare one as a bean to add it to the chain (an application's own latency
+ * Asked before every batch whether the database can take it now. The engine asks every
+ * throttle of the chain; while one holds, the run waits (no transaction open), asks
+ * again, logs the reason once per change, and leaves the time out of its rows per second
+ * and ETA. Declare one as a bean to add it to the chain (an application's own latency
  * objective, say); the built-ins are in {@code dev.backfill.throttle}.
  *
  * @since 0.1.0
@@ -31,23 +32,30 @@ public interface BackfillThrottle {
 	 * @param jdbc a client on the database, outside the batch's transaction
 	 * @param rowsDone rows the run changed in this process
 	 * @param elapsedSeconds wall time of the run in this process, held time included
-	 * @param foreground what the database's other sessions wrote around this run's batches
+	 * @param foreground what the database's other sessions wrote around this run's
+	 * batches
 	 */
 	record Context(String backfill, String table, JdbcClient jdbc, long rowsDone, double elapsedSeconds,
 			Foreground foreground) {
 	}
 
 	/**
-	 * The application's writes around the run's batches, measured by the engine from the transaction ids the other
-	 * sessions take (the {@code xmax} of {@code pg_current_snapshot()}, read before every batch): their rate while a
-	 * batch runs against their rate between batches. Both rates are averaged over the recent past, the older time
-	 * counting half every 10 s. Read-only transactions take no transaction id and are not seen.
+	 * The application's writes around the run's batches, measured by the engine from the
+	 * transaction ids the other sessions take (the {@code xmax} of
+	 * {@code pg_current_snapshot()}, read before every batch): their rate while a batch
+	 * runs against their rate between batches. Both rates are averaged over the recent
+	 * past, the older time counting half every 10 s. Read-only transactions take no
+	 * transaction id and are not seen.
 	 *
-	 * @param idleRate other sessions' write transactions per second between batches; 0 until measured
-	 * @param busyRate other sessions' write transactions per second while a batch ran; 0 until measured
-	 * @param idleSeconds recent time observed between batches, decayed like the rates: what {@code idleRate} rests on
+	 * @param idleRate other sessions' write transactions per second between batches; 0
+	 * until measured
+	 * @param busyRate other sessions' write transactions per second while a batch ran; 0
+	 * until measured
+	 * @param idleSeconds recent time observed between batches, decayed like the rates:
+	 * what {@code idleRate} rests on
 	 * @param busySeconds recent time observed while batches ran, decayed likewise
-	 * @param lastBatch how long the last batch took, from the checks before it to its commit; zero before the first
+	 * @param lastBatch how long the last batch took, from the checks before it to its
+	 * commit; zero before the first
 	 * @param sinceLastBatch how long ago the last batch ended
 	 */
 	record Foreground(double idleRate, double busyRate, double idleSeconds, double busySeconds, Duration lastBatch,
@@ -56,13 +64,14 @@ public interface BackfillThrottle {
 		/** Nothing measured yet. */
 		public static final Foreground UNKNOWN = new Foreground(0, 0, 0, 0, Duration.ZERO, Duration.ZERO);
 
-		// fewer transactions than this, expected in either window, say nothing about a slowdown
+		// fewer transactions than this, expected in either window, say nothing about a
+		// slowdown
 		private static final double ENOUGH_TRANSACTIONS = 20;
 
 		/**
 		 * How much slower the other sessions write while a batch runs.
-		 * @return the share of their write rate lost during batches, from 0 (none, or too few writes to tell) to 1
-		 * (none went through)
+		 * @return the share of their write rate lost during batches, from 0 (none, or too
+		 * few writes to tell) to 1 (none went through)
 		 */
 		public double slowdown() {
 			if (this.idleRate * this.idleSeconds < ENOUGH_TRANSACTIONS
@@ -78,13 +87,16 @@ public interface BackfillThrottle {
 	 * A throttle's answer.
 	 *
 	 * @param reason why to hold, or {@code null} to proceed
-	 * @param pause how long to hold before asking again, or {@code null} for the engine's backoff
+	 * @param pause how long to hold before asking again, or {@code null} for the engine's
+	 * backoff
 	 */
 	record Decision(@Nullable String reason, @Nullable Duration pause) {
 
 		private static final Decision PROCEED = new Decision(null, null);
 
-		/** @return go ahead */
+		/**
+		 * @return go ahead
+		 */
 		public static Decision proceed() {
 			return PROCEED;
 		}
@@ -106,7 +118,9 @@ public interface BackfillThrottle {
 			return new Decision(reason, wait);
 		}
 
-		/** @return whether to hold */
+		/**
+		 * @return whether to hold
+		 */
 		public boolean holds() {
 			return this.reason != null;
 		}

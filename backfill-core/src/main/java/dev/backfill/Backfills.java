@@ -43,7 +43,9 @@ public final class Backfills {
 		return backfill;
 	}
 
-	/** @return the backfills in name order */
+	/**
+	 * @return the backfills in name order
+	 */
 	public List<Backfill> all() {
 		return List.copyOf(this.byName.values());
 	}

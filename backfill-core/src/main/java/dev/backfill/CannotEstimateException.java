@@ -1,8 +1,9 @@
 package dev.backfill;
 
 /**
- * Thrown when a dry-run cannot estimate on this database as asked: an empty table, a sample larger than the table,
- * a read-only standby. The message names the problem and what to do.
+ * Thrown when a dry-run cannot estimate on this database as asked: an empty table, a
+ * sample larger than the table, a read-only standby. The message names the problem and
+ * what to do.
  *
  * @since 0.1.0
  */

@@ -6,10 +6,12 @@ import java.time.Duration;
  * How a dry-run samples: the batch size to estimate for, and the bounds of the sample.
  *
  * @param batchSize keys per batch to estimate for, or 0 for the size a run would use
- * @param sampleBatches batches to sample, or 0 to size the sample from {@code maxSampleShare} (at least 3, at most
- * {@link #DEFAULT_SAMPLE_BATCHES})
- * @param maxSampleShare largest share of the table's keys an automatically sized sample reads, such as 0.01
- * @param maxDuration time after which sampling stops, whatever the number of batches sampled
+ * @param sampleBatches batches to sample, or 0 to size the sample from
+ * {@code maxSampleShare} (at least 3, at most {@link #DEFAULT_SAMPLE_BATCHES})
+ * @param maxSampleShare largest share of the table's keys an automatically sized sample
+ * reads, such as 0.01
+ * @param maxDuration time after which sampling stops, whatever the number of batches
+ * sampled
  * @since 0.1.0
  */
 public record DryRunOptions(int batchSize, int sampleBatches, double maxSampleShare, Duration maxDuration) {
@@ -43,7 +45,10 @@ public record DryRunOptions(int batchSize, int sampleBatches, double maxSampleSh
 		}
 	}
 
-	/** @return the defaults: the run's batch size, a sample of at most 1% of the table and 30 seconds */
+	/**
+	 * @return the defaults: the run's batch size, a sample of at most 1% of the table and
+	 * 30 seconds
+	 */
 	public static DryRunOptions defaults() {
 		return new DryRunOptions(0, 0, DEFAULT_MAX_SAMPLE_SHARE, DEFAULT_MAX_DURATION);
 	}

@@ -3,9 +3,10 @@ package dev.backfill;
 import java.sql.SQLException;
 
 /**
- * Thrown when the database role may not do what a backfill's work needs: write its table, or the library's or
- * Spring Batch's tables, or create them. A role that may only read still reports on backfills; it is refused the
- * work that writes. Retrying does not help: run it as another role, or grant the privileges.
+ * Thrown when the database role may not do what a backfill's work needs: write its table,
+ * or the library's or Spring Batch's tables, or create them. A role that may only read
+ * still reports on backfills; it is refused the work that writes. Retrying does not help:
+ * run it as another role, or grant the privileges.
  *
  * @since 0.1.0
  */
@@ -25,7 +26,8 @@ public class MissingPrivilegeException extends BackfillException {
 	}
 
 	/**
-	 * Tells whether a failure is PostgreSQL refusing the role a privilege (SQLSTATE 42501), at any depth.
+	 * Tells whether a failure is PostgreSQL refusing the role a privilege (SQLSTATE
+	 * 42501), at any depth.
 	 * @param failure a failure
 	 * @return whether a privilege was refused
 	 */

@@ -18,7 +18,9 @@ public class NoSuchBackfillException extends BackfillException {
 	 */
 	public NoSuchBackfillException(String name, Collection<String> known) {
 		super(known.isEmpty()
-				? "No backfill named '" + name + "': this application declares no Backfill bean. Declare one with Backfill.sql(...) or Backfill.java(...)."
+				? "No backfill named '" + name
+						+ "': this application declares no Backfill bean. Declare one with Backfill.sql(...) or "
+						+ "Backfill.java(...)."
 				: "No backfill named '" + name + "'. Declared backfills: " + String.join(", ", known) + ".");
 	}
 

@@ -1,7 +1,8 @@
 package dev.backfill;
 
 /**
- * Thrown when a rollback is asked of a backfill declared {@link Backfill.Builder#oneWay(String) one-way}.
+ * Thrown when a rollback is asked of a backfill declared
+ * {@link Backfill.Builder#oneWay(String) one-way}.
  *
  * @since 0.1.0
  */

@@ -3,7 +3,8 @@ package dev.backfill;
 import java.time.Duration;
 
 /**
- * Where a run stands after a committed batch: what the batch did, the totals so far, and the estimate of what is left.
+ * Where a run stands after a committed batch: what the batch did, the totals so far, and
+ * the estimate of what is left.
  *
  * @param backfill the backfill name
  * @param batchNo the batch just committed, counted from 1 across restarts of one run
@@ -21,7 +22,9 @@ import java.time.Duration;
 public record Progress(String backfill, long batchNo, KeyRange range, long batchRows, long batchMillis, long rowsDone,
 		long rowsRemainingEstimate, double rowsPerSecond, long etaSeconds, Duration elapsed, long batchKeys) {
 
-	/** @return the estimated share of the work done, from 0 to 1 */
+	/**
+	 * @return the estimated share of the work done, from 0 to 1
+	 */
 	public double fractionDone() {
 		long total = this.rowsDone + this.rowsRemainingEstimate;
 		return (total == 0) ? 1.0 : (double) this.rowsDone / total;

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Receives a run's {@link Progress} after each committed batch, and its retries and throttled holds, on the thread
- * that runs the backfill. Keep it quick: the next batch waits for it.
+ * Receives a run's {@link Progress} after each committed batch, and its retries and
+ * throttled holds, on the thread that runs the backfill. Keep it quick: the next batch
+ * waits for it.
  *
  * @since 0.1.0
  */
@@ -55,15 +56,18 @@ public interface ProgressListener {
 	void onBatch(Progress progress);
 
 	/**
-	 * Called when a run or rollback found no more keys: it is complete once its last transaction commits.
+	 * Called when a run or rollback found no more keys: it is complete once its last
+	 * transaction commits.
 	 * @param backfill the name the run is logged under
 	 */
 	default void onFinished(String backfill) {
 	}
 
 	/**
-	 * Called when an attempt at a batch failed and will be tried again, or failed the run.
-	 * @param backfill the name the batch is logged under ({@code NAME}, or {@code NAME:rollback})
+	 * Called when an attempt at a batch failed and will be tried again, or failed the
+	 * run.
+	 * @param backfill the name the batch is logged under ({@code NAME}, or
+	 * {@code NAME:rollback})
 	 * @param sqlState the failure's SQLSTATE, such as {@code 55P03} for a lock timeout
 	 * @param retried whether the batch will be tried again
 	 */
@@ -73,8 +77,8 @@ public interface ProgressListener {
 	/**
 	 * Called when a throttle held the run, once it lets the run go on.
 	 * @param backfill the name the run is logged under
-	 * @param throttle which throttle held it: the simple class name of the {@link BackfillThrottle}, or
-	 * {@code pause} for {@code backfill pause}
+	 * @param throttle which throttle held it: the simple class name of the
+	 * {@link BackfillThrottle}, or {@code pause} for {@code backfill pause}
 	 * @param held how long it held the run
 	 */
 	default void onThrottled(String backfill, String throttle, Duration held) {

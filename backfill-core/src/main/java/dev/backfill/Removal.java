@@ -3,12 +3,14 @@ package dev.backfill;
 import java.time.Duration;
 
 /**
- * When a finished backfill, and the old path it replaced, should be removed from the code: a migration is not done
- * until the old path is gone. {@code backfill list} and the application's startup log flag a backfill whose run
- * completed and whose latest verify passed longer than {@code after} ago.
+ * When a finished backfill, and the old path it replaced, should be removed from the
+ * code: a migration is not done until the old path is gone. {@code backfill list} and the
+ * application's startup log flag a backfill whose run completed and whose latest verify
+ * passed longer than {@code after} ago.
  *
  * @param after how long after the passing verify
- * @param what what to remove, such as {@code "drop column customers.email, then this backfill"}
+ * @param what what to remove, such as
+ * {@code "drop column customers.email, then this backfill"}
  * @since 0.1.0
  */
 public record Removal(Duration after, String what) {
@@ -19,7 +21,8 @@ public record Removal(Duration after, String what) {
 
 	/**
 	 * Validates the removal.
-	 * @throws InvalidBackfillException when {@code after} is negative or {@code what} is blank
+	 * @throws InvalidBackfillException when {@code after} is negative or {@code what} is
+	 * blank
 	 */
 	public Removal {
 		if (after.isNegative()) {

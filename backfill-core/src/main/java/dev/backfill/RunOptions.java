@@ -18,7 +18,9 @@ public record RunOptions(int batchSize) {
 		}
 	}
 
-	/** @return options that override nothing */
+	/**
+	 * @return options that override nothing
+	 */
 	public static RunOptions defaults() {
 		return new RunOptions(0);
 	}

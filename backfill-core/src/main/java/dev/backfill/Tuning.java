@@ -3,7 +3,8 @@ package dev.backfill;
 import java.util.List;
 
 /**
- * One backfill's own engine settings and throttles, in place of an operator's defaults for it.
+ * One backfill's own engine settings and throttles, in place of an operator's defaults
+ * for it.
  *
  * @param settings the backfill's settings
  * @param throttles asked before every batch of its runs, in order

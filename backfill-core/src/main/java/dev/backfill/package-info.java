@@ -1,5 +1,6 @@
 /**
- * The backfill API: declare a {@link dev.backfill.Backfill}, run it through a {@link dev.backfill.BackfillOperator}.
+ * The backfill API: declare a {@link dev.backfill.Backfill}, run it through a
+ * {@link dev.backfill.BackfillOperator}.
  */
 @NullMarked
 package dev.backfill;

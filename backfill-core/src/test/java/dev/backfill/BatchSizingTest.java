@@ -15,8 +15,9 @@ import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Batches that adapt their size to a target duration: a statement that costs 0.05 ms per key, aimed at 100 ms
- * batches, settles near 2,000 keys, whether it starts too big or too small.
+ * Batches that adapt their size to a target duration: a statement that costs 0.05 ms per
+ * key, aimed at 100 ms batches, settles near 2,000 keys, whether it starts too big or too
+ * small.
  */
 class BatchSizingTest extends DatabaseTest {
 

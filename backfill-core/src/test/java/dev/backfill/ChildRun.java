@@ -12,21 +12,24 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * A run of {@link CrashTestChild} in a JVM of its own, killed with {@code destroyForcibly()} once it committed a
- * number of batches: a process that dies mid-run.
+ * A run of {@link CrashTestChild} in a JVM of its own, killed with
+ * {@code destroyForcibly()} once it committed a number of batches: a process that dies
+ * mid-run.
  */
 final class ChildRun {
 
 	private ChildRun() {
 	}
 
-	/** @return the pid of the killed JVM, once PostgreSQL has released its run lock */
+	/**
+	 * @return the pid of the killed JVM, once PostgreSQL has released its run lock
+	 */
 	static long killAfter(HikariDataSource dataSource, String name, int batches) throws Exception {
 		Path output = Files.createTempFile("crash-child", ".log");
-		Process child = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator
-				+ "java", "-cp", System.getProperty("java.class.path"), CrashTestChild.class.getName(),
-				dataSource.getJdbcUrl(), dataSource.getUsername(),
-				(dataSource.getPassword() != null) ? dataSource.getPassword() : "", name)
+		Process child = new ProcessBuilder(
+				System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
+				System.getProperty("java.class.path"), CrashTestChild.class.getName(), dataSource.getJdbcUrl(),
+				dataSource.getUsername(), (dataSource.getPassword() != null) ? dataSource.getPassword() : "", name)
 			.redirectErrorStream(true)
 			.redirectOutput(output.toFile())
 			.start();
@@ -51,8 +54,11 @@ final class ChildRun {
 	}
 
 	static long logged(HikariDataSource dataSource, String name) {
-		return JdbcClient.create(dataSource).sql("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = ?")
-			.param(name).query(Long.class).single();
+		return JdbcClient.create(dataSource)
+			.sql("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = ?")
+			.param(name)
+			.query(Long.class)
+			.single();
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.backfill;
 
 import java.util.List;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.DatabaseTest;
@@ -14,9 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Kills a JVM in the middle of a run and resumes it, or rolls it back: a deliberately non-idempotent backfill
- * ({@code counter + 1}, rolled back by {@code counter - 1}) shows that every row was changed exactly once, and the
- * batch log that no range was skipped or redone.
+ * Kills a JVM in the middle of a run and resumes it, or rolls it back: a deliberately
+ * non-idempotent backfill ({@code counter + 1}, rolled back by {@code counter - 1}) shows
+ * that every row was changed exactly once, and the batch log that no range was skipped or
+ * redone.
  */
 class CrashResumeTest extends DatabaseTest {
 
@@ -43,7 +45,8 @@ class CrashResumeTest extends DatabaseTest {
 			// not idempotent on purpose, and slow enough to be killed in the middle
 			.update("WITH pause AS (SELECT pg_sleep(0.02)) UPDATE " + table
 					+ " SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to")
-			// not idempotent either: a row rolled back that the run never reached goes to -1
+			// not idempotent either: a row rolled back that the run never reached goes to
+			// -1
 			.rollback("UPDATE " + table + " SET counter = counter - 1 WHERE id > :from AND id <= :to")
 			.batchSize(200)
 			.build();
@@ -57,7 +60,8 @@ class CrashResumeTest extends DatabaseTest {
 		assertThat(dead.state()).isEqualTo(BackfillState.DEAD);
 		assertThat(dead.batches()).isGreaterThanOrEqualTo(15);
 		long committedBeforeKill = logged(NAME);
-		assertThat(count("SELECT count(*) FROM crash_counter WHERE counter = 0")).isEqualTo(ROWS - 200 * committedBeforeKill);
+		assertThat(count("SELECT count(*) FROM crash_counter WHERE counter = 0"))
+			.isEqualTo(ROWS - 200 * committedBeforeKill);
 
 		BackfillResult resumed = operator.run(NAME, RunOptions.defaults(), ProgressListener.NONE);
 		assertThat(resumed.state()).isEqualTo(BackfillState.COMPLETED);
@@ -84,12 +88,14 @@ class CrashResumeTest extends DatabaseTest {
 		long committed = logged(ROLLED_BACK);
 		assertThat(count("SELECT count(*) FROM crash_rollback WHERE counter = 1")).isEqualTo(200 * committed);
 
-		// a row the application inserted below the run's first range since: in no committed range
+		// a row the application inserted below the run's first range since: in no
+		// committed range
 		jdbc.sql("INSERT INTO crash_rollback (id) VALUES (-5)").update();
 		BackfillResult rollback = operator.rollback(ROLLED_BACK, ProgressListener.NONE);
 		assertThat(rollback.state()).isEqualTo(BackfillState.COMPLETED);
 		assertThat(rollback.rows()).isEqualTo(200 * committed);
-		// a row the rollback missed is still 1; a row it reached that the run had not, or twice, is -1 or less
+		// a row the rollback missed is still 1; a row it reached that the run had not, or
+		// twice, is -1 or less
 		assertThat(count("SELECT count(*) FROM crash_rollback WHERE counter <> 0")).isZero();
 		List<BatchRecord> undone = new JdbcBatchLog(jdbc, "BACKFILL_").find(ROLLED_BACK + ":rollback");
 		assertContiguous(undone);
@@ -110,7 +116,10 @@ class CrashResumeTest extends DatabaseTest {
 
 	@Test
 	void oneWayBackfillRefusesToRollBackWithItsReason() {
-		Backfill oneWay = Backfill.sql("one-way").table("crash_rollback").key("id").pending("counter = 0")
+		Backfill oneWay = Backfill.sql("one-way")
+			.table("crash_rollback")
+			.key("id")
+			.pending("counter = 0")
 			.update("UPDATE crash_rollback SET counter = 1 WHERE id > :from AND id <= :to")
 			.oneWay("the old values are dropped; restore column counter from the nightly backup")
 			.build();

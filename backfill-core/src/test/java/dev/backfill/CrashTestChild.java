@@ -17,8 +17,8 @@ public final class CrashTestChild {
 		dataSource.setUsername(args[1]);
 		dataSource.setPassword(args[2]);
 		String name = args[3];
-		TestOperators.operator(dataSource, CrashResumeTest.backfill(name)).run(name, RunOptions.defaults(),
-				ProgressListener.NONE);
+		TestOperators.operator(dataSource, CrashResumeTest.backfill(name))
+			.run(name, RunOptions.defaults(), ProgressListener.NONE);
 		System.out.println("child finished the whole run: it was not killed in time");
 	}
 

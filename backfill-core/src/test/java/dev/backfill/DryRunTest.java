@@ -2,6 +2,7 @@ package dev.backfill;
 
 import java.util.List;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
@@ -14,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Dry-runs that must flag what a real run would do wrong, and refuse what they cannot estimate, on real PostgreSQL.
+ * Dry-runs that must flag what a real run would do wrong, and refuse what they cannot
+ * estimate, on real PostgreSQL.
  */
 class DryRunTest extends DatabaseTest {
 
@@ -26,7 +28,8 @@ class DryRunTest extends DatabaseTest {
 		jdbc.sql("CREATE TABLE words (word text PRIMARY KEY, upper_word text)").update();
 		jdbc.sql("INSERT INTO words (word) SELECT md5(g::text) FROM generate_series(1, 5000) g").update();
 		jdbc.sql("CREATE TABLE tokens (id uuid PRIMARY KEY, token text NOT NULL, token_upper text)").update();
-		jdbc.sql("INSERT INTO tokens (id, token) SELECT gen_random_uuid(), md5(g::text) FROM generate_series(1, 4000) g")
+		jdbc.sql(
+				"INSERT INTO tokens (id, token) SELECT gen_random_uuid(), md5(g::text) FROM generate_series(1, 4000) g")
 			.update();
 		jdbc.sql("CREATE TABLE sized (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 		jdbc.sql("INSERT INTO sized (id) SELECT g FROM generate_series(1, 3000) g").update();
@@ -34,7 +37,10 @@ class DryRunTest extends DatabaseTest {
 	}
 
 	private static Backfill counting(String name, String table) {
-		return Backfill.sql(name).table(table).key("id").pending("counter < 100")
+		return Backfill.sql(name)
+			.table(table)
+			.key("id")
+			.pending("counter < 100")
 			.update("UPDATE " + table + " SET counter = counter + 1 WHERE id > :from AND id <= :to")
 			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
 			.batchSize(1_000)
@@ -49,20 +55,24 @@ class DryRunTest extends DatabaseTest {
 		assertThat(estimate.idempotencyRange()).isNotNull();
 		// the first batch starts at the smallest key, included
 		assertThat(estimate.idempotencyRange()).isEqualTo(KeyRange.startingAt(1L, 1_000L));
-		assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w).startsWith("NOT IDEMPOTENT").contains("[1, 1000]"));
+		assertThat(estimate.warnings())
+			.anySatisfy((w) -> assertThat(w).startsWith("NOT IDEMPOTENT").contains("[1, 1000]"));
 		assertThat(count("SELECT count(*) FROM counters WHERE counter <> 0")).isZero();
 		assertThat(operator.status("count-up").estimate().idempotent()).isFalse();
 	}
 
 	@Test
 	void statementThatRewritesEqualValuesIsIdempotentWithAWarning() {
-		Backfill rewriting = Backfill.sql("lower-emails").table("counters").key("id").pending("email <> lower(email)")
+		Backfill rewriting = Backfill.sql("lower-emails")
+			.table("counters")
+			.key("id")
+			.pending("email <> lower(email)")
 			.update("UPDATE counters SET email = lower(email) WHERE id > :from AND id <= :to")
 			.rollback("SELECT 1 WHERE :from::bigint < :to::bigint")
 			.batchSize(2_000)
 			.build();
-		Estimate estimate = TestOperators.operator(dataSource, rewriting).dryRun("lower-emails",
-				DryRunOptions.defaults());
+		Estimate estimate = TestOperators.operator(dataSource, rewriting)
+			.dryRun("lower-emails", DryRunOptions.defaults());
 		assertThat(estimate.idempotent()).isTrue();
 		assertThat(estimate.rewrittenRows()).isEqualTo(2_000);
 		assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w).contains("wrote 2,000 rows again"));
@@ -72,20 +82,23 @@ class DryRunTest extends DatabaseTest {
 	@Test
 	void batchHoldingItsLocksOverASecondIsFlaggedWithASmallerBatchSize() {
 		// only the first batch is slow, as a range of wide rows would be
-		Backfill slow = Backfill.sql("slow-start").table("counters").key("id").pending("counter = 0")
+		Backfill slow = Backfill.sql("slow-start")
+			.table("counters")
+			.key("id")
+			.pending("counter = 0")
 			.update("""
 					WITH pause AS (SELECT pg_sleep(CASE WHEN CAST(:from AS bigint) <= 1 THEN 1.1 ELSE 0 END))
 					UPDATE counters SET counter = 1 FROM pause WHERE id > :from AND id <= :to AND counter = 0""")
 			.rollback("UPDATE counters SET counter = 0 WHERE id > :from AND id <= :to")
 			.batchSize(2_000)
 			.build();
-		Estimate estimate = TestOperators.operator(dataSource, slow).dryRun("slow-start",
-				DryRunOptions.defaults().withSampleBatches(3));
+		Estimate estimate = TestOperators.operator(dataSource, slow)
+			.dryRun("slow-start", DryRunOptions.defaults().withSampleBatches(3));
 		assertThat(estimate.samples().get(0).transactionMillis()).isGreaterThan(1_100);
 		assertThat(estimate.maxBatchMillis()).isGreaterThan(1_100);
 		assertThat(estimate.suggestedBatchSize()).isBetween(1, 2_000 * 500 / 1_100);
-		assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w).contains("over 1 s")
-			.contains("A batch size of " + estimate.suggestedBatchSize()));
+		assertThat(estimate.warnings()).anySatisfy(
+				(w) -> assertThat(w).contains("over 1 s").contains("A batch size of " + estimate.suggestedBatchSize()));
 		assertThat(estimate.idempotent()).isTrue();
 		assertThat(count("SELECT count(*) FROM counters WHERE counter <> 0")).isZero();
 	}
@@ -93,7 +106,8 @@ class DryRunTest extends DatabaseTest {
 	@Test
 	void automaticSampleStaysWithinItsShareOfTheTable() {
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource, counting("count-share", "counters"));
-		// 10,000 keys at 100 per batch: 1% is one batch, and a sample takes at least three
+		// 10,000 keys at 100 per batch: 1% is one batch, and a sample takes at least
+		// three
 		Estimate small = operator.dryRun("count-share", DryRunOptions.defaults().withBatchSize(100));
 		assertThat(small.sampledBatches()).isEqualTo(3);
 		Estimate wide = operator.dryRun("count-share",
@@ -104,13 +118,17 @@ class DryRunTest extends DatabaseTest {
 
 	@Test
 	void textKeysAreSampledAcrossTheirRange() {
-		Backfill upper = Backfill.sql("upper-words").table("words").key("word").pending("upper_word IS NULL")
-			.update("UPDATE words SET upper_word = upper(word) WHERE word > :from AND word <= :to AND upper_word IS NULL")
+		Backfill upper = Backfill.sql("upper-words")
+			.table("words")
+			.key("word")
+			.pending("upper_word IS NULL")
+			.update("UPDATE words SET upper_word = upper(word) WHERE word > :from AND word <= :to AND "
+					+ "upper_word IS NULL")
 			.rollback("UPDATE words SET upper_word = NULL WHERE word > :from AND word <= :to")
 			.batchSize(500)
 			.build();
-		Estimate estimate = TestOperators.operator(dataSource, upper).dryRun("upper-words",
-				DryRunOptions.defaults().withSampleBatches(4));
+		Estimate estimate = TestOperators.operator(dataSource, upper)
+			.dryRun("upper-words", DryRunOptions.defaults().withSampleBatches(4));
 		assertThat(estimate.samples()).hasSize(4);
 		assertThat(estimate.samples()).allSatisfy((s) -> assertThat(s.rows()).isEqualTo(500));
 		assertThat(estimate.samples().get(0).range().fromIncluded()).isTrue();
@@ -122,13 +140,17 @@ class DryRunTest extends DatabaseTest {
 
 	@Test
 	void uuidKeysAreSampled() {
-		Backfill upper = Backfill.sql("upper-tokens").table("tokens").key("id").pending("token_upper IS NULL")
-			.update("UPDATE tokens SET token_upper = upper(token) WHERE id > :from AND id <= :to AND token_upper IS NULL")
+		Backfill upper = Backfill.sql("upper-tokens")
+			.table("tokens")
+			.key("id")
+			.pending("token_upper IS NULL")
+			.update("UPDATE tokens SET token_upper = upper(token) WHERE id > :from AND id <= :to AND "
+					+ "token_upper IS NULL")
 			.rollback("UPDATE tokens SET token_upper = NULL WHERE id > :from AND id <= :to")
 			.batchSize(400)
 			.build();
-		Estimate estimate = TestOperators.operator(dataSource, upper).dryRun("upper-tokens",
-				DryRunOptions.defaults().withSampleBatches(4));
+		Estimate estimate = TestOperators.operator(dataSource, upper)
+			.dryRun("upper-tokens", DryRunOptions.defaults().withSampleBatches(4));
 		assertThat(estimate.samples()).hasSize(4).allSatisfy((s) -> assertThat(s.rows()).isEqualTo(400));
 		assertThat(estimate.batches()).isEqualTo(10);
 		assertThat(estimate.idempotent()).isTrue();
@@ -147,8 +169,9 @@ class DryRunTest extends DatabaseTest {
 			traffic.createStatement().execute("SELECT * FROM counters WHERE id = 5 FOR UPDATE");
 			Estimate estimate = operator.dryRun("count-locked", DryRunOptions.defaults().withSampleBatches(4));
 			traffic.rollback();
-			assertThat(estimate.warnings()).anySatisfy((w) -> assertThat(w)
-				.startsWith("The batch from the first key hit a timeout").contains("lock timeout"));
+			assertThat(estimate.warnings())
+				.anySatisfy((w) -> assertThat(w).startsWith("The batch from the first key hit a timeout")
+					.contains("lock timeout"));
 			assertThat(estimate.sampledBatches()).isEqualTo(3);
 			assertThat(estimate.samples()).noneSatisfy((s) -> assertThat(s.range().from()).isEqualTo(0L));
 			assertThat(estimate.estimatedSeconds()).isPositive();
@@ -158,7 +181,10 @@ class DryRunTest extends DatabaseTest {
 
 	@Test
 	void estimateErrorIsShownOnlyForARunAtTheSameBatchSize() {
-		Backfill sized = Backfill.sql("count-sized").table("sized").key("id").pending("counter = 0")
+		Backfill sized = Backfill.sql("count-sized")
+			.table("sized")
+			.key("id")
+			.pending("counter = 0")
 			.update("UPDATE sized SET counter = 1 WHERE id > :from AND id <= :to AND counter = 0")
 			.rollback("UPDATE sized SET counter = 0 WHERE id > :from AND id <= :to")
 			.build();
@@ -190,7 +216,8 @@ class DryRunTest extends DatabaseTest {
 		assertThat(estimate.batches()).isBetween(9L, 14L);
 		// 20,000 keys at 0.05 ms each is 1 s of statements, plus each batch's commit
 		assertThat(estimate.estimatedSeconds()).isBetween(0.9, 2.0);
-		// batches of about 2,000 keys hold their locks about 100 ms, not the 25 ms of the 500-key samples
+		// batches of about 2,000 keys hold their locks about 100 ms, not the 25 ms of the
+		// 500-key samples
 		assertThat(estimate.maxBatchMillis()).isBetween(80L, 250L);
 
 		operator.run("settling", RunOptions.defaults(), (p) -> {

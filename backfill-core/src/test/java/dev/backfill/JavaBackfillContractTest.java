@@ -16,7 +16,8 @@ class JavaBackfillContractTest extends AbstractBackfillContractTest {
 				String[] parts = row.getString("full_name").strip().split("\\s+", 2);
 				row.set("first_name", parts[0]).set("last_name", (parts.length > 1) ? parts[1] : null);
 			})
-			.rollback("UPDATE %s SET first_name = NULL, last_name = NULL WHERE id > :from AND id <= :to".formatted(table))
+			.rollback(
+					"UPDATE %s SET first_name = NULL, last_name = NULL WHERE id > :from AND id <= :to".formatted(table))
 			.batchSize(batchSize)
 			.build();
 	}

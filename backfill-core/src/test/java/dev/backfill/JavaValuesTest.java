@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
-import java.util.stream.Collectors;
 
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
@@ -34,13 +34,17 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Java form's values on real PostgreSQL, with the JVM in a zone that is neither UTC nor the server's: a processor
- * that copies every column unchanged to its twin leaves the twins equal, and instants it writes are stored as they are.
- * The copy runs once more with the driver receiving every value it can in binary rather than as text.
+ * The Java form's values on real PostgreSQL, with the JVM in a zone that is neither UTC
+ * nor the server's: a processor that copies every column unchanged to its twin leaves the
+ * twins equal, and instants it writes are stored as they are. The copy runs once more
+ * with the driver receiving every value it can in binary rather than as text.
  */
 class JavaValuesTest extends DatabaseTest {
 
-	/** Each column's type and values, one a row; the rows after its values are NULL, and the last row is all NULL. */
+	/**
+	 * Each column's type and values, one a row; the rows after its values are NULL, and
+	 * the last row is all NULL.
+	 */
 	private static final List<Column> COLUMNS = List.of(
 			new Column("ts", "timestamptz", "'2024-11-03 05:30:00+00'", "'2024-03-10 07:30:00+00'",
 					"'2024-11-03 06:30:00.123456+00'", "'1800-01-01 00:00:00+00'", "'0044-03-15 12:00:00.5+00 BC'",
@@ -72,8 +76,7 @@ class JavaValuesTest extends DatabaseTest {
 					"'NULL'"),
 			new Column("vc", "varchar(5)", "'abc'", "'Alexa'", "''", "'ab  '"),
 			new Column("ch", "char(5)", "'ab'", "'abcde'", "''", "'  x'"),
-			new Column("bt", "bit(3)", "B'101'", "B'000'"),
-			new Column("vb", "varbit(8)", "B'1'", "B''", "B'11111111'"),
+			new Column("bt", "bit(3)", "B'101'", "B'000'"), new Column("vb", "varbit(8)", "B'1'", "B''", "B'11111111'"),
 			new Column("tags", "text[]", "'{a,\"b c\",NULL,\"d\\\"e\",\"\"}'", "'{}'", "'[0:1]={x,y}'",
 					"'{{a,b},{c,d}}'", "'{\"NULL\"}'", "'{\"\\\\\\\\\"}'"),
 			new Column("nums", "integer[]", "'{1,NULL,-3}'", "'{{1,2},{3,4}}'", "'[0:1]={7,8}'", "'{}'"),
@@ -81,14 +84,12 @@ class JavaValuesTest extends DatabaseTest {
 					"'{infinity,NULL}'"),
 			new Column("mood", "mood", "'happy'", "'sad'"),
 			new Column("ip", "inet", "'192.168.0.1/24'", "'::1'", "'10.0.0.1'"),
-			new Column("ok", "boolean", "true", "false"),
-			new Column("i2", "smallint", "-32768", "32767"),
+			new Column("ok", "boolean", "true", "false"), new Column("i2", "smallint", "-32768", "32767"),
 			new Column("i4", "integer", "-2147483648", "2147483647"),
 			new Column("i8", "bigint", "-9223372036854775808", "9223372036854775807"),
 			new Column("m", "money", "'12.34'", "'-92233720368547758.08'"),
 			new Column("r", "tstzrange", "'[2024-11-03 05:30:00+00,2024-11-03 06:30:00+00)'", "'empty'"),
-			new Column("p", "point", "'(1.5,-2.25)'", "'(0.1,1e-300)'"),
-			new Column("sn", "short_name", "'abc'"),
+			new Column("p", "point", "'(1.5,-2.25)'", "'(0.1,1e-300)'"), new Column("sn", "short_name", "'abc'"),
 			new Column("st", "stamp", "'2024-11-03 05:30:00+00'"));
 
 	private static final int ROWS = COLUMNS.stream().mapToInt((c) -> c.values().size()).max().orElseThrow() + 1;
@@ -141,8 +142,8 @@ class JavaValuesTest extends DatabaseTest {
 			.batchSize(3)
 			.build();
 
-		BackfillResult result = TestOperators.operator(binary ? binaryDataSource() : dataSource, backfill).run(table,
-				RunOptions.defaults(), ProgressListener.NONE);
+		BackfillResult result = TestOperators.operator(binary ? binaryDataSource() : dataSource, backfill)
+			.run(table, RunOptions.defaults(), ProgressListener.NONE);
 
 		assertThat(result.state()).as(result.failure()).isEqualTo(BackfillState.COMPLETED);
 		assertThat(result.rows()).isEqualTo(ROWS);
@@ -190,23 +191,25 @@ class JavaValuesTest extends DatabaseTest {
 			.process((row) -> row.set("done", true)
 				.set("instant", Instant.parse("2024-11-03T05:30:00Z"))
 				// 01:30 happens twice in New York that night: the later one is 06:30 UTC
-				.set("zoned", ZonedDateTime.of(LocalDateTime.parse("2024-11-03T01:30:00"),
-						ZoneId.of("America/New_York")).withLaterOffsetAtOverlap())
+				.set("zoned",
+						ZonedDateTime.of(LocalDateTime.parse("2024-11-03T01:30:00"), ZoneId.of("America/New_York"))
+							.withLaterOffsetAtOverlap())
 				.set("offset_time", OffsetDateTime.parse("2024-03-10T13:00:00.123456+05:30"))
 				.set("sql_timestamp", java.sql.Timestamp.from(Instant.parse("2024-03-10T07:30:00.654321Z")))
 				.set("util_date", Date.from(Instant.parse("2024-11-03T05:30:00.123Z")))
 				.set("before_christ", OffsetDateTime.of(-43, 3, 15, 12, 0, 0, 0, ZoneOffset.UTC))
 				// does not exist in New York: clocks went from 02:00 to 03:00
 				.set("local", LocalDateTime.parse("2024-03-10T02:30:00.000001"))
-				// a Timestamp of a local date and time (one that exists in the JVM's zone) keeps it, as in JDBC
+				// a Timestamp of a local date and time (one that exists in the JVM's
+				// zone) keeps it, as in JDBC
 				.set("local_timestamp", java.sql.Timestamp.valueOf(LocalDateTime.parse("2024-11-03T01:30:00.123456")))
 				.set("day", LocalDate.parse("0999-12-31"))
 				.set("day_bc", LocalDate.of(-43, 3, 15)))
 			.rollback("UPDATE %s SET done = false WHERE id > :from AND id <= :to".formatted(table))
 			.build();
 
-		BackfillResult result = TestOperators.operator(dataSource, backfill).run(table, RunOptions.defaults(),
-				ProgressListener.NONE);
+		BackfillResult result = TestOperators.operator(dataSource, backfill)
+			.run(table, RunOptions.defaults(), ProgressListener.NONE);
 
 		assertThat(result.state()).as(result.failure()).isEqualTo(BackfillState.COMPLETED);
 		Map<String, Object> stored = jdbc.sql("""
@@ -243,8 +246,8 @@ class JavaValuesTest extends DatabaseTest {
 			.rollback("UPDATE arrays SET done = false WHERE id > :from AND id <= :to")
 			.build();
 
-		BackfillResult result = TestOperators.operator(dataSource, backfill).run("arrays", RunOptions.defaults(),
-				ProgressListener.NONE);
+		BackfillResult result = TestOperators.operator(dataSource, backfill)
+			.run("arrays", RunOptions.defaults(), ProgressListener.NONE);
 
 		assertThat(result.state()).as(result.failure()).isEqualTo(BackfillState.COMPLETED);
 		Map<String, Object> stored = jdbc.sql("""
@@ -270,37 +273,43 @@ class JavaValuesTest extends DatabaseTest {
 			.rollback("UPDATE local_instants SET at = NULL WHERE id > :from AND id <= :to")
 			.build();
 
-		BackfillResult result = TestOperators.operator(dataSource, backfill).run("local-instants",
-				RunOptions.defaults(), ProgressListener.NONE);
+		BackfillResult result = TestOperators.operator(dataSource, backfill)
+			.run("local-instants", RunOptions.defaults(), ProgressListener.NONE);
 
 		assertThat(result.state()).isEqualTo(BackfillState.FAILED);
 		assertThat(result.failure()).contains("Backfill 'local-instants' cannot write column at on key 1")
-			.contains("names no instant").contains("atOffset(ZoneOffset.UTC)");
+			.contains("names no instant")
+			.contains("atOffset(ZoneOffset.UTC)");
 		assertThat(count("SELECT count(*) FROM local_instants WHERE at IS NOT NULL")).isZero();
 	}
 
 	private static void createTwins(String table) {
-		String columns = COLUMNS.stream().map((c) -> c.name() + " " + c.type() + ", " + c.name() + "_twin " + c.type())
+		String columns = COLUMNS.stream()
+			.map((c) -> c.name() + " " + c.type() + ", " + c.name() + "_twin " + c.type())
 			.collect(Collectors.joining(", "));
-		jdbc.sql("CREATE TABLE %s (id bigint PRIMARY KEY, done boolean NOT NULL DEFAULT false, %s)"
-			.formatted(table, columns)).update();
+		jdbc.sql("CREATE TABLE %s (id bigint PRIMARY KEY, done boolean NOT NULL DEFAULT false, %s)".formatted(table,
+				columns))
+			.update();
 		String names = COLUMNS.stream().map(Column::name).collect(Collectors.joining(", "));
 		for (int row = 0; row < ROWS; row++) {
 			int r = row;
-			String values = COLUMNS.stream().map((c) -> (r < c.values().size()) ? c.values().get(r) : "NULL")
+			String values = COLUMNS.stream()
+				.map((c) -> (r < c.values().size()) ? c.values().get(r) : "NULL")
 				.collect(Collectors.joining(", "));
 			jdbc.sql("INSERT INTO %s (id, %s) VALUES (%d, %s)".formatted(table, names, row + 1, values)).update();
 		}
 	}
 
-	// prepareThreshold=-1: every statement is prepared on the server at once, and results come in binary
+	// prepareThreshold=-1: every statement is prepared on the server at once, and results
+	// come in binary
 	private static DataSource binaryDataSource() {
 		String url = dataSource.getJdbcUrl();
 		return new DriverManagerDataSource(url + (url.contains("?") ? "&" : "?") + "prepareThreshold=-1",
 				dataSource.getUsername(), dataSource.getPassword());
 	}
 
-	// the keys whose twin differs, by column: as values where the type has =, and always as PostgreSQL's text
+	// the keys whose twin differs, by column: as values where the type has =, and always
+	// as PostgreSQL's text
 	private static Map<String, List<Long>> differences(String table) {
 		Map<String, List<Long>> differences = new LinkedHashMap<>();
 		for (Column column : COLUMNS) {

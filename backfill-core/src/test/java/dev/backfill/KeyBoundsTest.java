@@ -2,6 +2,7 @@ package dev.backfill;
 
 import java.util.List;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.DatabaseTest;
@@ -15,24 +16,22 @@ import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every value of every key type can be walked: a first batch starts at the smallest key itself, so a table whose
- * smallest key is the lowest value of its type, or equal to {@code ''} under a nondeterministic collation, is run,
- * verified, rolled back and estimated like any other, in both forms.
+ * Every value of every key type can be walked: a first batch starts at the smallest key
+ * itself, so a table whose smallest key is the lowest value of its type, or equal to
+ * {@code ''} under a nondeterministic collation, is run, verified, rolled back and
+ * estimated like any other, in both forms.
  */
 class KeyBoundsTest extends DatabaseTest {
 
 	static List<Arguments> tables() {
-		return List.of(
-				Arguments.of("bigint_edges", "bigint", """
-						SELECT -9223372036854775808 UNION ALL SELECT 9223372036854775807
-						UNION ALL SELECT g FROM generate_series(-400, 400) g"""),
-				Arguments.of("int_edges", "integer", """
-						SELECT -2147483648 UNION ALL SELECT 2147483647
-						UNION ALL SELECT g FROM generate_series(-400, 400) g"""),
-				Arguments.of("text_edges", "text", """
-						SELECT '' UNION ALL SELECT ' ' UNION ALL SELECT 'k' || g FROM generate_series(1, 800) g"""),
-				Arguments.of("text_c_edges", "text COLLATE \"C\"", """
-						SELECT '' UNION ALL SELECT E'\\x01' UNION ALL SELECT 'k' || g FROM generate_series(1, 800) g"""),
+		return List.of(Arguments.of("bigint_edges", "bigint", """
+				SELECT -9223372036854775808 UNION ALL SELECT 9223372036854775807
+				UNION ALL SELECT g FROM generate_series(-400, 400) g"""), Arguments.of("int_edges", "integer", """
+				SELECT -2147483648 UNION ALL SELECT 2147483647
+				UNION ALL SELECT g FROM generate_series(-400, 400) g"""), Arguments.of("text_edges", "text", """
+				SELECT '' UNION ALL SELECT ' ' UNION ALL SELECT 'k' || g FROM generate_series(1, 800) g"""), Arguments
+			.of("text_c_edges", "text COLLATE \"C\"", """
+					SELECT '' UNION ALL SELECT E'\\x01' UNION ALL SELECT 'k' || g FROM generate_series(1, 800) g"""),
 				// U+200B compares equal to '' here, and there is no text below ''
 				Arguments.of("text_icu_edges", "text COLLATE backfill_ignorable", """
 						SELECT U&'\\200B' UNION ALL SELECT 'k' || g FROM generate_series(1, 800) g"""),
@@ -43,8 +42,12 @@ class KeyBoundsTest extends DatabaseTest {
 	}
 
 	static List<Arguments> tablesInBothForms() {
-		return tables().stream().flatMap((a) -> List.of(Arguments.of(a.get()[0], a.get()[1], a.get()[2], "sql"),
-				Arguments.of(a.get()[0], a.get()[1], a.get()[2], "java")).stream()).toList();
+		return tables().stream()
+			.flatMap((a) -> List
+				.of(Arguments.of(a.get()[0], a.get()[1], a.get()[2], "sql"),
+						Arguments.of(a.get()[0], a.get()[1], a.get()[2], "java"))
+				.stream())
+			.toList();
 	}
 
 	@ParameterizedTest(name = "{0} {3}")
@@ -97,13 +100,19 @@ class KeyBoundsTest extends DatabaseTest {
 	private static Backfill counter(String name, String table, String form) {
 		String rollback = "UPDATE " + table + " SET counter = counter - 1 WHERE k > :from AND k <= :to";
 		if (form.equals("sql")) {
-			return Backfill.sql(name).table(table).key("k").pending("counter = 0")
+			return Backfill.sql(name)
+				.table(table)
+				.key("k")
+				.pending("counter = 0")
 				.update("UPDATE " + table + " SET counter = counter + 1 WHERE k > :from AND k <= :to")
 				.rollback(rollback)
 				.batchSize(100)
 				.build();
 		}
-		return Backfill.java(name).table(table).key("k").pending("counter = 0")
+		return Backfill.java(name)
+			.table(table)
+			.key("k")
+			.pending("counter = 0")
 			.read("counter")
 			.write("counter")
 			.process((row) -> row.set("counter", ((Number) row.get("counter")).intValue() + 1))

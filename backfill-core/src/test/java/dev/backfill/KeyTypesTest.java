@@ -7,13 +7,13 @@ import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Walks tables by each supported key type with a non-idempotent backfill, so a key processed twice or skipped shows.
+ * Walks tables by each supported key type with a non-idempotent backfill, so a key
+ * processed twice or skipped shows.
  */
 class KeyTypesTest extends DatabaseTest {
 
@@ -49,7 +49,8 @@ class KeyTypesTest extends DatabaseTest {
 		List<BatchRecord> log = run("text_keys", "code", 700);
 		assertThat(log).allSatisfy((b) -> assertThat(b.rowsAffected()).isEqualTo(b.keys()));
 		assertThat(log.get(0).fromIncluded()).isTrue();
-		assertThat(log.get(0).fromKey()).isEqualTo(jdbc.sql("SELECT min(code) FROM text_keys").query(String.class).single());
+		assertThat(log.get(0).fromKey())
+			.isEqualTo(jdbc.sql("SELECT min(code) FROM text_keys").query(String.class).single());
 	}
 
 	@Test
@@ -72,12 +73,13 @@ class KeyTypesTest extends DatabaseTest {
 			.rollback("UPDATE %1$s SET counter = 0 WHERE %2$s > :from AND %2$s <= :to".formatted(table, key))
 			.batchSize(batchSize)
 			.build();
-		BackfillResult result = TestOperators.operator(dataSource, backfill).run(name, RunOptions.defaults(),
-				ProgressListener.NONE);
+		BackfillResult result = TestOperators.operator(dataSource, backfill)
+			.run(name, RunOptions.defaults(), ProgressListener.NONE);
 		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
 		long rows = jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
 		assertThat(result.rows()).isEqualTo(rows);
-		assertThat(jdbc.sql("SELECT count(*) FROM " + table + " WHERE counter <> 1").query(Long.class).single()).isZero();
+		assertThat(jdbc.sql("SELECT count(*) FROM " + table + " WHERE counter <> 1").query(Long.class).single())
+			.isZero();
 		List<BatchRecord> log = new JdbcBatchLog(jdbc, "BACKFILL_").find(name);
 		assertContiguous(log);
 		assertThat(log.stream().mapToLong(BatchRecord::keys).sum()).isEqualTo(rows);

@@ -2,6 +2,7 @@ package dev.backfill;
 
 import java.util.List;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.RepositoryFaults;
@@ -16,8 +17,9 @@ import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Faults while a run is launched: every attempt decides again, from what the job repository holds now, where the run
- * starts, and a launch cut between Spring Batch's transactions leaves nothing that stops the next run.
+ * Faults while a run is launched: every attempt decides again, from what the job
+ * repository holds now, where the run starts, and a launch cut between Spring Batch's
+ * transactions leaves nothing that stops the next run.
  */
 class LaunchFaultTest extends DatabaseTest {
 
@@ -34,7 +36,10 @@ class LaunchFaultTest extends DatabaseTest {
 	// not idempotent: a row changed twice shows 2, a row skipped 0
 	static Backfill counter(String table) {
 		String name = table.replace('_', '-');
-		return Backfill.sql(name).table(table).key("id").pending("true")
+		return Backfill.sql(name)
+			.table(table)
+			.key("id")
+			.pending("true")
 			.update("UPDATE " + table + " SET counter = counter + 1 WHERE id > :from AND id <= :to")
 			.rollback("UPDATE " + table + " SET counter = counter - 1 WHERE id > :from AND id <= :to")
 			.batchSize(100)
@@ -72,8 +77,8 @@ class LaunchFaultTest extends DatabaseTest {
 		factory.setDataSource(dataSource);
 		factory.setTransactionManager(transactionManager);
 		factory.afterPropertiesSet();
-		factory.getObject().createJobInstance(backfill.name(),
-				new JobParametersBuilder().addLong("run.id", 1L).toJobParameters());
+		factory.getObject()
+			.createJobInstance(backfill.name(), new JobParametersBuilder().addLong("run.id", 1L).toJobParameters());
 
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill);
 		assertThat(operator.status(backfill.name()).state()).isEqualTo(BackfillState.NEVER_RUN);
@@ -103,7 +108,8 @@ class LaunchFaultTest extends DatabaseTest {
 				faults::wrap, backfill);
 		BackfillResult run = operator.run(backfill.name(), RunOptions.defaults(), ProgressListener.NONE);
 		assertThat(run.state()).isEqualTo(BackfillState.COMPLETED);
-		assertThat(jdbc.sql("SELECT string_agg(DISTINCT counter::text, ',') FROM lost_at_end").query(String.class)
+		assertThat(jdbc.sql("SELECT string_agg(DISTINCT counter::text, ',') FROM lost_at_end")
+			.query(String.class)
 			.single()).isEqualTo("1");
 		assertThat(operator.status(backfill.name()).state()).isEqualTo(BackfillState.COMPLETED);
 		// and the next run finds it done, as after any completed run

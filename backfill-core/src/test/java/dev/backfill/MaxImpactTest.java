@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.backfill.BackfillThrottle.Foreground;
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
@@ -21,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The impact budget: the engine measures the application's writes while batches run and between them, and
- * {@link MaxImpact} rests the run so that the application keeps its share.
+ * The impact budget: the engine measures the application's writes while batches run and
+ * between them, and {@link MaxImpact} rests the run so that the application keeps its
+ * share.
  */
 class MaxImpactTest extends DatabaseTest {
 
@@ -38,9 +40,13 @@ class MaxImpactTest extends DatabaseTest {
 		}
 	}
 
-	// each batch also locks the application's one row for 40 ms: the application stands still while a batch runs
+	// each batch also locks the application's one row for 40 ms: the application stands
+	// still while a batch runs
 	private static Backfill blocking(String name) {
-		return Backfill.sql(name).table(name).key("id").pending("counter = 0")
+		return Backfill.sql(name)
+			.table(name)
+			.key("id")
+			.pending("counter = 0")
 			.update("WITH app AS (UPDATE app_row SET n = n WHERE id = 1 RETURNING pg_sleep(0.04)) UPDATE " + name
 					+ " SET counter = counter + 1 WHERE id > :from AND id <= :to AND EXISTS (SELECT 1 FROM app)")
 			.rollback("UPDATE " + name + " SET counter = 0 WHERE id > :from AND id <= :to")
@@ -51,13 +57,16 @@ class MaxImpactTest extends DatabaseTest {
 	@Test
 	void theApplicationKeepsMostOfItsWritesWhileTheRunRestsAfterEachBatch() throws Exception {
 		double alone = applicationRate(null, "");
-		double unrested = applicationRate(TestOperators.operator(dataSource, BackfillSettings.DEFAULTS, List.of(),
-				blocking("unrested")), "unrested");
+		double unrested = applicationRate(
+				TestOperators.operator(dataSource, BackfillSettings.DEFAULTS, List.of(), blocking("unrested")),
+				"unrested");
 		DefaultBackfillOperator budgeted = TestOperators.operator(dataSource, BackfillSettings.DEFAULTS,
 				List.of(new MaxImpact(0.25)), blocking("rested"));
 		double rested = applicationRate(budgeted, "rested");
-		// without a budget the application's row is locked nearly all the run; with a quarter, it writes about three
-		// quarters of the time (less the first half second, before the engine has seen the run rest)
+		// without a budget the application's row is locked nearly all the run; with a
+		// quarter, it writes about three
+		// quarters of the time (less the first half second, before the engine has seen
+		// the run rest)
 		String rates = String.format("application alone %.0f writes/s, %.2f of it without a budget, %.2f with", alone,
 				unrested / alone, rested / alone);
 		assertThat(unrested / alone).as(rates).isLessThan(0.35);
@@ -67,13 +76,15 @@ class MaxImpactTest extends DatabaseTest {
 		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("rested"));
 	}
 
-	// the application's write transactions per second, alone for two seconds or during the operator's run
+	// the application's write transactions per second, alone for two seconds or during
+	// the operator's run
 	private static double applicationRate(@Nullable DefaultBackfillOperator operator, String name) throws Exception {
 		AtomicBoolean done = new AtomicBoolean();
 		AtomicLong writes = new AtomicLong();
 		CompletableFuture<Void> application = CompletableFuture.runAsync(() -> {
 			try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
-				// its rate then follows the row lock the batches take, not how fast this machine flushes WAL, which
+				// its rate then follows the row lock the batches take, not how fast this
+				// machine flushes WAL, which
 				// varies twofold from one second to the next
 				statement.execute("SET synchronous_commit = off");
 				while (!done.get()) {
@@ -103,10 +114,12 @@ class MaxImpactTest extends DatabaseTest {
 
 	@Test
 	void restsAfterABatchLongEnoughToKeepTheLossUnderItsShare() {
-		// the application writes half as fast while a batch runs; batches of 100 ms and a tenth for the backfill
+		// the application writes half as fast while a batch runs; batches of 100 ms and a
+		// tenth for the backfill
 		Foreground slowed = new Foreground(1_000, 500, 5, 5, Duration.ofMillis(100), Duration.ofMillis(50));
 		BackfillThrottle.Decision decision = new MaxImpact(0.1).check(context(slowed));
-		// duty 0.1 / 0.5 = 20%: 400 ms of rest after a 100 ms batch, 50 ms of which have passed
+		// duty 0.1 / 0.5 = 20%: 400 ms of rest after a 100 ms batch, 50 ms of which have
+		// passed
 		assertThat(decision.holds()).isTrue();
 		assertThat(decision.pause()).isEqualTo(Duration.ofMillis(350));
 		assertThat(decision.reason()).contains("50% slower").contains("under 10%");

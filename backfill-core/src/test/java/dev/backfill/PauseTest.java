@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
@@ -15,8 +16,8 @@ import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A paused run stays alive in its place, holding no transaction and no lock on the table, and goes on when resumed;
- * a stop asked while it is paused ends it.
+ * A paused run stays alive in its place, holding no transaction and no lock on the table,
+ * and goes on when resumed; a stop asked while it is paused ends it.
  */
 class PauseTest extends DatabaseTest {
 
@@ -40,12 +41,12 @@ class PauseTest extends DatabaseTest {
 		Backfill backfill = counting("paused", "paused");
 		DefaultBackfillOperator running = TestOperators.operator(dataSource, backfill);
 		DefaultBackfillOperator elsewhere = TestOperators.operator(dataSource, backfill);
-		CompletableFuture<BackfillResult> run = CompletableFuture.supplyAsync(() -> running.run("paused",
-				RunOptions.defaults(), (progress) -> {
-					if (progress.batchNo() == 3) {
-						elsewhere.pause("paused", "test");
-					}
-				}));
+		CompletableFuture<BackfillResult> run = CompletableFuture
+			.supplyAsync(() -> running.run("paused", RunOptions.defaults(), (progress) -> {
+				if (progress.batchNo() == 3) {
+					elsewhere.pause("paused", "test");
+				}
+			}));
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 		while (elsewhere.status("paused").state() != BackfillState.PAUSED && System.nanoTime() < deadline) {
 			Thread.sleep(20);
@@ -54,7 +55,8 @@ class PauseTest extends DatabaseTest {
 		long held = logged("paused");
 		assertThat(held).isBetween(3L, 4L);
 		assertThat(elsewhere.status("paused").state()).isEqualTo(BackfillState.PAUSED);
-		// alive, but no session of the run is in a transaction or holds a lock on the table
+		// alive, but no session of the run is in a transaction or holds a lock on the
+		// table
 		assertThat(count("""
 				SELECT count(*) FROM pg_stat_activity
 				WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL""")).isZero();

@@ -8,9 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.FailedAttempt;
 import dev.backfill.jdbc.JdbcBatchLog;
@@ -25,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Batches that meet live traffic's row locks: retried after a backoff at half their size, never applied twice, and
- * failing with their range and SQLSTATE when the lock outlasts the attempts.
+ * Batches that meet live traffic's row locks: retried after a backoff at half their size,
+ * never applied twice, and failing with their range and SQLSTATE when the lock outlasts
+ * the attempts.
  */
 class RetryTest extends DatabaseTest {
 
@@ -45,7 +47,8 @@ class RetryTest extends DatabaseTest {
 		return new BackfillSettings(1_000, Duration.ofMillis(500), Duration.ofSeconds(30), "BACKFILL_", retry);
 	}
 
-	// another session locks one row, as a long production transaction would, and lets go after a while
+	// another session locks one row, as a long production transaction would, and lets go
+	// after a while
 	private static CompletableFuture<Void> holdRowLock(String table, long id, Duration hold) throws Exception {
 		Connection traffic = dataSource.getConnection();
 		traffic.setAutoCommit(false);
@@ -74,11 +77,13 @@ class RetryTest extends DatabaseTest {
 
 		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(9));
-		// every row changed exactly once: no retried batch was applied twice, none was skipped
+		// every row changed exactly once: no retried batch was applied twice, none was
+		// skipped
 		assertThat(count("SELECT count(*) FROM held_briefly WHERE counter <> 1")).isZero();
 		List<BatchRecord> log = new JdbcBatchLog(jdbc, "BACKFILL_").find("held-briefly");
 		assertContiguous(log);
-		// the blocked batch was retried at half its size, or less, after each lock timeout
+		// the blocked batch was retried at half its size, or less, after each lock
+		// timeout
 		assertThat(log).extracting(BatchRecord::keys).contains(1_000L).anyMatch((keys) -> keys <= 500);
 		assertThat(log.stream().mapToLong(BatchRecord::rowsAffected).sum()).isEqualTo(5_000);
 	}
@@ -90,7 +95,8 @@ class RetryTest extends DatabaseTest {
 		AtomicReference<CompletableFuture<Void>> released = new AtomicReference<>();
 		BackfillResult result = operator.run("altered", RunOptions.defaults(), (progress) -> {
 			if (progress.batchNo() == 2) {
-				// what a migration's ALTER TABLE does: every statement on the table waits, the next probe first
+				// what a migration's ALTER TABLE does: every statement on the table
+				// waits, the next probe first
 				try {
 					Connection migration = dataSource.getConnection();
 					migration.setAutoCommit(false);
@@ -115,7 +121,8 @@ class RetryTest extends DatabaseTest {
 		assertThat(result.state()).as(String.valueOf(result.failure())).isEqualTo(BackfillState.COMPLETED);
 		assertThat(count("SELECT count(*) FROM altered WHERE counter <> 1")).isZero();
 		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("altered"));
-		// the probe for batch 3, after key 2000, timed out on the lock: logged with no keys, then tried again
+		// the probe for batch 3, after key 2000, timed out on the lock: logged with no
+		// keys, then tried again
 		assertThat(new JdbcBatchLog(jdbc, "BACKFILL_").failures("altered")).isNotEmpty().allSatisfy((attempt) -> {
 			assertThat(attempt.batchNo()).isEqualTo(3);
 			assertThat(attempt.fromKey()).isEqualTo("2000");
@@ -129,26 +136,31 @@ class RetryTest extends DatabaseTest {
 	@Test
 	void lockOutlastingTheAttemptsFailsWithRangeAndSqlStateThenResumes() throws Exception {
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource,
-				settings(new Retry(3, Duration.ofMillis(50), Duration.ofMillis(100))), counting("held-long", "held_long"));
+				settings(new Retry(3, Duration.ofMillis(50), Duration.ofMillis(100))),
+				counting("held-long", "held_long"));
 		CompletableFuture<Void> released = holdRowLock("held_long", 2_500, Duration.ofSeconds(5));
 		BackfillResult failed = operator.run("held-long", RunOptions.defaults(), (p) -> {
 		});
 		assertThat(failed.state()).isEqualTo(BackfillState.FAILED);
-		// (2000, 3000] timed out, then (2000, 2500]; (2000, 2250] passed; then 1,000, 500 and 250 keys after 2250
+		// (2000, 3000] timed out, then (2000, 2500]; (2000, 2250] passed; then 1,000, 500
+		// and 250 keys after 2250
 		// met the locked row: three attempts of the batch that holds it
 		assertThat(failed.failure()).contains("Backfill 'held-long': batch (2250, 2500] failed 3 times")
-			.contains("SQLSTATE 55P03").contains("lock timeout").contains("resumes after key 2250");
+			.contains("SQLSTATE 55P03")
+			.contains("lock timeout")
+			.contains("resumes after key 2250");
 		assertThat(operator.status("held-long").lastKey()).isEqualTo("2250");
 		assertThat(count("SELECT count(*) FROM held_long WHERE counter = 1")).isEqualTo(2_250);
 		// every failed attempt is in the batch log, the last one as the run's failure
 		JdbcBatchLog batchLog = new JdbcBatchLog(jdbc, "BACKFILL_");
-		assertThat(batchLog.failures("held-long")).extracting(FailedAttempt::batchNo, FailedAttempt::attempt,
-				FailedAttempt::fromKey, FailedAttempt::toKey, FailedAttempt::retried, FailedAttempt::sqlState)
+		assertThat(batchLog.failures("held-long"))
+			.extracting(FailedAttempt::batchNo, FailedAttempt::attempt, FailedAttempt::fromKey, FailedAttempt::toKey,
+					FailedAttempt::retried, FailedAttempt::sqlState)
 			.containsExactly(tuple(3L, 1, "2000", "3000", true, "55P03"), tuple(3L, 2, "2000", "2500", true, "55P03"),
 					tuple(4L, 1, "2250", "3250", true, "55P03"), tuple(4L, 2, "2250", "2750", true, "55P03"),
 					tuple(4L, 3, "2250", "2500", false, "55P03"));
-		assertThat(batchLog.failures("held-long")).allSatisfy((attempt) -> assertThat(attempt.message())
-			.contains("lock timeout"));
+		assertThat(batchLog.failures("held-long"))
+			.allSatisfy((attempt) -> assertThat(attempt.message()).contains("lock timeout"));
 		assertThat(batchLog.find("held-long")).extracting(BatchRecord::toKey, BatchRecord::attempt)
 			.containsExactly(tuple("1000", 1), tuple("2000", 1), tuple("2250", 3));
 
@@ -168,7 +180,8 @@ class RetryTest extends DatabaseTest {
 		AtomicInteger killed = new AtomicInteger();
 		BackfillResult result = operator.run("terminated", new RunOptions(250), (progress) -> {
 			if (progress.batchNo() == 5) {
-				// what an operator's pg_terminate_backend, or a failover, does to the sessions doing the work
+				// what an operator's pg_terminate_backend, or a failover, does to the
+				// sessions doing the work
 				killed.set(terminateWorkSessions());
 			}
 		});
@@ -201,17 +214,19 @@ class RetryTest extends DatabaseTest {
 		jdbc.sql("""
 				CREATE FUNCTION refuse_2100() RETURNS trigger LANGUAGE plpgsql AS $$
 				BEGIN IF NEW.id = 2100 THEN RAISE EXCEPTION 'refusing row 2100'; END IF; RETURN NEW; END $$;
-				CREATE TRIGGER refuse_2100 BEFORE UPDATE ON unknown_state FOR EACH ROW EXECUTE FUNCTION refuse_2100()""")
-			.update();
+				CREATE TRIGGER refuse_2100 BEFORE UPDATE ON unknown_state FOR EACH ROW EXECUTE FUNCTION
+				refuse_2100()""").update();
 		BackfillResult failed = operator.run("unknown", RunOptions.defaults(), (p) -> {
 		});
 		assertThat(failed.state()).isEqualTo(BackfillState.FAILED);
 		jdbc.sql("DROP TRIGGER refuse_2100 ON unknown_state").update();
 		// as Spring Batch leaves it when the rollback itself fails with a dead connection
 		jdbc.sql("UPDATE BATCH_STEP_EXECUTION SET STATUS = 'UNKNOWN' WHERE JOB_EXECUTION_ID = ?")
-			.param(failed.jobExecutionId()).update();
+			.param(failed.jobExecutionId())
+			.update();
 		jdbc.sql("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'UNKNOWN' WHERE JOB_EXECUTION_ID = ?")
-			.param(failed.jobExecutionId()).update();
+			.param(failed.jobExecutionId())
+			.update();
 
 		BackfillResult resumed = operator.run("unknown", RunOptions.defaults(), (p) -> {
 		});

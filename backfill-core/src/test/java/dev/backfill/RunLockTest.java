@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.RunLock;
 import dev.backfill.test.DatabaseTest;
@@ -24,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The run lock says which process runs a backfill: seen in this database only, by any role, held for the whole run
- * even when its session is ended alone, and named after the process that holds it.
+ * The run lock says which process runs a backfill: seen in this database only, by any
+ * role, held for the whole run even when its session is ended alone, and named after the
+ * process that holds it.
  */
 class RunLockTest extends DatabaseTest {
 
@@ -41,7 +43,10 @@ class RunLockTest extends DatabaseTest {
 
 	// not idempotent, and slow enough to act on between its batches
 	static Backfill slowCounter(String table) {
-		return Backfill.sql(table.replace('_', '-')).table(table).key("id").pending("counter = 0")
+		return Backfill.sql(table.replace('_', '-'))
+			.table(table)
+			.key("id")
+			.pending("counter = 0")
 			.update("WITH pause AS (SELECT pg_sleep(0.02)) UPDATE " + table
 					+ " SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to")
 			.rollback("UPDATE " + table + " SET counter = counter - 1 WHERE id > :from AND id <= :to")
@@ -53,7 +58,8 @@ class RunLockTest extends DatabaseTest {
 	void lockHeldInAnotherDatabaseOfTheServerIsNotThisDatabases() {
 		HikariDataSource other = TestDatabase.create();
 		try {
-			JdbcClient.create(other).sql("CREATE TABLE scoped (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)")
+			JdbcClient.create(other)
+				.sql("CREATE TABLE scoped (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)")
 				.update();
 			JdbcClient.create(other).sql("INSERT INTO scoped (id) SELECT g FROM generate_series(1, 3000) g").update();
 			try (RunLock held = RunLock.tryAcquire(dataSource, "scoped").orElseThrow()) {
@@ -114,7 +120,8 @@ class RunLockTest extends DatabaseTest {
 		try {
 			assertThatThrownBy(() -> operator.run("taken-over", RunOptions.defaults(), (progress) -> {
 				if (progress.batchNo() == 3) {
-					// the lock's session ends, and another process takes the lock before this one looks again
+					// the lock's session ends, and another process takes the lock before
+					// this one looks again
 					terminateLockSession("taken-over");
 					other.set(awaitLock("taken-over"));
 				}
@@ -124,7 +131,8 @@ class RunLockTest extends DatabaseTest {
 				.hasMessageContaining("stopped without committing another batch");
 			assertThat(other.get()).isNotNull();
 			assertThat(count("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'taken-over'"
-					+ " AND OUTCOME = 'COMMITTED'")).isEqualTo(3);
+					+ " AND OUTCOME = 'COMMITTED'"))
+				.isEqualTo(3);
 			assertThat(count("SELECT count(*) FROM taken_over WHERE counter = 1")).isEqualTo(300);
 		}
 		finally {
@@ -144,7 +152,8 @@ class RunLockTest extends DatabaseTest {
 		long deadPid = killChildAfter("crash-owner", 5);
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource, slowCounter("crash_owner"));
 		assertThat(operator.status("crash-owner").state()).isEqualTo(BackfillState.DEAD);
-		// a process that took the lock and has not recorded itself yet, such as one launching a verify
+		// a process that took the lock and has not recorded itself yet, such as one
+		// launching a verify
 		try (RunLock live = RunLock.tryAcquire(dataSource, "crash-owner").orElseThrow()) {
 			assertThat(operator.status("crash-owner").state()).as("the dead run is not the holder")
 				.isEqualTo(BackfillState.DEAD);
@@ -155,10 +164,10 @@ class RunLockTest extends DatabaseTest {
 		}
 		// a live run elsewhere is named by its own host and pid
 		CountDownLatch running = new CountDownLatch(1);
-		CompletableFuture<BackfillResult> run = CompletableFuture.supplyAsync(() -> operator.run("crash-owner",
-				RunOptions.defaults(), (progress) -> {
-					running.countDown();
-				}));
+		CompletableFuture<BackfillResult> run = CompletableFuture
+			.supplyAsync(() -> operator.run("crash-owner", RunOptions.defaults(), (progress) -> {
+				running.countDown();
+			}));
 		assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
 		DefaultBackfillOperator elsewhere = TestOperators.operator(dataSource, slowCounter("crash_owner"));
 		assertThatThrownBy(() -> elsewhere.run("crash-owner", RunOptions.defaults(), ProgressListener.NONE))

@@ -33,14 +33,18 @@ class SqlBackfillContractTest extends AbstractBackfillContractTest {
 
 	@Override
 	protected long pending(String table) {
-		return jdbc.sql("SELECT count(*) FROM %s WHERE email_normalized IS NULL".formatted(table)).query(Long.class)
+		return jdbc.sql("SELECT count(*) FROM %s WHERE email_normalized IS NULL".formatted(table))
+			.query(Long.class)
 			.single();
 	}
 
 	@Override
 	protected String checksum(String table) {
-		return jdbc.sql("SELECT md5(string_agg(id || ':' || coalesce(email_normalized, '-'), ',' ORDER BY id)) FROM %s"
-			.formatted(table)).query(String.class).single();
+		return jdbc
+			.sql("SELECT md5(string_agg(id || ':' || coalesce(email_normalized, '-'), ',' ORDER BY id)) FROM %s"
+				.formatted(table))
+			.query(String.class)
+			.single();
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
@@ -17,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A run asked to stop, from its own process or another one, finishes its batch in flight, ends STOPPED and resumes
- * with every row changed exactly once.
+ * A run asked to stop, from its own process or another one, finishes its batch in flight,
+ * ends STOPPED and resumes with every row changed exactly once.
  */
 class StopTest extends DatabaseTest {
 
@@ -76,7 +77,8 @@ class StopTest extends DatabaseTest {
 		assertThat(asked).isTrue();
 		assertThat(stopped.state()).isEqualTo(BackfillState.STOPPED);
 		assertThat(count("SELECT count(*) FROM stop_rollback WHERE counter = 0")).isBetween(1_500L, 2_500L);
-		// a run refuses while the rollback is unfinished; the rollback resumes where it stopped
+		// a run refuses while the rollback is unfinished; the rollback resumes where it
+		// stopped
 		assertThatThrownBy(() -> running.run("stop-rollback", RunOptions.defaults(), (p) -> {
 		})).isInstanceOf(BackfillException.class).hasMessageContaining("has an unfinished rollback");
 		BackfillResult resumed = running.rollback("stop-rollback", (p) -> {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
@@ -22,8 +23,8 @@ import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Throttles asked before every batch: a run held by one waits, holds no transaction, and leaves the time out of its
- * rate.
+ * Throttles asked before every batch: a run held by one waits, holds no transaction, and
+ * leaves the time out of its rate.
  */
 class ThrottleTest extends DatabaseTest {
 
@@ -48,8 +49,9 @@ class ThrottleTest extends DatabaseTest {
 		// the application's own objective: hold three times before the third batch
 		BackfillThrottle slo = (context) -> {
 			int n = asked.incrementAndGet();
-			return (n >= 3 && n <= 5) ? BackfillThrottle.Decision.hold("p99 latency over 200 ms",
-					Duration.ofMillis(300)) : BackfillThrottle.Decision.proceed();
+			return (n >= 3 && n <= 5)
+					? BackfillThrottle.Decision.hold("p99 latency over 200 ms", Duration.ofMillis(300))
+					: BackfillThrottle.Decision.proceed();
 		};
 		DefaultBackfillOperator operator = operator(counting("held-by-user", "held_by_user"), slo);
 		BackfillResult result = operator.run("held-by-user", RunOptions.defaults(), (p) -> {
@@ -70,11 +72,14 @@ class ThrottleTest extends DatabaseTest {
 		List<Progress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
 		BackfillResult result = operator.run("capped", RunOptions.defaults(), progress::add);
 		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
-		// the cap's rests are the run's pace: with 3,500 rows left at 4,000 rows/s the ETA is about a second, where
+		// the cap's rests are the run's pace: with 3,500 rows left at 4,000 rows/s the
+		// ETA is about a second, where
 		// the working speed alone (thousands of rows in a few ms) would say 0
-		assertThat(progress).filteredOn((p) -> p.batchNo() == 6).singleElement()
+		assertThat(progress).filteredOn((p) -> p.batchNo() == 6)
+			.singleElement()
 			.satisfies((p) -> assertThat(p.etaSeconds()).isBetween(1L, 2L));
-		// 6,000 rows at 4,000 rows/s: the last batch may start after 5,500 rows, at 1.375 s
+		// 6,000 rows at 4,000 rows/s: the last batch may start after 5,500 rows, at 1.375
+		// s
 		assertThat(result.wallTime()).isGreaterThan(Duration.ofMillis(1_300)).isLessThan(Duration.ofSeconds(4));
 		assertThat(operator.status("capped").throttledSeconds()).isPositive();
 	}
@@ -83,7 +88,8 @@ class ThrottleTest extends DatabaseTest {
 	void sessionsWaitingOnTheTableHoldTheRunUntilTheyAreServed() throws Exception {
 		DefaultBackfillOperator operator = operator(counting("waited-on", "waited_on"), new LockWaiters(0),
 				new ReplicationLag(Duration.ofSeconds(10)), new Autovacuum());
-		// the application: one transaction holds a row, another queues behind it, for 1.5 s
+		// the application: one transaction holds a row, another queues behind it, for 1.5
+		// s
 		Connection holder = dataSource.getConnection();
 		holder.setAutoCommit(false);
 		holder.createStatement().execute("SELECT * FROM waited_on WHERE id = 3000 FOR UPDATE");

@@ -2,6 +2,7 @@ package dev.backfill;
 
 import java.util.List;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.DatabaseTest;
@@ -14,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A value the Java form's processor sets that its column cannot hold fails the batch, naming the column, the key and
- * the fix, instead of being cut to fit; nothing of that batch is committed.
+ * A value the Java form's processor sets that its column cannot hold fails the batch,
+ * naming the column, the key and the fix, instead of being cut to fit; nothing of that
+ * batch is committed.
  */
 class UnfitValueTest extends DatabaseTest {
 
@@ -26,8 +28,8 @@ class UnfitValueTest extends DatabaseTest {
 			numeric(5,2) | numeric(5,2)         | 1.5 | 1234.5    | 6 characters | 22003 | widen the column
 			bit(3)       | bit(3)               | 101 | 10101     | 5 characters | 22026 | of the column's length
 			""")
-	void valueThatDoesNotFitFailsItsBatchNamingColumnAndKey(String type, String declared, String fits,
-			String unfit, String length, String sqlState, String fix) {
+	void valueThatDoesNotFitFailsItsBatchNamingColumnAndKey(String type, String declared, String fits, String unfit,
+			String length, String sqlState, String fix) {
 		String table = "unfit_" + type.replaceAll("\\W", "_");
 		String name = table.replace('_', '-');
 		jdbc.sql("""
@@ -45,8 +47,8 @@ class UnfitValueTest extends DatabaseTest {
 			.batchSize(10)
 			.build();
 
-		BackfillResult result = TestOperators.operator(dataSource, backfill).run(name, RunOptions.defaults(),
-				ProgressListener.NONE);
+		BackfillResult result = TestOperators.operator(dataSource, backfill)
+			.run(name, RunOptions.defaults(), ProgressListener.NONE);
 
 		assertThat(result.state()).isEqualTo(BackfillState.FAILED);
 		assertThat(result.failure()).contains("Backfill '" + name + "'")
@@ -60,7 +62,8 @@ class UnfitValueTest extends DatabaseTest {
 		List<BatchRecord> log = new JdbcBatchLog(jdbc, "BACKFILL_").find(name);
 		assertThat(log).extracting(BatchRecord::toKey).containsExactly("10");
 		assertThat(jdbc.sql("SELECT id FROM %s WHERE target IS NOT NULL ORDER BY id".formatted(table))
-			.query(Long.class).list()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+			.query(Long.class)
+			.list()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package dev.backfill;
 import java.time.Duration;
 import java.util.List;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
@@ -13,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Verify on real PostgreSQL: every wrong or still pending row is logged with its key and what is wrong, for both
- * forms, and a verify that failed midway resumes without logging anything twice.
+ * Verify on real PostgreSQL: every wrong or still pending row is logged with its key and
+ * what is wrong, for both forms, and a verify that failed midway resumes without logging
+ * anything twice.
  */
 class VerifyTest extends DatabaseTest {
 
@@ -26,17 +28,24 @@ class VerifyTest extends DatabaseTest {
 			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, email text NOT NULL, email_normalized text)")
 				.update();
 			jdbc.sql("INSERT INTO " + table + " (id, email) SELECT g, ' User' || g || '@Example.COM ' "
-					+ "FROM generate_series(1, ?) g").param(ROWS).update();
+					+ "FROM generate_series(1, ?) g")
+				.param(ROWS)
+				.update();
 		}
-		jdbc.sql("CREATE TABLE verify_names (id bigint PRIMARY KEY, full_name text NOT NULL, first_name text)").update();
-		jdbc.sql("INSERT INTO verify_names (id, full_name) SELECT g, 'Ann' || g || ' Lee' FROM generate_series(1, 3000) g")
+		jdbc.sql("CREATE TABLE verify_names (id bigint PRIMARY KEY, full_name text NOT NULL, first_name text)")
+			.update();
+		jdbc.sql("INSERT INTO verify_names (id, full_name) SELECT g, 'Ann' || g || ' Lee' FROM "
+				+ "generate_series(1, 3000) g")
 			.update();
 		jdbc.sql("CREATE TABLE verify_switch (broken boolean NOT NULL)").update();
 		jdbc.sql("INSERT INTO verify_switch VALUES (false)").update();
 	}
 
 	private static Backfill normalize(String name, String table, String verify) {
-		return Backfill.sql(name).table(table).key("id").pending("email_normalized IS NULL")
+		return Backfill.sql(name)
+			.table(table)
+			.key("id")
+			.pending("email_normalized IS NULL")
 			.update("UPDATE " + table + " SET email_normalized = lower(trim(email)) "
 					+ "WHERE id > :from AND id <= :to AND email_normalized IS NULL")
 			.rollback("UPDATE " + table + " SET email_normalized = NULL WHERE id > :from AND id <= :to")
@@ -75,7 +84,10 @@ class VerifyTest extends DatabaseTest {
 
 	@Test
 	void javaCheckComparesEachRowsSourceAndTarget() {
-		Backfill backfill = Backfill.java("verify-names").table("verify_names").key("id").pending("first_name IS NULL")
+		Backfill backfill = Backfill.java("verify-names")
+			.table("verify_names")
+			.key("id")
+			.pending("first_name IS NULL")
 			.read("full_name")
 			.write("first_name")
 			.process((row) -> row.set("first_name", row.getString("full_name").split(" ")[0]))
@@ -100,7 +112,8 @@ class VerifyTest extends DatabaseTest {
 
 	@Test
 	void verifyThatFailedMidwayResumesFromItsCheckpointAndLogsNothingTwice() {
-		// every thousandth row is reported; while the switch is on, the check fails on the keys above 15,000
+		// every thousandth row is reported; while the switch is on, the check fails on
+		// the keys above 15,000
 		Backfill backfill = normalize("verify-resume", "verify_resume", """
 				SELECT id, 'reported' FROM verify_resume WHERE id > :from AND id <= :to AND id % 1000 = 0
 				AND 1 / (CASE WHEN id > 15000 AND (SELECT broken FROM verify_switch) THEN 0 ELSE 1 END) = 1""");
@@ -108,7 +121,8 @@ class VerifyTest extends DatabaseTest {
 		operator.run("verify-resume", RunOptions.defaults(), ProgressListener.NONE);
 		jdbc.sql("UPDATE verify_switch SET broken = true").update();
 		assertThatThrownBy(() -> operator.verify("verify-resume")).isInstanceOf(BackfillException.class)
-			.hasMessageContaining("did not finish").hasMessageContaining("division by zero")
+			.hasMessageContaining("did not finish")
+			.hasMessageContaining("division by zero")
 			.hasMessageContaining("'backfill verify verify-resume' resumes it");
 		long before = count("SELECT count(*) FROM BACKFILL_DISCREPANCY WHERE BACKFILL_NAME = 'verify-resume'");
 		assertThat(before).isBetween(1L, 15L);
@@ -121,7 +135,8 @@ class VerifyTest extends DatabaseTest {
 		assertThat(count("SELECT count(*) FROM BACKFILL_DISCREPANCY WHERE BACKFILL_NAME = 'verify-resume'"))
 			.isEqualTo(25);
 		assertThat(count("SELECT count(DISTINCT KEY_VALUE) FROM BACKFILL_DISCREPANCY "
-				+ "WHERE BACKFILL_NAME = 'verify-resume'")).isEqualTo(25);
+				+ "WHERE BACKFILL_NAME = 'verify-resume'"))
+			.isEqualTo(25);
 		assertThat(resumed.firstKeys()).startsWith("1000", "2000", "3000");
 	}
 
@@ -132,13 +147,19 @@ class VerifyTest extends DatabaseTest {
 		jdbc.sql("INSERT INTO verify_removal (id, email) SELECT g, 'A' || g FROM generate_series(1, 500) g").update();
 		String check = "SELECT id, 'wrong' FROM verify_removal WHERE id > :from AND id <= :to "
 				+ "AND email_normalized <> lower(trim(email))";
-		Backfill due = Backfill.sql("removal-due").table("verify_removal").key("id").pending("email_normalized IS NULL")
+		Backfill due = Backfill.sql("removal-due")
+			.table("verify_removal")
+			.key("id")
+			.pending("email_normalized IS NULL")
 			.update("UPDATE verify_removal SET email_normalized = lower(trim(email)) WHERE id > :from AND id <= :to")
 			.rollback("UPDATE verify_removal SET email_normalized = NULL WHERE id > :from AND id <= :to")
 			.verify(check)
 			.removeOldPath(Duration.ZERO, "drop column verify_removal.email")
 			.build();
-		Backfill later = Backfill.sql("removal-later").table("verify_removal").key("id").pending("email_normalized IS NULL")
+		Backfill later = Backfill.sql("removal-later")
+			.table("verify_removal")
+			.key("id")
+			.pending("email_normalized IS NULL")
 			.update("UPDATE verify_removal SET email_normalized = lower(trim(email)) WHERE id > :from AND id <= :to")
 			.rollback("UPDATE verify_removal SET email_normalized = NULL WHERE id > :from AND id <= :to")
 			.verify(check)
@@ -183,8 +204,8 @@ class VerifyTest extends DatabaseTest {
 		Verification found = operator.verify("verify-once");
 
 		assertThat(found.discrepancies()).isEqualTo(2);
-		assertThat(new JdbcDiscrepancies(jdbc, "BACKFILL_").found(List.of(found.jobExecutionId()))).containsExactly(
-				List.of("10", "still pending: email_normalized IS NULL"), List.of("20", "not normalized"));
+		assertThat(new JdbcDiscrepancies(jdbc, "BACKFILL_").found(List.of(found.jobExecutionId())))
+			.containsExactly(List.of("10", "still pending: email_normalized IS NULL"), List.of("20", "not normalized"));
 	}
 
 	@Test
@@ -193,7 +214,8 @@ class VerifyTest extends DatabaseTest {
 			.update();
 		jdbc.sql("INSERT INTO verify_stale (id, email) SELECT g, 'A' || g FROM generate_series(1, 25000) g").update();
 		Backfill backfill = normalize("verify-stale", "verify_stale", """
-				SELECT id, 'reported' FROM verify_stale WHERE id > :from AND id <= :to AND email_normalized <> lower(email)
+				SELECT id, 'reported' FROM verify_stale WHERE id > :from AND id <= :to AND email_normalized
+				<> lower(email)
 				AND 1 / (CASE WHEN id > 15000 AND (SELECT broken FROM verify_switch) THEN 0 ELSE 1 END) = 1""");
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill);
 		operator.run("verify-stale", RunOptions.defaults(), ProgressListener.NONE);

@@ -10,15 +10,18 @@ import java.time.Instant;
  * @param stepExecutionId the Spring Batch step execution
  * @param batchNo the batch number, counted from 1 across restarts of one run
  * @param fromKey the lower bound, as text: exclusive, but for the first range of a walk
- * @param fromIncluded whether {@code fromKey} is in the range: the first range of a walk starts at the smallest key
+ * @param fromIncluded whether {@code fromKey} is in the range: the first range of a walk
+ * starts at the smallest key
  * @param toKey the inclusive upper bound, as text
  * @param keys how many keys the range holds
  * @param rowsAffected rows the batch changed
  * @param startedAt when the batch started
  * @param durationMs how long its work took, in milliseconds
- * @param attempt the attempt that committed it, 1 unless attempts before it failed (see {@link FailedAttempt})
+ * @param attempt the attempt that committed it, 1 unless attempts before it failed (see
+ * {@link FailedAttempt})
  * @since 0.1.0
  */
 public record BatchRecord(String backfill, long jobExecutionId, long stepExecutionId, long batchNo, String fromKey,
-		boolean fromIncluded, String toKey, long keys, long rowsAffected, Instant startedAt, long durationMs, int attempt) {
+		boolean fromIncluded, String toKey, long keys, long rowsAffected, Instant startedAt, long durationMs,
+		int attempt) {
 }

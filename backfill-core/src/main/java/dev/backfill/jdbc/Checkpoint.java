@@ -4,11 +4,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
- * Where a run stands: the last key of the last committed batch, and the counts so far. Kept in the step's
- * {@link ExecutionContext}, which Spring Batch saves in each batch's transaction, so it moves exactly with the
- * committed work.
+ * Where a run stands: the last key of the last committed batch, and the counts so far.
+ * Kept in the step's {@link ExecutionContext}, which Spring Batch saves in each batch's
+ * transaction, so it moves exactly with the committed work.
  *
- * @param lastKey the inclusive upper bound of the last committed batch as text, or {@code null} before the first
+ * @param lastKey the inclusive upper bound of the last committed batch as text, or
+ * {@code null} before the first
  * @param batches batches committed
  * @param rowsDone rows changed
  * @param keysDone keys covered

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The batch-boundary log in table {@code BACKFILL_BATCH_LOG}: one row per committed batch, written in the batch's own
- * transaction, and one per failed attempt at a batch, written on its own so that it outlives the failure.
+ * The batch-boundary log in table {@code BACKFILL_BATCH_LOG}: one row per committed
+ * batch, written in the batch's own transaction, and one per failed attempt at a batch,
+ * written on its own so that it outlives the failure.
  *
  * @since 0.1.0
  */
@@ -90,7 +91,8 @@ public class JdbcBatchLog {
 	}
 
 	/**
-	 * Appends a failed attempt; call it outside the batch's transaction, which rolls back.
+	 * Appends a failed attempt; call it outside the batch's transaction, which rolls
+	 * back.
 	 * @param attempt the attempt
 	 */
 	public void append(FailedAttempt attempt) {
@@ -135,8 +137,11 @@ public class JdbcBatchLog {
 	 * @return the batches
 	 */
 	public List<BatchRecord> recent(String backfill, int limit) {
-		return this.jdbc.sql(RECENT.formatted(this.prefix)).param("name", backfill).param("limit", limit)
-			.query(JdbcBatchLog::record).list();
+		return this.jdbc.sql(RECENT.formatted(this.prefix))
+			.param("name", backfill)
+			.param("limit", limit)
+			.query(JdbcBatchLog::record)
+			.list();
 	}
 
 	/**
@@ -145,33 +150,40 @@ public class JdbcBatchLog {
 	 * @return the attempts
 	 */
 	public List<FailedAttempt> failures(String backfill) {
-		return this.jdbc.sql(FAILURES.formatted(this.prefix)).param("name", backfill).query((rs, i) -> new FailedAttempt(
-				rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getString(6),
-				rs.getBoolean(7), rs.getString(8), rs.getLong(9), rs.getString(10).equals("RETRIED"), rs.getString(11),
-				rs.getString(12), rs.getTimestamp(13).toInstant(), rs.getLong(14))).list();
+		return this.jdbc.sql(FAILURES.formatted(this.prefix))
+			.param("name", backfill)
+			.query((rs, i) -> new FailedAttempt(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+					rs.getInt(5), rs.getString(6), rs.getBoolean(7), rs.getString(8), rs.getLong(9),
+					rs.getString(10).equals("RETRIED"), rs.getString(11), rs.getString(12),
+					rs.getTimestamp(13).toInstant(), rs.getLong(14)))
+			.list();
 	}
 
 	/**
-	 * The checkpoint that the log of some job executions (the executions of one run) implies.
+	 * The checkpoint that the log of some job executions (the executions of one run)
+	 * implies.
 	 * @param jobExecutionIds the executions
-	 * @return the checkpoint after their last logged batch, {@link Checkpoint#START} when none is logged
+	 * @return the checkpoint after their last logged batch, {@link Checkpoint#START} when
+	 * none is logged
 	 */
 	public Checkpoint checkpoint(List<Long> jobExecutionIds) {
-		return this.jdbc.sql(LAST.formatted(this.prefix)).param("ids", jobExecutionIds.toArray(Long[]::new))
+		return this.jdbc.sql(LAST.formatted(this.prefix))
+			.param("ids", jobExecutionIds.toArray(Long[]::new))
 			.query((rs, i) -> new Checkpoint(rs.getString(2), rs.getLong(1), rs.getLong(3), rs.getLong(4)))
 			.optional()
 			.orElse(Checkpoint.START);
 	}
 
 	/**
-	 * The key range that the batches a backfill committed after a job execution cover together, in the key column's
-	 * order: from the smallest exclusive lower bound to the largest inclusive upper bound. Each run's batches follow
-	 * each other with no gap, and every run starts at the first key, so this is their union.
+	 * The key range that the batches a backfill committed after a job execution cover
+	 * together, in the key column's order: from the smallest exclusive lower bound to the
+	 * largest inclusive upper bound. Each run's batches follow each other with no gap,
+	 * and every run starts at the first key, so this is their union.
 	 * @param backfill the backfill name
 	 * @param afterJobExecutionId only batches of later job executions count
 	 * @param keyType the key's type, to order keys stored as text
-	 * @param collation for a text key, the column's collation as a quoted, qualified name ({@code "pg_catalog"."C"});
-	 * {@code null} for the database default
+	 * @param collation for a text key, the column's collation as a quoted, qualified name
+	 * ({@code "pg_catalog"."C"}); {@code null} for the database default
 	 * @return the range, keys as text; empty when no batch was committed since
 	 */
 	public Optional<KeyRange> committedRange(String backfill, long afterJobExecutionId, KeyType keyType,
@@ -179,32 +191,41 @@ public class JdbcBatchLog {
 		String collate = (collation != null) ? " COLLATE " + collation : "";
 		String batches = " FROM " + tableName() + " WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED' "
 				+ "AND JOB_EXECUTION_ID > :after ORDER BY ";
-		// a walk's first range includes its lower bound: of two batches from one key, the one that includes it
+		// a walk's first range includes its lower bound: of two batches from one key, the
+		// one that includes it
 		String sql = "SELECT lower.FROM_KEY, lower.FROM_INCLUDED, (SELECT TO_KEY" + batches + "CAST(TO_KEY AS "
 				+ keyType.sqlType() + ")" + collate + " DESC LIMIT 1) FROM (SELECT FROM_KEY, FROM_INCLUDED" + batches
 				+ "CAST(FROM_KEY AS " + keyType.sqlType() + ")" + collate + ", FROM_INCLUDED DESC LIMIT 1) lower";
-		return this.jdbc.sql(sql).param("name", backfill).param("after", afterJobExecutionId)
+		return this.jdbc.sql(sql)
+			.param("name", backfill)
+			.param("after", afterJobExecutionId)
 			.query((rs, i) -> new KeyRange(rs.getString(1), rs.getString(3), rs.getBoolean(2)))
 			.optional();
 	}
 
-	/** @return whether the log table exists */
+	/**
+	 * @return whether the log table exists
+	 */
 	public boolean exists() {
 		return this.jdbc.sql(EXISTS).param("table", this.prefix + "BATCH_LOG").query(Boolean.class).single();
 	}
 
 	/**
-	 * @return whether the log has every column this version writes: the failed attempts' (which logs made before 0.1.0
-	 * lack) and {@code FROM_INCLUDED} (before 0.2.0)
+	 * @return whether the log has every column this version writes: the failed attempts'
+	 * (which logs made before 0.1.0 lack) and {@code FROM_INCLUDED} (before 0.2.0)
 	 */
 	public boolean isCurrent() {
 		return this.jdbc.sql("""
 				SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = to_regclass(:table)
 				    AND attname IN ('attempt', 'from_included') AND NOT attisdropped""")
-			.param("table", tableName()).query(Boolean.class).single();
+			.param("table", tableName())
+			.query(Boolean.class)
+			.single();
 	}
 
-	/** @return the log's table name */
+	/**
+	 * @return the log's table name
+	 */
 	public String tableName() {
 		return this.prefix + "BATCH_LOG";
 	}

@@ -5,8 +5,9 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The discrepancies verify found, in table {@code BACKFILL_DISCREPANCY}: one row per key, with what is wrong, under
- * the verify's job execution. Written in the verify batch's transaction, with its checkpoint.
+ * The discrepancies verify found, in table {@code BACKFILL_DISCREPANCY}: one row per key,
+ * with what is wrong, under the verify's job execution. Written in the verify batch's
+ * transaction, with its checkpoint.
  *
  * @since 0.1.0
  */
@@ -38,8 +39,8 @@ public class JdbcDiscrepancies {
 	}
 
 	/**
-	 * The head of an {@code INSERT ... SELECT} into the table: the select must return the backfill name, the job
-	 * execution, the key as text and the detail, in that order.
+	 * The head of an {@code INSERT ... SELECT} into the table: the select must return the
+	 * backfill name, the job execution, the key as text and the detail, in that order.
 	 * @return {@code INSERT INTO BACKFILL_DISCREPANCY (...)} and a space
 	 */
 	public String insertInto() {
@@ -54,36 +55,54 @@ public class JdbcDiscrepancies {
 	 * @param detail what is wrong
 	 */
 	public void append(String backfill, long jobExecutionId, String key, String detail) {
-		this.jdbc.sql(INSERT.formatted(this.prefix)).param("name", backfill).param("job", jobExecutionId)
-			.param("key", key).param("detail", detail).update();
+		this.jdbc.sql(INSERT.formatted(this.prefix))
+			.param("name", backfill)
+			.param("job", jobExecutionId)
+			.param("key", key)
+			.param("detail", detail)
+			.update();
 	}
 
 	/**
-	 * @param jobExecutionIds the job executions of one verify (a resumed verify has several)
+	 * @param jobExecutionIds the job executions of one verify (a resumed verify has
+	 * several)
 	 * @param limit most keys to return
-	 * @return the first keys it logged, in the order found: batch by batch, in key order within a batch
+	 * @return the first keys it logged, in the order found: batch by batch, in key order
+	 * within a batch
 	 */
 	public List<String> firstKeys(List<Long> jobExecutionIds, int limit) {
-		return this.jdbc.sql(FIRST.formatted(this.prefix)).param("jobs", jobExecutionIds.toArray(Long[]::new))
-			.param("limit", limit).query(String.class).list();
+		return this.jdbc.sql(FIRST.formatted(this.prefix))
+			.param("jobs", jobExecutionIds.toArray(Long[]::new))
+			.param("limit", limit)
+			.query(String.class)
+			.list();
 	}
 
 	/**
-	 * @param jobExecutionIds the job executions of one verify (a resumed verify has several)
+	 * @param jobExecutionIds the job executions of one verify (a resumed verify has
+	 * several)
 	 * @return every discrepancy it logged, as key and detail, in the order found
 	 */
 	public List<List<String>> found(List<Long> jobExecutionIds) {
-		return this.jdbc.sql(FOUND.formatted(this.prefix)).param("jobs", jobExecutionIds.toArray(Long[]::new))
-			.query((rs, i) -> List.of(rs.getString(1), rs.getString(2))).list();
+		return this.jdbc.sql(FOUND.formatted(this.prefix))
+			.param("jobs", jobExecutionIds.toArray(Long[]::new))
+			.query((rs, i) -> List.of(rs.getString(1), rs.getString(2)))
+			.list();
 	}
 
-	/** @return whether the table exists */
+	/**
+	 * @return whether the table exists
+	 */
 	public boolean exists() {
-		return this.jdbc.sql("SELECT to_regclass(:table) IS NOT NULL").param("table", tableName())
-			.query(Boolean.class).single();
+		return this.jdbc.sql("SELECT to_regclass(:table) IS NOT NULL")
+			.param("table", tableName())
+			.query(Boolean.class)
+			.single();
 	}
 
-	/** @return the table's name */
+	/**
+	 * @return the table's name
+	 */
 	public String tableName() {
 		return this.prefix + "DISCREPANCY";
 	}

@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The pause flags in {@code BACKFILL_PAUSE}: any process sets or clears one, and the running process reads it before
- * every batch.
+ * The pause flags in {@code BACKFILL_PAUSE}: any process sets or clears one, and the
+ * running process reads it before every batch.
  *
  * @since 0.1.0
  */
@@ -60,17 +60,22 @@ public class JdbcPauses {
 	 * @return its pause, or empty when it is not paused
 	 */
 	public Optional<Pause> find(String backfill) {
-		return this.jdbc.sql(FIND.formatted(this.prefix)).param("name", backfill)
+		return this.jdbc.sql(FIND.formatted(this.prefix))
+			.param("name", backfill)
 			.query((rs, i) -> new Pause(rs.getTimestamp(1).toInstant(), rs.getString(2)))
 			.optional();
 	}
 
-	/** @return whether the table exists */
+	/**
+	 * @return whether the table exists
+	 */
 	public boolean exists() {
 		return this.jdbc.sql(EXISTS).param("table", tableName()).query(Boolean.class).single();
 	}
 
-	/** @return the table's name */
+	/**
+	 * @return the table's name
+	 */
 	public String tableName() {
 		return this.prefix + "PAUSE";
 	}

@@ -14,10 +14,15 @@ public enum KeyType {
 	/** {@code smallint}, {@code integer}, {@code bigint}: bound as {@link Long}. */
 	INTEGER("bigint"),
 
-	/** {@code text}, {@code varchar}, {@code char}: bound as {@link String}, ordered by the column's collation. */
+	/**
+	 * {@code text}, {@code varchar}, {@code char}: bound as {@link String}, ordered by
+	 * the column's collation.
+	 */
 	TEXT("text"),
 
-	/** {@code uuid}: bound as {@link UUID}, ordered as PostgreSQL orders uuids (bytewise). */
+	/**
+	 * {@code uuid}: bound as {@link UUID}, ordered as PostgreSQL orders uuids (bytewise).
+	 */
 	UUID("uuid");
 
 	private final String sqlType;
@@ -40,7 +45,9 @@ public enum KeyType {
 		};
 	}
 
-	/** @return the SQL type that values of this kind are cast to */
+	/**
+	 * @return the SQL type that values of this kind are cast to
+	 */
 	public String sqlType() {
 		return this.sqlType;
 	}

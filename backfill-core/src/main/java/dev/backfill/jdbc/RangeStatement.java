@@ -7,12 +7,14 @@ import dev.backfill.KeyRange;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A statement over a key range, with the parameters {@code :from} and {@code :to}, in its two forms: as written, for
- * the ranges {@code (:from, :to]}, and for a walk's first range {@code [:from, :to]}, in which each {@code > :from}
- * reads {@code >= :from} (and each {@code :from <} reads {@code :from <=}). The first range thus starts at the smallest
- * key itself and needs no value below it, which the lowest value of a type, or a key that a nondeterministic
- * collation holds equal to {@code ''}, does not have. Anywhere else ({@code CAST(:from AS bigint) + 1}), {@code :from}
- * is bound to the smallest key in the first range.
+ * A statement over a key range, with the parameters {@code :from} and {@code :to}, in its
+ * two forms: as written, for the ranges {@code (:from, :to]}, and for a walk's first
+ * range {@code [:from, :to]}, in which each {@code > :from} reads {@code >= :from} (and
+ * each {@code :from <} reads {@code :from <=}). The first range thus starts at the
+ * smallest key itself and needs no value below it, which the lowest value of a type, or a
+ * key that a nondeterministic collation holds equal to {@code ''}, does not have.
+ * Anywhere else ({@code CAST(:from AS bigint) + 1}), {@code :from} is bound to the
+ * smallest key in the first range.
  *
  * @since 0.2.0
  */
@@ -31,8 +33,8 @@ public final class RangeStatement {
 
 	/**
 	 * Reads a statement.
-	 * @param sql the statement, with {@code :from} as the exclusive lower bound of comparisons such as
-	 * {@code KEY > :from}
+	 * @param sql the statement, with {@code :from} as the exclusive lower bound of
+	 * comparisons such as {@code KEY > :from}
 	 * @return the statement in its two forms
 	 */
 	public static RangeStatement of(String sql) {
@@ -49,7 +51,8 @@ public final class RangeStatement {
 			else if (operatorStartingAt(sql, after).equals("<")) {
 				first.insert(after + 1, '=');
 			}
-			// anywhere else (CAST(:from AS bigint) + 1, a CASE) it is bound to the smallest key as it stands
+			// anywhere else (CAST(:from AS bigint) + 1, a CASE) it is bound to the
+			// smallest key as it stands
 		}
 		return new RangeStatement(sql, first.toString());
 	}
@@ -62,7 +65,8 @@ public final class RangeStatement {
 		return range.fromIncluded() ? this.firstRange : this.sql;
 	}
 
-	// where :from stands as a parameter: not in a literal, a quoted identifier, a comment or a cast (::from)
+	// where :from stands as a parameter: not in a literal, a quoted identifier, a comment
+	// or a cast (::from)
 	private static List<Integer> fromParameters(String sql) {
 		List<Integer> found = new ArrayList<>();
 		int i = 0;
@@ -89,8 +93,8 @@ public final class RangeStatement {
 					i++;
 				}
 			}
-			else if (c == ':' && sql.startsWith(":from", i) && (i + 5 == sql.length()
-					|| !isIdentifierPart(sql.charAt(i + 5)))) {
+			else if (c == ':' && sql.startsWith(":from", i)
+					&& (i + 5 == sql.length() || !isIdentifierPart(sql.charAt(i + 5)))) {
 				found.add(i);
 				i += 5;
 			}
@@ -145,7 +149,8 @@ public final class RangeStatement {
 		return i;
 	}
 
-	// $$ or $tag$ opening a dollar-quoted string; a $1 parameter or a $ inside an identifier is none
+	// $$ or $tag$ opening a dollar-quoted string; a $1 parameter or a $ inside an
+	// identifier is none
 	private static @Nullable String dollarTag(String sql, int start) {
 		if (start > 0 && isIdentifierPart(sql.charAt(start - 1))) {
 			return null;

@@ -16,9 +16,10 @@ import dev.backfill.BackfillException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A PostgreSQL session advisory lock held for the whole of a run on a connection of its own. While the process lives,
- * the lock says the backfill runs; when the process dies, PostgreSQL releases it, which is how a stale
- * {@code STARTED} execution is told from a live one.
+ * A PostgreSQL session advisory lock held for the whole of a run on a connection of its
+ * own. While the process lives, the lock says the backfill runs; when the process dies,
+ * PostgreSQL releases it, which is how a stale {@code STARTED} execution is told from a
+ * live one.
  *
  * @since 0.1.0
  */
@@ -28,7 +29,8 @@ public final class RunLock implements AutoCloseable {
 
 	private static final String UNLOCK = "SELECT pg_advisory_unlock(?)";
 
-	// pg_locks shows every session's locks to every role (pg_stat_activity hides other roles' details); advisory
+	// pg_locks shows every session's locks to every role (pg_stat_activity hides other
+	// roles' details); advisory
 	// locks are per database, and so is the backfill's name
 	private static final String HOLDER = """
 			SELECT l.pid FROM pg_locks l
@@ -115,7 +117,8 @@ public final class RunLock implements AutoCloseable {
 	}
 
 	/**
-	 * Tells whether a session of this database holds a backfill's lock, that is, whether a live process runs it.
+	 * Tells whether a session of this database holds a backfill's lock, that is, whether
+	 * a live process runs it.
 	 * @param dataSource the target database
 	 * @param backfill the backfill name
 	 * @return whether the lock is held
@@ -125,15 +128,18 @@ public final class RunLock implements AutoCloseable {
 		return holder(dataSource, backfill).isPresent();
 	}
 
-	/** @return the backend pid of the session that holds the lock */
+	/**
+	 * @return the backend pid of the session that holds the lock
+	 */
 	public int backendPid() {
 		return this.backendPid;
 	}
 
 	/**
-	 * Makes sure the lock is still held. A session that PostgreSQL ended (a restart, {@code pg_terminate_backend},
-	 * {@code idle_session_timeout}, a proxy that dropped it) took the lock with it, so it is taken again on a new
-	 * connection, unless another session took it meanwhile.
+	 * Makes sure the lock is still held. A session that PostgreSQL ended (a restart,
+	 * {@code pg_terminate_backend}, {@code idle_session_timeout}, a proxy that dropped
+	 * it) took the lock with it, so it is taken again on a new connection, unless another
+	 * session took it meanwhile.
 	 * @return whether the lock was still held, taken again, or lost to another session
 	 * @throws SQLException when the database cannot be reached
 	 */

@@ -5,13 +5,15 @@ import java.util.regex.Pattern;
 import dev.backfill.InvalidBackfillException;
 
 /**
- * Validates and quotes SQL identifiers: the one place where names from declarations enter SQL text.
+ * Validates and quotes SQL identifiers: the one place where names from declarations enter
+ * SQL text.
  *
  * @since 0.1.0
  */
 public final class SqlIdentifier {
 
-	// PostgreSQL's unquoted identifier characters; anything else is refused rather than escaped
+	// PostgreSQL's unquoted identifier characters; anything else is refused rather than
+	// escaped
 	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
 	private SqlIdentifier() {
@@ -35,7 +37,8 @@ public final class SqlIdentifier {
 	}
 
 	/**
-	 * Checks a table prefix, such as {@code BACKFILL_}: with any table name after it, it must make an identifier.
+	 * Checks a table prefix, such as {@code BACKFILL_}: with any table name after it, it
+	 * must make an identifier.
 	 * @param tablePrefix the prefix
 	 * @return the prefix
 	 * @throws dev.backfill.InvalidBackfillException when it is not valid

@@ -27,7 +27,9 @@ public record TableName(@Nullable String schema, String name) {
 				SqlIdentifier.check(qualified.substring(dot + 1), backfill, "table"));
 	}
 
-	/** @return the quoted, possibly qualified name to use in SQL */
+	/**
+	 * @return the quoted, possibly qualified name to use in SQL
+	 */
 	public String sql() {
 		return (this.schema != null) ? SqlIdentifier.quote(this.schema) + "." + SqlIdentifier.quote(this.name)
 				: SqlIdentifier.quote(this.name);

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * What the catalog says about a backfill's table: its columns and their types, and its key. Reading it checks the
- * declaration against the database.
+ * What the catalog says about a backfill's table: its columns and their types, and its
+ * key. Reading it checks the declaration against the database.
  *
  * @param table the table
  * @param key the key column
@@ -23,7 +23,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public record TableShape(TableName table, String key, KeyType keyType, Map<String, ColumnType> columns) {
 
-	// each type with its base type under any domains; then each column with its type, that base and, for an array,
+	// each type with its base type under any domains; then each column with its type,
+	// that base and, for an array,
 	// its element's base
 	private static final String COLUMNS = """
 			WITH RECURSIVE base(oid, base) AS (
@@ -60,7 +61,8 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 	 * @param jdbc a client on the target database
 	 * @param backfill the declaration
 	 * @return the shape
-	 * @throws InvalidBackfillException naming every way the table or a column is missing, or the key is not usable
+	 * @throws InvalidBackfillException naming every way the table or a column is missing,
+	 * or the key is not usable
 	 */
 	public static TableShape read(JdbcClient jdbc, Backfill backfill) {
 		List<String> problems = new ArrayList<>();
@@ -72,18 +74,23 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 	}
 
 	/**
-	 * Reads the shape of a backfill's table, noting every way the declaration does not fit it.
+	 * Reads the shape of a backfill's table, noting every way the declaration does not
+	 * fit it.
 	 * @param jdbc a client on the target database
 	 * @param backfill the declaration
-	 * @param problems receives each problem: a sentence with its values, then one with the fix
-	 * @return the shape, or {@code null} when there is no table to walk by that key: no such table, or its key
-	 * column is missing or of a type that cannot be walked
+	 * @param problems receives each problem: a sentence with its values, then one with
+	 * the fix
+	 * @return the shape, or {@code null} when there is no table to walk by that key: no
+	 * such table, or its key column is missing or of a type that cannot be walked
 	 */
 	public static @Nullable TableShape inspect(JdbcClient jdbc, Backfill backfill, List<String> problems) {
 		TableName table = backfill.table();
 		Optional<String> kind = jdbc.sql(RELATION_KIND).param("table", table.sql()).query(String.class).optional();
 		if (kind.isEmpty()) {
-			String similar = jdbc.sql(SIMILAR_TABLE).param("name", table.name()).query(String.class).optional()
+			String similar = jdbc.sql(SIMILAR_TABLE)
+				.param("name", table.name())
+				.query(String.class)
+				.optional()
 				.map((t) -> " A table " + t + " exists: names are matched exactly, so declare .table(\"" + t + "\").")
 				.orElse(" Create the table first (the migration that adds the new shape runs before its backfill), "
 						+ "or correct .table(...).");
@@ -92,7 +99,8 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 			return null;
 		}
 		if (!List.of("r", "p").contains(kind.get())) {
-			problems.add(table + " is not a table (relkind " + kind.get() + "). Backfill the underlying table instead.");
+			problems
+				.add(table + " is not a table (relkind " + kind.get() + "). Backfill the underlying table instead.");
 			return null;
 		}
 		Map<String, ColumnType> types = new LinkedHashMap<>();
@@ -116,7 +124,10 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 				problems.add("key column " + key + " of " + table + " allows NULL, and rows with a NULL key would be "
 						+ "skipped. Declare it NOT NULL or pick another key.");
 			}
-			boolean unique = jdbc.sql(UNIQUE_INDEX).param("table", table.sql()).param("key", key).query(Boolean.class)
+			boolean unique = jdbc.sql(UNIQUE_INDEX)
+				.param("table", table.sql())
+				.param("key", key)
+				.query(Boolean.class)
 				.single();
 			if (!unique) {
 				problems.add("key column " + key + " of " + table + " has no unique index, so batches cannot be cut by "
@@ -144,7 +155,9 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 		return false;
 	}
 
-	/** @return whether every column the declaration reads and writes exists */
+	/**
+	 * @return whether every column the declaration reads and writes exists
+	 */
 	public boolean hasColumnsOf(Backfill backfill) {
 		return this.columns.keySet().containsAll(backfill.reads())
 				&& this.columns.keySet().containsAll(backfill.writes());
@@ -164,7 +177,9 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 		return type;
 	}
 
-	/** @return the quoted key column */
+	/**
+	 * @return the quoted key column
+	 */
 	public String keySql() {
 		return SqlIdentifier.quote(this.key);
 	}

@@ -1,5 +1,6 @@
 /**
- * PostgreSQL access: identifiers, table shapes, the batch log, checkpoints and the run lock.
+ * PostgreSQL access: identifiers, table shapes, the batch log, checkpoints and the run
+ * lock.
  */
 @NullMarked
 package dev.backfill.jdbc;

@@ -3,8 +3,9 @@ package dev.backfill.throttle;
 import dev.backfill.BackfillThrottle;
 
 /**
- * Holds while a vacuum runs on the backfill's table ({@code pg_stat_progress_vacuum}), so the two do not compete
- * for its pages and the backfill's dead tuples are cleaned before it makes more.
+ * Holds while a vacuum runs on the backfill's table ({@code pg_stat_progress_vacuum}), so
+ * the two do not compete for its pages and the backfill's dead tuples are cleaned before
+ * it makes more.
  *
  * @since 0.1.0
  */

@@ -3,15 +3,17 @@ package dev.backfill.throttle;
 import dev.backfill.BackfillThrottle;
 
 /**
- * Holds while more than {@code max} sessions wait for a lock on the backfill's table or on one of its rows: the
- * application is queueing behind something, quite possibly the backfill.
+ * Holds while more than {@code max} sessions wait for a lock on the backfill's table or
+ * on one of its rows: the application is queueing behind something, quite possibly the
+ * backfill.
  *
  * @param max the most waiting sessions tolerated
  * @since 0.1.0
  */
 public record LockWaiters(int max) implements BackfillThrottle {
 
-	// a row lock wait shows as an ungranted tuple lock on the table, or, for the first waiter, as an ungranted
+	// a row lock wait shows as an ungranted tuple lock on the table, or, for the first
+	// waiter, as an ungranted
 	// transactionid lock of a session that holds a tuple lock on it
 	private static final String WAITERS = """
 			SELECT count(DISTINCT w.pid) FROM pg_locks w

@@ -5,28 +5,32 @@ import java.time.Duration;
 import dev.backfill.BackfillThrottle;
 
 /**
- * Keeps the application's loss of write throughput under a share. The engine measures how much slower the other
- * sessions write while a batch runs ({@link dev.backfill.BackfillThrottle.Foreground#slowdown()}); when a batch slows
- * them by {@code s}, the run rests after each batch for as long as makes batches take {@code share / s} of the time,
- * so that they lose about {@code share} of their writes (the measure runs low: see {@link #DEFAULT_SHARE}). While
- * nothing is known (no other session writes, or the run has not rested between batches lately) it goes on, resting
+ * Keeps the application's loss of write throughput under a share. The engine measures how
+ * much slower the other sessions write while a batch runs
+ * ({@link dev.backfill.BackfillThrottle.Foreground#slowdown()}); when a batch slows them
+ * by {@code s}, the run rests after each batch for as long as makes batches take
+ * {@code share / s} of the time, so that they lose about {@code share} of their writes
+ * (the measure runs low: see {@link #DEFAULT_SHARE}). While nothing is known (no other
+ * session writes, or the run has not rested between batches lately) it goes on, resting
  * for a short sample now and then.
  *
- * @param share the share of the application's write throughput the backfill may take, above 0 and below 1, such
- * as {@code 0.05}
+ * @param share the share of the application's write throughput the backfill may take,
+ * above 0 and below 1, such as {@code 0.05}
  * @since 0.1.0
  */
 public record MaxImpact(double share) implements BackfillThrottle {
 
 	/**
-	 * The default share: a twentieth of the application's write throughput. The engine's measure runs low when a
-	 * batch's load lingers after its commit (10% measured as 8–17% in benchmarks), and the application's p99 latency
-	 * needs the smaller share.
+	 * The default share: a twentieth of the application's write throughput. The engine's
+	 * measure runs low when a batch's load lingers after its commit (10% measured as
+	 * 8–17% in benchmarks), and the application's p99 latency needs the smaller share.
 	 */
 	public static final double DEFAULT_SHARE = 0.05;
 
-	// a run that has batched this long (decayed) but rested less than MIN_IDLE lately rests for a SAMPLE: with the
-	// 10 s half-life a sample's 0.2 s decays under MIN_IDLE in 10 s, so about 2% of a run that never has to rest
+	// a run that has batched this long (decayed) but rested less than MIN_IDLE lately
+	// rests for a SAMPLE: with the
+	// 10 s half-life a sample's 0.2 s decays under MIN_IDLE in 10 s, so about 2% of a run
+	// that never has to rest
 	private static final double BUSY_BEFORE_SAMPLE = 0.5;
 
 	private static final double MIN_IDLE = 0.1;
@@ -59,8 +63,9 @@ public record MaxImpact(double share) implements BackfillThrottle {
 		if (left <= 0) {
 			return Decision.proceed();
 		}
-		return Decision.hold(String.format("the application writes %.0f%% slower while a batch runs; resting keeps "
-				+ "its loss under %.0f%%", slowdown * 100, this.share * 100), Duration.ofNanos(left));
+		return Decision.hold(String.format(
+				"the application writes %.0f%% slower while a batch runs; resting keeps " + "its loss under %.0f%%",
+				slowdown * 100, this.share * 100), Duration.ofNanos(left));
 	}
 
 }

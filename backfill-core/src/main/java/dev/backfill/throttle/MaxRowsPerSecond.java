@@ -5,7 +5,8 @@ import java.time.Duration;
 import dev.backfill.BackfillThrottle;
 
 /**
- * Caps a run's rate over its wall time: holds while the rows changed so far would have taken longer at the cap.
+ * Caps a run's rate over its wall time: holds while the rows changed so far would have
+ * taken longer at the cap.
  *
  * @param limit rows per second, above 0
  * @since 0.1.0

@@ -5,8 +5,9 @@ import java.time.Duration;
 import dev.backfill.BackfillThrottle;
 
 /**
- * Holds while any standby replays more than {@code max} behind the primary ({@code pg_stat_replication.replay_lag}).
- * Without standbys, or on a standby, it never holds.
+ * Holds while any standby replays more than {@code max} behind the primary
+ * ({@code pg_stat_replication.replay_lag}). Without standbys, or on a standby, it never
+ * holds.
  *
  * @param max the longest replay lag tolerated
  * @since 0.1.0

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a main class in a JVM of its own, with this JVM's classpath, and waits for it to exit.
+ * Runs a main class in a JVM of its own, with this JVM's classpath, and waits for it to
+ * exit.
  */
 final class ChildJvm {
 
@@ -25,17 +26,20 @@ final class ChildJvm {
 	}
 
 	static Exit run(Class<?> main, Duration timeout, List<String> args) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin"
-				+ File.separator + "java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-cp",
-				System.getProperty("java.class.path"), main.getName()));
+		List<String> command = new ArrayList<>(
+				List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+						"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-cp",
+						System.getProperty("java.class.path"), main.getName()));
 		command.addAll(args);
 		Path output = Files.createTempFile("fault-child", ".log");
 		try {
-			Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+			Process child = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(output.toFile())
+				.start();
 			if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				child.destroyForcibly().waitFor();
-				return new Exit(-1, "still running after " + timeout.toSeconds() + " s, killed\n"
-						+ Files.readString(output));
+				return new Exit(-1,
+						"still running after " + timeout.toSeconds() + " s, killed\n" + Files.readString(output));
 			}
 			return new Exit(child.exitValue(), Files.readString(output));
 		}

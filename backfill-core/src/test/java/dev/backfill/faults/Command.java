@@ -18,7 +18,10 @@ enum Command {
 		this.word = word;
 	}
 
-	/** @return the result: a {@code BackfillResult}, {@code Verification} or {@code Estimate} */
+	/**
+	 * @return the result: a {@code BackfillResult}, {@code Verification} or
+	 * {@code Estimate}
+	 */
 	Object apply(BackfillOperator operator, String name) {
 		return switch (this) {
 			case RUN -> operator.run(name, RunOptions.defaults(), ProgressListener.NONE);
@@ -28,7 +31,9 @@ enum Command {
 		};
 	}
 
-	/** @return as typed: {@code backfill run NAME} */
+	/**
+	 * @return as typed: {@code backfill run NAME}
+	 */
 	String typed() {
 		return "backfill " + this.word + " NAME";
 	}

@@ -6,9 +6,11 @@ import dev.backfill.Backfill;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The backfill under attack, in both forms: deliberately not idempotent ({@code counter + 1}, rolled back by
- * {@code counter - 1}), so that a batch applied twice leaves 2 (or -1 after a rollback) and a skipped one 0. The Java
- * form writes only where the pending condition still holds, so there a redone batch shows in the batch log alone.
+ * The backfill under attack, in both forms: deliberately not idempotent
+ * ({@code counter + 1}, rolled back by {@code counter - 1}), so that a batch applied
+ * twice leaves 2 (or -1 after a rollback) and a skipped one 0. The Java form writes only
+ * where the pending condition still holds, so there a redone batch shows in the batch log
+ * alone.
  */
 final class CounterBackfill {
 
@@ -28,22 +30,30 @@ final class CounterBackfill {
 		jdbc.sql("CREATE TABLE " + TABLE + " (id " + key.type() + " PRIMARY KEY, counter int NOT NULL DEFAULT 0)")
 			.update();
 		jdbc.sql("INSERT INTO " + TABLE + " (id) SELECT " + key.value() + " FROM generate_series(1, ?) g")
-			.param(ROWS).update();
+			.param(ROWS)
+			.update();
 		jdbc.sql("ANALYZE " + TABLE).update();
 	}
 
 	static Backfill declare(String name, Backfill.Form form) {
 		String rollback = "UPDATE " + TABLE + " SET counter = counter - 1" + RANGE;
 		if (form == Backfill.Form.SQL) {
-			return Backfill.sql(name).table(TABLE).key("id").pending("counter = 0")
+			return Backfill.sql(name)
+				.table(TABLE)
+				.key("id")
+				.pending("counter = 0")
 				.update("UPDATE " + TABLE + " SET counter = counter + 1" + RANGE)
 				.rollback(rollback)
 				.verify("SELECT id, 'counter is ' || counter FROM " + TABLE + RANGE + " AND counter <> 1")
 				.batchSize(BATCH_SIZE)
 				.build();
 		}
-		return Backfill.java(name).table(TABLE).key("id").pending("counter = 0")
-			.read("counter").write("counter")
+		return Backfill.java(name)
+			.table(TABLE)
+			.key("id")
+			.pending("counter = 0")
+			.read("counter")
+			.write("counter")
 			.process((row) -> row.set("counter", ((Number) Objects.requireNonNull(row.get("counter"))).intValue() + 1))
 			.rollback(rollback)
 			.verify((row) -> Objects.equals(row.get("counter"), 1) ? null : "counter is " + row.get("counter"))

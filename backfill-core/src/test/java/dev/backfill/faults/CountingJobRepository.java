@@ -7,8 +7,9 @@ import java.util.Set;
 import org.springframework.batch.core.repository.JobRepository;
 
 /**
- * A JobRepository whose every call goes through a {@link FaultInjector} as event {@code repo.METHOD}, with the
- * argument type for the overloaded updates: {@code repo.update(StepExecution)}.
+ * A JobRepository whose every call goes through a {@link FaultInjector} as event
+ * {@code repo.METHOD}, with the argument type for the overloaded updates:
+ * {@code repo.update(StepExecution)}.
  */
 final class CountingJobRepository {
 
@@ -24,12 +25,14 @@ final class CountingJobRepository {
 					case "equals" -> proxy == args[0];
 					case "hashCode" -> System.identityHashCode(proxy);
 					case "toString" -> "counting " + target;
-					default -> injector.repository(event(method),
-							() -> InterceptedDataSource.invoke(target, method, args));
+					default ->
+						injector.repository(event(method), () -> InterceptedDataSource.invoke(target, method, args));
 				});
 	}
 
-	/** @return the event of a call */
+	/**
+	 * @return the event of a call
+	 */
 	static String event(Method method) {
 		if (!OVERLOADED.contains(method.getName())) {
 			return "repo." + method.getName();

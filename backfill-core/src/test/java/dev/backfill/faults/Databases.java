@@ -18,11 +18,12 @@ import dev.backfill.test.TestDatabase;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The matrix's databases on the test server: one per state to start from, made once, and a copy of one for each
- * cell ({@code CREATE DATABASE ... TEMPLATE}), so that a cell starts from exactly the state a real crash left. All
- * are dropped at the end. Each database numbers its job instances and executions from a range of its own: Spring
- * Batch keeps the step and job executions that run in a JVM-wide map keyed by id, so cells running at once would
- * otherwise mix up their executions.
+ * The matrix's databases on the test server: one per state to start from, made once, and
+ * a copy of one for each cell ({@code CREATE DATABASE ... TEMPLATE}), so that a cell
+ * starts from exactly the state a real crash left. All are dropped at the end. Each
+ * database numbers its job instances and executions from a range of its own: Spring Batch
+ * keeps the step and job executions that run in a JVM-wide map keyed by id, so cells
+ * running at once would otherwise mix up their executions.
  */
 final class Databases implements AutoCloseable {
 
@@ -58,14 +59,18 @@ final class Databases implements AutoCloseable {
 		return this.server;
 	}
 
-	/** @return a new database with Spring Batch's and the backfill schema */
+	/**
+	 * @return a new database with Spring Batch's and the backfill schema
+	 */
 	synchronized Database createEmpty() {
 		Database database = open(create(""));
 		TestDatabase.applySchema(database.pool());
 		return withIdsOfItsOwn(database);
 	}
 
-	/** @return a new database copied from another, on which no session may be open */
+	/**
+	 * @return a new database copied from another, on which no session may be open
+	 */
 	synchronized Database copy(String template) {
 		return withIdsOfItsOwn(open(create(" TEMPLATE " + template + " STRATEGY WAL_LOG")));
 	}
@@ -73,7 +78,8 @@ final class Databases implements AutoCloseable {
 	// above every id of the databases made before, which is all a copy holds
 	private Database withIdsOfItsOwn(Database database) {
 		long from = (long) this.made * IDS;
-		for (String sequence : List.of("BATCH_JOB_INSTANCE_SEQ", "BATCH_JOB_EXECUTION_SEQ", "BATCH_STEP_EXECUTION_SEQ")) {
+		for (String sequence : List.of("BATCH_JOB_INSTANCE_SEQ", "BATCH_JOB_EXECUTION_SEQ",
+				"BATCH_STEP_EXECUTION_SEQ")) {
 			database.jdbc().sql("SELECT setval(?, ?)").param(sequence).param(from).query().listOfRows();
 		}
 		return database;
@@ -91,7 +97,9 @@ final class Databases implements AutoCloseable {
 		}
 	}
 
-	/** @return whether the server has a collation, such as ICU's {@code und-x-icu} */
+	/**
+	 * @return whether the server has a collation, such as ICU's {@code und-x-icu}
+	 */
 	boolean hasCollation(String collation) {
 		try (Connection admin = DriverManager.getConnection(this.server.url(), this.server.user(),
 				this.server.password());
@@ -106,14 +114,17 @@ final class Databases implements AutoCloseable {
 		}
 	}
 
-	/** Waits until no session is open on a database, such as a halted child's, so that it can be copied. */
+	/**
+	 * Waits until no session is open on a database, such as a halted child's, so that it
+	 * can be copied.
+	 */
 	void awaitIdle(String name) throws InterruptedException {
 		await(name, "SELECT count(*) FROM pg_stat_activity WHERE datname = ?");
 	}
 
 	/**
-	 * Waits until a halted child's sessions are gone, as PostgreSQL finds out that its process died; the run lock's
-	 * session has renamed itself {@code backfill NAME}.
+	 * Waits until a halted child's sessions are gone, as PostgreSQL finds out that its
+	 * process died; the run lock's session has renamed itself {@code backfill NAME}.
 	 */
 	void awaitChildGone(String name) throws InterruptedException {
 		await(name, "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND (application_name = '"
@@ -123,8 +134,7 @@ final class Databases implements AutoCloseable {
 	private void await(String name, String sql) throws InterruptedException {
 		long deadline = System.nanoTime() + 10_000_000_000L;
 		try (Connection admin = DriverManager.getConnection(this.server.url(), this.server.user(),
-				this.server.password());
-				PreparedStatement sessions = admin.prepareStatement(sql)) {
+				this.server.password()); PreparedStatement sessions = admin.prepareStatement(sql)) {
 			sessions.setString(1, name);
 			while (true) {
 				try (ResultSet rs = sessions.executeQuery()) {

@@ -4,8 +4,9 @@ import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * The child JVM of the matrix: runs one command with a halt at one point. It exits with
- * {@link FaultInjector#HALTED} when it halted there, and 0 or 1 when the command ended without reaching the point.
- * Arguments: database URL, user, password, admin URL, variant, command, point, fault.
+ * {@link FaultInjector#HALTED} when it halted there, and 0 or 1 when the command ended
+ * without reaching the point. Arguments: database URL, user, password, admin URL,
+ * variant, command, point, fault.
  */
 public final class FaultChild {
 
@@ -22,8 +23,7 @@ public final class FaultChild {
 		Fault fault = Fault.valueOf(args[7]);
 		int exit = 0;
 		try (Sessions sessions = new Sessions(args[3], args[1], args[2]);
-				HikariDataSource pool = InterceptedOperators.pool(args[0], args[1], args[2],
-						CHILD)) {
+				HikariDataSource pool = InterceptedOperators.pool(args[0], args[1], args[2], CHILD)) {
 			FaultInjector injector = FaultInjector.striking(sessions, point, fault);
 			Object result = command.apply(InterceptedOperators.operator(pool, injector, variant.backfill()),
 					variant.name());

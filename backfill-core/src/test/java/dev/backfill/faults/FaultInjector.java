@@ -13,10 +13,11 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 
 /**
- * Counts the events of one command (JobRepository calls, batch statements, commits), keeps their trace, and strikes
- * one {@link Fault} at one {@link FaultPoint}. A halt ends the JVM with {@link #HALTED}; a lost connection hits the
- * session of the call (for a JobRepository call: of its first statement), or the run lock's session, after which
- * it asks at the next commit whether the run holds its lock again.
+ * Counts the events of one command (JobRepository calls, batch statements, commits),
+ * keeps their trace, and strikes one {@link Fault} at one {@link FaultPoint}. A halt ends
+ * the JVM with {@link #HALTED}; a lost connection hits the session of the call (for a
+ * JobRepository call: of its first statement), or the run lock's session, after which it
+ * asks at the next commit whether the run holds its lock again.
  */
 final class FaultInjector {
 
@@ -44,7 +45,10 @@ final class FaultInjector {
 	/** Why the fault did not strike where it was meant to. */
 	private final List<String> notes = new ArrayList<>();
 
-	/** A lost connection waiting for the first statement of the JobRepository call at the point. */
+	/**
+	 * A lost connection waiting for the first statement of the JobRepository call at the
+	 * point.
+	 */
 	private @Nullable Fault armed;
 
 	private boolean struck;
@@ -54,10 +58,16 @@ final class FaultInjector {
 
 	private int lockPid;
 
-	/** Tells whether the run lock is held, asked once after the run lock's session was lost. */
+	/**
+	 * Tells whether the run lock is held, asked once after the run lock's session was
+	 * lost.
+	 */
 	private @Nullable BooleanSupplier lockHeld;
 
-	/** Whether the run lock was held again at the first commit after its session was lost; null until asked. */
+	/**
+	 * Whether the run lock was held again at the first commit after its session was lost;
+	 * null until asked.
+	 */
 	private @Nullable Boolean relocked;
 
 	private FaultInjector(Sessions sessions, @Nullable FaultPoint point, @Nullable Fault fault) {
@@ -140,7 +150,8 @@ final class FaultInjector {
 		}
 		if (here && this.fault == Fault.REPLY_LOST) {
 			lose(pid, Fault.BROKEN);
-			// the driver finds the connection broken, as it would have reading the reply, and so does the pool
+			// the driver finds the connection broken, as it would have reading the reply,
+			// and so does the pool
 			try (Statement next = connection.createStatement()) {
 				next.execute("SELECT 1");
 			}
@@ -188,35 +199,47 @@ final class FaultInjector {
 		return connection.unwrap(PGConnection.class).getBackendPID();
 	}
 
-	/** @return the events so far, each with its occurrence: {@code repo.createJobInstance#1} */
+	/**
+	 * @return the events so far, each with its occurrence:
+	 * {@code repo.createJobInstance#1}
+	 */
 	synchronized List<String> trace() {
 		return List.copyOf(this.trace);
 	}
 
-	/** Asks {@code held} at the first commit after the run lock's session was lost, whether the lock is held again. */
+	/**
+	 * Asks {@code held} at the first commit after the run lock's session was lost,
+	 * whether the lock is held again.
+	 */
 	synchronized void checkLockAfterLoss(BooleanSupplier held) {
 		this.lockHeld = held;
 	}
 
 	/**
-	 * @return whether the run lock was held at the first commit after its session was lost: {@code false} when the
-	 * run went on without it; {@code null} when not asked
+	 * @return whether the run lock was held at the first commit after its session was
+	 * lost: {@code false} when the run went on without it; {@code null} when not asked
 	 */
 	synchronized @Nullable Boolean relocked() {
 		return this.relocked;
 	}
 
-	/** @return why the fault did not strike where it was meant to */
+	/**
+	 * @return why the fault did not strike where it was meant to
+	 */
 	synchronized List<String> notes() {
 		return List.copyOf(this.notes);
 	}
 
-	/** @return whether the fault struck */
+	/**
+	 * @return whether the fault struck
+	 */
 	synchronized boolean struck() {
 		return this.struck;
 	}
 
-	/** @return the SQLSTATE the driver raised after the fault, or {@code null} */
+	/**
+	 * @return the SQLSTATE the driver raised after the fault, or {@code null}
+	 */
 	synchronized @Nullable String seen() {
 		return this.seen;
 	}

@@ -10,18 +10,20 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillResult;
-import dev.backfill.DefaultBackfillOperator;
+import dev.backfill.engine.DefaultBackfillOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The cells of the matrix, and how one is run: the command meets its fault (a halt in a child JVM, a lost connection
- * in this one); unless it rode through, the same command runs again once, with a fresh operator and nothing changed
- * by hand; then the {@link Invariants} must hold.
+ * The cells of the matrix, and how one is run: the command meets its fault (a halt in a
+ * child JVM, a lost connection in this one); unless it rode through, the same command
+ * runs again once, with a fresh operator and nothing changed by hand; then the
+ * {@link Invariants} must hold.
  */
 final class FaultMatrix {
 
 	/**
 	 * One cell: a fault at a point of a scenario, on a variant.
+	 *
 	 * @param scenario the command and the state it starts from
 	 * @param spec where the point is
 	 * @param fault what happens there
@@ -40,11 +42,13 @@ final class FaultMatrix {
 
 	/**
 	 * How a cell went.
+	 *
 	 * @param cell the cell
 	 * @param faulted what the command that met the fault did
 	 * @param seen the SQLSTATE the driver raised after a lost connection, or {@code null}
 	 * @param problems what was wrong in the end; empty when the cell passed
-	 * @param harness whether the cell could not run as planned (its point was not reached): a bug of the test
+	 * @param harness whether the cell could not run as planned (its point was not
+	 * reached): a bug of the test
 	 * @param millis how long the cell took
 	 */
 	record Outcome(Cell cell, String faulted, @Nullable String seen, List<String> problems, boolean harness,
@@ -58,6 +62,7 @@ final class FaultMatrix {
 
 	/**
 	 * What the command that met the fault did.
+	 *
 	 * @param what how it ended, for the matrix
 	 * @param seen the SQLSTATE the driver raised after the fault
 	 * @param succeeded whether it returned success, so that no user would run it again
@@ -83,7 +88,10 @@ final class FaultMatrix {
 
 	private final States states;
 
-	/** Cells of one variant run one at a time: they share its backfill name, which its run lock is keyed by. */
+	/**
+	 * Cells of one variant run one at a time: they share its backfill name, which its run
+	 * lock is keyed by.
+	 */
 	private final Map<Variant, ReentrantLock> variants = new ConcurrentHashMap<>();
 
 	FaultMatrix(Databases databases, FaultRunner runner, States states) {
@@ -93,9 +101,9 @@ final class FaultMatrix {
 	}
 
 	/**
-	 * The cells: each point of each scenario with each of its faults, on one variant taken in turn per kind of phase
-	 * (launch, recover, batch, finish), so that every key type and form meets every phase; for a soak, on every
-	 * variant.
+	 * The cells: each point of each scenario with each of its faults, on one variant
+	 * taken in turn per kind of phase (launch, recover, batch, finish), so that every key
+	 * type and form meets every phase; for a soak, on every variant.
 	 */
 	static List<Cell> cells(boolean soak, Map<Scenario, List<PointSpec>> points, List<Variant> variants) {
 		Map<String, Integer> turns = new HashMap<>();
@@ -125,8 +133,8 @@ final class FaultMatrix {
 		long start = System.nanoTime();
 		Databases.Database database = null;
 		try {
-			Optional<FaultPoint> point = this.states.trace(cell.scenario(), cell.variant()).find(cell.spec().phase(),
-					cell.spec().event(), cell.spec().nth(), cell.spec().lockSession());
+			Optional<FaultPoint> point = this.states.trace(cell.scenario(), cell.variant())
+				.find(cell.spec().phase(), cell.spec().event(), cell.spec().nth(), cell.spec().lockSession());
 			if (point.isEmpty()) {
 				throw new HarnessException("the point is not in the command's trace");
 			}
@@ -140,9 +148,10 @@ final class FaultMatrix {
 					again = runAgain(cell, database, problems);
 				}
 				else if (!faulted.what().equals("halted")) {
-					// the user reads the failure and runs it again, which starts the finished backfill over
-					problems.add("the command failed, but the backfill had finished: '" + cell.scenario().command()
-						.typed() + "' again would start it over");
+					// the user reads the failure and runs it again, which starts the
+					// finished backfill over
+					problems.add("the command failed, but the backfill had finished: '"
+							+ cell.scenario().command().typed() + "' again would start it over");
 				}
 			}
 			problems.addAll(Invariants.check(database, cell.variant(), cell.scenario(), again));
@@ -152,8 +161,7 @@ final class FaultMatrix {
 			return new Outcome(cell, "-", null, List.of("HARNESS: " + ex.getMessage()), true, millis(start));
 		}
 		catch (Exception ex) {
-			return new Outcome(cell, "-", null, List.of("HARNESS: the cell could not run: " + ex), true,
-					millis(start));
+			return new Outcome(cell, "-", null, List.of("HARNESS: the cell could not run: " + ex), true, millis(start));
 		}
 		finally {
 			if (database != null) {
@@ -164,12 +172,13 @@ final class FaultMatrix {
 		}
 	}
 
-	// in a child JVM; a run or rollback that had finished when it halted is not run again either
+	// in a child JVM; a run or rollback that had finished when it halted is not run again
+	// either
 	private Faulted halt(Cell cell, Databases.Database database, FaultPoint point) throws Exception {
 		ChildJvm.Exit exit = this.runner.halt(database, cell.variant(), cell.scenario().command(), point, cell.fault());
 		if (exit.exitCode() != FaultInjector.HALTED) {
-			throw new HarnessException("the child did not halt at the point (exit " + exit.exitCode() + "): "
-					+ tail(exit.output()));
+			throw new HarnessException(
+					"the child did not halt at the point (exit " + exit.exitCode() + "): " + tail(exit.output()));
 		}
 		this.databases.awaitChildGone(database.name());
 		return new Faulted("halted", null, false, null, List.of());
@@ -180,8 +189,8 @@ final class FaultMatrix {
 				cell.fault());
 		String what = describe(struck.result(), struck.failure());
 		if (!struck.injector().struck()) {
-			throw new HarnessException("the command never reached the point: " + what + " "
-					+ struck.injector().notes());
+			throw new HarnessException(
+					"the command never reached the point: " + what + " " + struck.injector().notes());
 		}
 		List<String> problems = new ArrayList<>();
 		if (Boolean.FALSE.equals(struck.injector().relocked())) {

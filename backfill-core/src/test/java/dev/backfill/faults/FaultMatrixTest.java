@@ -27,18 +27,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
- * Attacks the protocol at every point of every command: each JobRepository call of launching, restarting,
- * recovering, running and finishing a run, a rollback, a verify and a dry-run, each statement of a batch, its commit
- * and the run lock's session, met by a halted JVM or a lost connection. After each fault the same command runs again
- * once, with a fresh operator and no change by hand, and every row must have been changed exactly once (or undone,
- * or left alone), the committed ranges one contiguous walk, the final state right.
+ * Attacks the protocol at every point of every command: each JobRepository call of
+ * launching, restarting, recovering, running and finishing a run, a rollback, a verify
+ * and a dry-run, each statement of a batch, its commit and the run lock's session, met by
+ * a halted JVM or a lost connection. After each fault the same command runs again once,
+ * with a fresh operator and no change by hand, and every row must have been changed
+ * exactly once (or undone, or left alone), the committed ranges one contiguous walk, the
+ * final state right.
  * <p>
- * By default each point of {@link Scenario} meets each of its faults once, on a key type and form taken in turn, two
- * cells at a time ({@code -Dbackfill.faults.threads=N}). {@code -Dbackfill.faults.soak=true} runs every cell on every
- * key type and form; {@code -Dbackfill.faults.points=all} takes every JobRepository call of each command, and every
- * statement of its batches 1, 2 and last, as points. {@code -Dbackfill.faults.only=RUN,RESUME} keeps some scenarios,
- * {@code -Dbackfill.faults.match=TEXT} the cells whose name holds TEXT, {@code -Dbackfill.faults.verbose=true} the
- * engine's logs. The matrix is written to {@code target/fault-matrix.md}.
+ * By default each point of {@link Scenario} meets each of its faults once, on a key type
+ * and form taken in turn, two cells at a time ({@code -Dbackfill.faults.threads=N}).
+ * {@code -Dbackfill.faults.soak=true} runs every cell on every key type and form;
+ * {@code -Dbackfill.faults.points=all} takes every JobRepository call of each command,
+ * and every statement of its batches 1, 2 and last, as points.
+ * {@code -Dbackfill.faults.only=RUN,RESUME} keeps some scenarios,
+ * {@code -Dbackfill.faults.match=TEXT} the cells whose name holds TEXT,
+ * {@code -Dbackfill.faults.verbose=true} the engine's logs. The matrix is written to
+ * {@code target/fault-matrix.md}.
  */
 class FaultMatrixTest {
 
@@ -49,8 +54,8 @@ class FaultMatrixTest {
 
 	private static final boolean EVERY_POINT = "all".equals(System.getProperty("backfill.faults.points"));
 
-	private static final Map<String, Level> quieted = new LinkedHashMap<>(Map.of("dev.backfill", Level.WARN,
-			"com.zaxxer", Level.ERROR));
+	private static final Map<String, Level> quieted = new LinkedHashMap<>(
+			Map.of("dev.backfill", Level.WARN, "com.zaxxer", Level.ERROR));
 
 	private static final MatrixReport report = new MatrixReport();
 
@@ -104,7 +109,8 @@ class FaultMatrixTest {
 	Stream<DynamicTest> everyFaultAtEveryPointIsOvercomeByRunningTheSameCommandAgain() throws Exception {
 		Map<Scenario, List<PointSpec>> points = new EnumMap<>(Scenario.class);
 		List<String> only = Arrays.stream(System.getProperty("backfill.faults.only", "").split(","))
-			.filter((s) -> !s.isBlank()).toList();
+			.filter((s) -> !s.isBlank())
+			.toList();
 		for (Scenario scenario : Scenario.values()) {
 			boolean kept = only.isEmpty() || only.contains(scenario.name());
 			points.put(scenario, !kept ? List.of() : EVERY_POINT ? everyPoint(scenario) : scenario.points());
@@ -116,13 +122,16 @@ class FaultMatrixTest {
 			report.note("The server has no ICU collation und-x-icu: the text ICU key type was left out.");
 		}
 		List<Variant> variants = Variant.all().stream().filter((v) -> icu || v.key() != KeyColumn.TEXT_ICU).toList();
-		List<FaultMatrix.Cell> cells = FaultMatrix.cells(SOAK, points, variants).stream()
-			.filter((c) -> c.name().contains(match)).toList();
+		List<FaultMatrix.Cell> cells = FaultMatrix.cells(SOAK, points, variants)
+			.stream()
+			.filter((c) -> c.name().contains(match))
+			.toList();
 		// recorded before the cells run: a recording's backfill name is also a cell's
 		for (FaultMatrix.Cell cell : cells) {
 			states.trace(cell.scenario(), cell.variant());
 		}
-		List<Future<FaultMatrix.Outcome>> outcomes = cells.stream().map((c) -> workers.submit(() -> matrix.run(c)))
+		List<Future<FaultMatrix.Outcome>> outcomes = cells.stream()
+			.map((c) -> workers.submit(() -> matrix.run(c)))
 			.toList();
 		return IntStream.range(0, cells.size()).mapToObj((i) -> dynamicTest(cells.get(i).name(), () -> {
 			FaultMatrix.Outcome outcome = outcomes.get(i).get(10, TimeUnit.MINUTES);
@@ -132,7 +141,8 @@ class FaultMatrixTest {
 		}));
 	}
 
-	// every JobRepository call, run lock and commit of a call outside the batches; every event of batches 1, 2 and
+	// every JobRepository call, run lock and commit of a call outside the batches; every
+	// event of batches 1, 2 and
 	// the last but the unnamed statements, and the run lock's session there
 	private static List<PointSpec> everyPoint(Scenario scenario) throws Exception {
 		Map<String, PointSpec> points = new LinkedHashMap<>();
@@ -154,8 +164,8 @@ class FaultMatrixTest {
 						here.add(PointSpec.call(phase, event));
 					}
 				}
-				else if (!phase.startsWith("batch") && (event.startsWith("repo.")
-						|| event.equals(InterceptedDataSource.LOCK))) {
+				else if (!phase.startsWith("batch")
+						&& (event.startsWith("repo.") || event.equals(InterceptedDataSource.LOCK))) {
 					here.add(PointSpec.call(phase, event, n));
 					if (event.startsWith("repo.create") || event.startsWith("repo.update")) {
 						here.add(PointSpec.commit(phase, Trace.COMMIT_OF + event, n));

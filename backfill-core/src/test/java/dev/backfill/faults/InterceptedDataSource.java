@@ -17,19 +17,21 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A data source whose statements and commits go through a {@link FaultInjector}, each named by its SQL text: JDK
- * proxies over the connections and statements of another data source.
+ * A data source whose statements and commits go through a {@link FaultInjector}, each
+ * named by its SQL text: JDK proxies over the connections and statements of another data
+ * source.
  */
 final class InterceptedDataSource {
 
 	/** The run lock's {@code pg_try_advisory_lock}. */
 	static final String LOCK = "lock.acquire";
 
-	/** Events by the SQL they match, first match wins; any other statement is {@code sql.other}. */
-	private static final List<Map.Entry<Pattern, String>> EVENTS = List.of(
-			event("pg_try_advisory_lock", LOCK),
-			event("set_config\\('statement_timeout'", "sql.timeouts"),
-			event(" OFFSET \\? LIMIT 1$", "sql.probe"),
+	/**
+	 * Events by the SQL they match, first match wins; any other statement is
+	 * {@code sql.other}.
+	 */
+	private static final List<Map.Entry<Pattern, String>> EVENTS = List.of(event("pg_try_advisory_lock", LOCK),
+			event("set_config\\('statement_timeout'", "sql.timeouts"), event(" OFFSET \\? LIMIT 1$", "sql.probe"),
 			event("^SELECT .* WHERE .* > \\? AND .* <= \\? AND \\(.*\\) (IS NOT TRUE )?ORDER BY", "sql.read"),
 			event("^INSERT INTO BACKFILL_BATCH_LOG", "sql.log"),
 			event("^INSERT INTO BACKFILL_DISCREPANCY", "sql.discrepancies"),
@@ -37,8 +39,7 @@ final class InterceptedDataSource {
 			event("^UPDATE BATCH_JOB_EXECUTION_CONTEXT", "sql.job-context"),
 			event("^UPDATE BATCH_STEP_EXECUTION ", "sql.step-execution"),
 			event("^UPDATE BATCH_JOB_EXECUTION ", "sql.job-execution"),
-			event("^INSERT INTO BATCH_", "sql.batch-insert"),
-			event("^UPDATE ", "sql.work"));
+			event("^INSERT INTO BATCH_", "sql.batch-insert"), event("^UPDATE ", "sql.work"));
 
 	private InterceptedDataSource() {
 	}
@@ -50,19 +51,24 @@ final class InterceptedDataSource {
 		});
 	}
 
-	/** @return the event a statement is, by its text */
+	/**
+	 * @return the event a statement is, by its text
+	 */
 	static String event(String sql) {
 		String text = sql.strip().replaceAll("\\s+", " ");
-		return EVENTS.stream().filter((e) -> e.getKey().matcher(text).find()).map(Map.Entry::getValue).findFirst()
+		return EVENTS.stream()
+			.filter((e) -> e.getKey().matcher(text).find())
+			.map(Map.Entry::getValue)
+			.findFirst()
 			.orElse("sql.other");
 	}
 
 	private static Connection connection(Connection target, FaultInjector injector) {
 		return proxy(Connection.class, target, (proxy, method, args) -> switch (method.getName()) {
-			case "prepareStatement" -> statement(PreparedStatement.class, invoke(target, method, args), target,
-					(String) args[0], injector);
-			case "prepareCall" -> statement(CallableStatement.class, invoke(target, method, args), target,
-					(String) args[0], injector);
+			case "prepareStatement" ->
+				statement(PreparedStatement.class, invoke(target, method, args), target, (String) args[0], injector);
+			case "prepareCall" ->
+				statement(CallableStatement.class, invoke(target, method, args), target, (String) args[0], injector);
 			case "createStatement" -> statement(Statement.class, invoke(target, method, args), target, null, injector);
 			case "commit" -> injector.statement("sql.commit", target, () -> invoke(target, method, args));
 			default -> invoke(target, method, args);
@@ -80,7 +86,8 @@ final class InterceptedDataSource {
 		});
 	}
 
-	// equality is the proxy's own, so that Spring finds the connection it bound to a transaction
+	// equality is the proxy's own, so that Spring finds the connection it bound to a
+	// transaction
 	@SuppressWarnings("unchecked")
 	private static <T> T proxy(Class<T> type, @Nullable Object target, InvocationHandler handler) {
 		return (T) Proxy.newProxyInstance(InterceptedDataSource.class.getClassLoader(), new Class<?>[] { type },

@@ -11,22 +11,24 @@ import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
 import dev.backfill.Backfills;
 import dev.backfill.BatchSizing;
-import dev.backfill.DefaultBackfillOperator;
 import dev.backfill.Retry;
+import dev.backfill.engine.DefaultBackfillOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
- * Builds an operator as a plain Spring application would (a JDBC job repository and a transaction manager on one
- * database), but on an {@link InterceptedDataSource} with a {@link CountingJobRepository}, so that every event goes
- * through a {@link FaultInjector}.
+ * Builds an operator as a plain Spring application would (a JDBC job repository and a
+ * transaction manager on one database), but on an {@link InterceptedDataSource} with a
+ * {@link CountingJobRepository}, so that every event goes through a
+ * {@link FaultInjector}.
  */
 final class InterceptedOperators {
 
 	/**
-	 * The defaults, with short backoffs (the matrix waits on retries hundreds of times) and batches of at most
-	 * {@link CounterBackfill#BATCH_SIZE} keys, so that a verify walks in batches as small as a run's.
+	 * The defaults, with short backoffs (the matrix waits on retries hundreds of times)
+	 * and batches of at most {@link CounterBackfill#BATCH_SIZE} keys, so that a verify
+	 * walks in batches as small as a run's.
 	 */
 	static final BackfillSettings SETTINGS = new BackfillSettings(CounterBackfill.BATCH_SIZE, Duration.ofSeconds(1),
 			Duration.ofSeconds(30), BackfillSettings.DEFAULT_TABLE_PREFIX,
@@ -41,7 +43,10 @@ final class InterceptedOperators {
 		return pool(url, user, password, "fault-matrix");
 	}
 
-	/** A pool whose sockets {@link Sessions#sever} can close, its sessions named in {@code pg_stat_activity}. */
+	/**
+	 * A pool whose sockets {@link Sessions#sever} can close, its sessions named in
+	 * {@code pg_stat_activity}.
+	 */
 	static HikariDataSource pool(String url, String user, String password, String applicationName) {
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(url);

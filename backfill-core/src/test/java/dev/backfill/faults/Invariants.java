@@ -8,7 +8,6 @@ import java.util.TreeMap;
 import dev.backfill.BackfillState;
 import dev.backfill.Estimate;
 import dev.backfill.Verification;
-import dev.backfill.internal.BackfillJobs;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.RunLock;
@@ -18,9 +17,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * What must hold once the command that met a fault was run again: every row changed exactly once (or undone, or
- * untouched), the committed ranges of the run one contiguous walk over every key, the final state right, no run lock
- * left held. Each check that fails says what it found.
+ * What must hold once the command that met a fault was run again: every row changed
+ * exactly once (or undone, or untouched), the committed ranges of the run one contiguous
+ * walk over every key, the final state right, no run lock left held. Each check that
+ * fails says what it found.
  */
 final class Invariants {
 
@@ -40,21 +40,20 @@ final class Invariants {
 	 * @param again what the command returned the second time
 	 * @return what is wrong, empty when all holds
 	 */
-	static List<String> check(Databases.Database database, Variant variant, Scenario scenario,
-			@Nullable Object again) {
+	static List<String> check(Databases.Database database, Variant variant, Scenario scenario, @Nullable Object again) {
 		Command command = scenario.command();
 		JdbcClient jdbc = database.jdbc();
 		List<String> problems = new ArrayList<>();
 		int expected = (command == Command.RUN || command == Command.VERIFY) ? 1 : 0;
 		Map<Integer, Long> counters = new TreeMap<>();
-		jdbc.sql("SELECT counter, count(*) FROM " + CounterBackfill.TABLE + " GROUP BY counter")
-			.query((rs) -> {
-				counters.put(rs.getInt(1), rs.getLong(2));
-			});
+		jdbc.sql("SELECT counter, count(*) FROM " + CounterBackfill.TABLE + " GROUP BY counter").query((rs) -> {
+			counters.put(rs.getInt(1), rs.getLong(2));
+		});
 		if (!counters.equals(Map.of(expected, (long) CounterBackfill.ROWS))) {
 			problems.add("counters " + counters + " (value=rows), expected every row at " + expected);
 		}
-		BackfillState state = TestOperators.operator(database.pool(), variant.backfill()).status(variant.name())
+		BackfillState state = TestOperators.operator(database.pool(), variant.backfill())
+			.status(variant.name())
 			.state();
 		BackfillState expectedState = switch (command) {
 			case RUN, VERIFY -> BackfillState.COMPLETED;
@@ -69,8 +68,9 @@ final class Invariants {
 		}
 		switch (command) {
 			case RUN -> walk(jdbc, variant, variant.name(), CounterBackfill.ROWS, problems);
-			// a rollback undoes what the run committed: all of it, or the 3 batches of a run that died
-			case ROLLBACK -> walk(jdbc, variant, BackfillJobs.rollbackJobName(variant.name()),
+			// a rollback undoes what the run committed: all of it, or the 3 batches of a
+			// run that died
+			case ROLLBACK -> walk(jdbc, variant, variant.name() + ":rollback",
 					(scenario.state() == State.DEAD) ? 3 * CounterBackfill.BATCH_SIZE : CounterBackfill.ROWS, problems);
 			case VERIFY -> {
 				if (!(again instanceof Verification v) || !v.passed() || v.keysChecked() != CounterBackfill.ROWS) {
@@ -91,21 +91,26 @@ final class Invariants {
 	}
 
 	/**
-	 * @return whether a run or a rollback is recorded as finished (COMPLETED, ROLLED_BACK), so that there is nothing
-	 * to run again; a verify or a dry-run is always run again after a failure
+	 * @return whether a run or a rollback is recorded as finished (COMPLETED,
+	 * ROLLED_BACK), so that there is nothing to run again; a verify or a dry-run is
+	 * always run again after a failure
 	 */
 	static boolean finished(Databases.Database database, Variant variant, Command command) {
-		BackfillState state = TestOperators.operator(database.pool(), variant.backfill()).status(variant.name())
+		BackfillState state = TestOperators.operator(database.pool(), variant.backfill())
+			.status(variant.name())
 			.state();
 		return (command == Command.RUN && state == BackfillState.COMPLETED)
 				|| (command == Command.ROLLBACK && state == BackfillState.ROLLED_BACK);
 	}
 
-	// the batches of the job instance that committed last: one walk from the first key over the first keys
+	// the batches of the job instance that committed last: one walk from the first key
+	// over the first keys
 	private static void walk(JdbcClient jdbc, Variant variant, String name, int keys, List<String> problems) {
 		List<Long> executions = jdbc.sql(RANGE_OWNER).param("name", name).query(Long.class).list();
-		List<BatchRecord> log = new JdbcBatchLog(jdbc, "BACKFILL_").find(name).stream()
-			.filter((b) -> executions.contains(b.jobExecutionId())).toList();
+		List<BatchRecord> log = new JdbcBatchLog(jdbc, "BACKFILL_").find(name)
+			.stream()
+			.filter((b) -> executions.contains(b.jobExecutionId()))
+			.toList();
 		if (log.isEmpty()) {
 			problems.add(name + " logged no batch");
 			return;
@@ -114,14 +119,18 @@ final class Invariants {
 			BatchLogAssert.assertContiguous(log);
 		}
 		catch (AssertionError ex) {
-			problems.add(name + "'s batches are not contiguous: " + ex.getMessage().strip().lines().findFirst()
-				.orElse(""));
+			problems
+				.add(name + "'s batches are not contiguous: " + ex.getMessage().strip().lines().findFirst().orElse(""));
 		}
 		// the first batch starts at the smallest key itself, included
 		String first = jdbc.sql("SELECT CAST(id AS text) AS k FROM " + CounterBackfill.TABLE + " ORDER BY id LIMIT 1")
-			.query(String.class).single();
-		String last = jdbc.sql("SELECT CAST(id AS text) AS k FROM " + CounterBackfill.TABLE + " ORDER BY id OFFSET ? LIMIT 1")
-			.param(keys - 1).query(String.class).single();
+			.query(String.class)
+			.single();
+		String last = jdbc
+			.sql("SELECT CAST(id AS text) AS k FROM " + CounterBackfill.TABLE + " ORDER BY id OFFSET ? LIMIT 1")
+			.param(keys - 1)
+			.query(String.class)
+			.single();
 		if (!log.get(0).fromKey().equals(first) || !log.get(0).fromIncluded()
 				|| !log.get(log.size() - 1).toKey().equals(last)) {
 			problems.add(name + "'s batches cover " + (log.get(0).fromIncluded() ? "[" : "(") + log.get(0).fromKey()

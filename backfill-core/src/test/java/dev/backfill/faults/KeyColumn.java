@@ -1,7 +1,8 @@
 package dev.backfill.faults;
 
 /**
- * The key types a backfill walks in the matrix, each with a table of {@link CounterBackfill#ROWS} rows.
+ * The key types a backfill walks in the matrix, each with a table of
+ * {@link CounterBackfill#ROWS} rows.
  */
 enum KeyColumn {
 
@@ -34,12 +35,16 @@ enum KeyColumn {
 		return this.label;
 	}
 
-	/** @return the column's type, with its collation */
+	/**
+	 * @return the column's type, with its collation
+	 */
 	String type() {
 		return this.type;
 	}
 
-	/** @return the key of row {@code g} of {@code generate_series}, as SQL */
+	/**
+	 * @return the key of row {@code g} of {@code generate_series}, as SQL
+	 */
 	String value() {
 		return this.value;
 	}

@@ -4,10 +4,11 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * A point of a scenario by where it is, found in each variant's {@link Trace}: the n-th time an event happens in a
- * phase, and the faults tried there.
+ * A point of a scenario by where it is, found in each variant's {@link Trace}: the n-th
+ * time an event happens in a phase, and the faults tried there.
  *
- * @param phase {@code launch}, {@code restart}, {@code recover}, {@code batch N}, {@code last batch}, {@code finish}
+ * @param phase {@code launch}, {@code restart}, {@code recover}, {@code batch N},
+ * {@code last batch}, {@code finish}
  * @param event the event, or {@code sql.commit@EVENT} for the commit of a call
  * @param nth which time in the phase, from 1
  * @param lockSession whether lost connections hit the run lock's session
@@ -18,7 +19,10 @@ record PointSpec(String phase, String event, int nth, boolean lockSession, Set<F
 	private static final Set<Fault> CALL = EnumSet.of(Fault.HALT_BEFORE, Fault.HALT_AFTER, Fault.TERMINATED,
 			Fault.BROKEN);
 
-	/** A JobRepository call or a statement: halted before and after it, its connection lost before it. */
+	/**
+	 * A JobRepository call or a statement: halted before and after it, its connection
+	 * lost before it.
+	 */
 	static PointSpec call(String phase, String event) {
 		return call(phase, event, 1);
 	}

@@ -7,65 +7,45 @@ import static dev.backfill.faults.PointSpec.commit;
 import static dev.backfill.faults.PointSpec.lockSession;
 
 /**
- * A command under attack and the state it starts from, with the points of the default matrix. The soak matrix takes
- * every JobRepository call, lock and commit outside the batches, every event of batches 1, 2 and the last, instead.
+ * A command under attack and the state it starts from, with the points of the default
+ * matrix. The soak matrix takes every JobRepository call, lock and commit outside the
+ * batches, every event of batches 1, 2 and the last, instead.
  */
 enum Scenario {
 
-	RUN("run", State.FRESH, Command.RUN, "launch", List.of(
-			call("launch", InterceptedDataSource.LOCK),
-			call("launch", "repo.createJobInstance"),
-			commit("launch", Trace.COMMIT_OF + "repo.createJobInstance"),
-			call("launch", "repo.createJobExecution"),
-			call("launch", "repo.update(JobExecution)"),
-			call("launch", "repo.updateExecutionContext(JobExecution)"),
-			call("launch", "repo.createStepExecution"),
-			call("launch", "repo.update(StepExecution)"),
-			call("batch 2", "sql.timeouts"),
-			call("batch 2", "sql.probe"),
-			call("batch 2", "sql.read"),
-			call("batch 2", "sql.work"),
-			call("batch 2", "sql.log"),
-			call("batch 2", "sql.step-context"),
-			call("batch 2", "repo.update(StepExecution)"),
-			commit("batch 2", "sql.commit"),
-			lockSession("batch 2", "sql.commit"),
-			commit("last batch", "sql.commit"),
-			call("finish", "repo.update(StepExecution)"),
-			call("finish", "repo.updateExecutionContext(JobExecution)"),
-			call("finish", "repo.update(JobExecution)"),
-			call("finish", "repo.update(JobExecution)", 2))),
+	RUN("run", State.FRESH, Command.RUN, "launch", List.of(call("launch", InterceptedDataSource.LOCK),
+			call("launch", "repo.createJobInstance"), commit("launch", Trace.COMMIT_OF + "repo.createJobInstance"),
+			call("launch", "repo.createJobExecution"), call("launch", "repo.update(JobExecution)"),
+			call("launch", "repo.updateExecutionContext(JobExecution)"), call("launch", "repo.createStepExecution"),
+			call("launch", "repo.update(StepExecution)"), call("batch 2", "sql.timeouts"), call("batch 2", "sql.probe"),
+			call("batch 2", "sql.read"), call("batch 2", "sql.work"), call("batch 2", "sql.log"),
+			call("batch 2", "sql.step-context"), call("batch 2", "repo.update(StepExecution)"),
+			commit("batch 2", "sql.commit"), lockSession("batch 2", "sql.commit"), commit("last batch", "sql.commit"),
+			call("finish", "repo.update(StepExecution)"), call("finish", "repo.updateExecutionContext(JobExecution)"),
+			call("finish", "repo.update(JobExecution)"), call("finish", "repo.update(JobExecution)", 2))),
 
-	RESUME("resume", State.DEAD, Command.RUN, "restart", List.of(
-			call("restart", "repo.getLastJobExecution(JobInstance)"),
-			call("recover", "repo.update(StepExecution)"),
-			call("recover", "repo.update(JobExecution)"),
-			call("restart", "repo.createJobExecution"),
-			call("restart", "repo.createStepExecution"),
-			commit("batch 1", "sql.commit"))),
+	RESUME("resume", State.DEAD, Command.RUN, "restart",
+			List.of(call("restart", "repo.getLastJobExecution(JobInstance)"),
+					call("recover", "repo.update(StepExecution)"), call("recover", "repo.update(JobExecution)"),
+					call("restart", "repo.createJobExecution"), call("restart", "repo.createStepExecution"),
+					commit("batch 1", "sql.commit"))),
 
-	RUN_AFTER_ROLLBACK("run after rollback", State.ROLLED_BACK, Command.RUN, "launch", List.of(
-			call("launch", "repo.createJobInstance"),
-			call("launch", "repo.createJobExecution"))),
+	RUN_AFTER_ROLLBACK("run after rollback", State.ROLLED_BACK, Command.RUN, "launch",
+			List.of(call("launch", "repo.createJobInstance"), call("launch", "repo.createJobExecution"))),
 
-	ROLLBACK("rollback", State.DONE, Command.ROLLBACK, "launch", List.of(
-			call("launch", "repo.createJobInstance"),
-			call("batch 2", "sql.work"),
-			commit("batch 2", "sql.commit"),
-			call("finish", "repo.update(JobExecution)", 2))),
+	ROLLBACK("rollback", State.DONE, Command.ROLLBACK, "launch",
+			List.of(call("launch", "repo.createJobInstance"), call("batch 2", "sql.work"),
+					commit("batch 2", "sql.commit"), call("finish", "repo.update(JobExecution)", 2))),
 
-	ROLLBACK_DEAD("rollback of a dead run", State.DEAD, Command.ROLLBACK, "launch", List.of(
-			call("recover", "repo.update(JobExecution)"))),
+	ROLLBACK_DEAD("rollback of a dead run", State.DEAD, Command.ROLLBACK, "launch",
+			List.of(call("recover", "repo.update(JobExecution)"))),
 
-	VERIFY("verify", State.DONE, Command.VERIFY, "launch", List.of(
-			call("launch", "repo.createJobInstance"),
-			call("batch 2", "sql.discrepancies"),
-			commit("batch 2", "sql.commit"))),
+	VERIFY("verify", State.DONE, Command.VERIFY, "launch",
+			List.of(call("launch", "repo.createJobInstance"), call("batch 2", "sql.discrepancies"),
+					commit("batch 2", "sql.commit"))),
 
-	DRY_RUN("dry-run", State.FRESH, Command.DRY_RUN, "launch", List.of(
-			call("launch", "repo.createJobInstance"),
-			commit("batch 2", "sql.commit"),
-			call("finish", "repo.update(JobExecution)")));
+	DRY_RUN("dry-run", State.FRESH, Command.DRY_RUN, "launch", List.of(call("launch", "repo.createJobInstance"),
+			commit("batch 2", "sql.commit"), call("finish", "repo.update(JobExecution)")));
 
 	private final String description;
 
@@ -97,12 +77,16 @@ enum Scenario {
 		return this.command;
 	}
 
-	/** @return what the phase before the first batch is called */
+	/**
+	 * @return what the phase before the first batch is called
+	 */
 	String launch() {
 		return this.launch;
 	}
 
-	/** @return the points of the default matrix */
+	/**
+	 * @return the points of the default matrix
+	 */
 	List<PointSpec> points() {
 		return this.points;
 	}

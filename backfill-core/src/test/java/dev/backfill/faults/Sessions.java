@@ -8,9 +8,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * Ends PostgreSQL sessions from a connection of its own, as a DBA or a failover would: {@code pg_terminate_backend}
- * (the session gets 57P01), or its client socket closed under the driver (08006). Either way it waits until the
- * server has ended the session, so that its open transaction is rolled back.
+ * Ends PostgreSQL sessions from a connection of its own, as a DBA or a failover would:
+ * {@code pg_terminate_backend} (the session gets 57P01), or its client socket closed
+ * under the driver (08006). Either way it waits until the server has ended the session,
+ * so that its open transaction is rolled back.
  */
 final class Sessions implements AutoCloseable {
 
@@ -33,7 +34,10 @@ final class Sessions implements AutoCloseable {
 		awaitGone(pid);
 	}
 
-	/** Breaks a session's socket on the client side: it must have been opened by {@link SeverableSocketFactory}. */
+	/**
+	 * Breaks a session's socket on the client side: it must have been opened by
+	 * {@link SeverableSocketFactory}.
+	 */
 	synchronized void sever(int pid) {
 		Object port = query("SELECT client_port FROM pg_stat_activity WHERE pid = ?", pid);
 		if (!(port instanceof Integer p) || !SeverableSocketFactory.sever(p)) {
@@ -47,8 +51,8 @@ final class Sessions implements AutoCloseable {
 		long deadline = System.nanoTime() + GONE.toNanos();
 		while (query("SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid) instanceof Long n && n > 0) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Backend " + pid + " still runs " + GONE.toSeconds() + " s after it lost "
-						+ "its connection");
+				throw new IllegalStateException(
+						"Backend " + pid + " still runs " + GONE.toSeconds() + " s after it lost " + "its connection");
 			}
 			try {
 				Thread.sleep(5);

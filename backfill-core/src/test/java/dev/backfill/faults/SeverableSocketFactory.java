@@ -10,9 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.SocketFactory;
 
 /**
- * The PostgreSQL driver's sockets ({@code socketFactory} connection property), kept so that a test can break one
- * under the driver: both directions are shut down, so that its next statement fails with the driver's own I/O error,
- * SQLSTATE 08006 (a closed socket would be seen as a closed connection, 08003), and the server reads the end of the
+ * The PostgreSQL driver's sockets ({@code socketFactory} connection property), kept so
+ * that a test can break one under the driver: both directions are shut down, so that its
+ * next statement fails with the driver's own I/O error, SQLSTATE 08006 (a closed socket
+ * would be seen as a closed connection, 08003), and the server reads the end of the
  * stream and ends the session as for a broken network.
  */
 public final class SeverableSocketFactory extends SocketFactory {
@@ -20,8 +21,8 @@ public final class SeverableSocketFactory extends SocketFactory {
 	private static final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * Breaks the sockets bound to a local port: the live one, and any whose session the server ended before the port
-	 * was taken again.
+	 * Breaks the sockets bound to a local port: the live one, and any whose session the
+	 * server ended before the port was taken again.
 	 * @param localPort the port, as {@code pg_stat_activity.client_port} shows it
 	 * @return whether this JVM had such a socket
 	 */

@@ -1,7 +1,8 @@
 package dev.backfill.faults;
 
 /**
- * What a database holds before the command under attack runs; {@link States} makes each once per variant.
+ * What a database holds before the command under attack runs; {@link States} makes each
+ * once per variant.
  */
 enum State {
 
@@ -11,7 +12,10 @@ enum State {
 	/** A run completed: every counter 1. */
 	DONE("a completed run"),
 
-	/** A run's JVM halted right after batch 3 committed: 300 counters at 1, the execution left STARTED. */
+	/**
+	 * A run's JVM halted right after batch 3 committed: 300 counters at 1, the execution
+	 * left STARTED.
+	 */
 	DEAD("a run halted after batch 3"),
 
 	/** The run halted after batch 3, then rolled back: every counter 0. */

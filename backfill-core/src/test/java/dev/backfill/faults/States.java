@@ -4,9 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Makes, once per variant, the database each {@link State} starts from, to be copied for every cell; and records,
- * once per scenario and form, the {@link Trace} of the command without a fault on a bigint key, where points are
- * found (a cell whose command goes another way does not strike: {@link FaultPoint#after()}).
+ * Makes, once per variant, the database each {@link State} starts from, to be copied for
+ * every cell; and records, once per scenario and form, the {@link Trace} of the command
+ * without a fault on a bigint key, where points are found (a cell whose command goes
+ * another way does not strike: {@link FaultPoint#after()}).
  */
 final class States {
 
@@ -23,7 +24,9 @@ final class States {
 		this.runner = runner;
 	}
 
-	/** @return the name of the database that holds the state, on which no session is open */
+	/**
+	 * @return the name of the database that holds the state, on which no session is open
+	 */
 	synchronized String template(State state, Variant variant) throws Exception {
 		String key = state + " " + variant.encode();
 		String name = this.templates.get(key);
@@ -60,8 +63,8 @@ final class States {
 		Databases.Database dead = this.databases.copy(template(State.FRESH, variant));
 		ChildJvm.Exit exit = this.runner.halt(dead, variant, Command.RUN, point, Fault.HALT_AFTER);
 		if (exit.exitCode() != FaultInjector.HALTED) {
-			throw new IllegalStateException("The child did not halt after batch 3 (exit " + exit.exitCode() + "):\n"
-					+ exit.output());
+			throw new IllegalStateException(
+					"The child did not halt after batch 3 (exit " + exit.exitCode() + "):\n" + exit.output());
 		}
 		long batches = dead.jdbc().sql("SELECT count(*) FROM BACKFILL_BATCH_LOG").query(Long.class).single();
 		if (batches != 3) {
@@ -70,7 +73,10 @@ final class States {
 		return dead;
 	}
 
-	/** @return the events of the scenario's command without a fault, from a copy of its state */
+	/**
+	 * @return the events of the scenario's command without a fault, from a copy of its
+	 * state
+	 */
 	synchronized Trace trace(Scenario scenario, Variant of) throws Exception {
 		Variant variant = new Variant(KeyColumn.BIGINT, of.form());
 		String key = scenario + " " + variant.encode();

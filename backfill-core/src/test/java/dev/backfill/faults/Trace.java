@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The events of one command as a {@link FaultInjector} recorded them, each labeled with the phase of the command it
- * falls in: {@code launch} (or {@code restart}) until the step's first batch, {@code recover} for a dead execution
- * marked failed before a new one is created, {@code batch N} from the N-th batch's first statement, and
- * {@code finish} after the last batch's commit.
+ * The events of one command as a {@link FaultInjector} recorded them, each labeled with
+ * the phase of the command it falls in: {@code launch} (or {@code restart}) until the
+ * step's first batch, {@code recover} for a dead execution marked failed before a new one
+ * is created, {@code batch N} from the N-th batch's first statement, and {@code finish}
+ * after the last batch's commit.
  */
 final class Trace {
 
@@ -81,16 +82,23 @@ final class Trace {
 		return this.events;
 	}
 
-	/** @return the number of the last batch */
+	/**
+	 * @return the number of the last batch
+	 */
 	int batches() {
-		return this.events.stream().filter((e) -> e.phase().startsWith("batch ")).mapToInt((e) -> Integer.parseInt(
-				e.phase().substring(6))).max().orElse(0);
+		return this.events.stream()
+			.filter((e) -> e.phase().startsWith("batch "))
+			.mapToInt((e) -> Integer.parseInt(e.phase().substring(6)))
+			.max()
+			.orElse(0);
 	}
 
 	/**
-	 * Finds a point by where it is: the n-th time an event happens in a phase ({@code last batch} names the last).
-	 * An event {@code sql.commit@E} is the first commit after event E.
-	 * @return the point, or empty when the event does not happen there (the SQL form reads no rows)
+	 * Finds a point by where it is: the n-th time an event happens in a phase
+	 * ({@code last batch} names the last). An event {@code sql.commit@E} is the first
+	 * commit after event E.
+	 * @return the point, or empty when the event does not happen there (the SQL form
+	 * reads no rows)
 	 */
 	Optional<FaultPoint> find(String phase, String event, int nth, boolean lockSession) {
 		String resolved = phase.equals("last batch") ? "batch " + batches() : phase;

@@ -28,7 +28,10 @@ record Variant(KeyColumn key, Backfill.Form form) {
 		return this.key.label() + " / " + this.form.name().toLowerCase();
 	}
 
-	/** @return the backfill's name: each variant has its own, so that cells of two variants may run at once */
+	/**
+	 * @return the backfill's name: each variant has its own, so that cells of two
+	 * variants may run at once
+	 */
 	String name() {
 		return ("matrix-" + this.key.name() + "-" + this.form.name()).toLowerCase().replace('_', '-');
 	}

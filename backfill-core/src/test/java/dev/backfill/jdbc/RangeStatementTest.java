@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The first range's form of a statement: only the comparisons that bound the keys from below change, whatever else
- * the statement holds.
+ * The first range's form of a statement: only the comparisons that bound the keys from
+ * below change, whatever else the statement holds.
  */
 class RangeStatementTest {
 

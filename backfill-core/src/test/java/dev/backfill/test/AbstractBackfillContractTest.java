@@ -7,25 +7,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
-import dev.backfill.KeyRange;
 import dev.backfill.BackfillStatus;
-import dev.backfill.DefaultBackfillOperator;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
+import dev.backfill.KeyRange;
 import dev.backfill.Progress;
 import dev.backfill.RunOptions;
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * What every form of backfill guarantees, run against real PostgreSQL. A subclass declares one backfill over a table
- * {@code (id bigint primary key, ...)} and says how to tell a done row from a pending one.
+ * What every form of backfill guarantees, run against real PostgreSQL. A subclass
+ * declares one backfill over a table {@code (id bigint primary key, ...)} and says how to
+ * tell a done row from a pending one.
  */
 public abstract class AbstractBackfillContractTest extends DatabaseTest {
 
@@ -176,14 +176,16 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 		assertThat(estimate.estimatedSecondsLow()).isLessThanOrEqualTo(estimate.estimatedSecondsHigh());
 		assertThat(estimate.walBytesEstimate()).isEqualTo(estimate.walBytesPerBatch() * 20);
 		assertThat(estimate.rowsPerBatch()).isEqualTo(1_000.0);
-		// five samples, at least two warm-ups, and the idempotency check's first application
+		// five samples, at least two warm-ups, and the idempotency check's first
+		// application
 		assertThat(estimate.sampleRows()).isGreaterThanOrEqualTo(5_000 + 2 * 1_000 + 1_000);
 		assertThat(estimate.idempotent()).isTrue();
 		assertThat(estimate.rewrittenRows()).isZero();
 		assertThat(estimate.maxBatchMillis()).isLessThan(1_000);
 		assertThat(estimate.suggestedBatchSize()).isZero();
 
-		// recorded apart from the run: the backfill has still never run, and status shows the estimate
+		// recorded apart from the run: the backfill has still never run, and status shows
+		// the estimate
 		BackfillStatus beforeRun = f.operator.status(f.name);
 		assertThat(beforeRun.state()).isEqualTo(BackfillState.NEVER_RUN);
 		assertThat(beforeRun.estimate()).isNotNull();

@@ -7,7 +7,8 @@ import dev.backfill.jdbc.BatchRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks the batch log of one run: ranges that follow each other with no gap and no overlap, batches numbered 1..n.
+ * Checks the batch log of one run: ranges that follow each other with no gap and no
+ * overlap, batches numbered 1..n.
  */
 public final class BatchLogAssert {
 

@@ -4,9 +4,9 @@ import dev.backfill.Backfill;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Tables {@code (id bigint primary key, counter int)} and a deliberately non-idempotent backfill over them
- * ({@code counter = counter + 1}): a batch applied twice leaves 2, a skipped one 0, so "every row is 1" proves each
- * batch was applied exactly once.
+ * Tables {@code (id bigint primary key, counter int)} and a deliberately non-idempotent
+ * backfill over them ({@code counter = counter + 1}): a batch applied twice leaves 2, a
+ * skipped one 0, so "every row is 1" proves each batch was applied exactly once.
  */
 public final class Counters {
 
@@ -24,7 +24,8 @@ public final class Counters {
 	 * @param name its name
 	 * @param table its table, made by {@link #create}
 	 * @param batchSize its declared batch size
-	 * @param pauseSeconds how long each batch sleeps first, so that tests can act in the middle of a run
+	 * @param pauseSeconds how long each batch sleeps first, so that tests can act in the
+	 * middle of a run
 	 * @return the declaration
 	 */
 	public static Backfill counting(String name, String table, int batchSize, double pauseSeconds) {
@@ -32,7 +33,10 @@ public final class Counters {
 				? "WITH pause AS (SELECT pg_sleep(" + pauseSeconds + ")) UPDATE " + table
 						+ " SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to"
 				: "UPDATE " + table + " SET counter = counter + 1 WHERE id > :from AND id <= :to";
-		return Backfill.sql(name).table(table).key("id").pending("counter = 0")
+		return Backfill.sql(name)
+			.table(table)
+			.key("id")
+			.pending("counter = 0")
 			.update(update)
 			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
 			.batchSize(batchSize)
@@ -40,16 +44,21 @@ public final class Counters {
 	}
 
 	/**
-	 * The same backfill, with a statement that takes a fixed time per key whatever the machine, for tests of time.
+	 * The same backfill, with a statement that takes a fixed time per key whatever the
+	 * machine, for tests of time.
 	 * @param name its name
 	 * @param table its table, made by {@link #create}
 	 * @param millisPerKey how long the statement sleeps per key of its range
 	 * @return the declaration, with no declared batch size (its batches adapt)
 	 */
 	public static Backfill timed(String name, String table, double millisPerKey) {
-		return Backfill.sql(name).table(table).key("id").pending("counter = 0")
+		return Backfill.sql(name)
+			.table(table)
+			.key("id")
+			.pending("counter = 0")
 			.update("WITH pause AS (SELECT pg_sleep((CAST(:to AS bigint) - CAST(:from AS bigint)) * " + millisPerKey
-					+ " / 1000)) UPDATE " + table + " SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to")
+					+ " / 1000)) UPDATE " + table
+					+ " SET counter = counter + 1 FROM pause WHERE id > :from AND id <= :to")
 			.rollback("UPDATE " + table + " SET counter = 0 WHERE id > :from AND id <= :to")
 			.build();
 	}

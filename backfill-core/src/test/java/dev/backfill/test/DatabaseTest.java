@@ -6,9 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * A test class with a fresh PostgreSQL database of its own (see {@link TestDatabase}), created before its first test
- * and dropped after its last. Subclasses name their own {@code @BeforeAll} methods differently, so
- * this one is not hidden.
+ * A test class with a fresh PostgreSQL database of its own (see {@link TestDatabase}),
+ * created before its first test and dropped after its last. Subclasses name their own
+ * {@code @BeforeAll} methods differently, so this one is not hidden.
  */
 public abstract class DatabaseTest {
 

@@ -14,8 +14,9 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
- * A job repository that fails the next calls of a method as a lost connection would: with SQLSTATE {@code 57P01}
- * (the backend was terminated), before the call reaches the database.
+ * A job repository that fails the next calls of a method as a lost connection would: with
+ * SQLSTATE {@code 57P01} (the backend was terminated), before the call reaches the
+ * database.
  */
 public final class RepositoryFaults {
 
@@ -32,8 +33,8 @@ public final class RepositoryFaults {
 	}
 
 	/**
-	 * Fails the n-th {@code update(JobExecution)} of an execution that completed: the job's end is saved by then, and
-	 * what is lost is the rest of its bookkeeping.
+	 * Fails the n-th {@code update(JobExecution)} of an execution that completed: the
+	 * job's end is saved by then, and what is lost is the rest of its bookkeeping.
 	 */
 	public RepositoryFaults failCompletedUpdate(int n) {
 		this.failCompletedUpdate = n;

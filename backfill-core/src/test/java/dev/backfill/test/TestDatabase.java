@@ -20,9 +20,10 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * The PostgreSQL server tests use, found once per JVM: {@code BACKFILL_TEST_JDBC_URL} when set (user
- * {@code BACKFILL_TEST_JDBC_USER}, default postgres), else a Testcontainers PostgreSQL when Docker runs, else an
- * embedded PostgreSQL. Each test class takes a fresh database of its own.
+ * The PostgreSQL server tests use, found once per JVM: {@code BACKFILL_TEST_JDBC_URL}
+ * when set (user {@code BACKFILL_TEST_JDBC_USER}, default postgres), else a
+ * Testcontainers PostgreSQL when Docker runs, else an embedded PostgreSQL. Each test
+ * class takes a fresh database of its own.
  */
 public final class TestDatabase {
 
@@ -43,7 +44,9 @@ public final class TestDatabase {
 
 	}
 
-	/** @return the server, started on first use */
+	/**
+	 * @return the server, started on first use
+	 */
 	public static synchronized Server server() {
 		if (server == null) {
 			server = find();
@@ -77,8 +80,9 @@ public final class TestDatabase {
 	}
 
 	/**
-	 * Closes the pool and drops its database, ending any session still on it (a child JVM, an application a test
-	 * started), so that tests leave nothing behind on a shared server.
+	 * Closes the pool and drops its database, ending any session still on it (a child
+	 * JVM, an application a test started), so that tests leave nothing behind on a shared
+	 * server.
 	 * @param dataSource a data source {@link #create()} returned
 	 */
 	public static void drop(HikariDataSource dataSource) {
@@ -116,7 +120,8 @@ public final class TestDatabase {
 		if (dockerAvailable()) {
 			PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine");
 			container.start();
-			return new Server(container.getJdbcUrl(), container.getUsername(), container.getPassword(), "Testcontainers");
+			return new Server(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
+					"Testcontainers");
 		}
 		try {
 			EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();

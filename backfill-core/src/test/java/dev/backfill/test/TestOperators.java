@@ -10,14 +10,14 @@ import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
 import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
-import dev.backfill.DefaultBackfillOperator;
+import dev.backfill.engine.DefaultBackfillOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
- * Builds a {@link DefaultBackfillOperator} on a data source as a plain Spring application would: a JDBC job
- * repository and a transaction manager on the same database.
+ * Builds a {@link DefaultBackfillOperator} on a data source as a plain Spring application
+ * would: a JDBC job repository and a transaction manager on the same database.
  */
 public final class TestOperators {
 
@@ -38,7 +38,10 @@ public final class TestOperators {
 		return operator(dataSource, settings, throttles, UnaryOperator.identity(), backfills);
 	}
 
-	/** An operator whose job repository is seen through {@code repository}, such as one that injects faults. */
+	/**
+	 * An operator whose job repository is seen through {@code repository}, such as one
+	 * that injects faults.
+	 */
 	public static DefaultBackfillOperator operator(DataSource dataSource, BackfillSettings settings,
 			List<BackfillThrottle> throttles, UnaryOperator<JobRepository> repository, Backfill... backfills) {
 		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);

@@ -58,7 +58,8 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 
 	@Test
 	void autoConfigurationBacksOffWhenBackfillsAreDisabled() {
-		this.runner.withUserConfiguration(Accounts.class).withPropertyValues("backfill.enabled=false")
+		this.runner.withUserConfiguration(Accounts.class)
+			.withPropertyValues("backfill.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(BackfillOperator.class)
 				.doesNotHaveBean(BackfillCommandRunner.class));
 	}
@@ -73,13 +74,20 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 
 	@Test
 	void startupFailsNamingTheBackfillAndTheFixWhenTheTableIsMissing() {
-		this.runner.withBean(Backfill.class, () -> Backfill.sql("ghost-table")
-			.table("ghosts").key("id").pending("x IS NULL")
-			.update("UPDATE ghosts SET x = 1 WHERE id > :from AND id <= :to")
-			.oneWay("test").build()).run((context) -> {
+		this.runner
+			.withBean(Backfill.class,
+					() -> Backfill.sql("ghost-table")
+						.table("ghosts")
+						.key("id")
+						.pending("x IS NULL")
+						.update("UPDATE ghosts SET x = 1 WHERE id > :from AND id <= :to")
+						.oneWay("test")
+						.build())
+			.run((context) -> {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new BackfillFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription()).contains("Backfill 'ghost-table'").contains("ghosts does not exist");
+				assertThat(analysis.getDescription()).contains("Backfill 'ghost-table'")
+					.contains("ghosts does not exist");
 				assertThat(analysis.getAction()).contains("Create the table");
 			});
 	}
@@ -88,7 +96,9 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 	void startupFailsWhenTwoBackfillsShareAName() {
 		this.runner.withUserConfiguration(Accounts.class)
 			.withBean("again", Backfill.class, Accounts::lowerEmails)
-			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause()
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
 				.hasMessageContaining("Two backfills are named 'lower-emails'"));
 	}
 
@@ -98,12 +108,18 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 			assertThat(Cli.run(context, "backfill", "list")).startsWith("0|").contains("lower-emails");
 			String run = Cli.run(context, "backfill", "run", "lower-emails", "--batch-size=1000");
 			assertThat(run).startsWith("0|").contains("lower-emails completed: 2,500 rows in 3 batches");
-			assertThat(jdbc.sql("SELECT count(*) FROM accounts WHERE email_lower IS NULL")
-				.query(Long.class).single()).isZero();
+			assertThat(jdbc.sql("SELECT count(*) FROM accounts WHERE email_lower IS NULL").query(Long.class).single())
+				.isZero();
 			String json = Cli.run(context, "backfill", "status", "lower-emails", "--json");
-			assertThat(json).startsWith("0|").contains("\"name\":\"lower-emails\"").contains("\"status\":\"COMPLETED\"")
-				.contains("\"rowsDone\":2500").contains("\"rowsRemainingEstimate\":0").contains("\"lastKey\":\"2500\"")
-				.contains("\"rowsPerSecond\":").contains("\"etaSeconds\":0").contains("\"throttledSeconds\":0.0");
+			assertThat(json).startsWith("0|")
+				.contains("\"name\":\"lower-emails\"")
+				.contains("\"status\":\"COMPLETED\"")
+				.contains("\"rowsDone\":2500")
+				.contains("\"rowsRemainingEstimate\":0")
+				.contains("\"lastKey\":\"2500\"")
+				.contains("\"rowsPerSecond\":")
+				.contains("\"etaSeconds\":0")
+				.contains("\"throttledSeconds\":0.0");
 			assertThat(Cli.run(context, "backfill", "status")).startsWith("0|").contains("COMPLETED");
 		});
 	}
@@ -116,8 +132,10 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 			assertThat(Cli.run(context, "backfill", "run", "lower-emails", "--batch-size=0")).startsWith("2|")
 				.contains("--batch-size=0 is not valid");
 			assertThat(Cli.run(context, "backfill", "run", "lower-emails", "--fast")).startsWith("2|")
-				.contains("Unknown option --fast").contains("--batch-size");
-			assertThat(Cli.run(context, "backfill", "frobnicate")).startsWith("2|").contains("Unknown command 'frobnicate'")
+				.contains("Unknown option --fast")
+				.contains("--batch-size");
+			assertThat(Cli.run(context, "backfill", "frobnicate")).startsWith("2|")
+				.contains("Unknown command 'frobnicate'")
 				.contains("status [NAME] [--json]");
 			assertThat(Cli.run(context, "backfill", "run")).startsWith("2|").contains("takes one backfill name");
 		});
@@ -138,13 +156,18 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 		jdbc.sql("""
 				CREATE TABLE slow_accounts (id bigint PRIMARY KEY, seen boolean NOT NULL DEFAULT false);
 				INSERT INTO slow_accounts (id) SELECT g FROM generate_series(1, 3000) g""").update();
-		this.runner.withBean("slowAccounts", Backfill.class, () -> Backfill.sql("slow-accounts").table("slow_accounts")
-			.key("id").pending("NOT seen")
-			.update("WITH pause AS (SELECT pg_sleep(0.05)) UPDATE slow_accounts SET seen = true FROM pause "
-					+ "WHERE id > :from AND id <= :to AND NOT seen")
-			.rollback("UPDATE slow_accounts SET seen = false WHERE id > :from AND id <= :to")
-			.batchSize(100)
-			.build()).run((context) -> {
+		this.runner
+			.withBean("slowAccounts", Backfill.class,
+					() -> Backfill.sql("slow-accounts")
+						.table("slow_accounts")
+						.key("id")
+						.pending("NOT seen")
+						.update("WITH pause AS (SELECT pg_sleep(0.05)) UPDATE slow_accounts SET seen = true FROM pause "
+								+ "WHERE id > :from AND id <= :to AND NOT seen")
+						.rollback("UPDATE slow_accounts SET seen = false WHERE id > :from AND id <= :to")
+						.batchSize(100)
+						.build())
+			.run((context) -> {
 				assertThat(Cli.run(context, "backfill", "stop", "slow-accounts")).startsWith("0|")
 					.contains("slow-accounts is not running (NEVER_RUN): nothing to stop.");
 				CompletableFuture<String> run = CompletableFuture
@@ -154,7 +177,8 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 				}
 				assertThat(Cli.run(context, "backfill", "stop", "slow-accounts")).startsWith("0|")
 					.contains("asked to stop");
-				assertThat(run.get(30, TimeUnit.SECONDS)).startsWith("5|").contains("slow-accounts stopped after key")
+				assertThat(run.get(30, TimeUnit.SECONDS)).startsWith("5|")
+					.contains("slow-accounts stopped after key")
 					.contains("'backfill run slow-accounts' resumes it");
 				assertThat(Cli.run(context, "backfill", "run", "slow-accounts")).startsWith("0|")
 					.contains("(resumed from its checkpoint)");
@@ -168,17 +192,22 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 				CREATE TABLE throttled_accounts (id bigint PRIMARY KEY, seen boolean NOT NULL DEFAULT false);
 				INSERT INTO throttled_accounts (id) SELECT g FROM generate_series(1, 1000) g""").update();
 		AtomicInteger asked = new AtomicInteger();
-		this.runner.withBean("throttledAccounts", Backfill.class, () -> Backfill.sql("throttled-accounts")
-			.table("throttled_accounts").key("id").pending("NOT seen")
-			.update("UPDATE throttled_accounts SET seen = true WHERE id > :from AND id <= :to AND NOT seen")
-			.rollback("UPDATE throttled_accounts SET seen = false WHERE id > :from AND id <= :to")
-			.batchSize(100)
-			.build())
+		this.runner
+			.withBean("throttledAccounts", Backfill.class,
+					() -> Backfill.sql("throttled-accounts")
+						.table("throttled_accounts")
+						.key("id")
+						.pending("NOT seen")
+						.update("UPDATE throttled_accounts SET seen = true WHERE id > :from AND id <= :to AND NOT seen")
+						.rollback("UPDATE throttled_accounts SET seen = false WHERE id > :from AND id <= :to")
+						.batchSize(100)
+						.build())
 			.withBean("slo", BackfillThrottle.class, () -> (context) -> {
 				asked.incrementAndGet();
 				return BackfillThrottle.Decision.proceed();
 			})
-			.withPropertyValues("backfill.throttle.max-rows-per-second=1000000", "backfill.throttle.pause-for-autovacuum=true")
+			.withPropertyValues("backfill.throttle.max-rows-per-second=1000000",
+					"backfill.throttle.pause-for-autovacuum=true")
 			.run((context) -> {
 				assertThat(Cli.run(context, "backfill", "run", "throttled-accounts")).startsWith("0|");
 				// ten full batches and the last, empty look
@@ -192,14 +221,26 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 	@Test
 	void settingsOfOneBackfillOverrideTheGlobalOnes() {
 		jdbc.sql("""
-				CREATE TABLE tuned (id bigint PRIMARY KEY, a boolean NOT NULL DEFAULT false, b boolean NOT NULL DEFAULT false);
+				CREATE TABLE tuned (id bigint PRIMARY KEY, a boolean NOT NULL DEFAULT false, b boolean NOT
+				NULL DEFAULT false);
 				INSERT INTO tuned (id) SELECT g FROM generate_series(1, 2000) g""").update();
-		this.runner.withBean("tunedA", Backfill.class, () -> Backfill.sql("tuned-a").table("tuned").key("id")
-			.pending("NOT a").update("UPDATE tuned SET a = true WHERE id > :from AND id <= :to AND NOT a")
-			.rollback("UPDATE tuned SET a = false WHERE id > :from AND id <= :to").build())
-			.withBean("tunedB", Backfill.class, () -> Backfill.sql("tuned-b").table("tuned").key("id")
-				.pending("NOT b").update("UPDATE tuned SET b = true WHERE id > :from AND id <= :to AND NOT b")
-				.rollback("UPDATE tuned SET b = false WHERE id > :from AND id <= :to").build())
+		this.runner
+			.withBean("tunedA", Backfill.class,
+					() -> Backfill.sql("tuned-a")
+						.table("tuned")
+						.key("id")
+						.pending("NOT a")
+						.update("UPDATE tuned SET a = true WHERE id > :from AND id <= :to AND NOT a")
+						.rollback("UPDATE tuned SET a = false WHERE id > :from AND id <= :to")
+						.build())
+			.withBean("tunedB", Backfill.class,
+					() -> Backfill.sql("tuned-b")
+						.table("tuned")
+						.key("id")
+						.pending("NOT b")
+						.update("UPDATE tuned SET b = true WHERE id > :from AND id <= :to AND NOT b")
+						.rollback("UPDATE tuned SET b = false WHERE id > :from AND id <= :to")
+						.build())
 			.withPropertyValues("backfill.batch-size=1000", "backfill.target-batch-duration=0",
 					"backfill.jobs.tuned-a.batch-size=250", "backfill.jobs.tuned-a.throttle.max-rows-per-second=2000")
 			.run((context) -> {
@@ -209,7 +250,8 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 				assertThat(new JdbcBatchLog(jdbc, "BACKFILL_").find("tuned-a")).hasSize(8)
 					.allSatisfy((batch) -> assertThat(batch.keys()).isEqualTo(250));
 				assertThat(new JdbcBatchLog(jdbc, "BACKFILL_").find("tuned-b")).hasSize(2);
-				// only tuned-a is capped: 2,000 rows at 2,000 rows/s are held for a good part of a second
+				// only tuned-a is capped: 2,000 rows at 2,000 rows/s are held for a good
+				// part of a second
 				assertThat(operator.status("tuned-a").throttledSeconds()).isGreaterThan(0.2);
 				assertThat(operator.status("tuned-b").throttledSeconds()).isZero();
 			});
@@ -217,9 +259,12 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 
 	@Test
 	void settingsForAnUndeclaredBackfillFailStartupNamingIt() {
-		this.runner.withUserConfiguration(Accounts.class).withPropertyValues("backfill.jobs.lower-email.batch-size=10")
-			.run((context) -> assertThat(context).hasFailed().getFailure()
-				.rootCause().hasMessageContaining("Settings are given for backfill 'lower-email', but no backfill has "
+		this.runner.withUserConfiguration(Accounts.class)
+			.withPropertyValues("backfill.jobs.lower-email.batch-size=10")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("Settings are given for backfill 'lower-email', but no backfill has "
 						+ "that name. Declared: lower-emails."));
 	}
 
@@ -227,7 +272,9 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 	void batchSizeBoundsOutOfOrderFailStartupNamingTheProperties() {
 		this.runner.withUserConfiguration(Accounts.class)
 			.withPropertyValues("backfill.jobs.lower-emails.min-batch-size=20000")
-			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause()
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
 				.isInstanceOf(InvalidBackfillException.class)
 				.hasMessageContaining("Invalid backfill.jobs.lower-emails.* properties")
 				.hasMessageContaining("min (20000) <= max (10000)"));
@@ -237,7 +284,9 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 	void impactBudgetOutOfRangeFailsStartupNamingThePropertiesAndTheFix() {
 		this.runner.withUserConfiguration(Accounts.class)
 			.withPropertyValues("backfill.jobs.lower-emails.throttle.max-impact=1.5")
-			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause()
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
 				.isInstanceOf(InvalidBackfillException.class)
 				.hasMessageContaining("Invalid backfill.jobs.lower-emails.throttle.* properties")
 				.hasMessageContaining("max impact 1.5 must be above 0 and below 1, such as 0.05"));
@@ -249,7 +298,8 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 			assertThat(Cli.run(context, "backfill", "pause", "lower-emails")).startsWith("0|")
 				.contains("lower-emails paused: its run holds before its next batch");
 			assertThat(jdbc.sql("SELECT count(*) FROM BACKFILL_PAUSE WHERE BACKFILL_NAME = 'lower-emails'")
-				.query(Long.class).single()).isOne();
+				.query(Long.class)
+				.single()).isOne();
 			assertThat(Cli.run(context, "backfill", "resume", "lower-emails")).startsWith("0|")
 				.contains("lower-emails resumed");
 			assertThat(Cli.run(context, "backfill", "resume", "lower-emails")).startsWith("0|")
@@ -264,8 +314,12 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 
 		@Bean
 		static Backfill lowerEmails() {
-			return Backfill.sql("lower-emails").table("accounts").key("id").pending("email_lower IS NULL")
-				.update("UPDATE accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to AND email_lower IS NULL")
+			return Backfill.sql("lower-emails")
+				.table("accounts")
+				.key("id")
+				.pending("email_lower IS NULL")
+				.update("UPDATE accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to AND "
+						+ "email_lower IS NULL")
 				.rollback("UPDATE accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
 				.build();
 		}

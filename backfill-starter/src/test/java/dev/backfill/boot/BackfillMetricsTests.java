@@ -43,7 +43,8 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Micrometer meters and the batch-boundary log of a run, checked against the batch log on real PostgreSQL.
+ * Micrometer meters and the batch-boundary log of a run, checked against the batch log on
+ * real PostgreSQL.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class BackfillMetricsTests extends DatabaseTest {
@@ -65,8 +66,8 @@ class BackfillMetricsTests extends DatabaseTest {
 		.withBean(DataSource.class, () -> new DelegatingDataSource(dataSource))
 		.withBean(SimpleMeterRegistry.class)
 		.withUserConfiguration(Metered.class)
-		.withPropertyValues("backfill.batch-size=1000", "backfill.target-batch-duration=0", "backfill.lock-timeout=200ms",
-				"backfill.retry.backoff=100ms", "backfill.retry.max-attempts=30");
+		.withPropertyValues("backfill.batch-size=1000", "backfill.target-batch-duration=0",
+				"backfill.lock-timeout=200ms", "backfill.retry.backoff=100ms", "backfill.retry.max-attempts=30");
 
 	@Test
 	void metersAfterARunMatchItsBatchLog() throws Exception {
@@ -81,10 +82,13 @@ class BackfillMetricsTests extends DatabaseTest {
 			List<BatchRecord> batches = log.find("metered");
 
 			assertThat(registry.get("backfill.rows").tag("backfill", "metered").counter().count())
-				.isEqualTo(batches.stream().mapToLong(BatchRecord::rowsAffected).sum()).isEqualTo(ROWS);
+				.isEqualTo(batches.stream().mapToLong(BatchRecord::rowsAffected).sum())
+				.isEqualTo(ROWS);
 			assertThat(registry.get("backfill.batch.duration").tag("backfill", "metered").timer().count())
 				.isEqualTo(batches.size());
-			assertThat(registry.get("backfill.batch.duration").tag("backfill", "metered").timer()
+			assertThat(registry.get("backfill.batch.duration")
+				.tag("backfill", "metered")
+				.timer()
 				.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(batches.stream().mapToLong(BatchRecord::durationMs).sum());
 			assertThat(registry.get("backfill.batch.size").tag("backfill", "metered").gauge().value())
 				.isEqualTo(batches.get(batches.size() - 1).keys());
@@ -93,11 +97,15 @@ class BackfillMetricsTests extends DatabaseTest {
 			// each failed attempt in the log is a retry
 			long retried = log.failures("metered").stream().filter((f) -> f.retried()).count();
 			assertThat(retried).isPositive();
-			assertThat(registry.get("backfill.retries").tags("backfill", "metered", "sqlstate", "55P03", "outcome",
-					"retried").counter().count()).isEqualTo(retried);
+			assertThat(registry.get("backfill.retries")
+				.tags("backfill", "metered", "sqlstate", "55P03", "outcome", "retried")
+				.counter()
+				.count()).isEqualTo(retried);
 			// the throttle held the run once, for about 300 ms
-			assertThat(registry.get("backfill.throttled").tags("backfill", "metered", "reason", "OnceThrottle")
-				.counter().count()).isBetween(0.25, 5.0);
+			assertThat(registry.get("backfill.throttled")
+				.tags("backfill", "metered", "reason", "OnceThrottle")
+				.counter()
+				.count()).isBetween(0.25, 5.0);
 		});
 	}
 
@@ -105,7 +113,8 @@ class BackfillMetricsTests extends DatabaseTest {
 	void batchBoundariesAreLoggedWithKeyValuePairsThatStructuredLoggingRenders(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(Logged.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
-		try (ConfigurableApplicationContext context = application.run("--spring.datasource.url=" + dataSource.getJdbcUrl(),
+		try (ConfigurableApplicationContext context = application.run(
+				"--spring.datasource.url=" + dataSource.getJdbcUrl(),
 				"--spring.datasource.username=" + dataSource.getUsername(),
 				"--spring.datasource.password=" + ((dataSource.getPassword() != null) ? dataSource.getPassword() : ""),
 				"--logging.config=classpath:dev/backfill/boot/structured-logback.xml",
@@ -113,23 +122,29 @@ class BackfillMetricsTests extends DatabaseTest {
 				"--backfill.batch-size=3000", "--backfill.target-batch-duration=0")) {
 			context.getBean(BackfillOperator.class).run("logged", RunOptions.defaults(), ProgressListener.NONE);
 		}
-		assertThat(output.getOut()).contains("\"backfill\":\"logged\",\"batch\":1,\"from\":\"1\",\"to\":\"3000\","
-				+ "\"rows\":3000,\"keys\":3000,\"ms\":")
+		assertThat(output.getOut())
+			.contains("\"backfill\":\"logged\",\"batch\":1,\"from\":\"1\",\"to\":\"3000\","
+					+ "\"rows\":3000,\"keys\":3000,\"ms\":")
 			.contains("\"backfill\":\"logged\",\"batch\":3,\"from\":\"6000\",\"to\":\"9000\",\"rows\":3000");
 	}
 
-	// holds the lock until the run has logged a retried attempt at it (at most the given time), so the test does
+	// holds the lock until the run has logged a retried attempt at it (at most the given
+	// time), so the test does
 	// not depend on how fast the machine reaches the row
 	private static CompletableFuture<Void> holdRowLock(long id, Duration atMost) throws Exception {
 		AtomicBoolean locked = new AtomicBoolean();
 		CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
-			try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+			try (Connection connection = dataSource.getConnection();
+					Statement statement = connection.createStatement()) {
 				connection.setAutoCommit(false);
 				statement.execute("SELECT 1 FROM metered WHERE id = " + id + " FOR UPDATE");
 				locked.set(true);
 				long deadline = System.nanoTime() + atMost.toNanos();
-				while (System.nanoTime() < deadline && jdbc.sql("SELECT count(*) FROM BACKFILL_BATCH_LOG "
-						+ "WHERE BACKFILL_NAME = 'metered' AND OUTCOME = 'RETRIED'").query(Long.class).single() == 0) {
+				while (System.nanoTime() < deadline && jdbc
+					.sql("SELECT count(*) FROM BACKFILL_BATCH_LOG "
+							+ "WHERE BACKFILL_NAME = 'metered' AND OUTCOME = 'RETRIED'")
+					.query(Long.class)
+					.single() == 0) {
 					Thread.sleep(50);
 				}
 				connection.rollback();
@@ -149,7 +164,10 @@ class BackfillMetricsTests extends DatabaseTest {
 
 		@Bean
 		static Backfill metered() {
-			return Backfill.sql("metered").table("metered").key("id").pending("doubled IS NULL")
+			return Backfill.sql("metered")
+				.table("metered")
+				.key("id")
+				.pending("doubled IS NULL")
 				.update("UPDATE metered SET doubled = id * 2 WHERE id > :from AND id <= :to AND doubled IS NULL")
 				.rollback("UPDATE metered SET doubled = NULL WHERE id > :from AND id <= :to")
 				.build();
@@ -181,7 +199,10 @@ class BackfillMetricsTests extends DatabaseTest {
 
 		@Bean
 		static Backfill logged() {
-			return Backfill.sql("logged").table("logged").key("id").pending("doubled IS NULL")
+			return Backfill.sql("logged")
+				.table("logged")
+				.key("id")
+				.pending("doubled IS NULL")
 				.update("UPDATE logged SET doubled = id * 2 WHERE id > :from AND id <= :to AND doubled IS NULL")
 				.rollback("UPDATE logged SET doubled = NULL WHERE id > :from AND id <= :to")
 				.build();

@@ -11,9 +11,9 @@ import dev.backfill.boot.web.BackfillStatusPage;
 import dev.backfill.boot.web.BackfillStatusPageAutoConfiguration;
 import dev.backfill.test.DatabaseTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -31,7 +31,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When the endpoint, the page and their security filter chains are configured, and when they back off.
+ * When the endpoint, the page and their security filter chains are configured, and when
+ * they back off.
  */
 class BackfillWebAutoConfigurationTests extends DatabaseTest {
 
@@ -40,8 +41,7 @@ class BackfillWebAutoConfigurationTests extends DatabaseTest {
 			BackfillAutoConfiguration.class, BackfillEndpointAutoConfiguration.class,
 			BackfillStatusPageAutoConfiguration.class);
 
-	private final WebApplicationContextRunner web = new WebApplicationContextRunner()
-		.withConfiguration(CONFIGURATIONS)
+	private final WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
 		.withBean(DataSource.class, () -> new DelegatingDataSource(dataSource));
 
 	@Test
@@ -74,7 +74,8 @@ class BackfillWebAutoConfigurationTests extends DatabaseTest {
 	@Test
 	void pageOnOrUnderTheEndpointsPathFailsStartupNamingTheFix() {
 		WebApplicationContextRunner actuator = this.web
-			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
 			.withPropertyValues("backfill.web.enabled=true", "management.endpoints.web.exposure.include=backfills");
 		actuator.withPropertyValues("management.endpoints.web.base-path=/")
 			.run((context) -> assertThat(context).getFailure()
@@ -90,10 +91,13 @@ class BackfillWebAutoConfigurationTests extends DatabaseTest {
 			.run((context) -> assertThat(context).getFailure().isInstanceOf(InvalidBackfillException.class));
 		actuator.withPropertyValues("management.endpoints.web.base-path=/", "backfill.web.path=/backfills-status")
 			.run((context) -> assertThat(context).hasNotFailed().hasBean("backfillStatusPageRoute"));
-		// on a management port of its own, or not exposed over HTTP: nothing to clash with
+		// on a management port of its own, or not exposed over HTTP: nothing to clash
+		// with
 		actuator.withPropertyValues("management.endpoints.web.base-path=/", "management.server.port=0")
 			.run((context) -> assertThat(context).hasNotFailed().hasBean("backfillStatusPageRoute"));
-		this.web.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
+		this.web
+			.withConfiguration(
+					AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
 			.withPropertyValues("backfill.web.enabled=true", "management.endpoints.web.base-path=/")
 			.run((context) -> assertThat(context).hasNotFailed().hasBean("backfillStatusPageRoute"));
 	}
@@ -116,8 +120,8 @@ class BackfillWebAutoConfigurationTests extends DatabaseTest {
 
 	@Test
 	void securityFilterChainsAreConfiguredWithSpringSecurityAndReplacedByName() {
-		SecurityFilterChain own = new DefaultSecurityFilterChain(PathPatternRequestMatcher.withDefaults()
-			.matcher("/own"));
+		SecurityFilterChain own = new DefaultSecurityFilterChain(
+				PathPatternRequestMatcher.withDefaults().matcher("/own"));
 		WebApplicationContextRunner secured = this.web
 			.withConfiguration(AutoConfigurations.of(ServletWebSecurityAutoConfiguration.class,
 					DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class))

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The {@code backfills} Actuator endpoint over HTTP, in an application on a real port and a real PostgreSQL.
+ * The {@code backfills} Actuator endpoint over HTTP, in an application on a real port and
+ * a real PostgreSQL.
  */
 class BackfillsEndpointTests extends DatabaseTest {
 
@@ -28,14 +29,16 @@ class BackfillsEndpointTests extends DatabaseTest {
 	static void startApplication() {
 		jdbc.sql("""
 				CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, email_lower text);
-				INSERT INTO accounts (id, email) SELECT g, 'User' || g || '@X.org' FROM generate_series(1, 2500) g;
+				INSERT INTO accounts (id, email) SELECT g, 'User' || g || '@X.org' FROM generate_series(1,
+				2500) g;
 				CREATE TABLE slow_accounts (id bigint PRIMARY KEY, seen boolean NOT NULL DEFAULT false);
 				INSERT INTO slow_accounts (id) SELECT g FROM generate_series(1, 3000) g;
 				CREATE TABLE estimated_accounts (id bigint PRIMARY KEY, seen boolean NOT NULL DEFAULT false);
 				INSERT INTO estimated_accounts (id) SELECT g FROM generate_series(1, 30000) g;
 				ANALYZE estimated_accounts;
 				CREATE TABLE verified_accounts (id bigint PRIMARY KEY, email text NOT NULL, email_lower text);
-				INSERT INTO verified_accounts (id, email) SELECT g, 'User' || g || '@X.org' FROM generate_series(1, 1500) g;
+				INSERT INTO verified_accounts (id, email) SELECT g, 'User' || g || '@X.org' FROM
+				generate_series(1, 1500) g;
 				CREATE TABLE failing_accounts (id bigint PRIMARY KEY, share numeric);
 				INSERT INTO failing_accounts (id) SELECT g FROM generate_series(1, 3000) g
 				""").update();
@@ -92,7 +95,8 @@ class BackfillsEndpointTests extends DatabaseTest {
 		assertThat(running.<String>json("$.background.action")).isEqualTo("start");
 		assertThat(running.<String>json("$.background.by")).isEqualTo("the backfills endpoint");
 
-		// Actuator leaves null fields out: the work's endedAt appears when it ended (the report's own endedAt, the
+		// Actuator leaves null fields out: the work's endedAt appears when it ended (the
+		// report's own endedAt, the
 		// job execution's, may come first)
 		assertThat(running.<Map<String, Object>>json("$.background")).doesNotContainKey("endedAt");
 		Response failed = awaitReport("failing-accounts",
@@ -170,8 +174,9 @@ class BackfillsEndpointTests extends DatabaseTest {
 		try (WebApp unsecured = WebApp.start(dataSource, Backfills.class, WebApp.WITHOUT_SECURITY)) {
 			Response refused = unsecured.post("/actuator/backfills/lower-emails", "{\"action\": \"rollback\"}");
 			assertThat(refused.status()).isEqualTo(403);
-			assertThat(refused.<String>json("$.message")).startsWith("Actions on backfills through the endpoint need "
-					+ "Spring Security").contains("backfill.web.allow-unsecured-actions=true");
+			assertThat(refused.<String>json("$.message"))
+				.startsWith("Actions on backfills through the endpoint need " + "Spring Security")
+				.contains("backfill.web.allow-unsecured-actions=true");
 			assertThat(unsecured.get("/actuator/backfills").status()).isEqualTo(200);
 		}
 	}
@@ -190,26 +195,30 @@ class BackfillsEndpointTests extends DatabaseTest {
 	void unknownActionIsABadRequestNamingTheValidActions() {
 		Response bad = app.post("/actuator/backfills/lower-emails", "{\"action\": \"explode\"}");
 		assertThat(bad.status()).isEqualTo(400);
-		assertThat(bad.<String>json("$.message")).startsWith("Unknown action 'explode'. Valid actions: "
-				+ "start, stop, pause, resume, dry-run");
+		assertThat(bad.<String>json("$.message"))
+			.startsWith("Unknown action 'explode'. Valid actions: " + "start, stop, pause, resume, dry-run");
 		Response none = app.post("/actuator/backfills/lower-emails", "{}");
 		assertThat(none.status()).isEqualTo(400);
 		assertThat(none.<String>json("$.message")).startsWith("No action given. Valid actions: start,");
 	}
 
 	private static Response awaitReport(String name, Predicate<Response> condition) {
-		return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+		return await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(100))
 			.until(() -> app.get("/actuator/backfills/" + name), condition::test);
 	}
 
 	private static void awaitBatches(String name, long batches) {
-		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+		await().atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(20))
 			.until(() -> batches(name) >= batches);
 	}
 
 	private static long batches(String name) {
 		return jdbc.sql("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED'")
-			.param("name", name).query(Long.class).single();
+			.param("name", name)
+			.query(Long.class)
+			.single();
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -217,7 +226,10 @@ class BackfillsEndpointTests extends DatabaseTest {
 
 		@Bean
 		static Backfill verifiedAccounts() {
-			return Backfill.sql("verified-accounts").table("verified_accounts").key("id").pending("email_lower IS NULL")
+			return Backfill.sql("verified-accounts")
+				.table("verified_accounts")
+				.key("id")
+				.pending("email_lower IS NULL")
 				.update("UPDATE verified_accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to "
 						+ "AND email_lower IS NULL")
 				.rollback("UPDATE verified_accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
@@ -228,8 +240,12 @@ class BackfillsEndpointTests extends DatabaseTest {
 
 		@Bean
 		static Backfill lowerEmails() {
-			return Backfill.sql("lower-emails").table("accounts").key("id").pending("email_lower IS NULL")
-				.update("UPDATE accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to AND email_lower IS NULL")
+			return Backfill.sql("lower-emails")
+				.table("accounts")
+				.key("id")
+				.pending("email_lower IS NULL")
+				.update("UPDATE accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to AND "
+						+ "email_lower IS NULL")
 				.rollback("UPDATE accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
 				.batchSize(500)
 				.build();
@@ -238,7 +254,10 @@ class BackfillsEndpointTests extends DatabaseTest {
 		// 30 batches of about 0.1 s: long enough to pause, resume and stop it midway
 		@Bean
 		static Backfill slowAccounts() {
-			return Backfill.sql("slow-accounts").table("slow_accounts").key("id").pending("NOT seen")
+			return Backfill.sql("slow-accounts")
+				.table("slow_accounts")
+				.key("id")
+				.pending("NOT seen")
 				.update("WITH pause AS (SELECT pg_sleep(0.1)) UPDATE slow_accounts SET seen = true FROM pause "
 						+ "WHERE id > :from AND id <= :to AND NOT seen")
 				.rollback("UPDATE slow_accounts SET seen = false WHERE id > :from AND id <= :to")
@@ -249,7 +268,10 @@ class BackfillsEndpointTests extends DatabaseTest {
 		// batches of 0.1 s, and the fifteenth divides by zero
 		@Bean
 		static Backfill failingAccounts() {
-			return Backfill.sql("failing-accounts").table("failing_accounts").key("id").pending("share IS NULL")
+			return Backfill.sql("failing-accounts")
+				.table("failing_accounts")
+				.key("id")
+				.pending("share IS NULL")
 				.update("WITH pause AS (SELECT pg_sleep(0.1)) UPDATE failing_accounts SET share = 1 / (id - 1450) "
 						+ "FROM pause WHERE id > :from AND id <= :to AND share IS NULL")
 				.rollback("UPDATE failing_accounts SET share = NULL WHERE id > :from AND id <= :to")
@@ -259,7 +281,10 @@ class BackfillsEndpointTests extends DatabaseTest {
 
 		@Bean
 		static Backfill estimatedAccounts() {
-			return Backfill.sql("estimated-accounts").table("estimated_accounts").key("id").pending("NOT seen")
+			return Backfill.sql("estimated-accounts")
+				.table("estimated_accounts")
+				.key("id")
+				.pending("NOT seen")
 				.update("UPDATE estimated_accounts SET seen = true WHERE id > :from AND id <= :to AND NOT seen")
 				.rollback("UPDATE estimated_accounts SET seen = false WHERE id > :from AND id <= :to")
 				.batchSize(100)

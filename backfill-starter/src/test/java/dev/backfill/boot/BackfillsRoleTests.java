@@ -51,8 +51,9 @@ import static org.awaitility.Awaitility.await;
 import static org.springframework.security.config.Customizer.withDefaults;
 
 /**
- * The endpoint checks {@code backfill.web.role} itself: behind an application's own chain that lets every
- * authenticated user reach every endpoint, and over JMX, where no filter chain runs.
+ * The endpoint checks {@code backfill.web.role} itself: behind an application's own chain
+ * that lets every authenticated user reach every endpoint, and over JMX, where no filter
+ * chain runs.
  */
 class BackfillsRoleTests extends DatabaseTest {
 
@@ -87,9 +88,11 @@ class BackfillsRoleTests extends DatabaseTest {
 
 	@Test
 	void behindTheApplicationsChainAUserWithoutTheRoleIsRefusedEveryActionAndNothingChanges() {
-		// a completed backfill, paused: a run, a verify, a dry-run, a rollback or a resume would each show
-		assertThat(app.post("/actuator/backfills/done-accounts", "{\"action\": \"start\"}", "operator", "secret")
-			.status()).isIn(200, 202);
+		// a completed backfill, paused: a run, a verify, a dry-run, a rollback or a
+		// resume would each show
+		assertThat(
+				app.post("/actuator/backfills/done-accounts", "{\"action\": \"start\"}", "operator", "secret").status())
+			.isIn(200, 202);
 		awaitState("done-accounts", BackfillState.COMPLETED);
 		operator.pause("done-accounts", "setup");
 		Map<String, Object> before = database();
@@ -108,12 +111,14 @@ class BackfillsRoleTests extends DatabaseTest {
 		operator.resume("done-accounts");
 
 		// a run in flight: neither paused nor stopped by the viewer, it completes
-		assertThat(app.post("/actuator/backfills/slow-accounts", "{\"action\": \"start\"}", "operator", "secret")
-			.status()).isEqualTo(202);
+		assertThat(
+				app.post("/actuator/backfills/slow-accounts", "{\"action\": \"start\"}", "operator", "secret").status())
+			.isEqualTo(202);
 		await().atMost(Duration.ofSeconds(30)).until(() -> operator.status("slow-accounts").batches() >= 2);
 		for (String action : List.of("pause", "stop")) {
-			assertThat(app.post("/actuator/backfills/slow-accounts", "{\"action\": \"" + action + "\"}", "viewer",
-					"secret").status()).as(action).isEqualTo(403);
+			assertThat(app
+				.post("/actuator/backfills/slow-accounts", "{\"action\": \"" + action + "\"}", "viewer", "secret")
+				.status()).as(action).isEqualTo(403);
 		}
 		assertThat(count("SELECT count(*) FROM BACKFILL_PAUSE WHERE BACKFILL_NAME = 'slow-accounts'")).isZero();
 		awaitState("slow-accounts", BackfillState.COMPLETED);
@@ -131,7 +136,8 @@ class BackfillsRoleTests extends DatabaseTest {
 		await().atMost(Duration.ofSeconds(30)).until(() -> operator.status("operated-accounts").batches() >= 2);
 		assertThat(act(operated, "pause").<String>json("$.message")).startsWith("paused");
 		assertThat(jdbc.sql("SELECT PAUSED_BY FROM BACKFILL_PAUSE WHERE BACKFILL_NAME = 'operated-accounts'")
-			.query(String.class).single()).isEqualTo("operator through the backfills endpoint");
+			.query(String.class)
+			.single()).isEqualTo("operator through the backfills endpoint");
 		awaitState("operated-accounts", BackfillState.PAUSED);
 		assertThat(act(operated, "resume").<String>json("$.message")).startsWith("resumed");
 		assertThat(act(operated, "stop").<String>json("$.message")).startsWith("asked to stop");
@@ -140,8 +146,7 @@ class BackfillsRoleTests extends DatabaseTest {
 		assertThat(act(operated, "start").status()).isIn(200, 202);
 		awaitState("operated-accounts", BackfillState.COMPLETED);
 		assertThat(act(operated, "verify").status()).isIn(200, 202);
-		await().atMost(Duration.ofSeconds(60))
-			.until(() -> operator.status("operated-accounts").verification() != null);
+		await().atMost(Duration.ofSeconds(60)).until(() -> operator.status("operated-accounts").verification() != null);
 		assertThat(act(operated, "rollback").status()).isIn(200, 202);
 		awaitState("operated-accounts", BackfillState.ROLLED_BACK);
 		assertThat(count("SELECT count(*) FROM operated_accounts WHERE seen")).isZero();
@@ -167,26 +172,27 @@ class BackfillsRoleTests extends DatabaseTest {
 	@Test
 	void overAJmxConnectorThatAuthenticatesThroughSpringSecurityOnlyAUserWithTheRoleActs() throws Exception {
 		MBeanServer server = app.context().getBean(MBeanServer.class);
-		// the stub the connector hands out names this address, and its socket listens on it alone
+		// the stub the connector hands out names this address, and its socket listens on
+		// it alone
 		System.setProperty("java.rmi.server.hostname", "127.0.0.1");
 		ProviderManager authentication = new ProviderManager(
 				new DaoAuthenticationProvider(app.context().getBean(UserDetailsService.class)));
 		JMXAuthenticator authenticator = (credentials) -> {
 			String[] pair = (String[]) credentials;
-			return new Subject(true, Set.of(authentication
-				.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(pair[0], pair[1]))), Set.of(),
-					Set.of());
+			return new Subject(true,
+					Set.of(authentication
+						.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(pair[0], pair[1]))),
+					Set.of(), Set.of());
 		};
 		JMXConnectorServer connectorServer = JMXConnectorServerFactory.newJMXConnectorServer(
-				new JMXServiceURL("service:jmx:rmi://127.0.0.1"),
-				Map.of(JMXConnectorServer.AUTHENTICATOR, authenticator,
-						RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, new LoopbackSockets()),
+				new JMXServiceURL("service:jmx:rmi://127.0.0.1"), Map.of(JMXConnectorServer.AUTHENTICATOR,
+						authenticator, RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, new LoopbackSockets()),
 				server);
 		connectorServer.start();
 		try {
 			try (JMXConnector viewer = connect(connectorServer, "viewer")) {
-				Throwable refused = catchThrowable(() -> act(viewer.getMBeanServerConnection(), "jmx-accounts",
-						"pause"));
+				Throwable refused = catchThrowable(
+						() -> act(viewer.getMBeanServerConnection(), "jmx-accounts", "pause"));
 				assertThat(refused).isInstanceOf(MBeanException.class);
 				assertThat(refused.getMessage()).contains("User 'viewer'", "BACKFILL_OPERATOR", "backfill.web.role");
 			}
@@ -194,7 +200,8 @@ class BackfillsRoleTests extends DatabaseTest {
 			try (JMXConnector operatorConnection = connect(connectorServer, "operator")) {
 				act(operatorConnection.getMBeanServerConnection(), "jmx-accounts", "pause");
 				assertThat(jdbc.sql("SELECT PAUSED_BY FROM BACKFILL_PAUSE WHERE BACKFILL_NAME = 'jmx-accounts'")
-					.query(String.class).single()).isEqualTo("operator over JMX");
+					.query(String.class)
+					.single()).isEqualTo("operator over JMX");
 				act(operatorConnection.getMBeanServerConnection(), "jmx-accounts", "resume");
 			}
 			assertThat(count("SELECT count(*) FROM BACKFILL_PAUSE WHERE BACKFILL_NAME = 'jmx-accounts'")).isZero();
@@ -232,18 +239,22 @@ class BackfillsRoleTests extends DatabaseTest {
 	}
 
 	private static void awaitState(String name, BackfillState state) {
-		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(50))
 			.until(() -> operator.status(name).state(), state::equals);
 	}
 
-	// what an action would change: job executions, the batch log, pause flags, the tables' rows
+	// what an action would change: job executions, the batch log, pause flags, the
+	// tables' rows
 	private static Map<String, Object> database() {
-		return Map.of("executions", count("SELECT count(*) FROM BATCH_JOB_EXECUTION"),
-				"batches", count("SELECT count(*) FROM BACKFILL_BATCH_LOG"),
-				"pauses", jdbc.sql("SELECT string_agg(BACKFILL_NAME || ' by ' || PAUSED_BY, ', ') FROM BACKFILL_PAUSE")
-					.query(String.class).optional().orElse(""),
-				"done", count("SELECT count(*) FROM done_accounts WHERE email_lower IS NOT NULL"),
-				"jmx", count("SELECT count(*) FROM jmx_accounts WHERE seen"));
+		return Map.of("executions", count("SELECT count(*) FROM BATCH_JOB_EXECUTION"), "batches",
+				count("SELECT count(*) FROM BACKFILL_BATCH_LOG"), "pauses",
+				jdbc.sql("SELECT string_agg(BACKFILL_NAME || ' by ' || PAUSED_BY, ', ') FROM BACKFILL_PAUSE")
+					.query(String.class)
+					.optional()
+					.orElse(""),
+				"done", count("SELECT count(*) FROM done_accounts WHERE email_lower IS NOT NULL"), "jmx",
+				count("SELECT count(*) FROM jmx_accounts WHERE seen"));
 	}
 
 	// RMI's listening sockets on the loopback address only
@@ -279,7 +290,10 @@ class BackfillsRoleTests extends DatabaseTest {
 
 		@Bean
 		static Backfill doneAccounts() {
-			return Backfill.sql("done-accounts").table("done_accounts").key("id").pending("email_lower IS NULL")
+			return Backfill.sql("done-accounts")
+				.table("done_accounts")
+				.key("id")
+				.pending("email_lower IS NULL")
 				.update("UPDATE done_accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to "
 						+ "AND email_lower IS NULL")
 				.rollback("UPDATE done_accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
@@ -306,7 +320,10 @@ class BackfillsRoleTests extends DatabaseTest {
 		}
 
 		private static Backfill slow(String name, String table) {
-			return Backfill.sql(name).table(table).key("id").pending("NOT seen")
+			return Backfill.sql(name)
+				.table(table)
+				.key("id")
+				.pending("NOT seen")
 				.update("WITH pause AS (SELECT pg_sleep(0.1)) UPDATE " + table + " SET seen = true FROM pause "
 						+ "WHERE id > :from AND id <= :to AND NOT seen")
 				.rollback("UPDATE " + table + " SET seen = false WHERE id > :from AND id <= :to")

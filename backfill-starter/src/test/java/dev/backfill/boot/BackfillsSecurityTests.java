@@ -30,8 +30,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The endpoint and the page in an application with Spring Security and Boot's default security: reading needs a user,
- * acting the role {@code backfill.web.role}, and nothing else in the application changes.
+ * The endpoint and the page in an application with Spring Security and Boot's default
+ * security: reading needs a user, acting the role {@code backfill.web.role}, and nothing
+ * else in the application changes.
  */
 class BackfillsSecurityTests extends DatabaseTest {
 
@@ -58,7 +59,8 @@ class BackfillsSecurityTests extends DatabaseTest {
 
 	@Test
 	void anonymousRequestsAreAskedToAuthenticate() throws Exception {
-		mvc.perform(action("pause")).andExpect(status().isUnauthorized())
+		mvc.perform(action("pause"))
+			.andExpect(status().isUnauthorized())
 			.andExpect(header().string("WWW-Authenticate", startsWith("Basic realm=")));
 		mvc.perform(get(ENDPOINT)).andExpect(status().isUnauthorized());
 		mvc.perform(get("/actuator/backfills")).andExpect(status().isUnauthorized());
@@ -78,22 +80,27 @@ class BackfillsSecurityTests extends DatabaseTest {
 
 	@Test
 	void aUserWithTheRoleActsAndIsNamedAsWhoPaused() throws Exception {
-		mvc.perform(action("pause").with(user("alice").roles("BACKFILL_OPERATOR"))).andExpect(status().isOk())
+		mvc.perform(action("pause").with(user("alice").roles("BACKFILL_OPERATOR")))
+			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.message").value(startsWith("paused")));
 		assertThat(jdbc.sql("SELECT PAUSED_BY FROM BACKFILL_PAUSE WHERE BACKFILL_NAME = 'lower-emails'")
-			.query(String.class).single()).isEqualTo("alice through the backfills endpoint");
+			.query(String.class)
+			.single()).isEqualTo("alice through the backfills endpoint");
 		// the chain's own Basic authentication, with a real user of the application
-		mvc.perform(action("resume").with(httpBasic("operator", "secret"))).andExpect(status().isOk())
+		mvc.perform(action("resume").with(httpBasic("operator", "secret")))
+			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.message").value(startsWith("resumed")));
 		assertThat(count("SELECT count(*) FROM BACKFILL_PAUSE")).isZero();
 	}
 
 	@Test
 	void restOfTheApplicationKeepsBootsDefaultSecurity() throws Exception {
-		// Boot's Actuator chain is still there: health is open, everything else needs a login
+		// Boot's Actuator chain is still there: health is open, everything else needs a
+		// login
 		mvc.perform(get("/actuator/health")).andExpect(status().isOk());
 		mvc.perform(get("/elsewhere").accept(MediaType.APPLICATION_JSON)).andExpect(status().isUnauthorized());
-		mvc.perform(get("/elsewhere").accept(MediaType.TEXT_HTML)).andExpect(status().isFound())
+		mvc.perform(get("/elsewhere").accept(MediaType.TEXT_HTML))
+			.andExpect(status().isFound())
 			.andExpect(header().string("Location", endsWith("/login")));
 		assertThat(app.context().getBeansOfType(SecurityFilterChain.class)).containsOnlyKeys(
 				"backfillsEndpointSecurityFilterChain", "backfillStatusPageSecurityFilterChain",
@@ -109,8 +116,12 @@ class BackfillsSecurityTests extends DatabaseTest {
 
 		@Bean
 		static Backfill lowerEmails() {
-			return Backfill.sql("lower-emails").table("accounts").key("id").pending("email_lower IS NULL")
-				.update("UPDATE accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to AND email_lower IS NULL")
+			return Backfill.sql("lower-emails")
+				.table("accounts")
+				.key("id")
+				.pending("email_lower IS NULL")
+				.update("UPDATE accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to AND "
+						+ "email_lower IS NULL")
 				.rollback("UPDATE accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
 				.build();
 		}

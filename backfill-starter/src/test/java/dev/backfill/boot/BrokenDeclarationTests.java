@@ -24,8 +24,9 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Declarations the database refuses: every problem of every one is named at once, by a {@code backfill ...} command
- * with exit code 2 and no stack trace, and by the application's failure report when it starts as a server.
+ * Declarations the database refuses: every problem of every one is named at once, by a
+ * {@code backfill ...} command with exit code 2 and no stack trace, and by the
+ * application's failure report when it starts as a server.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class BrokenDeclarationTests extends DatabaseTest {
@@ -45,12 +46,15 @@ class BrokenDeclarationTests extends DatabaseTest {
 			.contains("key column id of accounts has no unique index")
 			.contains("column \"emial\" does not exist")
 			.contains("Backfill 'ghost': table ghosts does not exist")
-			.doesNotContain("\tat ").doesNotContain("APPLICATION FAILED TO START");
+			.doesNotContain("\tat ")
+			.doesNotContain("APPLICATION FAILED TO START");
 
 		int from = output.getOut().length();
 		assertThat(CommandApp.run(dataSource, Broken.class, "backfill", "status")).isEqualTo(2);
-		assertThat(output.getOut().substring(from)).contains("has no unique index").contains("emial")
-			.contains("ghosts does not exist").doesNotContain("\tat ");
+		assertThat(output.getOut().substring(from)).contains("has no unique index")
+			.contains("emial")
+			.contains("ghosts does not exist")
+			.doesNotContain("\tat ");
 		assertThat(count("SELECT count(*) FROM BATCH_JOB_INSTANCE")).isZero();
 	}
 
@@ -65,7 +69,8 @@ class BrokenDeclarationTests extends DatabaseTest {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new BackfillFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription()).contains("has no unique index").contains("emial")
+				assertThat(analysis.getDescription()).contains("has no unique index")
+					.contains("emial")
 					.contains("ghosts does not exist");
 				assertThat(analysis.getAction()).isNotBlank();
 			});
@@ -76,7 +81,10 @@ class BrokenDeclarationTests extends DatabaseTest {
 
 		@Bean
 		static Backfill typo() {
-			return Backfill.sql("typo").table("accounts").key("id").pending("email_lower IS NULL")
+			return Backfill.sql("typo")
+				.table("accounts")
+				.key("id")
+				.pending("email_lower IS NULL")
 				.update("UPDATE accounts SET email_lower = lower(emial) WHERE id > :from AND id <= :to")
 				.rollback("UPDATE accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
 				.build();
@@ -84,7 +92,10 @@ class BrokenDeclarationTests extends DatabaseTest {
 
 		@Bean
 		static Backfill ghost() {
-			return Backfill.sql("ghost").table("ghosts").key("id").pending("x IS NULL")
+			return Backfill.sql("ghost")
+				.table("ghosts")
+				.key("id")
+				.pending("x IS NULL")
 				.update("UPDATE ghosts SET x = 1 WHERE id > :from AND id <= :to")
 				.oneWay("test")
 				.build();

@@ -18,7 +18,9 @@ final class Cli {
 	private Cli() {
 	}
 
-	/** @return the exit code, a '|', and what the command printed */
+	/**
+	 * @return the exit code, a '|', and what the command printed
+	 */
 	static String run(AssertableApplicationContext context, String... args) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		List<BackfillCommand> commands = context.getBeanProvider(BackfillCommand.class).orderedStream().toList();

@@ -11,9 +11,10 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts a Spring Boot application in this JVM as {@code java -jar app.jar backfill ...} would, with the given
- * configuration classes (its backfills), on a test database as a given role, and returns the command's exit code:
- * {@code 1} when the application failed to start, as a JVM whose {@code main} threw exits with.
+ * Starts a Spring Boot application in this JVM as {@code java -jar app.jar backfill ...}
+ * would, with the given configuration classes (its backfills), on a test database as a
+ * given role, and returns the command's exit code: {@code 1} when the application failed
+ * to start, as a JVM whose {@code main} threw exits with.
  */
 final class CommandApp {
 
@@ -32,11 +33,12 @@ final class CommandApp {
 		args.add("--spring.datasource.username=" + user);
 		args.add("--spring.datasource.password=" + password);
 		args.add("--backfill.cli.exit=false");
-		// both schema initializers on, as in the sample: a role that may only read must start all the same
+		// both schema initializers on, as in the sample: a role that may only read must
+		// start all the same
 		args.add("--spring.batch.jdbc.initialize-schema=always");
 		args.add("--" + WebApp.WITHOUT_SECURITY);
-		try (ConfigurableApplicationContext context = SpringApplication.run(
-				new Class<?>[] { Application.class, configuration }, args.toArray(String[]::new))) {
+		try (ConfigurableApplicationContext context = SpringApplication
+			.run(new Class<?>[] { Application.class, configuration }, args.toArray(String[]::new))) {
 			return context.getBean(BackfillCommandRunner.class).getExitCode();
 		}
 		catch (RuntimeException ex) {

@@ -5,9 +5,9 @@ import java.util.Map;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillState;
-import dev.backfill.DefaultBackfillOperator;
 import dev.backfill.ProgressListener;
 import dev.backfill.RunOptions;
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
 import org.junit.jupiter.api.AfterAll;
@@ -23,8 +23,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An on-call engineer's role that may only read (no CREATE on the schema, no UPDATE, no INSERT) reports on backfills
- * a writer ran, from the command line and the endpoint, and is refused the commands that write, with exit code 2.
+ * An on-call engineer's role that may only read (no CREATE on the schema, no UPDATE, no
+ * INSERT) reports on backfills a writer ran, from the command line and the endpoint, and
+ * is refused the commands that write, with exit code 2.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ReadOnlyCommandTests extends DatabaseTest {
@@ -44,7 +45,8 @@ class ReadOnlyCommandTests extends DatabaseTest {
 			.isEqualTo(BackfillState.COMPLETED);
 		assertThat(writer.verify("lower-emails").passed()).isTrue();
 		String database = jdbc.sql("SELECT current_database()").query(String.class).single();
-		// roles belong to the server, which other builds share: one of this database's own
+		// roles belong to the server, which other builds share: one of this database's
+		// own
 		role = "oncall_" + database.substring(database.length() - 12);
 		jdbc.sql("CREATE ROLE " + role + " LOGIN PASSWORD '" + role + "'").update();
 		jdbc.sql("GRANT CONNECT ON DATABASE " + database + " TO " + role).update();
@@ -65,13 +67,16 @@ class ReadOnlyCommandTests extends DatabaseTest {
 	@Test
 	void statusAndListAnswerForARoleThatMayOnlyRead(CapturedOutput output) {
 		assertThat(asOncall("backfill", "status", "lower-emails")).isZero();
-		assertThat(output.getOut()).contains("lower-emails").contains("COMPLETED").contains("3,000")
+		assertThat(output.getOut()).contains("lower-emails")
+			.contains("COMPLETED")
+			.contains("3,000")
 			.contains("no discrepancy");
 
 		int from = output.getOut().length();
 		assertThat(asOncall("backfill", "status", "lower-emails", "--json")).isZero();
 		Map<String, Object> status = JsonParserFactory.getJsonParser().parseMap(json(output, from));
-		assertThat(status).containsEntry("name", "lower-emails").containsEntry("status", "COMPLETED")
+		assertThat(status).containsEntry("name", "lower-emails")
+			.containsEntry("status", "COMPLETED")
 			.containsEntry("lastKey", "3000");
 		assertThat(((Number) status.get("rowsDone")).longValue()).isEqualTo(3000);
 
@@ -93,7 +98,8 @@ class ReadOnlyCommandTests extends DatabaseTest {
 	void commandsThatWriteRefuseARoleThatMayOnlyReadWithExitCode2(CapturedOutput output) {
 		assertThat(asOncall("backfill", "run", "lower-emails")).isEqualTo(2);
 		assertThat(output.getOut()).contains("Cannot run backfill 'lower-emails' as role " + role)
-			.contains("UPDATE on customers").contains("GRANT");
+			.contains("UPDATE on customers")
+			.contains("GRANT");
 		for (String command : new String[] { "rollback", "dry-run", "verify" }) {
 			int from = output.getOut().length();
 			assertThat(asOncall("backfill", command, "lower-emails")).as(command).isEqualTo(2);
@@ -112,7 +118,8 @@ class ReadOnlyCommandTests extends DatabaseTest {
 	void missingTablesTheRoleMayNotCreateAreNamedWithTheFix(CapturedOutput output) {
 		assertThat(asOncall("backfill", "status", "--backfill.jdbc.table-prefix=READONLY_")).isEqualTo(2);
 		assertThat(output.getOut()).contains("READONLY_BATCH_LOG, READONLY_PAUSE, READONLY_DISCREPANCY")
-			.contains("role " + role + " may not create tables (no CREATE on schema public)").contains("schema-postgresql.sql")
+			.contains("role " + role + " may not create tables (no CREATE on schema public)")
+			.contains("schema-postgresql.sql")
 			.doesNotContain("\tat ");
 	}
 
@@ -134,10 +141,15 @@ class ReadOnlyCommandTests extends DatabaseTest {
 		return CommandApp.run(url, role, role, Customers.class, command);
 	}
 
-	// the JSON line a command printed after a point of the output (logs may come before it)
+	// the JSON line a command printed after a point of the output (logs may come before
+	// it)
 	private static String json(CapturedOutput output, int from) {
-		return output.getOut().substring(from).lines().filter((l) -> l.startsWith("{") || l.startsWith("["))
-			.reduce((a, b) -> b).orElseThrow();
+		return output.getOut()
+			.substring(from)
+			.lines()
+			.filter((l) -> l.startsWith("{") || l.startsWith("["))
+			.reduce((a, b) -> b)
+			.orElseThrow();
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -145,7 +157,10 @@ class ReadOnlyCommandTests extends DatabaseTest {
 
 		@Bean
 		static Backfill lowerEmails() {
-			return Backfill.sql("lower-emails").table("customers").key("id").pending("email_lower IS NULL")
+			return Backfill.sql("lower-emails")
+				.table("customers")
+				.key("id")
+				.pending("email_lower IS NULL")
 				.update("UPDATE customers SET email_lower = lower(email) WHERE id > :from AND id <= :to "
 						+ "AND email_lower IS NULL")
 				.rollback("UPDATE customers SET email_lower = NULL WHERE id > :from AND id <= :to")

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The status page, served on a real port and drawn by a headless Chromium. Without one on the PATH the drawing test
- * is skipped, saying why, unless {@code BACKFILL_TEST_REQUIRE_BROWSER=true} (CI sets it), which makes it fail.
+ * The status page, served on a real port and drawn by a headless Chromium. Without one on
+ * the PATH the drawing test is skipped, saying why, unless
+ * {@code BACKFILL_TEST_REQUIRE_BROWSER=true} (CI sets it), which makes it fail.
  */
 class StatusPageTests extends DatabaseTest {
 
@@ -49,8 +50,7 @@ class StatusPageTests extends DatabaseTest {
 				INSERT INTO page_accounts (id) SELECT g FROM generate_series(1, 3000) g;
 				ANALYZE page_accounts""").update();
 		app = WebApp.start(dataSource, Backfills.class, WebApp.WITHOUT_SECURITY, "backfill.web.enabled=true",
-				"backfill.web.allow-unsecured-actions=true",
-				"backfill.web.path=/ops/backfills");
+				"backfill.web.allow-unsecured-actions=true", "backfill.web.path=/ops/backfills");
 	}
 
 	@AfterAll
@@ -63,7 +63,8 @@ class StatusPageTests extends DatabaseTest {
 		Response page = app.get("/ops/backfills");
 		assertThat(page.status()).isEqualTo(200);
 		assertThat(page.contentType()).startsWith("text/html").contains("UTF-8");
-		assertThat(page.body()).contains("<meta http-equiv=\"refresh\" content=\"5\">").contains("page-accounts")
+		assertThat(page.body()).contains("<meta http-equiv=\"refresh\" content=\"5\">")
+			.contains("page-accounts")
 			.contains("role=\"progressbar\"");
 		assertThat(app.get("/backfills").status()).isEqualTo(404);
 	}
@@ -73,11 +74,12 @@ class StatusPageTests extends DatabaseTest {
 		String chromium = chromium();
 		String backfill = "/actuator/backfills/page-accounts";
 		assertThat(app.post(backfill, "{\"action\": \"start\"}").status()).isEqualTo(202);
-		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> count(
-				"SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'page-accounts'") >= 8);
+		await().atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> count("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'page-accounts'") >= 8);
 		assertThat(app.post(backfill, "{\"action\": \"stop\"}").status()).isEqualTo(200);
-		await().atMost(Duration.ofSeconds(30)).until(() -> app.get(backfill).<String>json("$.backfill.state"),
-				"STOPPED"::equals);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> app.get(backfill).<String>json("$.backfill.state"), "STOPPED"::equals);
 		double expected = 100.0 * count("SELECT count(*) FROM page_accounts WHERE seen")
 				/ count("SELECT count(*) FROM page_accounts");
 		assertThat(expected).as("stopped midway").isBetween(10.0, 90.0);
@@ -125,12 +127,14 @@ class StatusPageTests extends DatabaseTest {
 			fail("Chromium took over 60 s to take a screenshot of %s:%n%s", url, Files.readString(log));
 		}
 		if (!png.isFile()) {
-			fail("Chromium exited with %d and no screenshot of %s:%n%s", process.exitValue(), url, Files.readString(log));
+			fail("Chromium exited with %d and no screenshot of %s:%n%s", process.exitValue(), url,
+					Files.readString(log));
 		}
 		return ImageIO.read(png);
 	}
 
-	// CI installs it (.ci/run) and requires it, so that the page's only real check cannot be skipped there; a machine
+	// CI installs it (.ci/run) and requires it, so that the page's only real check cannot
+	// be skipped there; a machine
 	// with only a JDK skips it, saying why
 	private static String chromium() {
 		Optional<String> found = Stream
@@ -161,7 +165,10 @@ class StatusPageTests extends DatabaseTest {
 		// 30 batches of about 0.05 s, stopped after the 8th
 		@Bean
 		static Backfill pageAccounts() {
-			return Backfill.sql("page-accounts").table("page_accounts").key("id").pending("NOT seen")
+			return Backfill.sql("page-accounts")
+				.table("page_accounts")
+				.key("id")
+				.pending("NOT seen")
 				.update("WITH pause AS (SELECT pg_sleep(0.05)) UPDATE page_accounts SET seen = true FROM pause "
 						+ "WHERE id > :from AND id <= :to AND NOT seen")
 				.rollback("UPDATE page_accounts SET seen = false WHERE id > :from AND id <= :to")

@@ -20,9 +20,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What an operator sees on the console of {@code backfill run} while the database ends its sessions: one WARN line
- * per fault saying what happened and what the run does, and no stack trace from the pool, the transaction
- * infrastructure or Spring Batch.
+ * What an operator sees on the console of {@code backfill run} while the database ends
+ * its sessions: one WARN line per fault saying what happened and what the run does, and
+ * no stack trace from the pool, the transaction infrastructure or Spring Batch.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TransientFaultConsoleTests extends DatabaseTest {
@@ -37,7 +37,8 @@ class TransientFaultConsoleTests extends DatabaseTest {
 	void lostSessionsGiveOneWarningEachAndNoStackTrace(CapturedOutput output) throws Exception {
 		CompletableFuture<Void> faults = CompletableFuture.runAsync(() -> {
 			awaitBatches(5);
-			// what a failover or a DBA's pg_terminate_backend does to the sessions doing the work
+			// what a failover or a DBA's pg_terminate_backend does to the sessions doing
+			// the work
 			terminate("application_name NOT LIKE 'backfill %'");
 			awaitBatches(20);
 			// and to the run lock's session alone
@@ -50,11 +51,15 @@ class TransientFaultConsoleTests extends DatabaseTest {
 		assertThat(count("SELECT count(*) FROM console_faults WHERE counter <> 1")).isZero();
 		String console = output.getAll();
 		assertThat(console.lines().filter((l) -> l.startsWith("\tat ") || l.startsWith("Caused by:")))
-			.as("stack trace lines in%n%s", console).isEmpty();
+			.as("stack trace lines in%n%s", console)
+			.isEmpty();
 		// the log's lines, not logback's own status lines of its start
 		assertThat(console.lines().filter((l) -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ ERROR .*")))
-			.as("errors in%n%s", console).isEmpty();
-		List<String> warnings = console.lines().filter((l) -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ WARN .*")).toList();
+			.as("errors in%n%s", console)
+			.isEmpty();
+		List<String> warnings = console.lines()
+			.filter((l) -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d+ WARN .*"))
+			.toList();
 		assertThat(warnings).as("warnings in%n%s", console).hasSize(2);
 		assertThat(warnings.get(0)).contains("console-faults").contains("lost its connection").contains("57P01");
 		assertThat(warnings.get(1)).contains("console-faults").contains("lost the session of its run lock");
@@ -74,12 +79,14 @@ class TransientFaultConsoleTests extends DatabaseTest {
 		}
 	}
 
-	// on a connection of its own: the test's pool is on the database whose sessions are ended
+	// on a connection of its own: the test's pool is on the database whose sessions are
+	// ended
 	private static long committed() {
 		try (Connection connection = DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
-				dataSource.getPassword()); ResultSet rs = connection.createStatement().executeQuery(
-						"SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'console-faults'"
-								+ " AND OUTCOME = 'COMMITTED'")) {
+				dataSource.getPassword());
+				ResultSet rs = connection.createStatement()
+					.executeQuery("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'console-faults'"
+							+ " AND OUTCOME = 'COMMITTED'")) {
 			rs.next();
 			return rs.getLong(1);
 		}
@@ -90,9 +97,10 @@ class TransientFaultConsoleTests extends DatabaseTest {
 
 	private static void terminate(String which) {
 		try (Connection admin = DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
-				dataSource.getPassword()); ResultSet rs = admin.createStatement().executeQuery(
-						"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
-								+ " AND pid <> pg_backend_pid() AND " + which)) {
+				dataSource.getPassword());
+				ResultSet rs = admin.createStatement()
+					.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
+							+ "current_database()" + " AND pid <> pg_backend_pid() AND " + which)) {
 			rs.next();
 		}
 		catch (java.sql.SQLException ex) {
@@ -105,7 +113,10 @@ class TransientFaultConsoleTests extends DatabaseTest {
 
 		@Bean
 		static Backfill consoleFaults() {
-			return Backfill.sql("console-faults").table("console_faults").key("id").pending("counter = 0")
+			return Backfill.sql("console-faults")
+				.table("console_faults")
+				.key("id")
+				.pending("counter = 0")
 				.update("""
 						WITH pause AS (SELECT pg_sleep(0.02)) UPDATE console_faults SET counter = counter + 1
 						FROM pause WHERE id > :from AND id <= :to""")

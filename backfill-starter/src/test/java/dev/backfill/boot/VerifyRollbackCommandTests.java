@@ -24,8 +24,9 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code backfill verify}, {@code backfill rollback} and the removal reminder of {@code backfill list} through the
- * command line of a Boot application, on real PostgreSQL.
+ * {@code backfill verify}, {@code backfill rollback} and the removal reminder of
+ * {@code backfill list} through the command line of a Boot application, on real
+ * PostgreSQL.
  */
 class VerifyRollbackCommandTests extends DatabaseTest {
 
@@ -58,8 +59,7 @@ class VerifyRollbackCommandTests extends DatabaseTest {
 						+ "ORDER BY DISCREPANCY_ID DESC LIMIT 2;");
 			Map<String, Object> json = JsonParserFactory.getJsonParser()
 				.parseMap(Cli.run(context, "backfill", "verify", "invoice-totals", "--json").substring(2));
-			assertThat(json).containsEntry("passed", false)
-				.containsEntry("firstKeys", List.of("4321", "9876"));
+			assertThat(json).containsEntry("passed", false).containsEntry("firstKeys", List.of("4321", "9876"));
 			assertThat(((Number) json.get("discrepancies")).longValue()).isEqualTo(2);
 			assertThat(Cli.run(context, "backfill", "status", "invoice-totals"))
 				.contains("2 discrepancies (first keys 4321, 9876)");
@@ -68,13 +68,15 @@ class VerifyRollbackCommandTests extends DatabaseTest {
 
 			jdbc.sql("UPDATE invoices SET total = total_cents / 100.0 WHERE id IN (4321, 9876)").update();
 			assertThat(Cli.run(context, "backfill", "verify", "invoice-totals")).startsWith("0|");
-			assertThat(Cli.run(context, "backfill", "list")).contains("REMOVE: invoice-totals finished and verified on ")
+			assertThat(Cli.run(context, "backfill", "list"))
+				.contains("REMOVE: invoice-totals finished and verified on ")
 				.contains("; drop column invoices.total_cents.");
 			String list = Cli.run(context, "backfill", "list", "--json").substring(2);
 			assertThat(list).contains("\"removalDue\":true").contains("\"removeAfterDays\":0");
 
 			String rollback = Cli.run(context, "backfill", "rollback", "invoice-totals");
-			assertThat(rollback).startsWith("0|").contains("invoice-totals rollback completed: 12,000 rows")
+			assertThat(rollback).startsWith("0|")
+				.contains("invoice-totals rollback completed: 12,000 rows")
 				.contains("'backfill run invoice-totals' starts it again from the first key.");
 			assertThat(jdbc.sql("SELECT count(*) FROM invoices WHERE total IS NOT NULL").query(Long.class).single())
 				.isZero();
@@ -90,7 +92,8 @@ class VerifyRollbackCommandTests extends DatabaseTest {
 	void oneWayBackfillRefusesToRollBackWithExitCode2() {
 		this.runner.run((context) -> {
 			String out = Cli.run(context, "backfill", "rollback", "invoice-archive");
-			assertThat(out).startsWith("2|").contains("'invoice-archive' is one-way")
+			assertThat(out).startsWith("2|")
+				.contains("'invoice-archive' is one-way")
 				.contains("restore invoices from the backup taken before the run");
 			assertThat(Cli.run(context, "backfill", "verify")).startsWith("2|")
 				.contains("'backfill verify' takes one backfill name");
@@ -102,8 +105,12 @@ class VerifyRollbackCommandTests extends DatabaseTest {
 
 		@Bean
 		static Backfill invoiceTotals() {
-			return Backfill.sql("invoice-totals").table("invoices").key("id").pending("total IS NULL")
-				.update("UPDATE invoices SET total = total_cents / 100.0 WHERE id > :from AND id <= :to AND total IS NULL")
+			return Backfill.sql("invoice-totals")
+				.table("invoices")
+				.key("id")
+				.pending("total IS NULL")
+				.update("UPDATE invoices SET total = total_cents / 100.0 WHERE id > :from AND id <= :to AND "
+						+ "total IS NULL")
 				.rollback("UPDATE invoices SET total = NULL WHERE id > :from AND id <= :to")
 				.verify("SELECT id, 'total is ' || total FROM invoices WHERE id > :from AND id <= :to "
 						+ "AND total <> total_cents / 100.0")
@@ -113,7 +120,10 @@ class VerifyRollbackCommandTests extends DatabaseTest {
 
 		@Bean
 		static Backfill invoiceArchive() {
-			return Backfill.sql("invoice-archive").table("invoices").key("id").pending("total_cents > 0")
+			return Backfill.sql("invoice-archive")
+				.table("invoices")
+				.key("id")
+				.pending("total_cents > 0")
 				.update("UPDATE invoices SET total_cents = 0 WHERE id > :from AND id <= :to")
 				.oneWay("the cents are overwritten; restore invoices from the backup taken before the run")
 				.build();

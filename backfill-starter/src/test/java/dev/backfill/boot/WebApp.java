@@ -22,8 +22,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
- * A Spring Boot web application on a random port, on a test class's database, with the given configuration classes
- * (its backfills), and plain HTTP calls to it.
+ * A Spring Boot web application on a random port, on a test class's database, with the
+ * given configuration classes (its backfills), and plain HTTP calls to it.
  */
 final class WebApp implements AutoCloseable {
 
@@ -45,9 +45,9 @@ final class WebApp implements AutoCloseable {
 	}
 
 	static WebApp start(DataSource dataSource, Class<?> configuration, String... properties) {
-		List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
-				"spring.main.banner-mode=off", "backfill.shutdown-timeout=10s",
-				"management.endpoints.web.exposure.include=health,backfills"));
+		List<String> all = new ArrayList<>(
+				List.of("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+						"backfill.shutdown-timeout=10s", "management.endpoints.web.exposure.include=health,backfills"));
 		all.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class, configuration)
 			.properties(all.toArray(String[]::new))
@@ -89,8 +89,7 @@ final class WebApp implements AutoCloseable {
 	}
 
 	private static String basic(String user, String password) {
-		return "Basic " + Base64.getEncoder()
-			.encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+		return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
 	}
 
 	private Response send(HttpRequest.Builder request) {

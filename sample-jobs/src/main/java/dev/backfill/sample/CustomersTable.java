@@ -6,8 +6,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The generator of the sample table {@code customers} (created by {@code schema.sql}): realistic names and emails (mixed case, stray spaces, one-
- * and many-word names) made by set-based SQL, about 5 million rows a minute on two cores.
+ * The generator of the sample table {@code customers} (created by {@code schema.sql}):
+ * realistic names and emails (mixed case, stray spaces, one- and many-word names) made by
+ * set-based SQL, about 5 million rows a minute on two cores.
  *
  * @since 0.1.0
  */
@@ -32,7 +33,8 @@ public class CustomersTable {
 			FROM generate_series(:from, :to) AS g,
 			LATERAL (SELECT
 			  (ARRAY['ada', 'grace', 'alan', 'edsger', 'barbara', 'donald', 'john', 'margaret', 'ken', 'linus', 'anita',
-			         'radia', 'tim', 'guido', 'james', 'frances', 'niklaus', 'leslie', 'shafi', 'yukihiro'])[1 + (g * 7919) % 20] AS f,
+			         'radia', 'tim', 'guido', 'james', 'frances', 'niklaus', 'leslie', 'shafi', 'yukihiro'])[1 + (g
+			         * 7919) % 20] AS f,
 			  (ARRAY['lovelace', 'hopper', 'turing', 'dijkstra', 'liskov', 'knuth', 'mccarthy', 'hamilton', 'thompson',
 			         'torvalds', 'borg', 'perlman', 'berners-lee', 'van rossum', 'gosling', 'allen', 'wirth', 'lamport',
 			         'goldwasser', 'matsumoto'])[1 + (g * 104729) % 20] AS l,
@@ -64,7 +66,9 @@ public class CustomersTable {
 		return count;
 	}
 
-	/** @return rows in the table */
+	/**
+	 * @return rows in the table
+	 */
 	public long count() {
 		return this.jdbc.sql("SELECT count(*) FROM customers").query(Long.class).single();
 	}

@@ -14,9 +14,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code backfill demo [--rows=N]}: seeds the sample table up to N rows (1,000,000 by default), estimates
- * {@code normalize-emails} with a dry-run when it never ran, then runs or resumes it with live progress and shows its
- * status, with the estimate's error.
+ * {@code backfill demo [--rows=N]}: seeds the sample table up to N rows (1,000,000 by
+ * default), estimates {@code normalize-emails} with a dry-run when it never ran, then
+ * runs or resumes it with live progress and shows its status, with the estimate's error.
  *
  * @since 0.1.0
  */
@@ -67,7 +67,8 @@ public class DemoCommand implements BackfillCommand {
 		}
 		int code = command("run").run(new CommandLine("run", List.of(BACKFILL), Map.of()), out);
 		if (code == BackfillCommand.OK) {
-			// evidence, not belief: every row checked against the declared verify statement
+			// evidence, not belief: every row checked against the declared verify
+			// statement
 			code = command("verify").run(new CommandLine("verify", List.of(BACKFILL), Map.of()), out);
 		}
 		command("status").run(new CommandLine("status", List.of(BACKFILL), Map.of()), out);

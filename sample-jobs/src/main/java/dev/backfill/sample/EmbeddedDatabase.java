@@ -23,10 +23,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * With no {@code spring.datasource.url}, runs the sample on an embedded PostgreSQL whose data directory persists
- * between runs, so a killed run can be resumed. A second process on the same directory (say {@code backfill status}
- * while a run is going) connects to the server the first one started. Any {@code --spring.datasource.url=...}
- * replaces all of this.
+ * With no {@code spring.datasource.url}, runs the sample on an embedded PostgreSQL whose
+ * data directory persists between runs, so a killed run can be resumed. A second process
+ * on the same directory (say {@code backfill status} while a run is going) connects to
+ * the server the first one started. Any {@code --spring.datasource.url=...} replaces all
+ * of this.
  *
  * @since 0.1.0
  */
@@ -36,7 +37,8 @@ public class EmbeddedDatabase {
 
 	private static final Logger logger = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
-	// the file zonky's EmbeddedPostgres holds a lock on for as long as its process runs the server
+	// the file zonky's EmbeddedPostgres holds a lock on for as long as its process runs
+	// the server
 	private static final String OWNER_LOCK = "epg-lock";
 
 	@Bean(destroyMethod = "close")
@@ -73,6 +75,7 @@ public class EmbeddedDatabase {
 
 	/**
 	 * The embedded server this process uses, and owns when it started it.
+	 *
 	 * @param jdbcUrl its URL
 	 * @param owned the server, when this process started it
 	 */
@@ -87,15 +90,16 @@ public class EmbeddedDatabase {
 
 	}
 
-	// the port of a live postmaster on the directory, from postmaster.pid (line 1 pid, line 4 port)
+	// the port of a live postmaster on the directory, from postmaster.pid (line 1 pid,
+	// line 4 port)
 	private static @Nullable Integer runningPort(Path directory) throws IOException {
 		Path pidFile = directory.resolve("postmaster.pid");
 		if (!Files.exists(pidFile)) {
 			return null;
 		}
 		List<String> lines = Files.readAllLines(pidFile);
-		if (lines.size() < 4 || ProcessHandle.of(Long.parseLong(lines.get(0).strip())).filter(ProcessHandle::isAlive)
-			.isEmpty()) {
+		if (lines.size() < 4
+				|| ProcessHandle.of(Long.parseLong(lines.get(0).strip())).filter(ProcessHandle::isAlive).isEmpty()) {
 			return null;
 		}
 		return Integer.valueOf(lines.get(3).strip());
@@ -112,7 +116,8 @@ public class EmbeddedDatabase {
 		}
 	}
 
-	// a process killed with -9 leaves its PostgreSQL running on the directory; stop it so this one owns it
+	// a process killed with -9 leaves its PostgreSQL running on the directory; stop it so
+	// this one owns it
 	private static void stopOrphan(Path directory) throws IOException {
 		long pid = Long.parseLong(Files.readAllLines(directory.resolve("postmaster.pid")).get(0).strip());
 		ProcessHandle.of(pid).ifPresent((orphan) -> {

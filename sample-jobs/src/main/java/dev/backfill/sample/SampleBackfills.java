@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
 public class SampleBackfills {
 
 	/**
-	 * Fills {@code email_normalized} with the trimmed, lower-case email, one set-based UPDATE per key range.
+	 * Fills {@code email_normalized} with the trimmed, lower-case email, one set-based
+	 * UPDATE per key range.
 	 * @return the declaration
 	 */
 	@Bean
@@ -66,7 +67,8 @@ public class SampleBackfills {
 	}
 
 	/**
-	 * Splits a full name on white space: the first word, and the rest joined by single spaces.
+	 * Splits a full name on white space: the first word, and the rest joined by single
+	 * spaces.
 	 * @param fullName the name, with any spacing
 	 * @return first name and last name ({@code null} when the name has one word)
 	 */

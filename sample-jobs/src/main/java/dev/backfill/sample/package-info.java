@@ -1,5 +1,6 @@
 /**
- * A sample application: two backfills over a customers table, a data generator and an embedded PostgreSQL.
+ * A sample application: two backfills over a customers table, a data generator and an
+ * embedded PostgreSQL.
  */
 @NullMarked
 package dev.backfill.sample;

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * SIGTERM to a real {@code java -jar app.jar backfill run} process: the run finishes its batch in flight, ends
- * STOPPED (not dead), and the next run resumes it.
+ * SIGTERM to a real {@code java -jar app.jar backfill run} process: the run finishes its
+ * batch in flight, ends STOPPED (not dead), and the next run resumes it.
  */
 class GracefulStopTests extends DatabaseTest {
 
@@ -25,12 +25,13 @@ class GracefulStopTests extends DatabaseTest {
 	void sigtermStopsTheRunAfterItsBatchAndTheNextRunResumesIt() throws Exception {
 		SampleCommands.run(dataSource, "backfill", "seed", "--rows=300000");
 		Path output = Files.createTempFile("backfill-sigterm", ".log");
-		Process child = new ProcessBuilder(List.of(System.getProperty("java.home") + File.separator + "bin"
-				+ File.separator + "java", "-cp", System.getProperty("java.class.path"),
-				SampleApplication.class.getName(), "backfill", "run", "normalize-emails", "--batch-size=100",
-				"--spring.datasource.url=" + dataSource.getJdbcUrl(),
-				"--spring.datasource.username=" + dataSource.getUsername(),
-				"--spring.datasource.password=" + ((dataSource.getPassword() != null) ? dataSource.getPassword() : "")))
+		Process child = new ProcessBuilder(
+				List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
+						System.getProperty("java.class.path"), SampleApplication.class.getName(), "backfill", "run",
+						"normalize-emails", "--batch-size=100", "--spring.datasource.url=" + dataSource.getJdbcUrl(),
+						"--spring.datasource.username=" + dataSource.getUsername(),
+						"--spring.datasource.password="
+								+ ((dataSource.getPassword() != null) ? dataSource.getPassword() : "")))
 			.redirectErrorStream(true)
 			.redirectOutput(output.toFile())
 			.start();
@@ -51,11 +52,13 @@ class GracefulStopTests extends DatabaseTest {
 			.isTrue();
 		Duration exit = Duration.ofNanos(System.nanoTime() - signalled);
 
-		// stopped, not dead: the execution ended STOPPED with its checkpoint on the last committed batch
+		// stopped, not dead: the execution ended STOPPED with its checkpoint on the last
+		// committed batch
 		assertThat(jdbc.sql("""
 				SELECT e.STATUS FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i USING (JOB_INSTANCE_ID)
 				WHERE i.JOB_NAME = 'normalize-emails' ORDER BY e.JOB_EXECUTION_ID DESC LIMIT 1""")
-			.query(String.class).single()).as("%s", Files.readString(output)).isEqualTo("STOPPED");
+			.query(String.class)
+			.single()).as("%s", Files.readString(output)).isEqualTo("STOPPED");
 		long done = count("SELECT count(*) FROM customers WHERE email_normalized IS NOT NULL");
 		assertThat(done).isPositive().isLessThan(300_000);
 		assertThat(exit).isLessThan(Duration.ofSeconds(15));

@@ -10,8 +10,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs a {@code backfill ...} command of the sample application in this JVM, against a test database, and expects
- * exit code 0.
+ * Runs a {@code backfill ...} command of the sample application in this JVM, against a
+ * test database, and expects exit code 0.
  */
 final class SampleCommands {
 
@@ -33,7 +33,8 @@ final class SampleCommands {
 		args[command.length + 3] = "--backfill.cli.exit=false";
 		try (ConfigurableApplicationContext context = SpringApplication.run(SampleApplication.class, args)) {
 			assertThat(context.getBean(BackfillCommandRunner.class).getExitCode())
-				.as("exit code of %s", String.join(" ", command)).isEqualTo(exitCode);
+				.as("exit code of %s", String.join(" ", command))
+				.isEqualTo(exitCode);
 		}
 	}
 

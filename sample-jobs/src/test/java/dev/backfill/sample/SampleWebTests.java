@@ -15,8 +15,9 @@ import org.springframework.web.context.WebApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample without {@code backfill} arguments is a web application with the status page and the Actuator endpoint;
- * with them it is a command-line tool that starts no web server.
+ * The sample without {@code backfill} arguments is a web application with the status page
+ * and the Actuator endpoint; with them it is a command-line tool that starts no web
+ * server.
  */
 class SampleWebTests extends DatabaseTest {
 
@@ -30,8 +31,9 @@ class SampleWebTests extends DatabaseTest {
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(page.statusCode()).isEqualTo(200);
 			assertThat(page.body()).contains("normalize-emails").contains("split-names").contains("NEVER_RUN");
-			HttpResponse<String> endpoint = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/backfills"))
-				.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> endpoint = http.send(
+					HttpRequest.newBuilder(URI.create(base + "/actuator/backfills")).build(),
+					HttpResponse.BodyHandlers.ofString());
 			assertThat(endpoint.statusCode()).isEqualTo(200);
 			assertThat(endpoint.body()).contains("\"name\":\"normalize-emails\"").contains("\"name\":\"split-names\"");
 		}

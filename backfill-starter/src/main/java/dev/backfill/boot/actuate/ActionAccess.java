@@ -6,10 +6,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 
 /**
- * Who may take actions through the {@code backfills} endpoint, checked by the endpoint itself whatever filter chain
- * ran: a user with the role {@code backfill.web.role}, over HTTP and JMX; a caller nobody authenticated only where
- * {@code backfill.web.allow-unsecured-actions} (HTTP) or {@code backfill.web.allow-unauthenticated-jmx-actions}
- * (JMX) allows it.
+ * Who may take actions through the {@code backfills} endpoint, checked by the endpoint
+ * itself whatever filter chain ran: a user with the role {@code backfill.web.role}, over
+ * HTTP and JMX; a caller nobody authenticated only where
+ * {@code backfill.web.allow-unsecured-actions} (HTTP) or
+ * {@code backfill.web.allow-unauthenticated-jmx-actions} (JMX) allows it.
  *
  * @since 0.1.0
  */
@@ -28,9 +29,12 @@ public final class ActionAccess {
 	/**
 	 * Creates the check.
 	 * @param role the role actions need, without Spring Security's {@code ROLE_} prefix
-	 * @param allowUnsecuredActions whether HTTP requests without an authenticated user may act
-	 * @param allowUnauthenticatedJmxActions whether JMX operations without an authenticated user may act
-	 * @param filterChain whether the library's Spring Security filter chain protects the endpoint, for the messages
+	 * @param allowUnsecuredActions whether HTTP requests without an authenticated user
+	 * may act
+	 * @param allowUnauthenticatedJmxActions whether JMX operations without an
+	 * authenticated user may act
+	 * @param filterChain whether the library's Spring Security filter chain protects the
+	 * endpoint, for the messages
 	 */
 	public ActionAccess(String role, boolean allowUnsecuredActions, boolean allowUnauthenticatedJmxActions,
 			boolean filterChain) {
@@ -46,8 +50,8 @@ public final class ActionAccess {
 	 * @param name the backfill name
 	 * @param action the action's name, or {@code null} when none was given
 	 * @return who asks, for the logs and the pause flag
-	 * @throws ActionsRefusedException when the request's user lacks the role, or it has none and unsecured actions
-	 * are not allowed
+	 * @throws ActionsRefusedException when the request's user lacks the role, or it has
+	 * none and unsecured actions are not allowed
 	 */
 	public String overHttp(SecurityContext context, String name, @Nullable String action) {
 		Caller caller = Caller.of(context, this.role);
@@ -62,22 +66,22 @@ public final class ActionAccess {
 					+ "asks for the role " + this.role + " (backfill.web.role); or set "
 					+ "backfill.web.allow-unsecured-actions=true where only trusted callers reach it.");
 		}
-		throw refused("A request without an authenticated user may not " + verb(action) + " backfill '"
-				+ name + "': actions on backfills need a user with the role " + this.role + " (backfill.web.role). "
+		throw refused("A request without an authenticated user may not " + verb(action) + " backfill '" + name
+				+ "': actions on backfills need a user with the role " + this.role + " (backfill.web.role). "
 				+ "Authenticate the endpoint's requests, or set backfill.web.allow-unsecured-actions=true where only "
 				+ "trusted callers reach it.");
 	}
 
 	/**
-	 * Checks an action asked over JMX, where Actuator passes no user: the user is Spring Security's current
-	 * authentication, or an {@code Authentication} among the principals of the Subject the JMX connector
-	 * authenticated.
+	 * Checks an action asked over JMX, where Actuator passes no user: the user is Spring
+	 * Security's current authentication, or an {@code Authentication} among the
+	 * principals of the Subject the JMX connector authenticated.
 	 * @param context what Actuator passes
 	 * @param name the backfill name
 	 * @param action the action's name, or {@code null} when none was given
 	 * @return who asks, for the logs and the pause flag
-	 * @throws ActionsRefusedException when the user lacks the role, or there is none and unauthenticated JMX actions
-	 * are not allowed
+	 * @throws ActionsRefusedException when the user lacks the role, or there is none and
+	 * unauthenticated JMX actions are not allowed
 	 */
 	public String overJmx(SecurityContext context, String name, @Nullable String action) {
 		Caller caller = Caller.of(context, this.role);
@@ -98,8 +102,8 @@ public final class ActionAccess {
 
 	private String permitted(Caller caller, String name, @Nullable String action, String over) {
 		if (!caller.hasRole()) {
-			throw refused("User '" + caller.name() + "' may not " + verb(action) + " backfill '" + name
-					+ "'" + over + ": actions on backfills need the role " + this.role + " (backfill.web.role). "
+			throw refused("User '" + caller.name() + "' may not " + verb(action) + " backfill '" + name + "'" + over
+					+ ": actions on backfills need the role " + this.role + " (backfill.web.role). "
 					+ "Grant the user that role, or set backfill.web.role to the role your operators have.");
 		}
 		return caller.name();

@@ -36,9 +36,10 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
- * The actions the {@code backfills} endpoint takes on a backfill, by name. {@code start}, {@code dry-run},
- * {@code verify} and {@code rollback} run on a thread of their own and answer at once; {@code stop}, {@code pause}
- * and {@code resume} act through the job repository and the pause flag, so they reach a run in any process.
+ * The actions the {@code backfills} endpoint takes on a backfill, by name. {@code start},
+ * {@code dry-run}, {@code verify} and {@code rollback} run on a thread of their own and
+ * answer at once; {@code stop}, {@code pause} and {@code resume} act through the job
+ * repository and the pause flag, so they reach a run in any process.
  *
  * @since 0.1.0
  */
@@ -46,8 +47,10 @@ public class BackfillActions {
 
 	private static final Logger logger = LoggerFactory.getLogger(BackfillActions.class);
 
-	// a run or dry-run started in the background is waited for this long, so that what fails at once (already
-	// running, an invalid declaration, an empty table) is answered to the caller rather than only logged
+	// a run or dry-run started in the background is waited for this long, so that what
+	// fails at once (already
+	// running, an invalid declaration, an empty table) is answered to the caller rather
+	// than only logged
 	private static final Duration QUICK_FAILURE = Duration.ofMillis(500);
 
 	private final Map<String, Action> actions = new LinkedHashMap<>();
@@ -56,10 +59,12 @@ public class BackfillActions {
 
 	private final SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("backfill-endpoint-");
 
-	// what this application runs in the background, by backfill: a dry-run and a run must not overlap
+	// what this application runs in the background, by backfill: a dry-run and a run must
+	// not overlap
 	private final Map<String, String> inFlight = new ConcurrentHashMap<>();
 
-	// the latest work started in the background, by backfill: how a failure nobody waited for is seen
+	// the latest work started in the background, by backfill: how a failure nobody waited
+	// for is seen
 	private final Map<String, BackgroundWork> latest = new ConcurrentHashMap<>();
 
 	/**
@@ -69,7 +74,8 @@ public class BackfillActions {
 	 */
 	public BackfillActions(BackfillOperator operator, Supplier<DryRunOptions> dryRunOptions) {
 		this.operator = operator;
-		// the application's shutdown stops its runs (BackfillShutdown); these threads must not keep the JVM alive
+		// the application's shutdown stops its runs (BackfillShutdown); these threads
+		// must not keep the JVM alive
 		this.executor.setDaemon(true);
 		this.actions.put("start", (name, by) -> inBackground(name, "start", "run", by,
 				() -> describe(operator.run(name, RunOptions.defaults(), ProgressListener.NONE))));
@@ -79,27 +85,31 @@ public class BackfillActions {
 			operator.pause(name, by);
 			return done(name, "pause", "paused: its run holds before its next batch until it is resumed");
 		});
-		this.actions.put("resume", (name, by) -> done(name, "resume", operator.resume(name)
-				? "resumed: its run takes its next batch within a second" : "was not paused"));
+		this.actions.put("resume", (name, by) -> done(name, "resume",
+				operator.resume(name) ? "resumed: its run takes its next batch within a second" : "was not paused"));
 		this.actions.put("dry-run", (name, by) -> inBackground(name, "dry-run", "dry-run", by,
 				() -> describe(operator.dryRun(name, dryRunOptions.get()))));
-		this.actions.put("verify", (name, by) -> inBackground(name, "verify", "verify", by,
-				() -> describe(operator.verify(name))));
+		this.actions.put("verify",
+				(name, by) -> inBackground(name, "verify", "verify", by, () -> describe(operator.verify(name))));
 		this.actions.put("rollback", (name, by) -> inBackground(name, "rollback", "rollback", by,
 				() -> describe(operator.rollback(name, ProgressListener.NONE))));
 	}
 
 	/**
-	 * The latest work this application started in the background on a backfill, going on or ended, with its
-	 * outcome: how a run or dry-run that failed after the action was answered shows, besides the log.
+	 * The latest work this application started in the background on a backfill, going on
+	 * or ended, with its outcome: how a run or dry-run that failed after the action was
+	 * answered shows, besides the log.
 	 * @param name the backfill name
-	 * @return the work, or {@code null} when none was started since the application started
+	 * @return the work, or {@code null} when none was started since the application
+	 * started
 	 */
 	public @Nullable BackgroundWork latest(String name) {
 		return this.latest.get(name);
 	}
 
-	/** @return the names of the actions, such as {@code start} */
+	/**
+	 * @return the names of the actions, such as {@code start}
+	 */
 	public Set<String> names() {
 		return this.actions.keySet();
 	}
@@ -122,8 +132,9 @@ public class BackfillActions {
 		Action chosen = (action != null) ? this.actions.get(action) : null;
 		if (chosen == null) {
 			String valid = String.join(", ", this.actions.keySet());
-			throw new InvalidEndpointRequestException(((action != null) ? "Unknown action '" + action + "'"
-					: "No action given") + ". Valid actions: " + valid + ", such as {\"action\": \"start\"}.",
+			throw new InvalidEndpointRequestException(
+					((action != null) ? "Unknown action '" + action + "'" : "No action given") + ". Valid actions: "
+							+ valid + ", such as {\"action\": \"start\"}.",
 					"Valid actions: " + valid);
 		}
 		logger.info("Backfill '{}': {} asked by {}", name, action, by);
@@ -134,7 +145,8 @@ public class BackfillActions {
 	private ActionResult inBackground(String name, String action, String work, String by, Supplier<Finished> task) {
 		BackfillStatus status = this.operator.status(name);
 		if (status.state() == BackfillState.RUNNING || status.state() == BackfillState.PAUSED) {
-			throw new BackfillAlreadyRunningException(name, (status.owner() != null) ? status.owner() : "another process");
+			throw new BackfillAlreadyRunningException(name,
+					(status.owner() != null) ? status.owner() : "another process");
 		}
 		String running = "this application (" + work + " asked by " + by + " at "
 				+ Instant.now().truncatedTo(ChronoUnit.SECONDS) + ")";
@@ -146,8 +158,10 @@ public class BackfillActions {
 		this.latest.put(name, started);
 		CompletableFuture<Finished> future = CompletableFuture.supplyAsync(task, this.executor);
 		future.whenComplete((finished, failure) -> {
-			// the outcome first, and only over this work's own entry: newer work cannot start before it is kept
-			this.latest.computeIfPresent(name, (key, kept) -> (kept == started) ? started.ended(finished, failure) : kept);
+			// the outcome first, and only over this work's own entry: newer work cannot
+			// start before it is kept
+			this.latest.computeIfPresent(name,
+					(key, kept) -> (kept == started) ? started.ended(finished, failure) : kept);
 			this.inFlight.remove(name, running);
 		});
 		try {
@@ -188,8 +202,8 @@ public class BackfillActions {
 	 * @param startedAt when it started
 	 * @param endedAt when it ended, or {@code null} while it goes on
 	 * @param outcome what it did or why it failed, or {@code null} while it goes on
-	 * @param failed whether it failed: it threw, or its run or rollback ended FAILED (a verify that finds
-	 * discrepancies did not fail: its outcome counts them)
+	 * @param failed whether it failed: it threw, or its run or rollback ended FAILED (a
+	 * verify that finds discrepancies did not fail: its outcome counts them)
 	 * @since 0.1.0
 	 */
 	public record BackgroundWork(String action, String by, Instant startedAt, @Nullable Instant endedAt,
@@ -216,9 +230,9 @@ public class BackfillActions {
 	}
 
 	private static Finished describe(BackfillResult result) {
-		return new Finished(String.format("%s: %,d rows in %,d batches%s",
-				result.state().name().toLowerCase(Locale.ROOT), result.rows(),
-				result.batches(), (result.failure() != null) ? ": " + result.failure() : ""),
+		return new Finished(
+				String.format("%s: %,d rows in %,d batches%s", result.state().name().toLowerCase(Locale.ROOT),
+						result.rows(), result.batches(), (result.failure() != null) ? ": " + result.failure() : ""),
 				result.state() == BackfillState.FAILED);
 	}
 
@@ -226,13 +240,16 @@ public class BackfillActions {
 		return new Finished(verification.passed()
 				? String.format("verified: %,d keys checked, no discrepancy", verification.keysChecked())
 				: String.format("%,d discrepancies in %,d keys checked; first keys %s", verification.discrepancies(),
-						verification.keysChecked(), String.join(", ", verification.firstKeys())), false);
+						verification.keysChecked(), String.join(", ", verification.firstKeys())),
+				false);
 	}
 
 	private static Finished describe(Estimate estimate) {
-		return new Finished(String.format("estimated: ~%,.1f s (%,.1f s to %,.1f s) at batch size %,d, longest batch "
-				+ "%,d ms", estimate.estimatedSeconds(), estimate.estimatedSecondsLow(), estimate.estimatedSecondsHigh(),
-				estimate.batchSize(), estimate.maxBatchMillis()), false);
+		return new Finished(
+				String.format("estimated: ~%,.1f s (%,.1f s to %,.1f s) at batch size %,d, longest batch " + "%,d ms",
+						estimate.estimatedSeconds(), estimate.estimatedSecondsLow(), estimate.estimatedSecondsHigh(),
+						estimate.batchSize(), estimate.maxBatchMillis()),
+				false);
 	}
 
 	/**
@@ -241,12 +258,12 @@ public class BackfillActions {
 	 * @param backfill the backfill name
 	 * @param action the action's name
 	 * @param message what was done, in words
-	 * @param inProgress whether it goes on in the background ({@code start}, {@code dry-run}, {@code verify},
-	 * {@code rollback})
+	 * @param inProgress whether it goes on in the background ({@code start},
+	 * {@code dry-run}, {@code verify}, {@code rollback})
 	 * @since 0.1.0
 	 */
-	public record ActionResult(String backfill, String action, String message, boolean inProgress)
-			implements OperationResponseBody {
+	public record ActionResult(String backfill, String action, String message,
+			boolean inProgress) implements OperationResponseBody {
 	}
 
 	// one action: add one to the constructor's list

@@ -6,10 +6,10 @@ import dev.backfill.BackfillOperator;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillProperties;
 import dev.backfill.jdbc.JdbcBatchLog;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,35 +30,46 @@ import org.springframework.util.ClassUtils;
 import static org.springframework.security.config.Customizer.withDefaults;
 
 /**
- * Auto-configures the {@code backfills} Actuator endpoint when Actuator is on the classpath and the endpoint is
- * available; HTTP serves it only when {@code management.endpoints.web.exposure.include} names it. Acting on a
- * backfill needs the role {@code backfill.web.role}, which the endpoint checks itself ({@link ActionAccess}); with
- * Spring Security its own filter chain also asks for that role, and for an authenticated user to read it.
+ * Auto-configures the {@code backfills} Actuator endpoint when Actuator is on the
+ * classpath and the endpoint is available; HTTP serves it only when
+ * {@code management.endpoints.web.exposure.include} names it. Acting on a backfill needs
+ * the role {@code backfill.web.role}, which the endpoint checks itself
+ * ({@link ActionAccess}); with Spring Security its own filter chain also asks for that
+ * role, and for an authenticated user to read it.
  *
  * @since 0.1.0
  */
-// after Boot's security, so that its default filter chain is in place before ours joins it
-@AutoConfiguration(after = BackfillAutoConfiguration.class,
-		afterName = { "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-				"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
+// after Boot's security, so that its default filter chain is in place before ours joins
+// it
+@AutoConfiguration(after = BackfillAutoConfiguration.class, afterName = {
+		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(BackfillOperator.class)
 @ConditionalOnAvailableEndpoint(BackfillsEndpoint.class)
 public final class BackfillEndpointAutoConfiguration {
 
-	/** Name of the filter chain that protects the endpoint; a bean of this name replaces it. */
+	/**
+	 * Name of the filter chain that protects the endpoint; a bean of this name replaces
+	 * it.
+	 */
 	public static final String SECURITY_FILTER_CHAIN = "backfillsEndpointSecurityFilterChain";
 
-	/** Order of the filter chains of the endpoint and the status page: before Boot's default chain. */
+	/**
+	 * Order of the filter chains of the endpoint and the status page: before Boot's
+	 * default chain.
+	 */
 	public static final int SECURITY_ORDER = SecurityFilterProperties.BASIC_AUTH_ORDER - 10;
 
 	@Bean
 	@ConditionalOnMissingBean
-	BackfillsEndpoint backfillsEndpoint(BackfillOperator operator, DataSource dataSource,
-			BackfillProperties properties, ListableBeanFactory beans) {
+	BackfillsEndpoint backfillsEndpoint(BackfillOperator operator, DataSource dataSource, BackfillProperties properties,
+			ListableBeanFactory beans) {
 		JdbcBatchLog log = new JdbcBatchLog(JdbcClient.create(dataSource), properties.getJdbc().getTablePrefix());
-		// a rollback through an endpoint anyone can reach is one request away from undoing production data, and an
-		// application's own chain may let every user reach it: the endpoint checks the role itself
+		// a rollback through an endpoint anyone can reach is one request away from
+		// undoing production data, and an
+		// application's own chain may let every user reach it: the endpoint checks the
+		// role itself
 		BackfillProperties.Web web = properties.getWeb();
 		ActionAccess access = new ActionAccess(web.getRole(), web.isAllowUnsecuredActions(),
 				web.isAllowUnauthenticatedJmxActions(), beans.containsBeanDefinition(SECURITY_FILTER_CHAIN));
@@ -84,18 +95,21 @@ public final class BackfillEndpointAutoConfiguration {
 		@Order(SECURITY_ORDER)
 		@ConditionalOnMissingBean(name = SECURITY_FILTER_CHAIN)
 		SecurityFilterChain backfillsEndpointSecurityFilterChain(HttpSecurity http, BackfillProperties properties) {
-			// only this endpoint: every other request goes on to the application's own chains
+			// only this endpoint: every other request goes on to the application's own
+			// chains
 			http.securityMatcher(EndpointRequest.to(BackfillsEndpoint.class));
 			http.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.POST)
 				.hasRole(properties.getWeb().getRole())
 				.anyRequest()
 				.authenticated());
 			http.httpBasic(withDefaults());
-			// scripts with credentials, no session; a cross-site form cannot send the JSON body an action needs
+			// scripts with credentials, no session; a cross-site form cannot send the
+			// JSON body an action needs
 			http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 			http.csrf((csrf) -> csrf.disable());
 			if (ClassUtils.isPresent("org.springframework.web.servlet.DispatcherServlet", null)) {
-				// lets management.endpoints.web.cors.* answer preflight requests, as Boot's Actuator chain does
+				// lets management.endpoints.web.cors.* answer preflight requests, as
+				// Boot's Actuator chain does
 				http.cors(withDefaults());
 			}
 			return http.build();

@@ -10,13 +10,15 @@ import dev.backfill.jdbc.BatchRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the {@code backfills} endpoint and the status page show of one backfill: its latest run's progress, rate and
- * ETA, the latest dry-run and verify, and, for one backfill, its recent batches. Plain values with no Actuator type,
- * so the status page renders them without Actuator on the classpath.
+ * What the {@code backfills} endpoint and the status page show of one backfill: its
+ * latest run's progress, rate and ETA, the latest dry-run and verify, and, for one
+ * backfill, its recent batches. Plain values with no Actuator type, so the status page
+ * renders them without Actuator on the classpath.
  *
  * @param name the backfill name
  * @param state the latest run's state, such as {@code RUNNING}
- * @param percentDone rows done as a share of rows done and rows estimated to remain, from 0 to 100
+ * @param percentDone rows done as a share of rows done and rows estimated to remain, from
+ * 0 to 100
  * @param rowsDone rows changed by the latest run
  * @param rowsRemainingEstimate rows estimated still to change
  * @param rowsPerSecond recent rows per second
@@ -29,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param exitMessage the latest execution's exit description, or {@code null}
  * @param lastDryRun the latest dry-run's estimate, or {@code null}
  * @param lastVerify the latest verify, or {@code null}
- * @param recentBatches the latest committed batches, oldest first; {@code null} in the list of all backfills
+ * @param recentBatches the latest committed batches, oldest first; {@code null} in the
+ * list of all backfills
  * @since 0.1.0
  */
 public record BackfillReport(String name, String state, double percentDone, long rowsDone, long rowsRemainingEstimate,
@@ -40,15 +43,16 @@ public record BackfillReport(String name, String state, double percentDone, long
 	/**
 	 * Reports on a backfill.
 	 * @param status its status
-	 * @param recentBatches its latest committed batches, or {@code null} to leave them out
+	 * @param recentBatches its latest committed batches, or {@code null} to leave them
+	 * out
 	 * @return the report
 	 */
 	public static BackfillReport of(BackfillStatus status, @Nullable List<BatchRecord> recentBatches) {
 		return new BackfillReport(status.backfill(), status.state().name(),
-				Math.round(1000 * status.fractionDone()) / 10.0, status.rowsDone(),
-				status.rowsRemainingEstimate(), Math.round(status.rowsPerSecond() * 10) / 10.0, status.etaSeconds(),
-				status.batches(), status.lastKey(), status.startedAt(), status.endedAt(), status.owner(),
-				status.exitMessage(), (status.estimate() != null) ? DryRunSummary.of(status) : null,
+				Math.round(1000 * status.fractionDone()) / 10.0, status.rowsDone(), status.rowsRemainingEstimate(),
+				Math.round(status.rowsPerSecond() * 10) / 10.0, status.etaSeconds(), status.batches(), status.lastKey(),
+				status.startedAt(), status.endedAt(), status.owner(), status.exitMessage(),
+				(status.estimate() != null) ? DryRunSummary.of(status) : null,
 				(status.verification() != null) ? VerifySummary.of(status.verification()) : null,
 				(recentBatches != null) ? recentBatches.stream().map(Batch::of).toList() : null);
 	}
@@ -62,11 +66,14 @@ public record BackfillReport(String name, String state, double percentDone, long
 	 * @param rowsEstimate rows the run changes
 	 * @param batches batches the run takes
 	 * @param estimatedSeconds predicted wall time
-	 * @param estimatedSecondsLow predicted wall time with every batch as fast as the sample's 10th percentile
+	 * @param estimatedSecondsLow predicted wall time with every batch as fast as the
+	 * sample's 10th percentile
 	 * @param estimatedSecondsHigh the same as slow as its 90th percentile
 	 * @param maxBatchMillis the longest sampled batch transaction
-	 * @param idempotent whether a batch applied twice changed nothing the second time, or {@code null} when unchecked
-	 * @param estimateError the estimate's relative error once a run it estimated completed, or {@code null}
+	 * @param idempotent whether a batch applied twice changed nothing the second time, or
+	 * {@code null} when unchecked
+	 * @param estimateError the estimate's relative error once a run it estimated
+	 * completed, or {@code null}
 	 * @since 0.1.0
 	 */
 	public record DryRunSummary(Instant at, int batchSize, boolean adaptive, long rowsEstimate, long batches,
@@ -111,7 +118,8 @@ public record BackfillReport(String name, String state, double percentDone, long
 	 *
 	 * @param batchNo its number in the run
 	 * @param from the lower key: exclusive, but for the first batch of a run
-	 * @param fromIncluded whether {@code from} is in the batch: the first batch starts at the smallest key
+	 * @param fromIncluded whether {@code from} is in the batch: the first batch starts at
+	 * the smallest key
 	 * @param to the inclusive upper key
 	 * @param rows rows it changed
 	 * @param durationMs how long its work took

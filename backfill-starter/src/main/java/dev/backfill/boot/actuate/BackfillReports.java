@@ -8,7 +8,8 @@ import dev.backfill.NoSuchBackfillException;
 import dev.backfill.jdbc.JdbcBatchLog;
 
 /**
- * Reads the {@link BackfillReport}s of the declared backfills from the job repository and the batch log.
+ * Reads the {@link BackfillReport}s of the declared backfills from the job repository and
+ * the batch log.
  *
  * @since 0.1.0
  */

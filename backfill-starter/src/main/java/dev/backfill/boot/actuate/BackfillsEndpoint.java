@@ -15,8 +15,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * The {@code backfills} Actuator endpoint: every backfill's state, progress, rate, ETA, latest dry-run and verify;
- * one backfill's recent batches; and actions on one backfill ({@link BackfillActions}).
+ * The {@code backfills} Actuator endpoint: every backfill's state, progress, rate, ETA,
+ * latest dry-run and verify; one backfill's recent batches; and actions on one backfill
+ * ({@link BackfillActions}).
  *
  * @since 0.1.0
  */
@@ -41,7 +42,9 @@ public class BackfillsEndpoint {
 		this.access = access;
 	}
 
-	/** @return every backfill, in name order, without batches */
+	/**
+	 * @return every backfill, in name order, without batches
+	 */
 	@ReadOperation
 	public BackfillsDescriptor backfills() {
 		return new BackfillsDescriptor(this.reports.all(false));
@@ -49,19 +52,23 @@ public class BackfillsEndpoint {
 
 	/**
 	 * @param name the backfill name
-	 * @return the backfill, with its recent batches and the latest work started on it through the endpoint
+	 * @return the backfill, with its recent batches and the latest work started on it
+	 * through the endpoint
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 */
 	@ReadOperation
 	public BackfillDescriptor backfill(@Selector String name) {
-		// the work first: when it shows as ended, the report read after it shows what the work left
+		// the work first: when it shows as ended, the report read after it shows what the
+		// work left
 		BackfillActions.@Nullable BackgroundWork background = this.actions.latest(name);
 		return new BackfillDescriptor(this.reports.one(name), background);
 	}
 
 	/**
-	 * Takes an action on a backfill, asked over JMX: HTTP goes through {@link BackfillsEndpointWebExtension}.
-	 * @param securityContext who asks: Actuator passes {@link SecurityContext#NONE} over JMX
+	 * Takes an action on a backfill, asked over JMX: HTTP goes through
+	 * {@link BackfillsEndpointWebExtension}.
+	 * @param securityContext who asks: Actuator passes {@link SecurityContext#NONE} over
+	 * JMX
 	 * @param name the backfill name
 	 * @param action what to do: one of {@link BackfillActions#names()}
 	 * @return what was done
@@ -69,8 +76,8 @@ public class BackfillsEndpoint {
 	 * @throws InvalidEndpointRequestException when no action has that name
 	 * @throws BackfillAlreadyRunningException when starting a backfill that runs
 	 * @throws BackfillException when the work failed at once
-	 * @throws ActionsRefusedException when the caller may not act ({@link ActionAccess#overJmx}), before anything
-	 * else is checked
+	 * @throws ActionsRefusedException when the caller may not act
+	 * ({@link ActionAccess#overJmx}), before anything else is checked
 	 */
 	@WriteOperation
 	public BackfillActions.ActionResult act(SecurityContext securityContext, @Selector String name,
@@ -96,12 +103,13 @@ public class BackfillsEndpoint {
 	 * One backfill.
 	 *
 	 * @param backfill its report, with its recent batches
-	 * @param background the latest run, dry-run, verify or rollback this application started on it through the
-	 * endpoint, with its outcome once it ended; {@code null} when none was started since the application started
+	 * @param background the latest run, dry-run, verify or rollback this application
+	 * started on it through the endpoint, with its outcome once it ended; {@code null}
+	 * when none was started since the application started
 	 * @since 0.1.0
 	 */
-	public record BackfillDescriptor(BackfillReport backfill, BackfillActions.@Nullable BackgroundWork background)
-			implements OperationResponseBody {
+	public record BackfillDescriptor(BackfillReport backfill,
+			BackfillActions.@Nullable BackgroundWork background) implements OperationResponseBody {
 	}
 
 }

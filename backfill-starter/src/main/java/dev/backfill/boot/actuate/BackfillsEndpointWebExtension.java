@@ -18,9 +18,10 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
 /**
- * The {@link BackfillsEndpoint} over HTTP: an action the caller may not take ({@link ActionAccess#overHttp}) is a
- * 403, an unknown backfill a 404, an unknown action a 400, starting a backfill that runs (or a dry-run that cannot
- * estimate) a 409, each with the message that says what is valid; work that goes on in the background is a 202.
+ * The {@link BackfillsEndpoint} over HTTP: an action the caller may not take
+ * ({@link ActionAccess#overHttp}) is a 403, an unknown backfill a 404, an unknown action
+ * a 400, starting a backfill that runs (or a dry-run that cannot estimate) a 409, each
+ * with the message that says what is valid; work that goes on in the background is a 202.
  *
  * @since 0.1.0
  */
@@ -39,7 +40,8 @@ public class BackfillsEndpointWebExtension {
 
 	/**
 	 * @param name the backfill name
-	 * @return the backfill with its recent batches, or a 404 naming the declared backfills
+	 * @return the backfill with its recent batches, or a 404 naming the declared
+	 * backfills
 	 */
 	@ReadOperation
 	public WebEndpointResponse<Object> backfill(@Selector String name) {
@@ -51,8 +53,8 @@ public class BackfillsEndpointWebExtension {
 	 * @param securityContext who asks
 	 * @param name the backfill name
 	 * @param action what to do
-	 * @return what was done: 200, or 202 when it goes on in the background; else 403, 400, 404, 409 or 500 with a
-	 * message
+	 * @return what was done: 200, or 202 when it goes on in the background; else 403,
+	 * 400, 404, 409 or 500 with a message
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> act(SecurityContext securityContext, @Selector String name,
@@ -76,7 +78,8 @@ public class BackfillsEndpointWebExtension {
 		catch (InvalidEndpointRequestException ex) {
 			return problem(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage());
 		}
-		// the backfill's or the table's state stands in the way: a run, an empty table, a read-only standby, a
+		// the backfill's or the table's state stands in the way: a run, an empty table, a
+		// read-only standby, a
 		// rollback asked of a one-way backfill
 		catch (BackfillAlreadyRunningException | CannotEstimateException | OneWayBackfillException ex) {
 			return problem(409, ex.getMessage());

@@ -14,7 +14,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.util.ClassUtils;
 
 /**
- * Who asks for an action on a backfill, as far as the endpoint can tell, and whether they hold the role.
+ * Who asks for an action on a backfill, as far as the endpoint can tell, and whether they
+ * hold the role.
  *
  * @param name the user's name
  * @param hasRole whether the user holds the role actions need
@@ -25,9 +26,10 @@ record Caller(String name, boolean hasRole) {
 		.isPresent("org.springframework.security.core.context.SecurityContextHolder", Caller.class.getClassLoader());
 
 	/**
-	 * Finds the user: the one Actuator passes (over HTTP the request's, whose roles Spring Security answers from its
-	 * authorities), else Spring Security's current authentication, else one among the principals of the Subject a
-	 * JMX connector authenticated and runs the operation as.
+	 * Finds the user: the one Actuator passes (over HTTP the request's, whose roles
+	 * Spring Security answers from its authorities), else Spring Security's current
+	 * authentication, else one among the principals of the Subject a JMX connector
+	 * authenticated and runs the operation as.
 	 * @param context what Actuator passes; {@link SecurityContext#NONE} over JMX
 	 * @param role the role, without Spring Security's {@code ROLE_} prefix
 	 * @return the user, or {@code null} when nobody authenticated the caller
@@ -47,7 +49,8 @@ record Caller(String name, boolean hasRole) {
 	}
 
 	/**
-	 * @return the name of the first principal of the Subject a JMX connector authenticated, or {@code null}
+	 * @return the name of the first principal of the Subject a JMX connector
+	 * authenticated, or {@code null}
 	 */
 	static @Nullable String subjectName() {
 		Subject subject = subject();
@@ -55,7 +58,8 @@ record Caller(String name, boolean hasRole) {
 				: null;
 	}
 
-	// a JMX connector that authenticates runs each operation as its Subject: Subject.current() from Java 18 on,
+	// a JMX connector that authenticates runs each operation as its Subject:
+	// Subject.current() from Java 18 on,
 	// the access control context's before
 	private static @Nullable Subject subject() {
 		try {
@@ -106,10 +110,11 @@ record Caller(String name, boolean hasRole) {
 			}
 			// as hasRole and HttpServletRequest.isUserInRole ask it
 			String authority = role.startsWith("ROLE_") ? role : "ROLE_" + role;
-			return new Caller(authentication.getName(), authentication.getAuthorities()
-				.stream()
-				.map(GrantedAuthority::getAuthority)
-				.anyMatch(authority::equals));
+			return new Caller(authentication.getName(),
+					authentication.getAuthorities()
+						.stream()
+						.map(GrantedAuthority::getAuthority)
+						.anyMatch(authority::equals));
 		}
 
 	}

@@ -1,5 +1,6 @@
 /**
- * The {@code backfills} Actuator endpoint: progress, rate, ETA, estimates and batch log of every backfill, and actions.
+ * The {@code backfills} Actuator endpoint: progress, rate, ETA, estimates and batch log
+ * of every backfill, and actions.
  */
 @NullMarked
 package dev.backfill.boot.actuate;

@@ -10,13 +10,12 @@ import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
-import dev.backfill.BackfillSettings;
 import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
-import dev.backfill.DefaultBackfillOperator;
 import dev.backfill.InvalidBackfillException;
 import dev.backfill.ProgressListener;
 import dev.backfill.Tuning;
+import dev.backfill.engine.DefaultBackfillOperator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.batch.core.repository.JobRepository;
@@ -33,8 +32,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Auto-configures the backfill engine: collects every {@link Backfill} bean, creates the library's tables, checks the
- * declarations at startup (a {@code backfill} command checks them itself) and exposes a {@link BackfillOperator}.
+ * Auto-configures the backfill engine: collects every {@link Backfill} bean, creates the
+ * library's tables, checks the declarations at startup (a {@code backfill} command checks
+ * them itself) and exposes a {@link BackfillOperator}.
  *
  * @since 0.1.0
  */
@@ -73,7 +73,8 @@ public final class BackfillAutoConfiguration {
 				valid("backfill.*", properties::toSettings), chain, listeners.orderedStream().toList(), tuning);
 	}
 
-	// a value out of range names the properties to correct, through the failure analyzer, not as a stack trace
+	// a value out of range names the properties to correct, through the failure analyzer,
+	// not as a stack trace
 	private static <T> T valid(String properties, Supplier<T> built) {
 		try {
 			return built.get();
@@ -96,8 +97,10 @@ public final class BackfillAutoConfiguration {
 		return new BackfillShutdown(operator, properties.getShutdownTimeout());
 	}
 
-	// after every singleton, so schema initializers and migrations (Flyway, Liquibase) have run; started as
-	// 'backfill COMMAND', the command checks them itself, so that it exits with code 2 and the problems rather than
+	// after every singleton, so schema initializers and migrations (Flyway, Liquibase)
+	// have run; started as
+	// 'backfill COMMAND', the command checks them itself, so that it exits with code 2
+	// and the problems rather than
 	// failing to start
 	@Bean
 	@ConditionalOnBooleanProperty(name = "backfill.validate-on-startup", matchIfMissing = true)
@@ -111,7 +114,8 @@ public final class BackfillAutoConfiguration {
 		};
 	}
 
-	// a migration is not done until the old path is gone: say so at every start until it is
+	// a migration is not done until the old path is gone: say so at every start until it
+	// is
 	@Bean
 	SmartInitializingSingleton backfillRemovalReminder(BackfillOperator operator) {
 		return () -> {

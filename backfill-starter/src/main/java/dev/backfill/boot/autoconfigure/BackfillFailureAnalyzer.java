@@ -5,8 +5,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Turns a backfill declaration or setup error at startup into Boot's "APPLICATION FAILED TO START" report instead
- * of a stack trace.
+ * Turns a backfill declaration or setup error at startup into Boot's "APPLICATION FAILED
+ * TO START" report instead of a stack trace.
  *
  * @since 0.1.0
  */
@@ -23,7 +23,8 @@ public class BackfillFailureAnalyzer extends AbstractFailureAnalyzer<BackfillExc
 		// messages end with the fix: split it off as the action
 		int fix = message.lastIndexOf(". ", message.length() - 2);
 		if (fix < 0) {
-			return new FailureAnalysis(message, "Correct the backfill declaration or the database as described.", cause);
+			return new FailureAnalysis(message, "Correct the backfill declaration or the database as described.",
+					cause);
 		}
 		return new FailureAnalysis(message.substring(0, fix + 1), message.substring(fix + 2), cause);
 	}

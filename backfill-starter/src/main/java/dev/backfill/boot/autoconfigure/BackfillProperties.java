@@ -28,8 +28,8 @@ public class BackfillProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Keys per batch for backfills that declare no batch size: of every batch when the target batch duration is 0,
-	 * else of the first one.
+	 * Keys per batch for backfills that declare no batch size: of every batch when the
+	 * target batch duration is 0, else of the first one.
 	 */
 	private int batchSize = Backfill.DEFAULT_BATCH_SIZE;
 
@@ -39,14 +39,16 @@ public class BackfillProperties {
 	private Duration lockTimeout = BackfillSettings.DEFAULT_LOCK_TIMEOUT;
 
 	/**
-	 * Longest statement inside a batch (SET LOCAL statement_timeout); 0 disables it. Unset: ten times the target
-	 * batch duration, at least 5 s (30 s when the target is 0).
+	 * Longest statement inside a batch (SET LOCAL statement_timeout); 0 disables it.
+	 * Unset: ten times the target batch duration, at least 5 s (30 s when the target is
+	 * 0).
 	 */
 	private @Nullable Duration statementTimeout;
 
 	/**
-	 * How long a batch's statement should hold its row locks; batches adapt their size toward it unless a size is
-	 * fixed (--batch-size, or .batchSize(n) in the declaration). 0 keeps every batch at backfill.batch-size.
+	 * How long a batch's statement should hold its row locks; batches adapt their size
+	 * toward it unless a size is fixed (--batch-size, or .batchSize(n) in the
+	 * declaration). 0 keeps every batch at backfill.batch-size.
 	 */
 	private Duration targetBatchDuration = BatchSizing.DEFAULTS.target();
 
@@ -61,14 +63,17 @@ public class BackfillProperties {
 	private int maxBatchSize = BatchSizing.DEFAULTS.max();
 
 	/**
-	 * Whether to check every declaration against the database at startup (tables, columns, unique key, statements),
-	 * refusing to start when one does not fit, naming every problem; a backfill command checks them before it runs
-	 * instead, and exits with code 2. Statements a role that may only read cannot plan are logged as unchecked.
+	 * Whether to check every declaration against the database at startup (tables,
+	 * columns, unique key, statements), refusing to start when one does not fit, naming
+	 * every problem; a backfill command checks them before it runs instead, and exits
+	 * with code 2. Statements a role that may only read cannot plan are logged as
+	 * unchecked.
 	 */
 	private boolean validateOnStartup = true;
 
 	/**
-	 * Longest wait, when the application shuts down, for its runs to finish their batch in flight and stop.
+	 * Longest wait, when the application shuts down, for its runs to finish their batch
+	 * in flight and stop.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(60);
 
@@ -83,7 +88,8 @@ public class BackfillProperties {
 	private final Throttle throttle = new Throttle();
 
 	/**
-	 * Settings of one backfill, by its name, overriding the ones above; what is left out keeps the global value.
+	 * Settings of one backfill, by its name, overriding the ones above; what is left out
+	 * keeps the global value.
 	 */
 	private final Map<String, Job> jobs = new LinkedHashMap<>();
 
@@ -183,7 +189,9 @@ public class BackfillProperties {
 		return this.jobs;
 	}
 
-	/** @return the engine settings these properties describe */
+	/**
+	 * @return the engine settings these properties describe
+	 */
 	public BackfillSettings toSettings() {
 		return toSettings(new Job());
 	}
@@ -196,7 +204,8 @@ public class BackfillProperties {
 		BatchSizing sizing = new BatchSizing(or(job.targetBatchDuration, this.targetBatchDuration),
 				or(job.minBatchSize, this.minBatchSize), or(job.maxBatchSize, this.maxBatchSize));
 		Duration statementTimeout = (job.statementTimeout != null) ? job.statementTimeout : this.statementTimeout;
-		Duration statement = (statementTimeout != null) ? statementTimeout : BackfillSettings.statementTimeoutFor(sizing);
+		Duration statement = (statementTimeout != null) ? statementTimeout
+				: BackfillSettings.statementTimeoutFor(sizing);
 		return new BackfillSettings(or(job.batchSize, this.batchSize), or(job.lockTimeout, this.lockTimeout), statement,
 				this.jdbc.tablePrefix,
 				new dev.backfill.Retry(this.retry.maxAttempts, this.retry.backoff, this.retry.maxBackoff), sizing);
@@ -204,7 +213,8 @@ public class BackfillProperties {
 
 	/**
 	 * @param job one backfill's overrides
-	 * @return the built-in throttles of that backfill: its overrides, else the global values
+	 * @return the built-in throttles of that backfill: its overrides, else the global
+	 * values
 	 */
 	public List<BackfillThrottle> toThrottles(Job job) {
 		Throttle merged = new Throttle();
@@ -221,7 +231,8 @@ public class BackfillProperties {
 	}
 
 	/**
-	 * Settings of one backfill ({@code backfill.jobs.<name>.*}); each one left out keeps the global value.
+	 * Settings of one backfill ({@code backfill.jobs.<name>.*}); each one left out keeps
+	 * the global value.
 	 */
 	public static class Job {
 
@@ -322,18 +333,20 @@ public class BackfillProperties {
 		private @Nullable Double maxRowsPerSecond;
 
 		/**
-		 * Share of the application's write throughput the backfill may take, between 0 and 1; 0 to go on whatever it
-		 * takes.
+		 * Share of the application's write throughput the backfill may take, between 0
+		 * and 1; 0 to go on whatever it takes.
 		 */
 		private @Nullable Double maxImpact;
 
 		/**
-		 * Hold while a standby replays more than this behind; 0 to ignore replication lag.
+		 * Hold while a standby replays more than this behind; 0 to ignore replication
+		 * lag.
 		 */
 		private @Nullable Duration maxReplicationLag;
 
 		/**
-		 * Hold while more sessions than this wait for a lock on the table; -1 to ignore them.
+		 * Hold while more sessions than this wait for a lock on the table; -1 to ignore
+		 * them.
 		 */
 		private @Nullable Integer maxLockWaiters;
 
@@ -395,9 +408,10 @@ public class BackfillProperties {
 		private String tablePrefix = BackfillSettings.DEFAULT_TABLE_PREFIX;
 
 		/**
-		 * When to create the library's tables (BACKFILL_BATCH_LOG, BACKFILL_PAUSE, BACKFILL_DISCREPANCY). Nothing
-		 * runs when they are in place, so a role that may only read starts; when they are missing and the role may
-		 * not create them, the work that needs them says so.
+		 * When to create the library's tables (BACKFILL_BATCH_LOG, BACKFILL_PAUSE,
+		 * BACKFILL_DISCREPANCY). Nothing runs when they are in place, so a role that may
+		 * only read starts; when they are missing and the role may not create them, the
+		 * work that needs them says so.
 		 */
 		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.ALWAYS;
 
@@ -433,7 +447,8 @@ public class BackfillProperties {
 	}
 
 	/**
-	 * Built-in throttles, asked before every batch; any {@code BackfillThrottle} bean joins them.
+	 * Built-in throttles, asked before every batch; any {@code BackfillThrottle} bean
+	 * joins them.
 	 */
 	public static class Throttle {
 
@@ -443,20 +458,22 @@ public class BackfillProperties {
 		private double maxRowsPerSecond;
 
 		/**
-		 * Share of the application's write throughput the backfill may take, between 0 and 1: after each batch the
-		 * run rests as long as keeps the other sessions' loss of write transactions, measured while batches run and
-		 * between them, under this share. 0 to go on whatever it takes.
+		 * Share of the application's write throughput the backfill may take, between 0
+		 * and 1: after each batch the run rests as long as keeps the other sessions' loss
+		 * of write transactions, measured while batches run and between them, under this
+		 * share. 0 to go on whatever it takes.
 		 */
 		private double maxImpact = dev.backfill.throttle.MaxImpact.DEFAULT_SHARE;
 
 		/**
-		 * Hold while a standby replays more than this behind (pg_stat_replication.replay_lag); 0 to never check.
+		 * Hold while a standby replays more than this behind
+		 * (pg_stat_replication.replay_lag); 0 to never check.
 		 */
 		private Duration maxReplicationLag = Duration.ofSeconds(10);
 
 		/**
-		 * Hold while more than this many sessions wait for a lock on the backfill's table or its rows; -1 to never
-		 * check.
+		 * Hold while more than this many sessions wait for a lock on the backfill's table
+		 * or its rows; -1 to never check.
 		 */
 		private int maxLockWaiters = 5;
 
@@ -505,7 +522,9 @@ public class BackfillProperties {
 			this.pauseForAutovacuum = pauseForAutovacuum;
 		}
 
-		/** @return the built-in throttles these properties turn on */
+		/**
+		 * @return the built-in throttles these properties turn on
+		 */
 		public java.util.List<dev.backfill.BackfillThrottle> toThrottles() {
 			java.util.List<dev.backfill.BackfillThrottle> throttles = new java.util.ArrayList<>();
 			if (this.maxRowsPerSecond > 0) {
@@ -529,12 +548,14 @@ public class BackfillProperties {
 	}
 
 	/**
-	 * Retries of a batch that meets a lock timeout, a statement timeout, a deadlock or a serialization failure.
+	 * Retries of a batch that meets a lock timeout, a statement timeout, a deadlock or a
+	 * serialization failure.
 	 */
 	public static class Retry {
 
 		/**
-		 * Attempts of one batch before the run fails (1: no retry). A batch that timed out is retried at half its size.
+		 * Attempts of one batch before the run fails (1: no retry). A batch that timed
+		 * out is retried at half its size.
 		 */
 		private int maxAttempts = dev.backfill.Retry.DEFAULTS.maxAttempts();
 
@@ -580,8 +601,8 @@ public class BackfillProperties {
 	public static class DryRun {
 
 		/**
-		 * Largest share of the table's keys a sample reads when --sample-batches is not given (it takes at least 3
-		 * batches and at most 20).
+		 * Largest share of the table's keys a sample reads when --sample-batches is not
+		 * given (it takes at least 3 batches and at most 20).
 		 */
 		private double maxSampleShare = DryRunOptions.DEFAULT_MAX_SAMPLE_SHARE;
 
@@ -606,7 +627,10 @@ public class BackfillProperties {
 			this.maxDuration = maxDuration;
 		}
 
-		/** @return the dry-run options these properties describe, with the run's batch size */
+		/**
+		 * @return the dry-run options these properties describe, with the run's batch
+		 * size
+		 */
 		public DryRunOptions toOptions() {
 			return new DryRunOptions(0, 0, this.maxSampleShare, this.maxDuration);
 		}
@@ -619,7 +643,8 @@ public class BackfillProperties {
 	public static class Cli {
 
 		/**
-		 * Whether the application exits with the command's exit code once a backfill command has run.
+		 * Whether the application exits with the command's exit code once a backfill
+		 * command has run.
 		 */
 		private boolean exit = true;
 
@@ -653,13 +678,14 @@ public class BackfillProperties {
 	}
 
 	/**
-	 * The status page, and who may use it and act through the {@code backfills} Actuator endpoint.
+	 * The status page, and who may use it and act through the {@code backfills} Actuator
+	 * endpoint.
 	 */
 	public static class Web {
 
 		/**
-		 * Whether to serve the status page (in a servlet web application with Spring MVC). Without Spring Security
-		 * anyone who reaches the port can read it.
+		 * Whether to serve the status page (in a servlet web application with Spring
+		 * MVC). Without Spring Security anyone who reaches the port can read it.
 		 */
 		private boolean enabled;
 
@@ -669,24 +695,28 @@ public class BackfillProperties {
 		private String path = "/backfills";
 
 		/**
-		 * Role a user needs to act on backfills through the backfills Actuator endpoint (start, stop, pause, resume,
-		 * dry-run, verify, rollback), checked by the endpoint itself over HTTP and JMX whatever filter chain ran;
-		 * without Spring Security's ROLE_ prefix. Reads are left to the filter chain: the library's asks for an
-		 * authenticated user.
+		 * Role a user needs to act on backfills through the backfills Actuator endpoint
+		 * (start, stop, pause, resume, dry-run, verify, rollback), checked by the
+		 * endpoint itself over HTTP and JMX whatever filter chain ran; without Spring
+		 * Security's ROLE_ prefix. Reads are left to the filter chain: the library's asks
+		 * for an authenticated user.
 		 */
 		private String role = "BACKFILL_OPERATOR";
 
 		/**
-		 * Whether the backfills endpoint takes actions (start, rollback, ...) asked over HTTP by a request without an
-		 * authenticated user, as when no Spring Security filter chain protects it; an authenticated user still needs
-		 * the role. Reads are answered either way.
+		 * Whether the backfills endpoint takes actions (start, rollback, ...) asked over
+		 * HTTP by a request without an authenticated user, as when no Spring Security
+		 * filter chain protects it; an authenticated user still needs the role. Reads are
+		 * answered either way.
 		 */
 		private boolean allowUnsecuredActions;
 
 		/**
-		 * Whether the backfills endpoint takes actions asked over JMX without an authenticated user: Actuator passes
-		 * JMX operations none, so set it only where the JMX connector itself admits only operators. Without it a JMX
-		 * action needs a Spring Security Authentication with the role among the connector's Subject's principals.
+		 * Whether the backfills endpoint takes actions asked over JMX without an
+		 * authenticated user: Actuator passes JMX operations none, so set it only where
+		 * the JMX connector itself admits only operators. Without it a JMX action needs a
+		 * Spring Security Authentication with the role among the connector's Subject's
+		 * principals.
 		 */
 		private boolean allowUnauthenticatedJmxActions;
 

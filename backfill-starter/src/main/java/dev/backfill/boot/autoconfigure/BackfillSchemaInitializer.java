@@ -16,9 +16,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
- * Creates the library's tables, as Boot's batch initializer creates Spring Batch's. When they are in place it runs
- * nothing, so that a role that may only read starts ({@code CREATE TABLE IF NOT EXISTS} still needs the CREATE
- * privilege); when they are missing and the role may not create them, it leaves them to the first work that needs
+ * Creates the library's tables, as Boot's batch initializer creates Spring Batch's. When
+ * they are in place it runs nothing, so that a role that may only read starts
+ * ({@code CREATE TABLE IF NOT EXISTS} still needs the CREATE privilege); when they are
+ * missing and the role may not create them, it leaves them to the first work that needs
  * them, which says so.
  *
  * @since 0.1.0
@@ -46,7 +47,8 @@ public class BackfillSchemaInitializer extends DataSourceScriptDatabaseInitializ
 		DatabaseInitializationSettings settings = new DatabaseInitializationSettings();
 		settings.setSchemaLocations(List.of(properties.getSchema()));
 		settings.setMode(properties.getInitializeSchema());
-		// the script holds a DO block, which splitting at semicolons would break; PostgreSQL runs it whole
+		// the script holds a DO block, which splitting at semicolons would break;
+		// PostgreSQL runs it whole
 		settings.setSeparator(ScriptUtils.EOF_STATEMENT_SEPARATOR);
 		return settings;
 	}
@@ -63,7 +65,8 @@ public class BackfillSchemaInitializer extends DataSourceScriptDatabaseInitializ
 			if (!MissingPrivilegeException.refused(ex)) {
 				throw ex;
 			}
-			// reports on what the tables hold need no DDL; the work that needs the tables names what is missing
+			// reports on what the tables hold need no DDL; the work that needs the tables
+			// names what is missing
 			String why = this.tables.whyRoleMayNotCreate();
 			logger.info("Backfill tables not created or updated: "
 					+ ((why != null) ? why : NestedExceptionUtils.getMostSpecificCause(ex).getMessage()));

@@ -8,9 +8,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Stops the backfills this application runs when it shuts down (SIGTERM, Ctrl-C, context close): each finishes its
- * batch in flight, commits it with its checkpoint and ends {@code STOPPED}, before the data source closes. Stopped
- * first of all lifecycle beans, so the connection pool is still open while it waits.
+ * Stops the backfills this application runs when it shuts down (SIGTERM, Ctrl-C, context
+ * close): each finishes its batch in flight, commits it with its checkpoint and ends
+ * {@code STOPPED}, before the data source closes. Stopped first of all lifecycle beans,
+ * so the connection pool is still open while it waits.
  *
  * @since 0.1.0
  */

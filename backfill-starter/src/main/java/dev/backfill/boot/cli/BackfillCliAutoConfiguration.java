@@ -65,8 +65,10 @@ public final class BackfillCliAutoConfiguration {
 		return new StatusCommand(operator);
 	}
 
-	// a command checks the declarations itself, where the application's start would (BackfillAutoConfiguration),
-	// so that one the database refuses exits with code 2 and its message rather than a failed start
+	// a command checks the declarations itself, where the application's start would
+	// (BackfillAutoConfiguration),
+	// so that one the database refuses exits with code 2 and its message rather than a
+	// failed start
 	@Bean
 	@ConditionalOnMissingBean
 	BackfillCommandRunner backfillCommandRunner(List<BackfillCommand> commands, ApplicationContext context,

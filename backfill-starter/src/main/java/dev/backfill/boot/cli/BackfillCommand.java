@@ -3,8 +3,8 @@ package dev.backfill.boot.cli;
 import java.io.PrintStream;
 
 /**
- * One {@code backfill} sub-command. The starter provides {@code list}, {@code run} and {@code status}; an application
- * adds its own by declaring a bean.
+ * One {@code backfill} sub-command. The starter provides {@code list}, {@code run} and
+ * {@code status}; an application adds its own by declaring a bean.
  *
  * @since 0.1.0
  */
@@ -17,8 +17,8 @@ public interface BackfillCommand {
 	int FAILED = 1;
 
 	/**
-	 * Exit code: refused, as retrying cannot help: bad usage, a declaration the database refuses, a privilege the
-	 * role lacks.
+	 * Exit code: refused, as retrying cannot help: bad usage, a declaration the database
+	 * refuses, a privilege the role lacks.
 	 */
 	int USAGE = 2;
 
@@ -31,10 +31,15 @@ public interface BackfillCommand {
 	/** Exit code: the run was stopped (stop command, SIGTERM) and can be resumed. */
 	int STOPPED = 5;
 
-	/** @return the command's name, such as {@code run} */
+	/**
+	 * @return the command's name, such as {@code run}
+	 */
 	String name();
 
-	/** @return one line of usage, such as {@code run NAME [--batch-size=N]  run or resume a backfill} */
+	/**
+	 * @return one line of usage, such as
+	 * {@code run NAME [--batch-size=N]  run or resume a backfill}
+	 */
 	String usage();
 
 	/**

@@ -19,11 +19,12 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
 
 /**
- * Runs {@code java -jar app.jar backfill COMMAND ...}: checks the declarations against the database (which the
- * application's start leaves to it), dispatches to the {@link BackfillCommand} beans, turns errors into a message and
- * an exit code (2 when retrying cannot help: bad usage, a declaration the database refuses, a privilege the role
- * lacks; 3 already running; 1 failure), and exits with it. Arguments that do not start with {@code backfill} are left
- * to the application.
+ * Runs {@code java -jar app.jar backfill COMMAND ...}: checks the declarations against
+ * the database (which the application's start leaves to it), dispatches to the
+ * {@link BackfillCommand} beans, turns errors into a message and an exit code (2 when
+ * retrying cannot help: bad usage, a declaration the database refuses, a privilege the
+ * role lacks; 3 already running; 1 failure), and exits with it. Arguments that do not
+ * start with {@code backfill} are left to the application.
  *
  * @since 0.1.0
  */
@@ -60,7 +61,8 @@ public class BackfillCommandRunner implements ApplicationRunner, ExitCodeGenerat
 	 * @param context the application, closed on exit
 	 * @param exit whether to exit the JVM with the command's exit code
 	 * @param out where to print
-	 * @param validation checks the declarations, such as {@link dev.backfill.BackfillOperator#validate()}
+	 * @param validation checks the declarations, such as
+	 * {@link dev.backfill.BackfillOperator#validate()}
 	 */
 	public BackfillCommandRunner(List<BackfillCommand> commands, ApplicationContext context, boolean exit,
 			PrintStream out, Runnable validation) {
@@ -112,7 +114,8 @@ public class BackfillCommandRunner implements ApplicationRunner, ExitCodeGenerat
 			return BackfillCommand.ALREADY_RUNNING;
 		}
 		catch (OneWayBackfillException | InvalidBackfillException | MissingPrivilegeException ex) {
-			// refused, as a bad request is: nothing was done, and doing it again changes nothing
+			// refused, as a bad request is: nothing was done, and doing it again changes
+			// nothing
 			this.out.println("backfill: " + ex.getMessage());
 			return BackfillCommand.USAGE;
 		}

@@ -9,11 +9,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * When the application is started as {@code backfill COMMAND}, defaults it to a quiet command-line tool: no web
- * server (a running instance of the same application keeps its port), no Spring Batch jobs of its own, no banner,
- * and warnings only in the log, since the command prints its own progress; a lost connection shows as the engine's
- * one WARN line, without the stack traces the pool, the transaction infrastructure and Spring Batch log for it.
- * Every default can be overridden.
+ * When the application is started as {@code backfill COMMAND}, defaults it to a quiet
+ * command-line tool: no web server (a running instance of the same application keeps its
+ * port), no Spring Batch jobs of its own, no banner, and warnings only in the log, since
+ * the command prints its own progress; a lost connection shows as the engine's one WARN
+ * line, without the stack traces the pool, the transaction infrastructure and Spring
+ * Batch log for it. Every default can be overridden.
  *
  * @since 0.1.0
  */
@@ -22,10 +23,13 @@ public class CliEnvironment implements EnvironmentPostProcessor {
 	static final Map<String, Object> DEFAULTS = Map.ofEntries(Map.entry("spring.main.web-application-type", "none"),
 			Map.entry("spring.batch.job.enabled", "false"), Map.entry("spring.main.banner-mode", "off"),
 			Map.entry("logging.level.root", "WARN"),
-			// the command reports a failed batch itself, without Spring Batch's stack trace
+			// the command reports a failed batch itself, without Spring Batch's stack
+			// trace
 			Map.entry("logging.level.org.springframework.batch.core.step.AbstractStep", "OFF"),
-			// a lost connection (a restart, a failover, pg_terminate_backend) is one WARN line of the engine's, which
-			// says what it does about it; the pool's and the transaction infrastructure's own reports of it, each with
+			// a lost connection (a restart, a failover, pg_terminate_backend) is one WARN
+			// line of the engine's, which
+			// says what it does about it; the pool's and the transaction infrastructure's
+			// own reports of it, each with
 			// a stack trace, are left out (set these loggers to WARN to see them)
 			Map.entry("logging.level.com.zaxxer.hikari.pool.ProxyConnection", "ERROR"),
 			Map.entry("logging.level.com.zaxxer.hikari.pool.PoolBase", "ERROR"),

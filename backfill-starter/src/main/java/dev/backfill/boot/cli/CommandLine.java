@@ -9,8 +9,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A parsed {@code backfill} command: {@code backfill COMMAND [ARG...] [--option[=value]...]}. Options whose name
- * holds a dot ({@code --spring.datasource.url=...}) are Spring properties and are left to Spring.
+ * A parsed {@code backfill} command:
+ * {@code backfill COMMAND [ARG...] [--option[=value]...]}. Options whose name holds a dot
+ * ({@code --spring.datasource.url=...}) are Spring properties and are left to Spring.
  *
  * @param command the command name
  * @param arguments positional arguments after it
@@ -58,8 +59,9 @@ public record CommandLine(String command, List<String> arguments, Map<String, St
 	public void allowOnly(Set<String> known) {
 		for (String option : this.options.keySet()) {
 			if (!known.contains(option)) {
-				throw new UsageException("Unknown option --" + option + " for 'backfill " + this.command + "'. "
-						+ (known.isEmpty() ? "It takes no options." : "Valid options: --" + String.join(", --", known) + "."));
+				throw new UsageException(
+						"Unknown option --" + option + " for 'backfill " + this.command + "'. " + (known.isEmpty()
+								? "It takes no options." : "Valid options: --" + String.join(", --", known) + "."));
 			}
 		}
 	}

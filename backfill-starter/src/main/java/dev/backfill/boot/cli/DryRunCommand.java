@@ -15,10 +15,11 @@ import dev.backfill.KeyRange;
 import org.springframework.boot.json.JsonWriter;
 
 /**
- * {@code backfill dry-run NAME [--sample-batches=N] [--batch-size=N] [--json]}: estimates a run from sample batches
- * applied and rolled back. Exits 0 with an estimate, 4 when the backfill is not idempotent, 1 when the dry-run failed,
- * 2 when no estimate can be made here (unknown name, bad option, empty table, sample larger than the table), 3 when
- * the backfill is running.
+ * {@code backfill dry-run NAME [--sample-batches=N] [--batch-size=N] [--json]}: estimates
+ * a run from sample batches applied and rolled back. Exits 0 with an estimate, 4 when the
+ * backfill is not idempotent, 1 when the dry-run failed, 2 when no estimate can be made
+ * here (unknown name, bad option, empty table, sample larger than the table), 3 when the
+ * backfill is running.
  */
 final class DryRunCommand implements BackfillCommand {
 
@@ -39,7 +40,8 @@ final class DryRunCommand implements BackfillCommand {
 	@Override
 	public String usage() {
 		return "dry-run NAME [--sample-batches=N] [--batch-size=N] [--json]\n"
-				+ "                               estimate runtime, lock time and WAL; check idempotency; commit nothing";
+				+ "                               estimate runtime, lock time and WAL; check idempotency; "
+				+ "commit nothing";
 	}
 
 	@Override
@@ -77,21 +79,27 @@ final class DryRunCommand implements BackfillCommand {
 
 	private static void print(Estimate e, PrintStream out) {
 		long sampledKeys = e.samples().stream().mapToLong(Estimate.Sample::keys).sum();
-		out.printf("Dry-run of %s at batch size %s%,d: sampled %d batches (%,d keys, %.2f%% of the table) in %.1f s; "
-				+ "nothing was committed.%n%n", e.backfill(), e.adaptive() ? "~" : "", e.batchSize(), e.sampledBatches(),
-				sampledKeys,
+		out.printf(
+				"Dry-run of %s at batch size %s%,d: sampled %d batches (%,d keys, %.2f%% of the table) in %.1f s; "
+						+ "nothing was committed.%n%n",
+				e.backfill(), e.adaptive() ? "~" : "", e.batchSize(), e.sampledBatches(), sampledKeys,
 				100.0 * sampledKeys / Math.max(1, e.keysEstimate()), e.elapsedSeconds());
 		out.printf("  rows to change   ~%,d%n", e.rowsEstimate());
 		out.printf("                   (%s)%n", e.rowsEstimatedBy());
 		out.printf("  batches          %,d of %s%,d keys (~%,d keys in all)%s%n", e.batches(), e.adaptive() ? "~" : "",
-				e.batchSize(), e.keysEstimate(), e.adaptive() ? String.format("; the run adapts its batches toward "
-						+ "its target duration, so this is the size they settle at (sampled at %,d keys)",
+				e.batchSize(), e.keysEstimate(),
+				e.adaptive() ? String.format(
+						"; the run adapts its batches toward "
+								+ "its target duration, so this is the size they settle at (sampled at %,d keys)",
 						e.samples().isEmpty() ? 0 : e.samples().get(0).keys()) : "");
-		out.printf("  wall time        ~%s (%s to %s: every batch as fast as the sample's 10th percentile, or as slow "
-				+ "as its 90th), ~%,.0f rows/s%n", time(e.estimatedSeconds()), time(e.estimatedSecondsLow()),
-				time(e.estimatedSecondsHigh()), e.rowsPerSecond());
+		out.printf(
+				"  wall time        ~%s (%s to %s: every batch as fast as the sample's 10th percentile, or as slow "
+						+ "as its 90th), ~%,.0f rows/s%n",
+				time(e.estimatedSeconds()), time(e.estimatedSecondsLow()), time(e.estimatedSecondsHigh()),
+				e.rowsPerSecond());
 		out.printf("  longest batch    %,d ms holding its row locks%s%n", e.maxBatchMillis(),
-				(e.suggestedBatchSize() > 0) ? "  OVER 1 s: use --batch-size=" + e.suggestedBatchSize() : " (under 1 s)");
+				(e.suggestedBatchSize() > 0) ? "  OVER 1 s: use --batch-size=" + e.suggestedBatchSize()
+						: " (under 1 s)");
 		out.printf("  WAL              %s per batch, ~%s in all%n", bytes(e.walBytesPerBatch()),
 				bytes(e.walBytesEstimate()));
 		out.printf("  rows per batch   %,.0f%n", e.rowsPerBatch());
@@ -103,8 +111,10 @@ final class DryRunCommand implements BackfillCommand {
 					abbreviate(s.range().to()), s.keys(), s.rows(), s.millis(), s.transactionMillis(),
 					bytes(s.walBytes()));
 		}
-		out.printf("%nThe dry-run's writes (samples, warm-up, idempotency check) were rolled back; they still wrote %s "
-				+ "of WAL and left ~%,d dead tuples for autovacuum.%n", bytes(e.sampleWalBytes()), e.sampleRows());
+		out.printf(
+				"%nThe dry-run's writes (samples, warm-up, idempotency check) were rolled back; they still wrote %s "
+						+ "of WAL and left ~%,d dead tuples for autovacuum.%n",
+				bytes(e.sampleWalBytes()), e.sampleRows());
 		for (String warning : e.warnings()) {
 			out.println("! " + warning);
 		}

@@ -39,7 +39,9 @@ final class ListCommand implements BackfillCommand {
 		Map<String, RemovalNotice> due = new LinkedHashMap<>();
 		this.operator.removalsDue().forEach((n) -> due.put(n.backfill(), n));
 		if (line.flag("json")) {
-			List<Map<String, Object>> json = this.operator.backfills().stream().map((b) -> json(b, due.get(b.name())))
+			List<Map<String, Object>> json = this.operator.backfills()
+				.stream()
+				.map((b) -> json(b, due.get(b.name())))
 				.toList();
 			out.println(JsonWriter.standard().writeToString(json));
 			return OK;

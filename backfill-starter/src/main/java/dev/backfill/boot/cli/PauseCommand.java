@@ -7,8 +7,8 @@ import java.util.Set;
 import dev.backfill.BackfillOperator;
 
 /**
- * {@code backfill pause NAME} and {@code backfill resume NAME}: hold a backfill's run before its next batch, from any
- * process, and let it go on.
+ * {@code backfill pause NAME} and {@code backfill resume NAME}: hold a backfill's run
+ * before its next batch, from any process, and let it go on.
  */
 final class PauseCommand implements BackfillCommand {
 

@@ -7,7 +7,8 @@ import dev.backfill.Progress;
 import dev.backfill.ProgressListener;
 
 /**
- * Shows a run's progress: one line rewritten in place on a terminal, otherwise a line every interval (for logs).
+ * Shows a run's progress: one line rewritten in place on a terminal, otherwise a line
+ * every interval (for logs).
  */
 final class ProgressPrinter implements ProgressListener {
 

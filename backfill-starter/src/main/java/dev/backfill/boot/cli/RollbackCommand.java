@@ -9,8 +9,8 @@ import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
 
 /**
- * {@code backfill rollback NAME}: runs the declared rollback over the ranges the backfill committed, in batches, with
- * live progress; resumes an unfinished rollback.
+ * {@code backfill rollback NAME}: runs the declared rollback over the ranges the backfill
+ * committed, in batches, with live progress; resumes an unfinished rollback.
  */
 final class RollbackCommand implements BackfillCommand {
 
@@ -37,8 +37,8 @@ final class RollbackCommand implements BackfillCommand {
 	public int run(CommandLine line, PrintStream out) {
 		line.allowOnly(Set.of());
 		if (line.arguments().size() != 1) {
-			throw new UsageException("'backfill rollback' takes one backfill name, such as "
-					+ "'backfill rollback normalize-emails'.");
+			throw new UsageException(
+					"'backfill rollback' takes one backfill name, such as " + "'backfill rollback normalize-emails'.");
 		}
 		String name = line.arguments().get(0);
 		ProgressPrinter printer = new ProgressPrinter(out, RunCommand.isTerminal(), this.progressInterval);

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Set;
 
-
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
@@ -13,7 +12,8 @@ import dev.backfill.RunOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code backfill run NAME [--batch-size=N]}: runs a backfill, or resumes its unfinished run, with live progress.
+ * {@code backfill run NAME [--batch-size=N]}: runs a backfill, or resumes its unfinished
+ * run, with live progress.
  */
 final class RunCommand implements BackfillCommand {
 
@@ -40,7 +40,8 @@ final class RunCommand implements BackfillCommand {
 	public int run(CommandLine line, PrintStream out) {
 		line.allowOnly(Set.of("batch-size"));
 		if (line.arguments().size() != 1) {
-			throw new UsageException("'backfill run' takes one backfill name, such as 'backfill run normalize-emails'.");
+			throw new UsageException(
+					"'backfill run' takes one backfill name, such as 'backfill run normalize-emails'.");
 		}
 		String name = line.arguments().get(0);
 		int batchSize = line.positiveInt("batch-size");

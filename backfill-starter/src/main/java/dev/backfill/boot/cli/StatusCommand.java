@@ -15,9 +15,9 @@ import dev.backfill.Verification;
 import org.springframework.boot.json.JsonWriter;
 
 /**
- * {@code backfill status [NAME] [--json]}: progress, rate and ETA of the latest runs, and the latest dry-run's estimate
- * with its error once the run completed, read from the job repository, so it works from any process and for a run
- * whose process died.
+ * {@code backfill status [NAME] [--json]}: progress, rate and ETA of the latest runs, and
+ * the latest dry-run's estimate with its error once the run completed, read from the job
+ * repository, so it works from any process and for a run whose process died.
  */
 final class StatusCommand implements BackfillCommand {
 
@@ -58,7 +58,8 @@ final class StatusCommand implements BackfillCommand {
 					s.rowsRemainingEstimate(), 100 * s.fractionDone(), s.rowsPerSecond(),
 					ProgressPrinter.duration(s.etaSeconds()), (s.lastKey() != null) ? s.lastKey() : "-");
 			if (s.throttledSeconds() >= 1) {
-				out.printf("  held by throttles for %s, left out of its rows/s%n", DryRunCommand.time(s.throttledSeconds()));
+				out.printf("  held by throttles for %s, left out of its rows/s%n",
+						DryRunCommand.time(s.throttledSeconds()));
 			}
 			if (s.estimate() != null) {
 				out.println("  " + estimateLine(s));
@@ -66,7 +67,8 @@ final class StatusCommand implements BackfillCommand {
 			if (s.verification() != null) {
 				Verification v = s.verification();
 				out.printf("  verify %s: %,d keys checked, %s%n", v.at().truncatedTo(ChronoUnit.SECONDS),
-						v.keysChecked(), v.passed() ? "no discrepancy" : String.format("%,d discrepancies (first keys %s)",
+						v.keysChecked(),
+						v.passed() ? "no discrepancy" : String.format("%,d discrepancies (first keys %s)",
 								v.discrepancies(), String.join(", ", v.firstKeys())));
 			}
 			if (s.owner() != null) {
@@ -87,8 +89,8 @@ final class StatusCommand implements BackfillCommand {
 		String line = String.format("dry-run %s: ~%s (%s to %s) at batch size %s%,d, longest batch %,d ms, %s",
 				e.at().truncatedTo(ChronoUnit.SECONDS), DryRunCommand.time(e.estimatedSeconds()),
 				DryRunCommand.time(e.estimatedSecondsLow()), DryRunCommand.time(e.estimatedSecondsHigh()),
-				e.adaptive() ? "~" : "", e.batchSize(), e.maxBatchMillis(), (e.idempotent() == null) ? "idempotency not checked"
-						: e.idempotent() ? "idempotent" : "NOT IDEMPOTENT");
+				e.adaptive() ? "~" : "", e.batchSize(), e.maxBatchMillis(), (e.idempotent() == null)
+						? "idempotency not checked" : e.idempotent() ? "idempotent" : "NOT IDEMPOTENT");
 		if (s.estimateError() != null) {
 			String held = (s.throttledSeconds() > 0)
 					? String.format(" besides %s held by throttles", DryRunCommand.time(s.throttledSeconds())) : "";

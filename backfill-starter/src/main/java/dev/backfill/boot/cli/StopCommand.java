@@ -6,8 +6,8 @@ import java.util.Set;
 import dev.backfill.BackfillOperator;
 
 /**
- * {@code backfill stop NAME}: asks a running backfill, in whichever process runs it, to stop after its batch in
- * flight. {@code backfill run NAME} resumes it.
+ * {@code backfill stop NAME}: asks a running backfill, in whichever process runs it, to
+ * stop after its batch in flight. {@code backfill run NAME} resumes it.
  */
 final class StopCommand implements BackfillCommand {
 
@@ -31,7 +31,8 @@ final class StopCommand implements BackfillCommand {
 	public int run(CommandLine line, PrintStream out) {
 		line.allowOnly(Set.of());
 		if (line.arguments().size() != 1) {
-			throw new UsageException("'backfill stop' takes one backfill name, such as 'backfill stop normalize-emails'.");
+			throw new UsageException(
+					"'backfill stop' takes one backfill name, such as 'backfill stop normalize-emails'.");
 		}
 		String name = line.arguments().get(0);
 		if (this.operator.stop(name)) {

@@ -10,8 +10,9 @@ import dev.backfill.Verification;
 import org.springframework.boot.json.JsonWriter;
 
 /**
- * {@code backfill verify NAME [--json]}: checks the finished work, read-only, and logs every discrepancy into
- * {@code BACKFILL_DISCREPANCY}; exit code 0 only when there is none.
+ * {@code backfill verify NAME [--json]}: checks the finished work, read-only, and logs
+ * every discrepancy into {@code BACKFILL_DISCREPANCY}; exit code 0 only when there is
+ * none.
  */
 final class VerifyCommand implements BackfillCommand {
 
@@ -38,8 +39,8 @@ final class VerifyCommand implements BackfillCommand {
 	public int run(CommandLine line, PrintStream out) {
 		line.allowOnly(Set.of("json"));
 		if (line.arguments().size() != 1) {
-			throw new UsageException("'backfill verify' takes one backfill name, such as "
-					+ "'backfill verify normalize-emails'.");
+			throw new UsageException(
+					"'backfill verify' takes one backfill name, such as " + "'backfill verify normalize-emails'.");
 		}
 		Verification v = this.operator.verify(line.arguments().get(0));
 		if (line.flag("json")) {
@@ -53,11 +54,13 @@ final class VerifyCommand implements BackfillCommand {
 			out.printf("%s: %,d %s in %,d keys checked. First keys: %s%n", v.backfill(), v.discrepancies(),
 					(v.discrepancies() == 1) ? "discrepancy" : "discrepancies", v.keysChecked(),
 					String.join(", ", v.firstKeys()));
-			// verifies of one backfill run one at a time, so its latest discrepancies are this verify's, also when
+			// verifies of one backfill run one at a time, so its latest discrepancies are
+			// this verify's, also when
 			// it resumed over several job executions
-			out.printf("Every one is in %s: SELECT KEY_VALUE, DETAIL FROM %s WHERE BACKFILL_NAME = '%s' "
-					+ "ORDER BY DISCREPANCY_ID DESC LIMIT %d;%n", this.discrepancyTable, this.discrepancyTable,
-					v.backfill(), v.discrepancies());
+			out.printf(
+					"Every one is in %s: SELECT KEY_VALUE, DETAIL FROM %s WHERE BACKFILL_NAME = '%s' "
+							+ "ORDER BY DISCREPANCY_ID DESC LIMIT %d;%n",
+					this.discrepancyTable, this.discrepancyTable, v.backfill(), v.discrepancies());
 		}
 		return v.passed() ? OK : FAILED;
 	}

@@ -17,8 +17,9 @@ import org.springframework.web.servlet.function.ServerResponse;
 import org.springframework.web.util.HtmlUtils;
 
 /**
- * The status page: every backfill with a progress bar, its state, rate and ETA, its latest dry-run and verify, and a
- * chart of its recent batch durations. Plain HTML built on the server, refreshing itself every few seconds.
+ * The status page: every backfill with a progress bar, its state, rate and ETA, its
+ * latest dry-run and verify, and a chart of its recent batch durations. Plain HTML built
+ * on the server, refreshing itself every few seconds.
  *
  * @since 0.1.0
  */
@@ -28,14 +29,16 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 
 	private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
-	// the bar's fill is a colour used nowhere else on the page, so that a screenshot finds it
+	// the bar's fill is a colour used nowhere else on the page, so that a screenshot
+	// finds it
 	private static final String STYLE = """
 			body { font: 14px/1.45 system-ui, sans-serif; color: #212529; margin: 24px 32px; }
 			h1 { font-size: 20px; margin: 0 0 4px; }
 			section { margin: 24px 0; }
 			h2 { font-size: 16px; margin: 0 0 6px; }
 			p { margin: 4px 0; }
-			.state { font-size: 12px; font-weight: normal; border: 1px solid #adb5bd; padding: 0 6px; margin-left: 8px; }
+			.state { font-size: 12px; font-weight: normal; border: 1px solid #adb5bd; padding: 0 6px; margin-left:
+			8px; }
 			.bar { width: 600px; height: 16px; background: #dee2e6; }
 			.fill { height: 16px; background: #1971c2; }
 			.muted { color: #6c757d; }
@@ -76,18 +79,34 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 	}
 
 	private static void section(StringBuilder html, BackfillReport r) {
-		html.append("<section><h2>").append(escape(r.name())).append("<span class=\"state\">").append(escape(r.state()))
+		html.append("<section><h2>")
+			.append(escape(r.name()))
+			.append("<span class=\"state\">")
+			.append(escape(r.state()))
 			.append("</span></h2>\n");
-		html.append("<div class=\"bar\" role=\"progressbar\" aria-valuenow=\"").append(number("%.1f", r.percentDone()))
+		html.append("<div class=\"bar\" role=\"progressbar\" aria-valuenow=\"")
+			.append(number("%.1f", r.percentDone()))
 			.append("\" aria-valuemin=\"0\" aria-valuemax=\"100\"><div class=\"fill\" style=\"width: ")
-			.append(number("%.1f", r.percentDone())).append("%\"></div></div>\n");
-		html.append("<p>").append(number("%.1f", r.percentDone())).append("% &middot; ").append(number("%,d", r.rowsDone()))
-			.append(" rows done, ~").append(number("%,d", r.rowsRemainingEstimate())).append(" to go &middot; ")
-			.append(number("%,.0f", r.rowsPerSecond())).append(" rows/s &middot; ETA ").append(duration(r.etaSeconds()))
-			.append(" &middot; ").append(number("%,d", r.batches())).append(" batches</p>\n");
+			.append(number("%.1f", r.percentDone()))
+			.append("%\"></div></div>\n");
+		html.append("<p>")
+			.append(number("%.1f", r.percentDone()))
+			.append("% &middot; ")
+			.append(number("%,d", r.rowsDone()))
+			.append(" rows done, ~")
+			.append(number("%,d", r.rowsRemainingEstimate()))
+			.append(" to go &middot; ")
+			.append(number("%,.0f", r.rowsPerSecond()))
+			.append(" rows/s &middot; ETA ")
+			.append(duration(r.etaSeconds()))
+			.append(" &middot; ")
+			.append(number("%,d", r.batches()))
+			.append(" batches</p>\n");
 		if (r.owner() != null) {
-			html.append("<p class=\"muted\">").append(r.state().equals("RUNNING") || r.state().equals("PAUSED")
-					? "Running on " : "Last run on ").append(escape(r.owner())).append("</p>\n");
+			html.append("<p class=\"muted\">")
+				.append(r.state().equals("RUNNING") || r.state().equals("PAUSED") ? "Running on " : "Last run on ")
+				.append(escape(r.owner()))
+				.append("</p>\n");
 		}
 		// a stopped run's exit message only says it was interrupted
 		if (r.exitMessage() != null && (r.state().equals("FAILED") || r.state().equals("DEAD"))) {
@@ -108,9 +127,8 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 		return escape(d.at().truncatedTo(ChronoUnit.SECONDS)) + ": ~" + seconds(d.estimatedSeconds()) + " ("
 				+ seconds(d.estimatedSecondsLow()) + " to " + seconds(d.estimatedSecondsHigh()) + ") at batch size "
 				+ (d.adaptive() ? "~" : "") + number("%,d", d.batchSize()) + ", longest batch "
-				+ number("%,d", d.maxBatchMillis()) + " ms, " + idempotent
-				+ ((d.estimateError() != null) ? ", estimate " + number("%+.0f", 100 * d.estimateError()) + "% off the run"
-						: "");
+				+ number("%,d", d.maxBatchMillis()) + " ms, " + idempotent + ((d.estimateError() != null)
+						? ", estimate " + number("%+.0f", 100 * d.estimateError()) + "% off the run" : "");
 	}
 
 	private static String verify(BackfillReport.@Nullable VerifySummary v) {

@@ -35,12 +35,14 @@ import org.springframework.web.servlet.function.ServerResponse;
 import static org.springframework.security.config.Customizer.withDefaults;
 
 /**
- * Auto-configures the status page at {@code backfill.web.path} in a servlet web application with Spring MVC, when
- * {@code backfill.web.enabled=true}. With Spring Security, reading it needs an authenticated user.
+ * Auto-configures the status page at {@code backfill.web.path} in a servlet web
+ * application with Spring MVC, when {@code backfill.web.enabled=true}. With Spring
+ * Security, reading it needs an authenticated user.
  *
  * @since 0.1.0
  */
-// after Boot's security, so that its default filter chain is in place before ours joins it
+// after Boot's security, so that its default filter chain is in place before ours joins
+// it
 @AutoConfiguration(after = BackfillAutoConfiguration.class,
 		afterName = "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -49,7 +51,9 @@ import static org.springframework.security.config.Customizer.withDefaults;
 @ConditionalOnBean(BackfillOperator.class)
 public final class BackfillStatusPageAutoConfiguration {
 
-	/** Name of the filter chain that protects the page; a bean of this name replaces it. */
+	/**
+	 * Name of the filter chain that protects the page; a bean of this name replaces it.
+	 */
 	public static final String SECURITY_FILTER_CHAIN = "backfillStatusPageSecurityFilterChain";
 
 	@Bean
@@ -65,7 +69,8 @@ public final class BackfillStatusPageAutoConfiguration {
 		return RouterFunctions.route().GET(properties.getWeb().getPath(), page).build();
 	}
 
-	// Actuator's handler mapping comes before the page's route: a page on or under the endpoint's path, or on
+	// Actuator's handler mapping comes before the page's route: a page on or under the
+	// endpoint's path, or on
 	// Actuator's base path, would never be served
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ PathMappedEndpoints.class, ManagementPortType.class })
@@ -83,7 +88,8 @@ public final class BackfillStatusPageAutoConfiguration {
 				String path = properties.getWeb().getPath();
 				String page = trimmed(path);
 				String base = trimmed(mapped.getBasePath());
-				if (page.equals(endpoint) || page.startsWith(endpoint + "/") || (!base.isEmpty() && page.equals(base))) {
+				if (page.equals(endpoint) || page.startsWith(endpoint + "/")
+						|| (!base.isEmpty() && page.equals(base))) {
 					throw new InvalidBackfillException("The status page's path " + path + " (backfill.web.path) is "
 							+ "taken by Actuator, which serves the backfills endpoint at " + endpoint + ". Set "
 							+ "backfill.web.path to another path, such as /backfills-status.");

@@ -50,8 +50,8 @@ final class BatchChart {
 				<rect x="0" y="0" width="%d" height="%d" fill="#f8f9fa" stroke="#ced4da"/>\
 				<polyline points="%s" fill="none" stroke="#e8590c" stroke-width="1.5"/>%s</svg>
 				<p class="muted">Duration of the last %d batches: up to %s ms, %s to %s.</p>
-				""".formatted(WIDTH, HEIGHT, WIDTH, HEIGHT, WIDTH, HEIGHT, points.toString().strip(), dots, batches.size(),
-				number("%,d", longest), escape(first.truncatedTo(ChronoUnit.SECONDS)),
+				""".formatted(WIDTH, HEIGHT, WIDTH, HEIGHT, WIDTH, HEIGHT, points.toString().strip(), dots,
+				batches.size(), number("%,d", longest), escape(first.truncatedTo(ChronoUnit.SECONDS)),
 				escape(last.truncatedTo(ChronoUnit.SECONDS)));
 	}
 

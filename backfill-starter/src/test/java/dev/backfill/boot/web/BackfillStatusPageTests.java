@@ -20,7 +20,9 @@ class BackfillStatusPageTests {
 				new BackfillReport.VerifySummary(AT, 10, 1, false, List.of("<k>")),
 				List.of(new BackfillReport.Batch(1, "<from>", false, "<to>", 5, 12, AT)));
 		String html = BackfillStatusPage.render(List.of(report), AT);
-		assertThat(html).doesNotContain("<script>").doesNotContain("<img").doesNotContain("<k>")
+		assertThat(html).doesNotContain("<script>")
+			.doesNotContain("<img")
+			.doesNotContain("<k>")
 			.contains("host &lt;script&gt;alert(1)&lt;/script&gt;")
 			.contains("ERROR: value &quot;&lt;img src=x&gt;&quot; &amp; more")
 			.contains("first keys &lt;k&gt;");
@@ -34,7 +36,8 @@ class BackfillStatusPageTests {
 			BackfillReport report = new BackfillReport("orders", "RUNNING", 12.5, 125, 875, 1234.5, 90, 2, "250", AT,
 					null, null, null, null, null, List.of());
 			assertThat(BackfillStatusPage.render(List.of(report), AT)).contains("style=\"width: 12.5%\"")
-				.contains("1,235 rows/s").contains("No batch committed yet.");
+				.contains("1,235 rows/s")
+				.contains("No batch committed yet.");
 		}
 		finally {
 			Locale.setDefault(locale);

@@ -1,0 +1,333 @@
+package dev.backfill.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+import javax.sql.DataSource;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillState;
+import dev.backfill.BackfillStatus;
+import dev.backfill.Backfills;
+import dev.backfill.Estimate;
+import dev.backfill.RemovalNotice;
+import dev.backfill.Verification;
+import dev.backfill.jdbc.JdbcDiscrepancies;
+import dev.backfill.jdbc.JdbcPauses;
+import dev.backfill.jdbc.RunLock;
+import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What the job repository says about a backfill's runs, rollbacks, dry-runs and verifies:
+ * the status, the latest estimate and verify, the removal notices, and the states a run
+ * resumes from. Reads only.
+ */
+final class BackfillHistory {
+
+	private final Backfills backfills;
+
+	private final DataSource dataSource;
+
+	private final JobRepository jobRepository;
+
+	private final JdbcClient jdbc;
+
+	private final JdbcPauses pauses;
+
+	private final JdbcDiscrepancies discrepancies;
+
+	BackfillHistory(Backfills backfills, DataSource dataSource, JobRepository jobRepository, JdbcClient jdbc,
+			JdbcPauses pauses, JdbcDiscrepancies discrepancies) {
+		this.backfills = backfills;
+		this.dataSource = dataSource;
+		this.jobRepository = jobRepository;
+		this.jdbc = jdbc;
+		this.pauses = pauses;
+		this.discrepancies = discrepancies;
+	}
+
+	static boolean unfinished(@Nullable JobExecution execution) {
+		return execution != null && execution.getStatus() != BatchStatus.COMPLETED
+				&& execution.getStatus() != BatchStatus.ABANDONED;
+	}
+
+	// whether a run or a rollback started after the job instance of a verify did: its
+	// earlier checks are stale
+	boolean changedSince(String name, JobExecution verify) {
+		long first = this.jobRepository.getJobExecutions(verify.getJobInstance())
+			.stream()
+			.mapToLong(JobExecution::getId)
+			.min()
+			.orElse(verify.getId());
+		JobExecution run = last(name);
+		JobExecution rollback = last(BackfillJobs.rollbackJobName(name));
+		return (run != null && run.getId() > first) || (rollback != null && rollback.getId() > first);
+	}
+
+	static boolean isUnknown(JobExecution execution) {
+		return execution.getStatus() == BatchStatus.UNKNOWN
+				|| execution.getStepExecutions().stream().anyMatch((s) -> s.getStatus() == BatchStatus.UNKNOWN);
+	}
+
+	List<RemovalNotice> removalsDue() {
+		List<RemovalNotice> due = new ArrayList<>();
+		Instant now = Instant.now();
+		for (Backfill backfill : this.backfills.all()) {
+			JobExecution run = last(backfill.name());
+			if (run == null || run.getStatus() != BatchStatus.COMPLETED || rolledBack(backfill.name(), run)) {
+				continue;
+			}
+			Verification verification = lastVerification(backfill.name());
+			if (verification == null || !verification.passed() || verification.jobExecutionId() < run.getId()) {
+				continue;
+			}
+			Instant dueAt = verification.at().plus(backfill.removal().after());
+			if (!now.isBefore(dueAt)) {
+				due.add(new RemovalNotice(backfill.name(), instant(run.getEndTime()), verification.at(), dueAt,
+						backfill.removal().what()));
+			}
+		}
+		return due;
+	}
+
+	boolean rolledBack(String name, JobExecution run) {
+		JobExecution rollback = last(BackfillJobs.rollbackJobName(name));
+		return rollback != null && rollback.getId() > run.getId() && rollback.getStatus() == BatchStatus.COMPLETED;
+	}
+
+	Verification verification(Backfill backfill, JobExecution execution) {
+		ExecutionContext step = execution.getStepExecutions()
+			.stream()
+			.filter((s) -> s.getStepName().equals(BackfillJobs.VERIFY_STEP))
+			.findFirst()
+			.map(StepExecution::getExecutionContext)
+			.orElseGet(ExecutionContext::new);
+		// as the job repository stores it, so that a verify reads back equal
+		Instant at = Objects.requireNonNullElse(instant(execution.getEndTime()), Instant.now())
+			.truncatedTo(ChronoUnit.MILLIS);
+		return new Verification(backfill.name(), execution.getId(), at, getLong(step, BackfillJobs.VERIFY_KEYS),
+				getLong(step, BackfillJobs.VERIFY_DISCREPANCIES),
+				this.discrepancies.firstKeys(this.jobRepository.getJobExecutions(execution.getJobInstance())
+					.stream()
+					.map(JobExecution::getId)
+					.toList(), 10),
+				backfill.verify() != null || backfill.rowCheck() != null);
+	}
+
+	// the latest verify that completed
+	@Nullable Verification lastVerification(String name) {
+		Backfill backfill = this.backfills.get(name);
+		for (JobInstance each : this.jobRepository.getJobInstances(BackfillJobs.verifyJobName(name), 0, 20)) {
+			for (JobExecution execution : this.jobRepository.getJobExecutions(each)) {
+				if (execution.getStatus() == BatchStatus.COMPLETED) {
+					return verification(backfill, execution);
+				}
+			}
+		}
+		return null;
+	}
+
+	BackfillStatus status(String name) {
+		this.backfills.get(name);
+		Estimate estimate = lastEstimate(name);
+		JobExecution execution = last(name);
+		if (execution == null) {
+			return new BackfillStatus(name, BackfillState.NEVER_RUN, null, 0, 0, estimateAll(name), null, 0, 0, null,
+					null, null, null, 0, 0, 0, estimate, null, lastVerification(name));
+		}
+		if (rolledBack(name, execution)) {
+			// undone: nothing of the run stands, and the next one starts from the first
+			// key
+			return new BackfillStatus(name, BackfillState.ROLLED_BACK, execution.getId(), 0, 0, estimateAll(name), null,
+					0, 0, instant(execution.getStartTime()), instant(execution.getEndTime()), null, null, 0, 0, 0,
+					estimate, null, lastVerification(name));
+		}
+		BackfillState state = state(execution, isLive(name, execution));
+		if (state == BackfillState.RUNNING && this.pauses.find(name).isPresent()) {
+			state = BackfillState.PAUSED;
+		}
+		ExecutionContext step = stepContext(execution);
+		ExecutionContext job = execution.getExecutionContext();
+		List<JobExecution> executions = this.jobRepository.getJobExecutions(execution.getJobInstance());
+		double runSeconds = executions.stream().mapToDouble(BackfillHistory::seconds).sum();
+		Instant runStart = executions.stream()
+			.map((e) -> instant(e.getStartTime()))
+			.filter(Objects::nonNull)
+			.min(Comparator.naturalOrder())
+			.orElse(null);
+		int batchSize = step.containsKey(BackfillJobs.BATCH_SIZE) ? step.getInt(BackfillJobs.BATCH_SIZE) : 0;
+		// an estimate says something about a run at its own batch size only
+		boolean adaptive = step.containsKey(BackfillJobs.ADAPTIVE)
+				&& "true".equals(step.getString(BackfillJobs.ADAPTIVE));
+		boolean comparable = (estimate != null)
+				&& (estimate.adaptive() ? adaptive : !adaptive && estimate.batchSize() == batchSize);
+		double throttled = step.containsKey(BackfillJobs.THROTTLED_SECONDS)
+				? step.getDouble(BackfillJobs.THROTTLED_SECONDS) : 0;
+		// a dry-run estimates the work; the throttles' holds depend on the database's
+		// load during the run
+		double workSeconds = runSeconds - throttled;
+		Double error = (state == BackfillState.COMPLETED && comparable && runStart != null
+				&& estimate.at().isBefore(runStart) && workSeconds > 0) ? estimate.estimatedSeconds() / workSeconds - 1
+						: null;
+		return new BackfillStatus(name, state, execution.getId(), getLong(step, "backfill.batches"),
+				getLong(step, "backfill.rowsDone"),
+				step.containsKey(BackfillJobs.ROWS_REMAINING) ? step.getLong(BackfillJobs.ROWS_REMAINING)
+						: estimateAll(name),
+				step.containsKey("backfill.lastKey") ? step.getString("backfill.lastKey") : null,
+				step.containsKey(BackfillJobs.ROWS_PER_SECOND) ? step.getDouble(BackfillJobs.ROWS_PER_SECOND) : 0,
+				getLong(step, BackfillJobs.ETA_SECONDS), instant(execution.getStartTime()),
+				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution), batchSize, runSeconds, throttled,
+				estimate, error, lastVerification(name));
+	}
+
+	// the latest dry-run that recorded an estimate
+	@Nullable Estimate lastEstimate(String name) {
+		String job = BackfillJobs.dryRunJobName(name);
+		for (JobInstance instance : this.jobRepository.getJobInstances(job, 0, 20)) {
+			for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
+				if (execution.getStatus() == BatchStatus.COMPLETED) {
+					Estimate estimate = BackfillJobs.estimateOf(name, execution);
+					if (estimate != null) {
+						return estimate;
+					}
+				}
+			}
+		}
+		return null;
+	}
+
+	static double seconds(JobExecution execution) {
+		if (execution.getStartTime() == null) {
+			return 0;
+		}
+		LocalDateTime end = (execution.getEndTime() != null) ? execution.getEndTime() : LocalDateTime.now();
+		return Duration.between(execution.getStartTime(), end).toMillis() / 1000.0;
+	}
+
+	long estimateAll(String name) {
+		Backfill backfill = this.backfills.get(name);
+		try {
+			return BackfillJobs.pendingEstimate(backfill, TableShape.read(this.jdbc, backfill), this.jdbc);
+		}
+		catch (RuntimeException ex) {
+			// status must answer even when the table is gone; the estimate is then
+			// unknown
+			return 0;
+		}
+	}
+
+	// the latest execution of a job: a backfill's run (named as the backfill), or its
+	// NAME:rollback, NAME:verify
+	// (an instance with no execution, left by a launch cut short, is passed over)
+	@Nullable JobExecution last(String job) {
+		for (JobInstance instance : this.jobRepository.getJobInstances(job, 0, 3)) {
+			JobExecution execution = this.jobRepository.getLastJobExecution(instance);
+			if (execution != null) {
+				return execution;
+			}
+		}
+		return null;
+	}
+
+	static boolean isRunning(JobExecution execution) {
+		return execution.getStatus().isRunning()
+				|| execution.getStepExecutions().stream().anyMatch((s) -> s.getStatus().isRunning());
+	}
+
+	static BackfillState state(JobExecution execution, boolean live) {
+		return switch (execution.getStatus()) {
+			case COMPLETED -> BackfillState.COMPLETED;
+			case STARTING, STARTED, STOPPING -> live ? BackfillState.RUNNING : BackfillState.DEAD;
+			case STOPPED -> BackfillState.STOPPED;
+			default -> BackfillState.FAILED;
+		};
+	}
+
+	/**
+	 * Whether the process of an execution still runs it: a session holds the run lock,
+	 * and it is the session the execution recorded (another one is a verify, a dry-run,
+	 * or a process that took over from a dead one).
+	 */
+	boolean isLive(String name, JobExecution execution) {
+		if (!execution.getStatus().isRunning()) {
+			return false;
+		}
+		OptionalInt holder = RunLock.holder(this.dataSource, name);
+		Owner owner = Owner.from(execution.getExecutionContext());
+		return holder.isPresent() && (owner == null || owner.holdsLock(holder.getAsInt()));
+	}
+
+	/**
+	 * Who holds a backfill's run lock, from what the holder recorded in the job
+	 * repository.
+	 */
+	String owner(String name) {
+		OptionalInt holder = RunLock.holder(this.dataSource, name);
+		if (holder.isEmpty()) {
+			return "another process, which has let go since";
+		}
+		for (String job : List.of(name, BackfillJobs.rollbackJobName(name), BackfillJobs.verifyJobName(name),
+				BackfillJobs.dryRunJobName(name))) {
+			for (JobExecution running : this.jobRepository.findRunningJobExecutions(job)) {
+				Owner owner = Owner.from(running.getExecutionContext());
+				if (owner != null && owner.lockBackend() == holder.getAsInt()) {
+					String what = job.equals(name) ? "" : " (" + job.substring(name.length() + 1) + ")";
+					return owner + what;
+				}
+			}
+		}
+		return "another process (database session " + holder.getAsInt() + "; it has not recorded its host yet)";
+	}
+
+	static @Nullable String ownerOf(ExecutionContext job) {
+		Owner owner = Owner.from(job);
+		return (owner != null) ? owner.toString() : null;
+	}
+
+	static ExecutionContext stepContext(JobExecution execution) {
+		return execution.getStepExecutions()
+			.stream()
+			.max(Comparator.comparing(StepExecution::getId))
+			.map(StepExecution::getExecutionContext)
+			.orElseGet(ExecutionContext::new);
+	}
+
+	static long getLong(ExecutionContext context, String key) {
+		return context.containsKey(key) ? context.getLong(key) : 0;
+	}
+
+	static @Nullable Instant instant(java.time.@Nullable LocalDateTime time) {
+		return (time != null) ? time.atZone(ZoneId.systemDefault()).toInstant() : null;
+	}
+
+	static @Nullable String failure(JobExecution execution) {
+		return execution.getAllFailureExceptions()
+			.stream()
+			.findFirst()
+			.map(DefaultBackfillOperator::rootMessage)
+			.orElse(null);
+	}
+
+	static @Nullable String exitMessage(JobExecution execution) {
+		String description = execution.getExitStatus().getExitDescription();
+		return (description == null || description.isBlank()) ? null
+				: description.lines().findFirst().orElse(description);
+	}
+
+}

@@ -1,0 +1,507 @@
+package dev.backfill.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillAlreadyRunningException;
+import dev.backfill.BackfillException;
+import dev.backfill.BackfillLockLostException;
+import dev.backfill.BackfillOperator;
+import dev.backfill.BackfillResult;
+import dev.backfill.BackfillSettings;
+import dev.backfill.BackfillState;
+import dev.backfill.BackfillStatus;
+import dev.backfill.BackfillThrottle;
+import dev.backfill.Backfills;
+import dev.backfill.BatchSizing;
+import dev.backfill.DryRunOptions;
+import dev.backfill.Estimate;
+import dev.backfill.InvalidBackfillException;
+import dev.backfill.KeyRange;
+import dev.backfill.OneWayBackfillException;
+import dev.backfill.ProgressListener;
+import dev.backfill.RemovalNotice;
+import dev.backfill.RunOptions;
+import dev.backfill.Tuning;
+import dev.backfill.Verification;
+import dev.backfill.jdbc.BackfillTables;
+import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.jdbc.JdbcDiscrepancies;
+import dev.backfill.jdbc.JdbcPauses;
+import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.RunLock;
+import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The {@link BackfillOperator} on Spring Batch: a {@link JobOperator} of its own over the
+ * application's JDBC job repository. Give it the job repository's own {@link DataSource}
+ * and transaction manager: a batch's writes, its log row and its checkpoint then commit
+ * in one transaction, so each batch is applied exactly once across crashes.
+ *
+ * @since 0.1.0
+ */
+public class DefaultBackfillOperator implements BackfillOperator {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultBackfillOperator.class);
+
+	private final Backfills backfills;
+
+	private final DataSource dataSource;
+
+	private final PlatformTransactionManager transactionManager;
+
+	private final JobRepository jobRepository;
+
+	private final BackfillSettings settings;
+
+	private final JdbcClient jdbc;
+
+	private final JdbcBatchLog log;
+
+	private final JdbcPauses pauses;
+
+	private final JdbcDiscrepancies discrepancies;
+
+	private final BackfillHistory history;
+
+	private final BackfillJobs jobs;
+
+	private final Executions executions;
+
+	private final DeclarationCheck check;
+
+	private final List<BackfillThrottle> throttles;
+
+	private final List<ProgressListener> listeners;
+
+	private final Map<String, Tuning> tuning;
+
+	/** Runs of this process, with what their callers wait on. */
+	private final Map<String, Active> active = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the operator.
+	 * @param backfills the declared backfills
+	 * @param dataSource the target database, also the job repository's
+	 * @param transactionManager the transaction manager of that database
+	 * @param jobRepository the JDBC job repository on that database
+	 * @param settings the engine settings
+	 */
+	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
+			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings) {
+		this(backfills, dataSource, transactionManager, jobRepository, settings, List.of(), List.of(), Map.of());
+	}
+
+	/**
+	 * Creates the operator with throttles, listeners, and backfills tuned apart from the
+	 * rest.
+	 * @param backfills the declared backfills
+	 * @param dataSource the target database, also the job repository's
+	 * @param transactionManager the transaction manager of that database
+	 * @param jobRepository the JDBC job repository on that database
+	 * @param settings the engine settings
+	 * @param throttles asked before every batch of every run, in order
+	 * @param listeners told of every batch, retry and hold of every run and rollback,
+	 * before the caller's listener
+	 * @param tuning settings and throttles of some backfills, by name, in place of
+	 * {@code settings} and {@code throttles}
+	 * @throws InvalidBackfillException when a tuned name is not a declared backfill
+	 */
+	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
+			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings,
+			List<BackfillThrottle> throttles, List<ProgressListener> listeners, Map<String, Tuning> tuning) {
+		for (String name : tuning.keySet()) {
+			if (backfills.all().stream().noneMatch((b) -> b.name().equals(name))) {
+				throw new InvalidBackfillException(
+						"Settings are given for backfill '" + name + "', but no backfill " + "has that name. Declared: "
+								+ String.join(", ", backfills.all().stream().map(Backfill::name).toList())
+								+ ". Correct the name or remove its settings.");
+			}
+		}
+		this.tuning = Map.copyOf(tuning);
+		this.listeners = List.copyOf(listeners);
+		this.throttles = List.copyOf(throttles);
+		this.backfills = backfills;
+		this.dataSource = dataSource;
+		this.transactionManager = transactionManager;
+		this.jobRepository = jobRepository;
+		this.settings = settings;
+		this.jdbc = JdbcClient.create(dataSource);
+		this.log = new JdbcBatchLog(this.jdbc, settings.tablePrefix());
+		this.pauses = new JdbcPauses(this.jdbc, settings.tablePrefix());
+		this.discrepancies = new JdbcDiscrepancies(this.jdbc, settings.tablePrefix());
+		this.history = new BackfillHistory(backfills, dataSource, jobRepository, this.jdbc, this.pauses,
+				this.discrepancies);
+		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, this::settings);
+		this.executions = new Executions(dataSource, jobRepository, transactionManager, this.history);
+		this.check = new DeclarationCheck(this.jdbc, transactionManager, jobRepository,
+				new BackfillTables(this.jdbc, settings.tablePrefix()));
+	}
+
+	@Override
+	public List<Backfill> backfills() {
+		return this.backfills.all();
+	}
+
+	@Override
+	public void validate() {
+		this.check.validate(this.backfills.all());
+	}
+
+	@Override
+	public BackfillResult run(String name, RunOptions options, ProgressListener listener) {
+		Backfill backfill = this.backfills.get(name);
+		checkRepository();
+		TableShape shape = shape(backfill);
+		int batchSize = batchSize(backfill, options.batchSize());
+		return holdingLock(name, "Backfill '" + name + "'", "run it again to resume it", (lock, stoppable) -> {
+			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
+					throttles(name), withListeners(listener), lock);
+			stoppable.accept(run::requestStop);
+			return this.executions.run(lock, name, name, run, () -> resumableRun(name), settings(name).retry());
+		});
+	}
+
+	// the run to restart, as the job repository says now: the last one unless it
+	// completed or a rollback undid it
+	private @Nullable JobExecution resumableRun(String name) {
+		JobExecution previous = this.history.last(name);
+		JobExecution rollback = this.history.last(BackfillJobs.rollbackJobName(name));
+		if (BackfillHistory.unfinished(rollback)) {
+			throw new BackfillException("Backfill '" + name + "' has an unfinished rollback (job execution "
+					+ rollback.getId() + ", " + rollback.getStatus() + "). Finish it first with 'backfill rollback "
+					+ name + "', then run it again.");
+		}
+		if (previous != null && rollback != null && rollback.getId() > previous.getId()) {
+			// a rollback undid the last run: the next one starts from the first key
+			return null;
+		}
+		return BackfillHistory.unfinished(previous) ? previous : null;
+	}
+
+	/** Work done holding a backfill's run lock. */
+	@FunctionalInterface
+	private interface LockedWork<T> {
+
+		/**
+		 * @param lock the run lock, held
+		 * @param stoppable takes how to stop the work, so that {@link #stop} and
+		 * {@link #stopAll} reach it
+		 */
+		T call(RunLock lock, Consumer<Runnable> stoppable) throws Exception;
+
+	}
+
+	// takes the run lock (only one run, verify or rollback of a backfill at a time),
+	// keeps the work stoppable while
+	// it goes, and says which work failed to launch
+	private <T> T holdingLock(String name, String what, String again, LockedWork<T> work) {
+		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
+			.orElseThrow(() -> new BackfillAlreadyRunningException(name, this.history.owner(name)))) {
+			List<Active> registered = new ArrayList<>(1);
+			try {
+				return work.call(lock, (stop) -> {
+					Active active = new Active(stop, new CountDownLatch(1));
+					registered.add(active);
+					this.active.put(name, active);
+				});
+			}
+			finally {
+				for (Active active : registered) {
+					this.active.remove(name, active);
+					active.done().countDown();
+				}
+			}
+		}
+		catch (BackfillException ex) {
+			throw ex;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new BackfillException(what + " was interrupted; " + again + ".", ex);
+		}
+		catch (Exception ex) {
+			throw new BackfillException(what + " could not be launched: " + rootMessage(ex), ex);
+		}
+	}
+
+	private BackfillSettings settings(String name) {
+		Tuning tuned = this.tuning.get(name);
+		return (tuned != null) ? tuned.settings() : this.settings;
+	}
+
+	private List<BackfillThrottle> throttles(String name) {
+		Tuning tuned = this.tuning.get(name);
+		return (tuned != null) ? tuned.throttles() : this.throttles;
+	}
+
+	private ProgressListener withListeners(ProgressListener listener) {
+		if (this.listeners.isEmpty()) {
+			return listener;
+		}
+		List<ProgressListener> all = new ArrayList<>(this.listeners);
+		all.add(listener);
+		return ProgressListener.all(all);
+	}
+
+	@Override
+	public boolean stop(String name) {
+		this.backfills.get(name);
+		Active here = this.active.get(name);
+		if (here != null) {
+			here.requestStop().run();
+			return true;
+		}
+		if (!RunLock.isHeld(this.dataSource, name)) {
+			return false;
+		}
+		// another process runs it, verifies it or rolls it back
+		return this.executions
+			.stop(List.of(name, BackfillJobs.rollbackJobName(name), BackfillJobs.verifyJobName(name)));
+	}
+
+	@Override
+	public void pause(String name, String by) {
+		this.backfills.get(name);
+		this.pauses.pause(name, by);
+		logger.info("Backfill '{}' paused by {}", name, by);
+	}
+
+	@Override
+	public boolean resume(String name) {
+		this.backfills.get(name);
+		return this.pauses.resume(name);
+	}
+
+	@Override
+	public boolean stopAll(Duration timeout) {
+		List<Active> runs = List.copyOf(this.active.values());
+		runs.forEach((a) -> a.requestStop().run());
+		long deadline = System.nanoTime() + timeout.toNanos();
+		try {
+			for (Active run : runs) {
+				if (!run.done().await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+					return false;
+				}
+			}
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	// a run, rollback or verify of this process, by backfill name: the run lock lets only
+	// one of them go at a time
+	private record Active(Runnable requestStop, CountDownLatch done) {
+	}
+
+	@Override
+	public Verification verify(String name) {
+		Backfill backfill = this.backfills.get(name);
+		checkRepository();
+		TableShape shape = shape(backfill, DeclarationCheck.Work.VERIFY);
+		String job = BackfillJobs.verifyJobName(name);
+		return holdingLock(name, "Verify of '" + name + "'", "'backfill verify " + name + "' resumes it",
+				(lock, stoppable) -> {
+					JobExecution previous = this.history.last(job);
+					BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
+							Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies,
+							lock);
+					stoppable.accept(verify::requestStop);
+					JobExecution execution = this.executions.launch(name, verify.job(), previous,
+							BackfillHistory.unfinished(previous) && !this.history.changedSince(name, previous));
+					if (LockWatch.lostIn(execution.getAllFailureExceptions())) {
+						throw new BackfillLockLostException(name, this.history.owner(name));
+					}
+					if (execution.getStatus() != BatchStatus.COMPLETED) {
+						throw new BackfillException(
+								"Verify of '" + name + "' did not finish (job execution " + execution.getId() + ", "
+										+ execution.getStatus() + "): " + BackfillHistory.failure(execution)
+										+ ". 'backfill verify " + name + "' resumes it from its checkpoint.");
+					}
+					Verification verification = this.history.verification(backfill, execution);
+					logger.info("Backfill '{}' verified: {} keys checked, {} discrepancies", name,
+							verification.keysChecked(), verification.discrepancies());
+					return verification;
+				});
+	}
+
+	@Override
+	public BackfillResult rollback(String name, ProgressListener listener) {
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.rollback() == null) {
+			throw new OneWayBackfillException(name, Objects.requireNonNull(backfill.oneWay()));
+		}
+		checkRepository();
+		TableShape shape = shape(backfill, DeclarationCheck.Work.ROLLBACK);
+		String job = BackfillJobs.rollbackJobName(name);
+		return holdingLock(name, "Rollback of '" + name + "'", "'backfill rollback " + name + "' resumes it",
+				(lock, stoppable) -> {
+					JobExecution previous = this.history.last(job);
+					boolean unfinished = BackfillHistory.unfinished(previous);
+					KeyRange committed = null;
+					if (!unfinished) {
+						JobExecution lastRun = this.history.last(name);
+						long since = (previous != null) ? previous.getId() : 0;
+						committed = (lastRun != null && lastRun.getId() > since) ? committedRange(name, shape, since)
+								: null;
+						if (committed == null) {
+							logger.info("Backfill '{}': nothing to roll back, no batch was committed since the last "
+									+ "rollback", name);
+							return new BackfillResult(name, BackfillState.NEVER_RUN, 0, false, 0, 0, 0, Duration.ZERO,
+									null);
+						}
+						if (BackfillHistory.isRunning(lastRun) || BackfillHistory.isUnknown(lastRun)) {
+							// we hold the run lock: the process that ran it died; its
+							// checkpoint is what it committed
+							this.executions.markFailed(lastRun);
+						}
+						logger.info("Backfill '{}': rolling back the ranges it committed, {}", name, committed);
+					}
+					BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
+							sizing(backfill, 0), throttles(name), withListeners(listener), committed, lock);
+					stoppable.accept(run::requestStop);
+					return this.executions.run(lock, name, job, run, () -> {
+						JobExecution last = this.history.last(job);
+						return BackfillHistory.unfinished(last) ? last : null;
+					}, settings(name).retry());
+				});
+	}
+
+	// the union of the ranges the runs after a job execution committed, in the key
+	// column's own order
+	private @Nullable KeyRange committedRange(String name, TableShape shape, long afterExecution) {
+		String collation = (shape.keyType() == KeyType.TEXT) ? this.jdbc.sql("""
+				SELECT quote_ident(n.nspname) || '.' || quote_ident(c.collname)
+				FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+				JOIN pg_namespace n ON n.oid = c.collnamespace
+				WHERE a.attrelid = CAST(:table AS regclass) AND a.attname = :key""")
+			.param("table", shape.table().sql())
+			.param("key", shape.key())
+			.query(String.class)
+			.optional()
+			.orElse(null) : null;
+		return this.log.committedRange(name, afterExecution, shape.keyType(), collation).orElse(null);
+	}
+
+	@Override
+	public List<RemovalNotice> removalsDue() {
+		return this.history.removalsDue();
+	}
+
+	@Override
+	public BackfillStatus status(String name) {
+		return this.history.status(name);
+	}
+
+	@Override
+	public Estimate dryRun(String name, DryRunOptions options) {
+		Backfill backfill = this.backfills.get(name);
+		checkRepository();
+		TableShape shape = shape(backfill, DeclarationCheck.Work.DRY_RUN);
+		// held while it samples: a run's row locks would hold its samples, and it would
+		// measure a table being changed
+		try (RunLock lock = RunLock.tryAcquire(this.dataSource, name)
+			.orElseThrow(() -> new BackfillAlreadyRunningException(name, this.history.owner(name)))) {
+			return dryRun(backfill, shape, options, lock);
+		}
+	}
+
+	private Estimate dryRun(Backfill backfill, TableShape shape, DryRunOptions options, RunLock lock) {
+		String name = backfill.name();
+		BackfillJobs.DryRun dryRun;
+		try {
+			// sampling key positions reads a few hundred pages: bounded by the statement
+			// timeout all the same
+			dryRun = new TransactionTemplate(this.transactionManager).execute((tx) -> {
+				tx.setRollbackOnly();
+				this.jdbc.sql("SELECT set_config('statement_timeout', :timeout, true)")
+					.param("timeout", settings(name).statementTimeout().toMillis() + "ms")
+					.query()
+					.listOfRows();
+				return this.jobs.buildDryRun(backfill, shape, batchSize(backfill, options.batchSize()),
+						sizing(backfill, options.batchSize()), options, lock);
+			});
+		}
+		catch (DataAccessException ex) {
+			throw new BackfillException(
+					"Dry-run of '" + name + "' could not sample " + backfill.table() + ": " + rootMessage(ex), ex);
+		}
+		JobExecution execution;
+		try {
+			execution = this.executions.launch(name, dryRun.job(), null, false);
+		}
+		catch (Exception ex) {
+			throw new BackfillException("Dry-run of '" + name + "' could not be launched: " + rootMessage(ex), ex);
+		}
+		Estimate estimate = dryRun.estimate();
+		if (execution.getStatus() != BatchStatus.COMPLETED || estimate == null) {
+			throw new BackfillException("Dry-run of '" + name + "' failed (job execution " + execution.getId() + "): "
+					+ BackfillHistory.failure(execution) + ". Nothing was committed to " + backfill.table() + ".");
+		}
+		logger.info(
+				"Backfill '{}' dry-run: {} batches of {} keys, about {} s ({} to {} s), longest batch {} ms, "
+						+ "idempotent {}",
+				name, estimate.batches(), estimate.batchSize(), Math.round(estimate.estimatedSeconds()),
+				Math.round(estimate.estimatedSecondsLow()), Math.round(estimate.estimatedSecondsHigh()),
+				estimate.maxBatchMillis(), estimate.idempotent());
+		return estimate;
+	}
+
+	private TableShape shape(Backfill backfill) {
+		return shape(backfill, DeclarationCheck.Work.RUN);
+	}
+
+	private TableShape shape(Backfill backfill, DeclarationCheck.Work work) {
+		return this.check.shape(backfill, work);
+	}
+
+	private void checkRepository() {
+		this.check.checkRepository();
+	}
+
+	// a size the declaration or the run names is kept; otherwise batches adapt to the
+	// target duration
+	private @Nullable BatchSizing sizing(Backfill backfill, int override) {
+		BackfillSettings settings = settings(backfill.name());
+		boolean fixed = override > 0 || backfill.batchSize() > 0 || !settings.sizing().adapts();
+		return fixed ? null : settings.sizing();
+	}
+
+	private int batchSize(Backfill backfill, int override) {
+		return (override > 0) ? override
+				: (backfill.batchSize() > 0) ? backfill.batchSize() : settings(backfill.name()).batchSize();
+	}
+
+	static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root.getMessage() != null) ? root.getMessage().strip() : root.getClass().getSimpleName();
+	}
+
+}

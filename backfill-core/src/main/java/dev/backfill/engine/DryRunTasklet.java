@@ -1,0 +1,586 @@
+package dev.backfill.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillSettings;
+import dev.backfill.BatchSizing;
+import dev.backfill.DryRunOptions;
+import dev.backfill.Estimate;
+import dev.backfill.KeyRange;
+import dev.backfill.jdbc.RangeStatement;
+import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A dry-run: each call applies one sampled batch as a run would, in the transaction
+ * Spring Batch opens for it, but inside a savepoint that is rolled back, so the step
+ * commits only its own bookkeeping. Calls, in order:
+ * <ol>
+ * <li>calibration: a tenth of the run's batches (100 to 500) without work, through the
+ * same Spring Batch step, timed from call to call: what a run pays per batch besides
+ * finding the range, applying it and committing it, measured once the JVM has warmed up,
+ * as it is through most of a long run;</li>
+ * <li>warm-up: the client side of the warm-up batch (read and process, no write) until
+ * 300,000 rows went through it, then the warm-up batch applied until its time stops
+ * falling, so that per-row code is compiled (JIT) before samples are timed;</li>
+ * <li>the samples: a sample's cost is its timed probe, work and commit (which flushes the
+ * WAL the work wrote, though rolled back) plus the calibrated per-batch cost;</li>
+ * <li>the idempotency check, which applies one sampled batch twice in one rolled-back
+ * savepoint.</li>
+ * </ol>
+ */
+final class DryRunTasklet implements Tasklet, StepExecutionListener {
+
+	/** Above this, a batch holds row locks longer than production tolerates. */
+	static final long LOCK_LIMIT_MILLIS = 1000;
+
+	/**
+	 * Fewest and most batches without work that calibrate the per-batch cost: a tenth of
+	 * the run's batches.
+	 */
+	private static final int MIN_CALIBRATION = 100;
+
+	private static final int MAX_CALIBRATION = 500;
+
+	/**
+	 * Rows the warm-up processes without writing, so that per-row code is compiled before
+	 * samples are timed.
+	 */
+	private static final long WARM_UP_ROWS = 300_000;
+
+	private static final String CALIBRATION_KEY = "backfill.dryRun.calibration";
+
+	private static final Logger logger = LoggerFactory.getLogger(DryRunTasklet.class);
+
+	private static final int MIN_WARM_UPS = 3;
+
+	/** Share of the samples left out at each end of the mean. */
+	private static final double TRIM = 0.2;
+
+	private static final int MAX_WARM_UPS = 10;
+
+	private static final String TIMEOUTS = """
+			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)""";
+
+	private static final String WAL_POSITION = "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint";
+
+	private final Backfill backfill;
+
+	private final TableShape shape;
+
+	private final BatchWork work;
+
+	private final Keyset keyset;
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate savepoint;
+
+	private final BackfillSettings settings;
+
+	private final DryRunOptions options;
+
+	private final SamplePlan plan;
+
+	private final List<Estimate.Sample> samples = new ArrayList<>();
+
+	/** Each sample's statement time alone, which scales with the batch size. */
+	private final List<Double> workMillis = new ArrayList<>();
+
+	/** How the run's batches adapt, or {@code null} when their size is fixed. */
+	private final @Nullable BatchSizing sizing;
+
+	private final RangeStatement checksum;
+
+	private final RangeStatement lockRange;
+
+	private final List<Double> calibrationCosts = new ArrayList<>();
+
+	private final List<Double> calibrationCompletions = new ArrayList<>();
+
+	private final List<Double> warmUpCosts = new ArrayList<>();
+
+	private Phase phase = Phase.CALIBRATE;
+
+	private int attempted;
+
+	private boolean warmUpFailed;
+
+	private final List<String> timedOut = new ArrayList<>();
+
+	private long warmUpReadRows;
+
+	private long warmUpReadMillis;
+
+	private long rolledBackRows;
+
+	private long rolledBackWal;
+
+	private long stepStartNanos;
+
+	private long callStartNanos;
+
+	private @Nullable Measured previous;
+
+	private @Nullable Estimate estimate;
+
+	DryRunTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, PlatformTransactionManager transactionManager,
+			BackfillSettings settings, @Nullable BatchSizing sizing, DryRunOptions options, SamplePlan plan) {
+		this.sizing = sizing;
+		this.backfill = backfill;
+		this.shape = shape;
+		this.work = BatchWork.of(backfill, shape);
+		this.keyset = new Keyset(shape);
+		this.jdbc = jdbc;
+		this.savepoint = new TransactionTemplate(transactionManager);
+		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+		this.settings = settings;
+		this.options = options;
+		this.plan = plan;
+		String key = shape.keySql();
+		// the whole row: the written columns, and whatever a trigger sets with them
+		this.checksum = RangeStatement
+			.of("SELECT md5(string_agg(md5(CAST(r AS text)), '' ORDER BY " + key + ")) FROM " + shape.table().sql()
+					+ " r WHERE " + key + " > :from AND " + key + " <= :to AND CAST(" + key + " AS text) = ANY(:keys)");
+		this.lockRange = RangeStatement.of("SELECT CAST(" + key + " AS text) FROM " + shape.table().sql() + " WHERE "
+				+ key + " > :from AND " + key + " <= :to ORDER BY " + key + " FOR SHARE");
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		this.stepStartNanos = System.nanoTime();
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		long now = System.nanoTime();
+		StepExecution step = chunkContext.getStepContext().getStepExecution();
+		// the first call has nothing before it to time
+		if (this.phase == Phase.CALIBRATE && this.callStartNanos != 0) {
+			this.calibrationCosts.add((now - this.callStartNanos) / 1e6);
+		}
+		Measured done = this.previous;
+		this.previous = null;
+		if (done != null) {
+			this.rolledBackRows += done.rows;
+			this.rolledBackWal += done.walBytes;
+			if (this.phase == Phase.WARM_UP) {
+				this.warmUpCosts.add(done.workMillis());
+			}
+			else {
+				this.samples.add(done.sample(overheadMillis()));
+				this.workMillis.add(done.workNanos / 1e6);
+				logger.debug("Dry-run of '{}': sample {} probe {} ms, work {} ms, commit {} ms", this.backfill.name(),
+						done.range, done.probeNanos / 1_000_000.0, done.workNanos / 1_000_000.0,
+						done.completionNanos / 1_000_000.0);
+			}
+		}
+		this.phase = next(now);
+		this.callStartNanos = now;
+		this.jdbc.sql(TIMEOUTS)
+			.param("lock", this.settings.lockTimeout().toMillis() + "ms")
+			.param("statement", this.settings.statementTimeout().toMillis() + "ms")
+			.query()
+			.listOfRows();
+		switch (this.phase) {
+			case CALIBRATE -> {
+				// a batch without its work: what a run pays per batch besides finding the
+				// range and applying it
+				Object to = this.keyset.next(this.jdbc, this.plan.warmUp(), false, 1, null)
+					.map((batch) -> batch.range().to())
+					.orElse(this.plan.warmUp());
+				step.getExecutionContext().putString(CALIBRATION_KEY, String.valueOf(to));
+				onCompletion(System.nanoTime(), (nanos) -> this.calibrationCompletions.add(nanos / 1e6));
+				return RepeatStatus.CONTINUABLE;
+			}
+			case WARM_UP, SAMPLE -> {
+				if (this.phase == Phase.WARM_UP && this.warmUpCosts.isEmpty()) {
+					warmUpWithoutWriting(now);
+				}
+				@Nullable Object start = (this.phase == Phase.WARM_UP) ? this.plan.warmUp()
+						: this.plan.starts().get(this.attempted++);
+				try {
+					this.previous = apply(start);
+				}
+				catch (DataAccessException ex) {
+					TransientFailure failure = TransientFailure.of(ex);
+					if (failure == null) {
+						throw ex;
+					}
+					// production traffic held the rows longer than lock_timeout, or the
+					// batch ran past
+					// statement_timeout: evidence for the user, not a reason to discard
+					// the other samples
+					this.timedOut.add(String.format("The batch %s hit a timeout (%s): a run would retry there.",
+							(start != null) ? "after key " + start : "from the first key", failure));
+					this.warmUpFailed |= (this.phase == Phase.WARM_UP);
+				}
+				return RepeatStatus.CONTINUABLE;
+			}
+			default -> {
+				logger.debug(
+						"Dry-run of '{}': calibration {} batches in {} ms ({} ms per batch besides the work), "
+								+ "warm-up {} rows read-only in {} ms and {} batches applied, {} samples; {} ms in all",
+						this.backfill.name(), this.calibrationCosts.size(),
+						Math.round(this.calibrationCosts.stream().mapToDouble(Double::doubleValue).sum()),
+						String.format("%.2f", overheadMillis()), this.warmUpReadRows, this.warmUpReadMillis,
+						this.warmUpCosts.size(), this.samples.size(), (now - this.stepStartNanos) / 1_000_000);
+				step.getExecutionContext().remove(CALIBRATION_KEY);
+				Idempotency idempotency = checkIdempotency();
+				this.estimate = estimate(idempotency, step);
+				StoredEstimate.write(this.estimate, step.getExecutionContext());
+				return RepeatStatus.FINISHED;
+			}
+		}
+	}
+
+	private Phase next(long now) {
+		long elapsed = now - this.stepStartNanos;
+		long bound = this.options.maxDuration().toNanos();
+		return switch (this.phase) {
+			// the more batches a run has, the more their fixed cost weighs, and the
+			// longer the JVM is warm
+			case CALIBRATE -> (this.calibrationCosts.size() < Math.min(MAX_CALIBRATION,
+					Math.max(MIN_CALIBRATION, this.plan.batches() / 10)) && elapsed < bound / 20) ? Phase.CALIBRATE
+							: next(Phase.WARM_UP, now);
+			case WARM_UP -> stillWarmingUp(elapsed, bound) ? Phase.WARM_UP : next(Phase.SAMPLE, now);
+			case SAMPLE -> (this.attempted < this.plan.starts().size() && (elapsed < bound || this.samples.isEmpty()))
+					? Phase.SAMPLE : Phase.DONE;
+			case DONE -> Phase.DONE;
+		};
+	}
+
+	private Phase next(Phase phase, long now) {
+		this.phase = phase;
+		return next(now);
+	}
+
+	// the client side of a batch (read, process) is compiled only after many rows: run it
+	// on the warm-up range,
+	// reading only, until enough rows went through it or a tenth of the time bound is
+	// spent
+	private void warmUpWithoutWriting(long now) {
+		long deadline = now + this.options.maxDuration().toNanos() / 10;
+		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, this.plan.warmUp(), false, this.plan.batchSize(),
+				null);
+		if (batch.isEmpty()) {
+			return;
+		}
+		KeyRange range = batch.get().range();
+		long start = System.nanoTime();
+		while (this.warmUpReadRows < WARM_UP_ROWS && System.nanoTime() < deadline) {
+			long processed = this.work.warmUp(this.jdbc, range);
+			if (processed == 0) {
+				break;
+			}
+			this.warmUpReadRows += processed;
+		}
+		this.warmUpReadMillis = (System.nanoTime() - start) / 1_000_000;
+	}
+
+	// a cold JVM applies the first batches several times slower than a warm one: repeat
+	// the warm-up batch until
+	// its time stops falling, within bounds
+	private boolean stillWarmingUp(long elapsed, long bound) {
+		int n = this.warmUpCosts.size();
+		if (this.warmUpFailed) {
+			return false;
+		}
+		if (n < MIN_WARM_UPS) {
+			return true;
+		}
+		if (n >= MAX_WARM_UPS || elapsed > bound / 4) {
+			return false;
+		}
+		double best = this.warmUpCosts.subList(0, n - 1).stream().mapToDouble(Double::doubleValue).min().orElse(0);
+		return this.warmUpCosts.get(n - 1) < 0.9 * best;
+	}
+
+	// what a warm run pays per batch besides the probe, the work and the commit: the
+	// median of the later half of
+	// the calibration batches, less their commit
+	private double overheadMillis() {
+		return laterMedian(this.calibrationCosts) - laterMedian(this.calibrationCompletions);
+	}
+
+	private static double laterMedian(List<Double> values) {
+		double[] sorted = values.subList(values.size() / 2, values.size())
+			.stream()
+			.mapToDouble(Double::doubleValue)
+			.sorted()
+			.toArray();
+		return percentile(sorted, 0.5);
+	}
+
+	// times from a point in the tasklet to the end of its transaction: the step update
+	// and the commit, which
+	// flushes the WAL the batch wrote
+	private static void onCompletion(long fromNanos, LongConsumer nanos) {
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCompletion(int status) {
+				nanos.accept(System.nanoTime() - fromNanos);
+			}
+		});
+	}
+
+	private Measured apply(@Nullable Object start) {
+		long probeStart = System.nanoTime();
+		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, start, false, this.plan.batchSize(), null);
+		if (batch.isEmpty()) {
+			// the sampled key is now the last one (rows deleted since): sample the first
+			// batch instead
+			batch = this.keyset.next(this.jdbc, null, false, this.plan.batchSize(), null);
+		}
+		KeyRange range = batch
+			.orElseThrow(() -> new IllegalStateException("Table " + this.shape.table()
+					+ " was emptied during the dry-run of '" + this.backfill.name() + "'"))
+			.range();
+		long keys = batch.get().keys();
+		long probeNanos = System.nanoTime() - probeStart;
+		Measured measured = new Measured(range, keys);
+		// only the probe and the work are timed: the savepoint and the WAL positions are
+		// the dry-run's own cost
+		try {
+			this.savepoint.executeWithoutResult((status) -> {
+				long walBefore = walPosition();
+				long workStart = System.nanoTime();
+				measured.rows = this.work.apply(this.jdbc, range);
+				measured.workNanos = System.nanoTime() - workStart;
+				measured.walBytes = walPosition() - walBefore;
+				status.setRollbackOnly();
+			});
+		}
+		catch (DataAccessException ex) {
+			throw (TransientFailure.of(ex) != null) ? ex : this.work.explain(this.jdbc, range, ex, this.savepoint);
+		}
+		// from here on, what a run's batch pays too: the step update and the commit
+		onCompletion(System.nanoTime(), (nanos) -> measured.completionNanos = nanos);
+		measured.probeNanos = probeNanos;
+		return measured;
+	}
+
+	private long walPosition() {
+		return this.jdbc.sql(WAL_POSITION).query(Long.class).single();
+	}
+
+	// apply a batch that had pending rows twice; the second time must leave the rows as
+	// the first left them
+	private Idempotency checkIdempotency() {
+		Optional<Estimate.Sample> tried = this.samples.stream().filter((s) -> s.rows() > 0).findFirst();
+		if (tried.isEmpty()) {
+			return new Idempotency(null, null, 0);
+		}
+		KeyRange range = tried.get().range();
+		return Objects.requireNonNull(this.savepoint.execute((status) -> {
+			// the range's rows, locked: traffic cannot change them between the two
+			// checksums, and rows inserted
+			// in the range meanwhile are not counted
+			String[] keys = this.jdbc.sql(this.lockRange.sql(range))
+				.param("from", range.from())
+				.param("to", range.to())
+				.query(String.class)
+				.list()
+				.toArray(String[]::new);
+			long walBefore = walPosition();
+			this.rolledBackRows += this.work.apply(this.jdbc, range);
+			String once = checksum(range, keys);
+			long again = this.work.apply(this.jdbc, range);
+			this.rolledBackRows += again;
+			this.rolledBackWal += walPosition() - walBefore;
+			String twice = checksum(range, keys);
+			status.setRollbackOnly();
+			return new Idempotency(Objects.equals(once, twice), range, again);
+		}));
+	}
+
+	private @Nullable String checksum(KeyRange range, String[] keys) {
+		return this.jdbc.sql(this.checksum.sql(range))
+			.param("from", range.from())
+			.param("to", range.to())
+			.param("keys", keys)
+			.query(String.class)
+			.single();
+	}
+
+	private Estimate estimate(Idempotency idempotency, StepExecution step) {
+		// an adaptive run settles where a batch's statement takes the target: estimate
+		// the run at that size, each
+		// sample's work scaled to it and its fixed cost (commit, step update) kept
+		int sampled = this.plan.batchSize();
+		int size = sampled;
+		if (this.sizing != null) {
+			double keysPerMilli = this.samples.stream().mapToLong(Estimate.Sample::keys).sum()
+					/ Math.max(0.001, this.workMillis.stream().mapToDouble(Double::doubleValue).sum());
+			size = this.sizing.next(sampled, keysPerMilli, keysPerMilli, true);
+		}
+		double scale = (double) size / sampled;
+		long batches = Math.max(1, (this.plan.keys() + size - 1) / size);
+		double[] millis = new double[this.samples.size()];
+		for (int i = 0; i < millis.length; i++) {
+			double work = this.workMillis.get(i);
+			millis[i] = this.samples.get(i).millis() - work + work * scale;
+		}
+		Arrays.sort(millis);
+		// a trimmed mean: a sample that met a checkpoint or a cold page says little about
+		// the thousands of batches
+		int trim = (int) (millis.length * TRIM);
+		double mean = Arrays.stream(millis, trim, millis.length - trim).average().orElse(0);
+		double seconds = batches * mean / 1000;
+		double low = batches * percentile(millis, 0.10) / 1000;
+		double high = batches * percentile(millis, 0.90) / 1000;
+		// how long a batch holds its row locks, at the size estimated for
+		double longest = 0;
+		for (int i = 0; i < this.samples.size(); i++) {
+			double work = this.workMillis.get(i);
+			longest = Math.max(longest, this.samples.get(i).transactionMillis() - work + work * scale);
+		}
+		long maxMillis = (long) Math.ceil(longest);
+		long walPerBatch = Math
+			.round(scale * this.samples.stream().mapToLong(Estimate.Sample::walBytes).average().orElse(0));
+		double rowsPerBatch = scale * this.samples.stream().mapToLong(Estimate.Sample::rows).average().orElse(0);
+		long sampledKeys = this.samples.stream().mapToLong(Estimate.Sample::keys).sum();
+		long sampledRows = this.samples.stream().mapToLong(Estimate.Sample::rows).sum();
+		int suggested = 0;
+		List<String> warnings = new ArrayList<>();
+		if (maxMillis > LOCK_LIMIT_MILLIS) {
+			// aimed at the configured target duration, as an adaptive run would be
+			BatchSizing target = this.settings.sizing().adapts() ? this.settings.sizing() : BatchSizing.DEFAULTS;
+			long targetMillis = target.target().toMillis();
+			suggested = (int) Math.max(1, size * targetMillis / maxMillis);
+			warnings.add(String.format(
+					"A sampled batch held its transaction, and its row locks, for %,d ms (over "
+							+ "1 s). A batch size of %d keeps batches near %d ms.",
+					maxMillis, suggested, targetMillis));
+		}
+		if (this.samples.isEmpty()) {
+			throw new IllegalStateException("Every sampled batch of '" + this.backfill.name() + "' hit a timeout, so "
+					+ "there is nothing to estimate from: " + String.join(" ", this.timedOut) + " Find what holds "
+					+ "the rows (pg_locks), or raise backfill.lock-timeout / backfill.statement-timeout.");
+		}
+		warnings.addAll(this.timedOut);
+		if (this.attempted < this.plan.starts().size()) {
+			warnings.add(String.format(
+					"Sampling stopped after %d of %d batches at the %s bound "
+							+ "(backfill.dry-run.max-duration): the range is wider than it would be.",
+					this.attempted, this.plan.starts().size(), this.options.maxDuration()));
+		}
+		double plannerShare = (double) this.plan.pending() / this.plan.keys();
+		double sampledShare = (sampledKeys > 0) ? (double) sampledRows / sampledKeys : 0;
+		if (sampledKeys >= 1000 && Math.abs(plannerShare - sampledShare) > 0.01
+				&& (sampledShare > 2 * plannerShare || plannerShare > 2 * sampledShare)) {
+			warnings.add(String.format(
+					"The planner expects %.0f%% of rows to be pending, the sample found %.0f%%: "
+							+ "statistics look stale. Run ANALYZE %s and dry-run again.",
+					100 * plannerShare, 100 * sampledShare, this.shape.table()));
+		}
+		if (idempotency.idempotent() == null) {
+			warnings.add("No sampled batch had a pending row, so idempotency was not checked.");
+		}
+		else if (!idempotency.idempotent()) {
+			warnings.add("NOT IDEMPOTENT: applying the batch " + idempotency.range() + " a second time changed its "
+					+ "rows again. A batch retried or resumed after a crash would change them twice: make the "
+					+ "statement write only rows that match the pending predicate, with values that do not depend on "
+					+ "the ones it wrote.");
+		}
+		else if (idempotency.rewritten() > 0) {
+			warnings.add(String.format("Applying the batch %s a second time wrote %,d rows again, with the same "
+					+ "values: add the pending predicate to the statement's WHERE so a resumed batch writes nothing.",
+					idempotency.range(), idempotency.rewritten()));
+		}
+		String by = String.format(
+				"planner: ~%,d rows in pg_class.reltuples, %.1f%% of them matching the pending "
+						+ "predicate; the sample found %.1f%% pending in %,d keys",
+				this.plan.keys(), 100 * plannerShare, 100 * sampledShare, sampledKeys);
+		double elapsed = (System.nanoTime() - this.stepStartNanos) / 1e9;
+		return new Estimate(this.backfill.name(), step.getJobExecutionId(), Instant.now(), size, this.sizing != null,
+				this.plan.keys(), this.plan.pending(), by, batches, seconds, low, high,
+				(seconds > 0) ? this.plan.pending() / seconds : 0, maxMillis, suggested, walPerBatch,
+				walPerBatch * batches, rowsPerBatch, idempotency.idempotent(), idempotency.range(),
+				idempotency.rewritten(), this.samples, this.samples.size(), this.rolledBackRows, this.rolledBackWal,
+				warnings, elapsed);
+	}
+
+	// linear interpolation between the closest ranks
+	private static double percentile(double[] sorted, double p) {
+		if (sorted.length == 0) {
+			return 0;
+		}
+		double rank = p * (sorted.length - 1);
+		int low = (int) Math.floor(rank);
+		int high = (int) Math.ceil(rank);
+		return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
+	}
+
+	@Nullable Estimate estimate() {
+		return this.estimate;
+	}
+
+	/** A sampled batch: what was timed of it, and what it wrote. */
+	private static final class Measured {
+
+		final KeyRange range;
+
+		final long keys;
+
+		long probeNanos;
+
+		long workNanos;
+
+		long completionNanos;
+
+		long rows;
+
+		long walBytes;
+
+		Measured(KeyRange range, long keys) {
+			this.range = range;
+			this.keys = keys;
+		}
+
+		double workMillis() {
+			return (this.probeNanos + this.workNanos) / 1e6;
+		}
+
+		// a run's batch: the probe, the work and the commit as timed here, plus what a
+		// batch pays besides them
+		Estimate.Sample sample(double overheadMillis) {
+			double completion = this.completionNanos / 1e6;
+			return new Estimate.Sample(this.range, this.keys, this.rows, workMillis() + completion + overheadMillis,
+					this.workNanos / 1e6 + completion, this.walBytes);
+		}
+
+	}
+
+	private enum Phase {
+
+		CALIBRATE, WARM_UP, SAMPLE, DONE
+
+	}
+
+	private record Idempotency(@Nullable Boolean idempotent, @Nullable KeyRange range, long rewritten) {
+	}
+
+}

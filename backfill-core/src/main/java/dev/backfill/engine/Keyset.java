@@ -1,0 +1,108 @@
+package dev.backfill.engine;
+
+import java.util.Optional;
+
+import dev.backfill.KeyRange;
+import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Finds batch boundaries by walking the key's unique index: the n-th key after a bound
+ * costs an index probe of n entries whatever the position in the table, never an OFFSET
+ * from the start. A walk's first range starts at the smallest key itself, so no value
+ * below it is needed.
+ */
+final class Keyset {
+
+	private final TableShape shape;
+
+	private final String table;
+
+	private final String key;
+
+	private final String first;
+
+	private final String fromEnd;
+
+	Keyset(TableShape shape) {
+		this.shape = shape;
+		this.table = shape.table().sql();
+		this.key = shape.keySql();
+		this.first = "SELECT " + this.key + " FROM " + this.table + " ORDER BY " + this.key + " LIMIT 1";
+		this.fromEnd = "SELECT " + this.key + " FROM " + this.table + " ORDER BY " + this.key
+				+ " DESC OFFSET :skip LIMIT 1";
+	}
+
+	/** A batch's range, how many keys it holds, and whether it holds all it asked for. */
+	record Batch(KeyRange range, long keys, boolean full) {
+	}
+
+	/**
+	 * The next batch of a walk.
+	 * @param from where the walk stands: the key the previous batch ended at, or
+	 * {@code null} before the first batch
+	 * @param fromIncluded whether {@code from} itself belongs to the batch (a bounded
+	 * walk's first range)
+	 * @param n how many keys a full batch holds
+	 * @param until the walk's inclusive upper bound, or {@code null} to walk to the end
+	 * @return the batch, or empty when no key is left
+	 */
+	Optional<Batch> next(JdbcClient jdbc, @Nullable Object from, boolean fromIncluded, int n, @Nullable Object until) {
+		Object lower = from;
+		boolean included = fromIncluded;
+		if (lower == null) {
+			Optional<Object> smallest = first(jdbc);
+			if (smallest.isEmpty()) {
+				return Optional.empty();
+			}
+			lower = smallest.get();
+			included = true;
+		}
+		String where = " WHERE " + this.key + (included ? " >= " : " > ") + ":after"
+				+ ((until != null) ? " AND " + this.key + " <= :until" : "");
+		Optional<Object> nth = key(bind(jdbc.sql("SELECT " + this.key + " FROM " + this.table + where + " ORDER BY "
+				+ this.key + " OFFSET :skip LIMIT 1"), lower, until)
+			.param("skip", n - 1));
+		if (nth.isPresent()) {
+			return Optional.of(new Batch(range(lower, nth.get(), included), n, true));
+		}
+		Optional<Object> last = key(bind(jdbc
+			.sql("SELECT " + this.key + " FROM " + this.table + where + " ORDER BY " + this.key + " DESC LIMIT 1"),
+				lower, until));
+		if (last.isEmpty()) {
+			return Optional.empty();
+		}
+		long keys = bind(jdbc.sql("SELECT count(*) FROM " + this.table + where + " AND " + this.key + " <= :to"), lower,
+				until)
+			.param("to", last.get())
+			.query(Long.class)
+			.single();
+		return Optional.of(new Batch(range(lower, last.get(), included), keys, false));
+	}
+
+	private static KeyRange range(Object from, Object to, boolean included) {
+		return included ? KeyRange.startingAt(from, to) : new KeyRange(from, to);
+	}
+
+	private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, Object from,
+			@Nullable Object until) {
+		JdbcClient.StatementSpec bound = statement.param("after", from);
+		return (until != null) ? bound.param("until", until) : bound;
+	}
+
+	private Optional<Object> key(JdbcClient.StatementSpec query) {
+		return query.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
+	}
+
+	/** The smallest key, or empty for an empty table. */
+	Optional<Object> first(JdbcClient jdbc) {
+		return key(jdbc.sql(this.first));
+	}
+
+	/** The key with n keys above it, or empty when the table has no more than n keys. */
+	Optional<Object> nthFromEnd(JdbcClient jdbc, int n) {
+		return key(jdbc.sql(this.fromEnd).param("skip", n));
+	}
+
+}

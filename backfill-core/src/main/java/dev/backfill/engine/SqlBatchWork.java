@@ -1,0 +1,43 @@
+package dev.backfill.engine;
+
+import java.util.List;
+import java.util.Objects;
+
+import dev.backfill.Backfill;
+import dev.backfill.KeyRange;
+import dev.backfill.jdbc.RangeStatement;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The SQL form: the declared set-based statement, bound to the range.
+ */
+final class SqlBatchWork implements BatchWork {
+
+	private final RangeStatement update;
+
+	SqlBatchWork(Backfill backfill) {
+		this(Objects.requireNonNull(backfill.update()));
+	}
+
+	SqlBatchWork(String statement) {
+		this.update = RangeStatement.of(statement);
+	}
+
+	@Override
+	public long apply(JdbcClient jdbc, KeyRange range) {
+		return jdbc.sql(this.update.sql(range)).param("from", range.from()).param("to", range.to()).update();
+	}
+
+	@Override
+	public List<PlannedStatement> statements(KeyRange probe) {
+		return List.of(PlannedStatement.of("update statement", PlannedStatement.Use.WRITE, (jdbc) -> {
+			jdbc.sql("EXPLAIN " + this.update.sql(probe))
+				.param("from", probe.from())
+				.param("to", probe.to())
+				.query()
+				.listOfRows();
+			return null;
+		}, ".update(...)"));
+	}
+
+}

@@ -1,0 +1,237 @@
+package dev.backfill.engine;
+
+import java.sql.ResultSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillSettings;
+import dev.backfill.KeyRange;
+import dev.backfill.RowCheck;
+import dev.backfill.jdbc.JdbcDiscrepancies;
+import dev.backfill.jdbc.RangeStatement;
+import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * One call, one verify batch: in the chunk's transaction it logs the range's keys that
+ * are still pending and those the declared check finds wrong into
+ * {@code BACKFILL_DISCREPANCY}, and moves the checkpoint. It changes nothing in the
+ * backfill's table; a verify that stops or dies resumes from its checkpoint, and logs
+ * nothing twice.
+ */
+final class VerifyTasklet implements Tasklet, StepExecutionListener {
+
+	static final String LAST_KEY = "backfill.verify.lastKey";
+
+	static final String KEYS_CHECKED = "backfill.verify.keysChecked";
+
+	static final String DISCREPANCIES = "backfill.verify.discrepancies";
+
+	private static final Logger logger = LoggerFactory.getLogger(VerifyTasklet.class);
+
+	private final Backfill backfill;
+
+	private final TableShape shape;
+
+	private final JdbcClient jdbc;
+
+	private final JdbcDiscrepancies discrepancies;
+
+	private final Keyset keyset;
+
+	private final int batchSize;
+
+	private final BackfillSettings settings;
+
+	private final RangeStatement insertFound;
+
+	private final @Nullable RangeStatement rows;
+
+	private final RowColumns columns;
+
+	private @Nullable Object lastKey;
+
+	private long keysChecked;
+
+	private long found;
+
+	private volatile boolean stopRequested;
+
+	/**
+	 * Another process that took the run lock would verify too: this one stops before its
+	 * next batch.
+	 */
+	private final LockWatch lockWatch;
+
+	VerifyTasklet(Backfill backfill, TableShape shape, JdbcClient jdbc, JdbcDiscrepancies discrepancies, int batchSize,
+			BackfillSettings settings, LockWatch lockWatch) {
+		this.lockWatch = lockWatch;
+		this.backfill = backfill;
+		this.shape = shape;
+		this.jdbc = jdbc;
+		this.discrepancies = discrepancies;
+		this.keyset = new Keyset(shape);
+		this.batchSize = batchSize;
+		this.settings = settings;
+		String table = shape.table().sql();
+		String key = shape.keySql();
+		String range = " WHERE " + key + " > :from AND " + key + " <= :to";
+		// one statement, so that the range's discrepancies are numbered in key order
+		this.insertFound = RangeStatement
+			.of(discrepancies.insertInto() + "SELECT :name, :job, CAST(k AS text), d FROM (" + found(backfill, shape)
+					+ ") AS found ORDER BY found.k");
+		Set<String> read = new LinkedHashSet<>(backfill.reads());
+		read.addAll(backfill.writes());
+		this.columns = new RowColumns(backfill.name(), shape, List.copyOf(read), List.of());
+		// the pending rows are logged as pending already: the check is for the rows the
+		// backfill wrote
+		this.rows = (backfill.rowCheck() != null) ? RangeStatement.of("SELECT " + key + this.columns.selectList()
+				+ " FROM " + table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key) : null;
+	}
+
+	/**
+	 * The verify statement, to plan without running it; it must return the key and,
+	 * optionally, a detail.
+	 * @param backfill the declaration
+	 * @param shape its table's shape
+	 * @param probe a range of the key's type to bind
+	 * @return the statement, or none when the backfill declares no verify statement
+	 */
+	static List<PlannedStatement> statements(Backfill backfill, TableShape shape, KeyRange probe) {
+		if (backfill.verify() == null) {
+			return List.of();
+		}
+		return List.of(PlannedStatement.of("verify statement", PlannedStatement.Use.READ, (jdbc) -> {
+			int columns = jdbc.sql("SELECT * FROM (" + backfill.verify() + ") AS c LIMIT 0")
+				.param("from", probe.from())
+				.param("to", probe.to())
+				.query((ResultSet rs) -> rs.getMetaData().getColumnCount());
+			if (columns != 2) {
+				return "its verify statement returns " + columns + " columns; it must return two: the key of a wrong "
+						+ "row and what is wrong (such as SELECT id, 'email_normalized is ' || email_normalized "
+						+ "FROM ...).";
+			}
+			jdbc.sql("EXPLAIN " + found(backfill, shape))
+				.param("from", probe.from())
+				.param("to", probe.to())
+				.param("pending", "")
+				.param("failed", "")
+				.query()
+				.listOfRows();
+			return null;
+		}, ".verify(...)"));
+	}
+
+	// the keys of a range still pending, and those the verify statement returns, with
+	// what is wrong: one row per
+	// key, the pending one when a key is both
+	private static String found(Backfill backfill, TableShape shape) {
+		String key = shape.keySql();
+		String pending = "SELECT " + key + " AS k, CAST(:pending AS text) AS d, 0 AS p FROM " + shape.table().sql()
+				+ " WHERE " + key + " > :from AND " + key + " <= :to AND (" + backfill.pending() + ")";
+		if (backfill.verify() == null) {
+			return pending;
+		}
+		return "SELECT DISTINCT ON (k) k, d, p FROM (" + pending + " UNION ALL SELECT c.k, COALESCE(CAST(c.d AS text), "
+				+ ":failed), 1 FROM (" + backfill.verify() + ") AS c(k, d)) AS each_key ORDER BY k, p";
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		ExecutionContext context = stepExecution.getExecutionContext();
+		this.lastKey = context.containsKey(LAST_KEY) ? this.shape.keyType().parse(context.getString(LAST_KEY)) : null;
+		this.keysChecked = context.containsKey(KEYS_CHECKED) ? context.getLong(KEYS_CHECKED) : 0;
+		this.found = context.containsKey(DISCREPANCIES) ? context.getLong(DISCREPANCIES) : 0;
+		if (this.lastKey != null) {
+			logger.info("Verify of '{}' resumes after key {} ({} keys checked, {} discrepancies)", this.backfill.name(),
+					this.lastKey, this.keysChecked, this.found);
+		}
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		StepExecution step = chunkContext.getStepContext().getStepExecution();
+		if (this.stopRequested) {
+			step.setTerminateOnly();
+			return RepeatStatus.CONTINUABLE;
+		}
+		this.lockWatch.beforeBatch(step.getJobExecution());
+		this.jdbc.sql("SELECT set_config('statement_timeout', :statement, true)")
+			.param("statement", this.settings.statementTimeout().toMillis() + "ms")
+			.query()
+			.listOfRows();
+		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, this.lastKey, false, this.batchSize, null);
+		if (batch.isEmpty()) {
+			return RepeatStatus.FINISHED;
+		}
+		KeyRange range = batch.get().range();
+		Object to = range.to();
+		long keys = batch.get().keys();
+		long jobId = step.getJobExecutionId();
+		long batchFound = this.jdbc.sql(this.insertFound.sql(range))
+			.param("name", this.backfill.name())
+			.param("job", jobId)
+			.param("pending", "still pending: " + this.backfill.pending())
+			.param("failed", "fails the verify statement")
+			.param("from", range.from())
+			.param("to", to)
+			.update();
+		if (this.rows != null) {
+			batchFound += checkRows(jobId, range);
+		}
+		// the context is saved in this transaction, with the discrepancies: a resumed
+		// verify logs nothing twice
+		this.lastKey = to;
+		this.keysChecked += keys;
+		this.found += batchFound;
+		ExecutionContext context = step.getExecutionContext();
+		context.putString(LAST_KEY, to.toString());
+		context.putLong(KEYS_CHECKED, this.keysChecked);
+		context.putLong(DISCREPANCIES, this.found);
+		contribution.incrementReadCount();
+		return batch.get().full() ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+	}
+
+	private long checkRows(long jobId, KeyRange range) {
+		RowCheck rowCheck = java.util.Objects.requireNonNull(this.backfill.rowCheck());
+		RangeStatement statement = java.util.Objects.requireNonNull(this.rows);
+		List<TableRow> rows = this.jdbc.sql(statement.sql(range))
+			.param("from", range.from())
+			.param("to", range.to())
+			.query((rs, i) -> this.columns.read(rs))
+			.list();
+		long wrong = 0;
+		for (TableRow row : rows) {
+			String detail;
+			try {
+				detail = rowCheck.check(row);
+			}
+			catch (RuntimeException ex) {
+				detail = "the check threw " + ex;
+			}
+			if (detail != null) {
+				this.discrepancies.append(this.backfill.name(), jobId, row.key().toString(), detail);
+				wrong++;
+			}
+		}
+		return wrong;
+	}
+
+	void requestStop() {
+		this.stopRequested = true;
+	}
+
+}
