@@ -76,7 +76,7 @@ final class BackfillHistory {
 			.min()
 			.orElse(verify.getId());
 		JobExecution run = last(name);
-		JobExecution rollback = last(BackfillJobs.rollbackJobName(name));
+		JobExecution rollback = last(JobNames.rollback(name));
 		return (run != null && run.getId() > first) || (rollback != null && rollback.getId() > first);
 	}
 
@@ -107,14 +107,14 @@ final class BackfillHistory {
 	}
 
 	boolean rolledBack(String name, JobExecution run) {
-		JobExecution rollback = last(BackfillJobs.rollbackJobName(name));
+		JobExecution rollback = last(JobNames.rollback(name));
 		return rollback != null && rollback.getId() > run.getId() && rollback.getStatus() == BatchStatus.COMPLETED;
 	}
 
 	Verification verification(Backfill backfill, JobExecution execution) {
 		ExecutionContext step = execution.getStepExecutions()
 			.stream()
-			.filter((s) -> s.getStepName().equals(BackfillJobs.VERIFY_STEP))
+			.filter((s) -> s.getStepName().equals(JobNames.VERIFY_STEP))
 			.findFirst()
 			.map(StepExecution::getExecutionContext)
 			.orElseGet(ExecutionContext::new);
@@ -133,7 +133,7 @@ final class BackfillHistory {
 	// the latest verify that completed
 	@Nullable Verification lastVerification(String name) {
 		Backfill backfill = this.backfills.get(name);
-		for (JobInstance each : this.jobRepository.getJobInstances(BackfillJobs.verifyJobName(name), 0, 20)) {
+		for (JobInstance each : this.jobRepository.getJobInstances(JobNames.verify(name), 0, 20)) {
 			for (JobExecution execution : this.jobRepository.getJobExecutions(each)) {
 				if (execution.getStatus() == BatchStatus.COMPLETED) {
 					return verification(backfill, execution);
@@ -198,11 +198,11 @@ final class BackfillHistory {
 
 	// the latest dry-run that recorded an estimate
 	@Nullable Estimate lastEstimate(String name) {
-		String job = BackfillJobs.dryRunJobName(name);
+		String job = JobNames.dryRun(name);
 		for (JobInstance instance : this.jobRepository.getJobInstances(job, 0, 20)) {
 			for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
 				if (execution.getStatus() == BatchStatus.COMPLETED) {
-					Estimate estimate = BackfillJobs.estimateOf(name, execution);
+					Estimate estimate = estimateOf(name, execution);
 					if (estimate != null) {
 						return estimate;
 					}
@@ -210,6 +210,17 @@ final class BackfillHistory {
 			}
 		}
 		return null;
+	}
+
+	// the estimate a dry-run's execution recorded, or null when it recorded none (it
+	// failed)
+	private static @Nullable Estimate estimateOf(String backfill, JobExecution execution) {
+		return execution.getStepExecutions()
+			.stream()
+			.filter((s) -> s.getStepName().equals(JobNames.DRY_RUN_STEP))
+			.findFirst()
+			.map((s) -> StoredEstimate.read(backfill, execution.getId(), s.getExecutionContext()))
+			.orElse(null);
 	}
 
 	static double seconds(JobExecution execution) {
@@ -223,7 +234,7 @@ final class BackfillHistory {
 	long estimateAll(String name) {
 		Backfill backfill = this.backfills.get(name);
 		try {
-			return BackfillJobs.pendingEstimate(backfill, TableShape.read(this.jdbc, backfill), this.jdbc);
+			return PlannedWork.pendingRows(backfill, TableShape.read(this.jdbc, backfill), this.jdbc);
 		}
 		catch (RuntimeException ex) {
 			// status must answer even when the table is gone; the estimate is then
@@ -282,8 +293,7 @@ final class BackfillHistory {
 		if (holder.isEmpty()) {
 			return "another process, which has let go since";
 		}
-		for (String job : List.of(name, BackfillJobs.rollbackJobName(name), BackfillJobs.verifyJobName(name),
-				BackfillJobs.dryRunJobName(name))) {
+		for (String job : List.of(name, JobNames.rollback(name), JobNames.verify(name), JobNames.dryRun(name))) {
 			for (JobExecution running : this.jobRepository.findRunningJobExecutions(job)) {
 				Owner owner = Owner.from(running.getExecutionContext());
 				if (owner != null && owner.lockBackend() == holder.getAsInt()) {

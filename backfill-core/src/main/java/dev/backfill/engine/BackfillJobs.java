@@ -1,6 +1,5 @@
 package dev.backfill.engine;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -32,32 +31,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Builds the Spring Batch jobs of a backfill: its run, a job named exactly as the
- * backfill with one tasklet step whose every call is one batch; and its dry-run, a job
- * named {@code NAME:dry-run} whose every call is one sampled batch.
+ * Builds the Spring Batch jobs of a backfill, named by {@link JobNames}: its run, whose
+ * one tasklet step applies one batch per call, its rollback, its verify, and its dry-run,
+ * whose every call is one sampled batch.
  */
 final class BackfillJobs {
-
-	/** Name of the step that walks the table. */
-	public static final String STEP = "backfill";
-
-	/** Name of the step of a dry-run. */
-	public static final String DRY_RUN_STEP = "dry-run";
-
-	/**
-	 * Suffix of a dry-run's job name; backfill names cannot hold a ':', so it never
-	 * clashes with one.
-	 */
-	public static final String DRY_RUN_SUFFIX = ":dry-run";
-
-	/** Suffix of a rollback's job name. */
-	public static final String ROLLBACK_SUFFIX = ":rollback";
-
-	/** Suffix of a verify's job name. */
-	public static final String VERIFY_SUFFIX = ":verify";
-
-	/** Name of the step of a verify. */
-	public static final String VERIFY_STEP = "verify";
 
 	/**
 	 * Job parameter of a rollback: the exclusive lower bound of the ranges it undoes, as
@@ -82,9 +60,6 @@ final class BackfillJobs {
 
 	/** Step context key of a verify: discrepancies logged. */
 	public static final String VERIFY_DISCREPANCIES = VerifyTasklet.DISCREPANCIES;
-
-	/** Job parameter that marks a dry-run's executions in the job repository. */
-	public static final String DRY_RUN_PARAMETER = "backfill.dryRun";
 
 	/** Step context keys of the run's statistics. */
 	public static final String ROWS_PER_SECOND = BackfillTasklet.ROWS_PER_SECOND;
@@ -189,7 +164,7 @@ final class BackfillJobs {
 		BackfillTasklet tasklet = new BackfillTasklet(backfill, pass, shape, this.jdbc, this.transactionManager,
 				this.log, this.jobRepository, batchSize, this.settings.apply(backfill.name()), sizing, throttles,
 				listener, new LockWatch(lock, backfill.name(), this.jobRepository, this.transactionManager));
-		Step step = new StepBuilder(STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
+		Step step = new StepBuilder(JobNames.STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();
 		Job job = new JobBuilder(pass.logName(), this.jobRepository).incrementer(incrementer)
@@ -214,30 +189,15 @@ final class BackfillJobs {
 		VerifyTasklet tasklet = new VerifyTasklet(backfill, shape, this.jdbc, discrepancies, batchSize,
 				this.settings.apply(backfill.name()),
 				new LockWatch(lock, backfill.name(), this.jobRepository, this.transactionManager));
-		Step step = new StepBuilder(VERIFY_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
+		Step step = new StepBuilder(JobNames.VERIFY_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();
-		Job job = new JobBuilder(verifyJobName(backfill.name()), this.jobRepository).incrementer(new RunIdIncrementer())
+		Job job = new JobBuilder(JobNames.verify(backfill.name()), this.jobRepository)
+			.incrementer(new RunIdIncrementer())
 			.listener(new OwnerListener(this.jobRepository, lock))
 			.start(step)
 			.build();
 		return new Verify(job, tasklet);
-	}
-
-	/**
-	 * @param backfill a backfill name
-	 * @return the job name of its rollbacks
-	 */
-	public static String rollbackJobName(String backfill) {
-		return backfill + ROLLBACK_SUFFIX;
-	}
-
-	/**
-	 * @param backfill a backfill name
-	 * @return the job name of its verifies
-	 */
-	public static String verifyJobName(String backfill) {
-		return backfill + VERIFY_SUFFIX;
 	}
 
 	/**
@@ -258,92 +218,19 @@ final class BackfillJobs {
 		SamplePlan plan = SamplePlan.of(backfill, shape, this.jdbc, batchSize, options, new Random());
 		DryRunTasklet tasklet = new DryRunTasklet(backfill, shape, this.jdbc, this.transactionManager,
 				this.settings.apply(backfill.name()), sizing, options, plan);
-		Step step = new StepBuilder(DRY_RUN_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
+		Step step = new StepBuilder(JobNames.DRY_RUN_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
 			.listener(tasklet)
 			.build();
 		JobParametersIncrementer incrementer = (
 				parameters) -> new JobParametersBuilder(new RunIdIncrementer().getNext(parameters))
-					.addString(DRY_RUN_PARAMETER, "true", false)
+					.addString(JobNames.DRY_RUN_PARAMETER, "true", false)
 					.toJobParameters();
-		Job job = new JobBuilder(dryRunJobName(backfill.name()), this.jobRepository).incrementer(incrementer)
+		Job job = new JobBuilder(JobNames.dryRun(backfill.name()), this.jobRepository).incrementer(incrementer)
 			.preventRestart()
 			.listener(new OwnerListener(this.jobRepository, lock))
 			.start(step)
 			.build();
 		return new DryRun(job, tasklet);
-	}
-
-	/**
-	 * @param backfill a backfill name
-	 * @return the job name of its dry-runs
-	 */
-	public static String dryRunJobName(String backfill) {
-		return backfill + DRY_RUN_SUFFIX;
-	}
-
-	/**
-	 * Reads the estimate a dry-run's execution recorded.
-	 * @param backfill the backfill name
-	 * @param execution a dry-run's job execution
-	 * @return its estimate, or {@code null} when it recorded none (it failed)
-	 */
-	public static @Nullable Estimate estimateOf(String backfill, JobExecution execution) {
-		return execution.getStepExecutions()
-			.stream()
-			.filter((s) -> s.getStepName().equals(DRY_RUN_STEP))
-			.findFirst()
-			.map((s) -> StoredEstimate.read(backfill, execution.getId(), s.getExecutionContext()))
-			.orElse(null);
-	}
-
-	/**
-	 * Every statement a backfill's work uses, to plan without running: the pending
-	 * condition first, as the others hold it too.
-	 * @param backfill the declaration
-	 * @param shape its table's shape
-	 * @return the statements, each planned on its own
-	 */
-	public static List<PlannedStatement> statements(Backfill backfill, TableShape shape) {
-		Object low = switch (shape.keyType()) {
-			case INTEGER -> 0L;
-			case TEXT -> "";
-			case UUID -> new java.util.UUID(0, 0);
-		};
-		Object high = switch (shape.keyType()) {
-			case INTEGER -> 1L;
-			case TEXT -> "~";
-			case UUID -> new java.util.UUID(0, 1);
-		};
-		dev.backfill.KeyRange probe = new dev.backfill.KeyRange(low, high);
-		List<PlannedStatement> statements = new ArrayList<>();
-		statements.add(PlannedStatement.of("pending condition", PlannedStatement.Use.READ, (jdbc) -> {
-			new RemainingWork(backfill, shape).pendingAfter(jdbc, low);
-			return null;
-		}, ".pending(...)"));
-		if (shape.hasColumnsOf(backfill)) {
-			// a missing column is named already
-			statements.addAll(BatchWork.of(backfill, shape).statements(probe));
-		}
-		if (backfill.rollback() != null) {
-			statements.add(PlannedStatement.of("rollback statement", PlannedStatement.Use.UNDO, (jdbc) -> {
-				jdbc.sql("EXPLAIN " + backfill.rollback()).param("from", low).param("to", high).query().listOfRows();
-				return null;
-			}, ".rollback(...)"));
-		}
-		statements.addAll(VerifyTasklet.statements(backfill, shape, probe));
-		return statements;
-	}
-
-	/**
-	 * Estimates the pending rows of a whole table from the planner, as a run does at its
-	 * start.
-	 * @param backfill the declaration
-	 * @param shape its table's shape
-	 * @param jdbc a client on the target database
-	 * @return the estimated pending rows
-	 */
-	public static long pendingEstimate(Backfill backfill, TableShape shape, JdbcClient jdbc) {
-		return new RemainingWork(backfill, shape).pendingAfter(jdbc, null);
 	}
 
 	/**

@@ -187,7 +187,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	// completed or a rollback undid it
 	private @Nullable JobExecution resumableRun(String name) {
 		JobExecution previous = this.history.last(name);
-		JobExecution rollback = this.history.last(BackfillJobs.rollbackJobName(name));
+		JobExecution rollback = this.history.last(JobNames.rollback(name));
 		if (BackfillHistory.unfinished(rollback)) {
 			throw new BackfillException("Backfill '" + name + "' has an unfinished rollback (job execution "
 					+ rollback.getId() + ", " + rollback.getStatus() + "). Finish it first with 'backfill rollback "
@@ -277,8 +277,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 			return false;
 		}
 		// another process runs it, verifies it or rolls it back
-		return this.executions
-			.stop(List.of(name, BackfillJobs.rollbackJobName(name), BackfillJobs.verifyJobName(name)));
+		return this.executions.stop(List.of(name, JobNames.rollback(name), JobNames.verify(name)));
 	}
 
 	@Override
@@ -323,7 +322,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		Backfill backfill = this.backfills.get(name);
 		checkRepository();
 		TableShape shape = shape(backfill, DeclarationCheck.Work.VERIFY);
-		String job = BackfillJobs.verifyJobName(name);
+		String job = JobNames.verify(name);
 		return holdingLock(name, "Verify of '" + name + "'", "'backfill verify " + name + "' resumes it",
 				(lock, stoppable) -> {
 					JobExecution previous = this.history.last(job);
@@ -357,7 +356,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		}
 		checkRepository();
 		TableShape shape = shape(backfill, DeclarationCheck.Work.ROLLBACK);
-		String job = BackfillJobs.rollbackJobName(name);
+		String job = JobNames.rollback(name);
 		return holdingLock(name, "Rollback of '" + name + "'", "'backfill rollback " + name + "' resumes it",
 				(lock, stoppable) -> {
 					JobExecution previous = this.history.last(job);

@@ -27,7 +27,7 @@ record Pass(String logName, BatchWork work, RemainingWork remaining, String comm
 
 	// over the union of the ranges the runs committed, read from the batch log
 	static Pass rollback(Backfill backfill, TableShape shape) {
-		return new Pass(BackfillJobs.rollbackJobName(backfill.name()),
+		return new Pass(JobNames.rollback(backfill.name()),
 				new SqlBatchWork(Objects.requireNonNull(backfill.rollback())), new RemainingWork("true", shape),
 				"rollback", true);
 	}
