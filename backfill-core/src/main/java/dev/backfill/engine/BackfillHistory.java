@@ -20,6 +20,7 @@ import dev.backfill.Backfills;
 import dev.backfill.Estimate;
 import dev.backfill.RemovalNotice;
 import dev.backfill.Verification;
+import dev.backfill.jdbc.Checkpoint;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.JdbcPauses;
 import dev.backfill.jdbc.RunLock;
@@ -121,8 +122,8 @@ final class BackfillHistory {
 		// as the job repository stores it, so that a verify reads back equal
 		Instant at = Objects.requireNonNullElse(instant(execution.getEndTime()), Instant.now())
 			.truncatedTo(ChronoUnit.MILLIS);
-		return new Verification(backfill.name(), execution.getId(), at, getLong(step, BackfillJobs.VERIFY_KEYS),
-				getLong(step, BackfillJobs.VERIFY_DISCREPANCIES),
+		return new Verification(backfill.name(), execution.getId(), at, getLong(step, VerifyTasklet.KEYS_CHECKED),
+				getLong(step, VerifyTasklet.DISCREPANCIES),
 				this.discrepancies.firstKeys(this.jobRepository.getJobExecutions(execution.getJobInstance())
 					.stream()
 					.map(JobExecution::getId)
@@ -148,22 +149,24 @@ final class BackfillHistory {
 		Estimate estimate = lastEstimate(name);
 		JobExecution execution = last(name);
 		if (execution == null) {
-			return new BackfillStatus(name, BackfillState.NEVER_RUN, null, 0, 0, estimateAll(name), null, 0, 0, null,
-					null, null, null, 0, 0, 0, estimate, null, lastVerification(name));
+			return BackfillStatus.neverRun(name, estimateAll(name), estimate, lastVerification(name));
 		}
 		if (rolledBack(name, execution)) {
-			// undone: nothing of the run stands, and the next one starts from the first
-			// key
-			return new BackfillStatus(name, BackfillState.ROLLED_BACK, execution.getId(), 0, 0, estimateAll(name), null,
-					0, 0, instant(execution.getStartTime()), instant(execution.getEndTime()), null, null, 0, 0, 0,
-					estimate, null, lastVerification(name));
+			return BackfillStatus.rolledBack(name, execution.getId(), instant(execution.getStartTime()),
+					instant(execution.getEndTime()), estimateAll(name), estimate, lastVerification(name));
 		}
 		BackfillState state = state(execution, isLive(name, execution));
 		if (state == BackfillState.RUNNING && this.pauses.find(name).isPresent()) {
 			state = BackfillState.PAUSED;
 		}
 		ExecutionContext step = stepContext(execution);
-		ExecutionContext job = execution.getExecutionContext();
+		Checkpoint checkpoint = Checkpoint.from(step);
+		RunStats stats = RunStats.from(step);
+		long rowsRemaining = (stats != null) ? stats.rowsRemaining() : estimateAll(name);
+		if (stats == null) {
+			// before the first batch: nothing measured yet
+			stats = new RunStats(rowsRemaining, 0, 0, 0, false, 0);
+		}
 		List<JobExecution> executions = this.jobRepository.getJobExecutions(execution.getJobInstance());
 		double runSeconds = executions.stream().mapToDouble(BackfillHistory::seconds).sum();
 		Instant runStart = executions.stream()
@@ -171,29 +174,20 @@ final class BackfillHistory {
 			.filter(Objects::nonNull)
 			.min(Comparator.naturalOrder())
 			.orElse(null);
-		int batchSize = step.containsKey(BackfillJobs.BATCH_SIZE) ? step.getInt(BackfillJobs.BATCH_SIZE) : 0;
 		// an estimate says something about a run at its own batch size only
-		boolean adaptive = step.containsKey(BackfillJobs.ADAPTIVE)
-				&& "true".equals(step.getString(BackfillJobs.ADAPTIVE));
-		boolean comparable = (estimate != null)
-				&& (estimate.adaptive() ? adaptive : !adaptive && estimate.batchSize() == batchSize);
-		double throttled = step.containsKey(BackfillJobs.THROTTLED_SECONDS)
-				? step.getDouble(BackfillJobs.THROTTLED_SECONDS) : 0;
+		boolean comparable = (estimate != null) && (estimate.adaptive() ? stats.adaptive()
+				: !stats.adaptive() && estimate.batchSize() == stats.batchSize());
 		// a dry-run estimates the work; the throttles' holds depend on the database's
 		// load during the run
-		double workSeconds = runSeconds - throttled;
+		double workSeconds = runSeconds - stats.throttledSeconds();
 		Double error = (state == BackfillState.COMPLETED && comparable && runStart != null
 				&& estimate.at().isBefore(runStart) && workSeconds > 0) ? estimate.estimatedSeconds() / workSeconds - 1
 						: null;
-		return new BackfillStatus(name, state, execution.getId(), getLong(step, "backfill.batches"),
-				getLong(step, "backfill.rowsDone"),
-				step.containsKey(BackfillJobs.ROWS_REMAINING) ? step.getLong(BackfillJobs.ROWS_REMAINING)
-						: estimateAll(name),
-				step.containsKey("backfill.lastKey") ? step.getString("backfill.lastKey") : null,
-				step.containsKey(BackfillJobs.ROWS_PER_SECOND) ? step.getDouble(BackfillJobs.ROWS_PER_SECOND) : 0,
-				getLong(step, BackfillJobs.ETA_SECONDS), instant(execution.getStartTime()),
-				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution), batchSize, runSeconds, throttled,
-				estimate, error, lastVerification(name));
+		return new BackfillStatus(name, state, execution.getId(), checkpoint.batches(), checkpoint.rowsDone(),
+				rowsRemaining, checkpoint.lastKey(), stats.rowsPerSecond(), stats.etaSeconds(),
+				instant(execution.getStartTime()), instant(execution.getEndTime()),
+				ownerOf(execution.getExecutionContext()), exitMessage(execution), stats.batchSize(), runSeconds,
+				stats.throttledSeconds(), estimate, error, lastVerification(name));
 	}
 
 	// the latest dry-run that recorded an estimate

@@ -37,48 +37,6 @@ import org.springframework.transaction.PlatformTransactionManager;
  */
 final class BackfillJobs {
 
-	/**
-	 * Job parameter of a rollback: the exclusive lower bound of the ranges it undoes, as
-	 * text.
-	 */
-	public static final String FROM = "backfill.from";
-
-	/**
-	 * Job parameter of a rollback: {@code "true"} when {@link #FROM} is itself a key to
-	 * undo (a first range's).
-	 */
-	public static final String FROM_INCLUDED = "backfill.fromIncluded";
-
-	/**
-	 * Job parameter of a rollback: the inclusive upper bound of the ranges it undoes, as
-	 * text.
-	 */
-	public static final String UNTIL = "backfill.until";
-
-	/** Step context key of a verify: keys checked. */
-	public static final String VERIFY_KEYS = VerifyTasklet.KEYS_CHECKED;
-
-	/** Step context key of a verify: discrepancies logged. */
-	public static final String VERIFY_DISCREPANCIES = VerifyTasklet.DISCREPANCIES;
-
-	/** Step context keys of the run's statistics. */
-	public static final String ROWS_PER_SECOND = BackfillTasklet.ROWS_PER_SECOND;
-
-	/** Step context key: estimated rows left. */
-	public static final String ROWS_REMAINING = BackfillTasklet.ROWS_REMAINING;
-
-	/** Step context key: keys per batch of the run. */
-	public static final String BATCH_SIZE = BackfillTasklet.BATCH_SIZE;
-
-	/** Step context key: whether the run's batches adapt their size ({@code "true"}). */
-	public static final String ADAPTIVE = BackfillTasklet.ADAPTIVE;
-
-	/** Step context key: seconds the run was held by throttles. */
-	public static final String THROTTLED_SECONDS = BackfillTasklet.THROTTLED_SECONDS;
-
-	/** Step context key: estimated seconds left. */
-	public static final String ETA_SECONDS = BackfillTasklet.ETA_SECONDS;
-
 	private final JobRepository jobRepository;
 
 	private final PlatformTransactionManager transactionManager;
@@ -127,8 +85,8 @@ final class BackfillJobs {
 
 	/**
 	 * Builds a rollback's job, named {@code NAME:rollback}: the declared rollback
-	 * statement over the backfill's committed ranges, from job parameter {@link #FROM} up
-	 * to {@link #UNTIL}, with everything a run has.
+	 * statement over the backfill's committed ranges, kept in its job parameters as
+	 * {@link WalkBounds}, with everything a run has.
 	 * @param backfill the declaration, which has a rollback statement
 	 * @param shape its table's shape
 	 * @param batchSize keys per batch, or of the first batch when batches adapt
@@ -148,9 +106,7 @@ final class BackfillJobs {
 		JobParametersIncrementer incrementer = (parameters) -> {
 			JobParametersBuilder next = new JobParametersBuilder(new RunIdIncrementer().getNext(parameters));
 			if (committed != null) {
-				next.addString(FROM, committed.from().toString())
-					.addString(UNTIL, committed.to().toString())
-					.addString(FROM_INCLUDED, String.valueOf(committed.fromIncluded()));
+				WalkBounds.addTo(committed, next);
 			}
 			return next.toJobParameters();
 		};

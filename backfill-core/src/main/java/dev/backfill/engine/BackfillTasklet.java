@@ -52,18 +52,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
-	static final String ROWS_PER_SECOND = "backfill.rowsPerSecond";
-
-	static final String ROWS_REMAINING = "backfill.rowsRemaining";
-
-	static final String ETA_SECONDS = "backfill.etaSeconds";
-
-	static final String BATCH_SIZE = "backfill.batchSize";
-
-	static final String THROTTLED_SECONDS = "backfill.throttledSeconds";
-
-	static final String ADAPTIVE = "backfill.adaptive";
-
 	private static final long MAX_THROTTLE_WAIT_MILLIS = 10_000;
 
 	/** How often a paused run looks whether it was resumed. */
@@ -84,20 +72,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final Pass pass;
 
-	/**
-	 * Lower bound of a bounded walk, from the job parameters; {@code null} starts at the
-	 * smallest key.
-	 */
-	private @Nullable Object from;
-
-	/** Whether the bounded walk's lower bound is a key of its first range. */
-	private boolean fromIncluded;
-
-	/**
-	 * Inclusive upper bound of a bounded walk, from the job parameters; {@code null}
-	 * walks to the end.
-	 */
-	private @Nullable Object until;
+	/** The keys a bounded walk covers, from its job parameters. */
+	private WalkBounds bounds = WalkBounds.ALL;
 
 	private final TableShape shape;
 
@@ -231,11 +207,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.checkpoint = saved;
 		KeyType keyType = this.shape.keyType();
 		if (this.pass.bounded()) {
-			String from = stepExecution.getJobParameters().getString(BackfillJobs.FROM);
-			String until = stepExecution.getJobParameters().getString(BackfillJobs.UNTIL);
-			this.from = (from != null) ? keyType.parse(from) : null;
-			this.fromIncluded = "true".equals(stepExecution.getJobParameters().getString(BackfillJobs.FROM_INCLUDED));
-			this.until = (until != null) ? keyType.parse(until) : null;
+			this.bounds = WalkBounds.from(stepExecution.getJobParameters(), keyType);
 		}
 		this.lastKey = (saved.lastKey() != null) ? keyType.parse(saved.lastKey()) : null;
 		this.keysAtStart = this.remaining.keysAfter(this.jdbc, this.lastKey);
@@ -282,8 +254,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			.listOfRows();
 		// after the checkpoint; else from the bounded walk's lower bound, or from the
 		// smallest key
-		Object from = (this.lastKey != null) ? this.lastKey : this.from;
-		boolean fromIncluded = this.lastKey == null && this.from != null && this.fromIncluded;
+		Object from = (this.lastKey != null) ? this.lastKey : this.bounds.from();
+		boolean fromIncluded = this.lastKey == null && this.bounds.from() != null && this.bounds.fromIncluded();
 		int size = (this.retrySize > 0) ? this.retrySize : this.size;
 		Instant startedAt = Instant.now();
 		long probeStart = System.nanoTime();
@@ -292,7 +264,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			// in a savepoint too: an exclusive lock on the table (a migration's ALTER
 			// TABLE) holds the probe as well
 			probe = this.savepoint
-				.execute((status) -> this.keyset.next(this.jdbc, from, fromIncluded, size, this.until).orElse(null));
+				.execute((status) -> this.keyset.next(this.jdbc, from, fromIncluded, size, this.bounds.until())
+					.orElse(null));
 		}
 		catch (DataAccessException ex) {
 			return failedAttempt(ex, step, from, size, startedAt, probeStart);
@@ -351,7 +324,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		// last, so that a failure above leaves the context as it was
 		ExecutionContext context = step.getExecutionContext();
 		next.writeTo(context);
-		writeStats(context, rowsLeft, progress.rowsPerSecond(), eta);
+		stats(rowsLeft, progress.rowsPerSecond(), eta).writeTo(context);
 		contribution.incrementWriteCount(rows);
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
@@ -539,17 +512,13 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private void finish(ExecutionContext context) {
 		this.checkpoint.writeTo(context);
-		writeStats(context, 0, this.throughput.rowsPerSecond(), 0);
+		stats(0, this.throughput.rowsPerSecond(), 0).writeTo(context);
 		this.listener.onFinished(this.pass.logName());
 	}
 
-	private void writeStats(ExecutionContext context, long rowsLeft, double rowsPerSecond, long eta) {
-		context.putLong(ROWS_REMAINING, rowsLeft);
-		context.putDouble(ROWS_PER_SECOND, rowsPerSecond);
-		context.putLong(ETA_SECONDS, eta);
-		context.putInt(BATCH_SIZE, this.size);
-		context.putString(ADAPTIVE, String.valueOf(this.sizing != null));
-		context.putDouble(THROTTLED_SECONDS, this.throttledNanos / 1e9);
+	private RunStats stats(long rowsLeft, double rowsPerSecond, long etaSeconds) {
+		return new RunStats(rowsLeft, rowsPerSecond, etaSeconds, this.size, this.sizing != null,
+				this.throttledNanos / 1e9);
 	}
 
 	long rowsThisProcess() {
