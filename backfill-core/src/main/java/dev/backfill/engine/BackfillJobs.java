@@ -1,39 +1,35 @@
 package dev.backfill.engine;
 
-import java.util.List;
 import java.util.Random;
-import java.util.function.Function;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
-import dev.backfill.BackfillThrottle;
 import dev.backfill.BatchSizing;
 import dev.backfill.DryRunOptions;
-import dev.backfill.Estimate;
 import dev.backfill.KeyRange;
-import dev.backfill.ProgressListener;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.RunLock;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.job.parameters.JobParametersIncrementer;
 import org.springframework.batch.core.job.parameters.RunIdIncrementer;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Builds the Spring Batch jobs of a backfill, named by {@link JobNames}: its run, whose
- * one tasklet step applies one batch per call, its rollback, its verify, and its dry-run,
- * whose every call is one sampled batch.
+ * Builds the Spring Batch jobs of a backfill, each of one tasklet step whose every call
+ * is one batch, named by {@link JobNames}: its run and its rollback from a
+ * {@link RunPlan}, its verify, and its dry-run.
  */
 final class BackfillJobs {
 
@@ -45,8 +41,6 @@ final class BackfillJobs {
 
 	private final JdbcBatchLog log;
 
-	private final Function<String, BackfillSettings> settings;
-
 	/**
 	 * Creates the factory.
 	 * @param jobRepository the job repository
@@ -54,80 +48,34 @@ final class BackfillJobs {
 	 * with the job repository
 	 * @param jdbc a client on the target database
 	 * @param log the batch log
-	 * @param settings the engine settings of a backfill, by its name
 	 */
 	BackfillJobs(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
-			JdbcBatchLog log, Function<String, BackfillSettings> settings) {
+			JdbcBatchLog log) {
 		this.jobRepository = jobRepository;
 		this.transactionManager = transactionManager;
 		this.jdbc = jdbc;
 		this.log = log;
-		this.settings = settings;
 	}
 
 	/**
-	 * Builds a run's job.
-	 * @param backfill the declaration
-	 * @param shape its table's shape
-	 * @param batchSize keys per batch, or of the first batch when batches adapt
-	 * @param sizing how batches adapt, or {@code null} to keep them all at
-	 * {@code batchSize}
-	 * @param throttles asked before every batch
-	 * @param listener progress listener
-	 * @param lock the run lock, held
+	 * Builds a run's job, named as the backfill, or a rollback's, named
+	 * {@code NAME:rollback}: the declared rollback statement over the committed ranges
+	 * the plan undoes, kept in the job parameters, with everything a run has.
+	 * @param plan the resolved run or rollback
 	 * @return the job and its tasklet
 	 */
-	Run build(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-			List<BackfillThrottle> throttles, ProgressListener listener, RunLock lock) {
-		return build(backfill, Pass.run(backfill, shape), shape, batchSize, sizing, throttles, listener, lock,
-				new RunIdIncrementer());
-	}
-
-	/**
-	 * Builds a rollback's job, named {@code NAME:rollback}: the declared rollback
-	 * statement over the backfill's committed ranges, kept in its job parameters as
-	 * {@link WalkBounds}, with everything a run has.
-	 * @param backfill the declaration, which has a rollback statement
-	 * @param shape its table's shape
-	 * @param batchSize keys per batch, or of the first batch when batches adapt
-	 * @param sizing how batches adapt, or {@code null} to keep them all at
-	 * {@code batchSize}
-	 * @param throttles asked before every batch
-	 * @param listener progress listener
-	 * @param committed the union of the committed ranges to undo; {@code null} to restart
-	 * an unfinished rollback
-	 * @param lock the run lock, held
-	 * @return the job and its tasklet
-	 */
-	public Run buildRollback(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-			List<BackfillThrottle> throttles, ProgressListener listener, @Nullable KeyRange committed, RunLock lock) {
+	JobHandle<BackfillTasklet> build(RunPlan plan) {
+		KeyRange undo = plan.undo();
 		// a new rollback's parameters: the committed ranges it undoes; a restart keeps
 		// its own
-		JobParametersIncrementer incrementer = (parameters) -> {
+		JobParametersIncrementer incrementer = (undo == null) ? new RunIdIncrementer() : (parameters) -> {
 			JobParametersBuilder next = new JobParametersBuilder(new RunIdIncrementer().getNext(parameters));
-			if (committed != null) {
-				WalkBounds.addTo(committed, next);
-			}
+			WalkBounds.addTo(undo, next);
 			return next.toJobParameters();
 		};
-		return build(backfill, Pass.rollback(backfill, shape), shape, batchSize, sizing, throttles, listener, lock,
-				incrementer);
-	}
-
-	private Run build(Backfill backfill, Pass pass, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-			List<BackfillThrottle> throttles, ProgressListener listener, RunLock lock,
-			JobParametersIncrementer incrementer) {
-		BackfillTasklet tasklet = new BackfillTasklet(backfill, pass, shape, this.jdbc, this.transactionManager,
-				this.log, this.jobRepository, batchSize, this.settings.apply(backfill.name()), sizing, throttles,
-				listener, new LockWatch(lock, backfill.name(), this.jobRepository, this.transactionManager));
-		Step step = new StepBuilder(JobNames.STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
-			.listener(tasklet)
-			.build();
-		Job job = new JobBuilder(pass.logName(), this.jobRepository).incrementer(incrementer)
-			.listener(new OwnerListener(this.jobRepository, lock))
-			.start(step)
-			.build();
-		return new Run(job, tasklet);
+		BackfillTasklet tasklet = new BackfillTasklet(plan, this.jdbc, this.transactionManager, this.log,
+				this.jobRepository);
+		return handle(plan.jobName(), incrementer, true, plan.lock(), JobNames.STEP, tasklet);
 	}
 
 	/**
@@ -136,165 +84,60 @@ final class BackfillJobs {
 	 * @param backfill the declaration
 	 * @param shape its table's shape
 	 * @param batchSize keys per batch
+	 * @param settings the backfill's engine settings
 	 * @param discrepancies where discrepancies are logged
 	 * @param lock the run lock, held
 	 * @return the job and its tasklet
 	 */
-	public Verify buildVerify(Backfill backfill, TableShape shape, int batchSize, JdbcDiscrepancies discrepancies,
-			RunLock lock) {
-		VerifyTasklet tasklet = new VerifyTasklet(backfill, shape, this.jdbc, discrepancies, batchSize,
-				this.settings.apply(backfill.name()),
+	JobHandle<VerifyTasklet> buildVerify(Backfill backfill, TableShape shape, int batchSize, BackfillSettings settings,
+			JdbcDiscrepancies discrepancies, RunLock lock) {
+		VerifyTasklet tasklet = new VerifyTasklet(backfill, shape, this.jdbc, discrepancies, batchSize, settings,
 				new LockWatch(lock, backfill.name(), this.jobRepository, this.transactionManager));
-		Step step = new StepBuilder(JobNames.VERIFY_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
-			.listener(tasklet)
-			.build();
-		Job job = new JobBuilder(JobNames.verify(backfill.name()), this.jobRepository)
-			.incrementer(new RunIdIncrementer())
-			.listener(new OwnerListener(this.jobRepository, lock))
-			.start(step)
-			.build();
-		return new Verify(job, tasklet);
+		return handle(JobNames.verify(backfill.name()), new RunIdIncrementer(), true, lock, JobNames.VERIFY_STEP,
+				tasklet);
 	}
 
 	/**
-	 * Builds a dry-run's job: it samples the table now, so that a dry-run that cannot
-	 * estimate fails before it is recorded.
+	 * Builds a dry-run's job, named {@code NAME:dry-run}: it samples the table now, so
+	 * that a dry-run that cannot estimate fails before it is recorded.
 	 * @param backfill the declaration
 	 * @param shape its table's shape
 	 * @param batchSize keys per batch to estimate for, or to sample at when batches adapt
 	 * @param sizing how the run's batches adapt, or {@code null} when their size is fixed
+	 * @param settings the backfill's engine settings
 	 * @param options the sample's bounds
 	 * @param lock the run lock, held
-	 * @return the job and what it estimates
+	 * @return the job and its tasklet, which holds the estimate once it ran
 	 * @throws dev.backfill.CannotEstimateException when the table is empty, smaller than
 	 * the sample, or read-only
 	 */
-	public DryRun buildDryRun(Backfill backfill, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-			DryRunOptions options, RunLock lock) {
+	JobHandle<DryRunTasklet> buildDryRun(Backfill backfill, TableShape shape, int batchSize,
+			@Nullable BatchSizing sizing, BackfillSettings settings, DryRunOptions options, RunLock lock) {
 		SamplePlan plan = SamplePlan.of(backfill, shape, this.jdbc, batchSize, options, new Random());
-		DryRunTasklet tasklet = new DryRunTasklet(backfill, shape, this.jdbc, this.transactionManager,
-				this.settings.apply(backfill.name()), sizing, options, plan);
-		Step step = new StepBuilder(JobNames.DRY_RUN_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
-			.listener(tasklet)
-			.build();
+		DryRunTasklet tasklet = new DryRunTasklet(backfill, shape, this.jdbc, this.transactionManager, settings, sizing,
+				options, plan);
 		JobParametersIncrementer incrementer = (
 				parameters) -> new JobParametersBuilder(new RunIdIncrementer().getNext(parameters))
 					.addString(JobNames.DRY_RUN_PARAMETER, "true", false)
 					.toJobParameters();
-		Job job = new JobBuilder(JobNames.dryRun(backfill.name()), this.jobRepository).incrementer(incrementer)
-			.preventRestart()
-			.listener(new OwnerListener(this.jobRepository, lock))
-			.start(step)
+		// an estimate is of the table as it was: a failed dry-run is made again, never
+		// resumed
+		return handle(JobNames.dryRun(backfill.name()), incrementer, false, lock, JobNames.DRY_RUN_STEP, tasklet);
+	}
+
+	// every job: one step of one tasklet, which listens to its step; the job records its
+	// owner
+	private <T extends Tasklet & StepExecutionListener> JobHandle<T> handle(String jobName,
+			JobParametersIncrementer incrementer, boolean restartable, RunLock lock, String stepName, T tasklet) {
+		Step step = new StepBuilder(stepName, this.jobRepository).tasklet(tasklet, this.transactionManager)
+			.listener(tasklet)
 			.build();
-		return new DryRun(job, tasklet);
-	}
-
-	/**
-	 * A built run: the job to launch, and what this process did once it ran.
-	 */
-	public static final class Run {
-
-		private final Job job;
-
-		private final BackfillTasklet tasklet;
-
-		Run(Job job, BackfillTasklet tasklet) {
-			this.job = job;
-			this.tasklet = tasklet;
+		JobBuilder job = new JobBuilder(jobName, this.jobRepository).incrementer(incrementer)
+			.listener(new OwnerListener(this.jobRepository, lock));
+		if (!restartable) {
+			job.preventRestart();
 		}
-
-		/**
-		 * @return the job to launch
-		 */
-		public Job job() {
-			return this.job;
-		}
-
-		/** Asks the run to stop once the batch in flight has committed. */
-		public void requestStop() {
-			this.tasklet.requestStop();
-		}
-
-		/**
-		 * @return rows changed in this process
-		 */
-		public long rows() {
-			return this.tasklet.rowsThisProcess();
-		}
-
-		/**
-		 * @return batches committed in this process
-		 */
-		public long batches() {
-			return this.tasklet.batchesThisProcess();
-		}
-
-		/**
-		 * @return rows changed by the whole run, across restarts
-		 */
-		public long rowsDone() {
-			return this.tasklet.rowsDone();
-		}
-
-	}
-
-	/**
-	 * A built verify: the job to launch, and what it found in this process.
-	 */
-	public static final class Verify {
-
-		private final Job job;
-
-		private final VerifyTasklet tasklet;
-
-		Verify(Job job, VerifyTasklet tasklet) {
-			this.job = job;
-			this.tasklet = tasklet;
-		}
-
-		/**
-		 * @return the job to launch
-		 */
-		public Job job() {
-			return this.job;
-		}
-
-		/** Asks the verify to stop after its current batch. */
-		public void requestStop() {
-			this.tasklet.requestStop();
-		}
-
-	}
-
-	/**
-	 * A built dry-run: the job to launch, and its estimate once it ran.
-	 */
-	public static final class DryRun {
-
-		private final Job job;
-
-		private final DryRunTasklet tasklet;
-
-		DryRun(Job job, DryRunTasklet tasklet) {
-			this.job = job;
-			this.tasklet = tasklet;
-		}
-
-		/**
-		 * @return the job to launch
-		 */
-		public Job job() {
-			return this.job;
-		}
-
-		/**
-		 * @return the estimate, with its samples, or {@code null} when the dry-run did
-		 * not finish
-		 */
-		public @Nullable Estimate estimate() {
-			return this.tasklet.estimate();
-		}
-
+		return new JobHandle<>(job.start(step).build(), tasklet);
 	}
 
 	/** Records which process, and which session of its run lock, runs the execution. */

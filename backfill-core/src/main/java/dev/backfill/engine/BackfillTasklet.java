@@ -161,30 +161,28 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final LockWatch lockWatch;
 
-	BackfillTasklet(Backfill backfill, Pass pass, TableShape shape, JdbcClient jdbc,
-			PlatformTransactionManager transactionManager, JdbcBatchLog log, JobRepository jobRepository, int batchSize,
-			BackfillSettings settings, @Nullable BatchSizing sizing, List<BackfillThrottle> throttles,
-			ProgressListener listener, LockWatch lockWatch) {
-		this.lockWatch = lockWatch;
-		this.throttles = List.copyOf(throttles);
-		this.pauses = new JdbcPauses(jdbc, settings.tablePrefix());
+	BackfillTasklet(RunPlan plan, JdbcClient jdbc, PlatformTransactionManager transactionManager, JdbcBatchLog log,
+			JobRepository jobRepository) {
+		this.lockWatch = new LockWatch(plan.lock(), plan.backfill().name(), jobRepository, transactionManager);
+		this.throttles = plan.throttles();
+		this.pauses = new JdbcPauses(jdbc, plan.settings().tablePrefix());
 		this.outside = new TransactionTemplate(transactionManager);
 		this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
 		this.savepoint = new TransactionTemplate(transactionManager);
 		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-		this.backfill = backfill;
-		this.pass = pass;
-		this.shape = shape;
-		this.work = pass.work();
-		this.keyset = new Keyset(shape);
-		this.remaining = pass.remaining();
+		this.backfill = plan.backfill();
+		this.pass = plan.pass();
+		this.shape = plan.shape();
+		this.work = this.pass.work();
+		this.keyset = new Keyset(this.shape);
+		this.remaining = this.pass.remaining();
 		this.jdbc = jdbc;
 		this.log = log;
 		this.jobRepository = jobRepository;
-		this.size = batchSize;
-		this.sizing = sizing;
-		this.settings = settings;
-		this.listener = listener;
+		this.size = plan.batchSize();
+		this.sizing = plan.sizing();
+		this.settings = plan.settings();
+		this.listener = plan.listener();
 	}
 
 	@Override

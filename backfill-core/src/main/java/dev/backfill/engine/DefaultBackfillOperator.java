@@ -153,7 +153,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		this.discrepancies = new JdbcDiscrepancies(this.jdbc, settings.tablePrefix());
 		this.history = new BackfillHistory(backfills, dataSource, jobRepository, this.jdbc, this.pauses,
 				this.discrepancies);
-		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, this::settings);
+		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log);
 		this.executions = new Executions(dataSource, jobRepository, transactionManager, this.history);
 		this.check = new DeclarationCheck(this.jdbc, transactionManager, jobRepository,
 				new BackfillTables(this.jdbc, settings.tablePrefix()));
@@ -174,12 +174,11 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		Backfill backfill = this.backfills.get(name);
 		checkRepository();
 		TableShape shape = shape(backfill);
-		int batchSize = batchSize(backfill, options.batchSize());
 		return holdingLock(name, "Backfill '" + name + "'", "run it again to resume it", (lock, stoppable) -> {
-			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
-					throttles(name), withListeners(listener), lock);
-			stoppable.accept(run::requestStop);
-			return this.executions.run(lock, name, name, run, () -> resumableRun(name), settings(name).retry());
+			RunPlan plan = plan(backfill, Pass.run(backfill, shape), shape, options.batchSize(), listener, lock, null);
+			JobHandle<BackfillTasklet> run = this.jobs.build(plan);
+			stoppable.accept(run.tasklet()::requestStop);
+			return this.executions.run(plan, run, () -> resumableRun(name));
 		});
 	}
 
@@ -244,6 +243,14 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		catch (Exception ex) {
 			throw new BackfillException(what + " could not be launched: " + rootMessage(ex), ex);
 		}
+	}
+
+	// everything a run or a rollback needs, resolved once: the job reads only this
+	private RunPlan plan(Backfill backfill, Pass pass, TableShape shape, int override, ProgressListener listener,
+			RunLock lock, @Nullable KeyRange undo) {
+		String name = backfill.name();
+		return new RunPlan(backfill, pass, shape, batchSize(backfill, override), sizing(backfill, override),
+				settings(name), throttles(name), withListeners(listener), lock, undo);
 	}
 
 	private BackfillSettings settings(String name) {
@@ -326,10 +333,11 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		return holdingLock(name, "Verify of '" + name + "'", "'backfill verify " + name + "' resumes it",
 				(lock, stoppable) -> {
 					JobExecution previous = this.history.last(job);
-					BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
-							Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies,
+					BackfillSettings settings = settings(name);
+					JobHandle<VerifyTasklet> verify = this.jobs.buildVerify(backfill, shape,
+							Math.max(settings.batchSize(), settings.sizing().max()), settings, this.discrepancies,
 							lock);
-					stoppable.accept(verify::requestStop);
+					stoppable.accept(verify.tasklet()::requestStop);
 					JobExecution execution = this.executions.launch(name, verify.job(), previous,
 							BackfillHistory.unfinished(previous) && !this.history.changedSince(name, previous));
 					if (LockWatch.lostIn(execution.getAllFailureExceptions())) {
@@ -380,13 +388,13 @@ public class DefaultBackfillOperator implements BackfillOperator {
 						}
 						logger.info("Backfill '{}': rolling back the ranges it committed, {}", name, committed);
 					}
-					BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
-							sizing(backfill, 0), throttles(name), withListeners(listener), committed, lock);
-					stoppable.accept(run::requestStop);
-					return this.executions.run(lock, name, job, run, () -> {
+					RunPlan plan = plan(backfill, Pass.rollback(backfill, shape), shape, 0, listener, lock, committed);
+					JobHandle<BackfillTasklet> run = this.jobs.build(plan);
+					stoppable.accept(run.tasklet()::requestStop);
+					return this.executions.run(plan, run, () -> {
 						JobExecution last = this.history.last(job);
 						return BackfillHistory.unfinished(last) ? last : null;
-					}, settings(name).retry());
+					});
 				});
 	}
 
@@ -431,18 +439,19 @@ public class DefaultBackfillOperator implements BackfillOperator {
 
 	private Estimate dryRun(Backfill backfill, TableShape shape, DryRunOptions options, RunLock lock) {
 		String name = backfill.name();
-		BackfillJobs.DryRun dryRun;
+		BackfillSettings settings = settings(name);
+		JobHandle<DryRunTasklet> dryRun;
 		try {
 			// sampling key positions reads a few hundred pages: bounded by the statement
 			// timeout all the same
 			dryRun = new TransactionTemplate(this.transactionManager).execute((tx) -> {
 				tx.setRollbackOnly();
 				this.jdbc.sql("SELECT set_config('statement_timeout', :timeout, true)")
-					.param("timeout", settings(name).statementTimeout().toMillis() + "ms")
+					.param("timeout", settings.statementTimeout().toMillis() + "ms")
 					.query()
 					.listOfRows();
 				return this.jobs.buildDryRun(backfill, shape, batchSize(backfill, options.batchSize()),
-						sizing(backfill, options.batchSize()), options, lock);
+						sizing(backfill, options.batchSize()), settings, options, lock);
 			});
 		}
 		catch (DataAccessException ex) {
@@ -456,7 +465,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 		catch (Exception ex) {
 			throw new BackfillException("Dry-run of '" + name + "' could not be launched: " + rootMessage(ex), ex);
 		}
-		Estimate estimate = dryRun.estimate();
+		Estimate estimate = dryRun.tasklet().estimate();
 		if (execution.getStatus() != BatchStatus.COMPLETED || estimate == null) {
 			throw new BackfillException("Dry-run of '" + name + "' failed (job execution " + execution.getId() + "): "
 					+ BackfillHistory.failure(execution) + ". Nothing was committed to " + backfill.table() + ".");
