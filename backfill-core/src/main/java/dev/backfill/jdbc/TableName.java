@@ -1,5 +1,6 @@
 package dev.backfill.jdbc;
 
+import dev.backfill.Backfill;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,6 +11,15 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record TableName(@Nullable String schema, String name) {
+
+	/**
+	 * The table a backfill walks.
+	 * @param backfill the declaration
+	 * @return the name it declares with {@link Backfill.Builder#table(String)}
+	 */
+	public static TableName of(Backfill backfill) {
+		return parse(backfill.table(), backfill.name());
+	}
 
 	/**
 	 * Parses {@code "table"} or {@code "schema.table"}.
