@@ -77,6 +77,11 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 					+ "before the migration: add .rollback(\"UPDATE ... WHERE key > :from AND key <= :to\"), or "
 					+ ".oneWay(\"why it cannot be undone, and how to undo it by hand\").");
 		}
+		if (this.rollback != null && this.oneWay != null) {
+			throw new InvalidBackfillException("Backfill '" + this.name + "' declares both .rollback(...) and "
+					+ ".oneWay(...): it either can be undone or cannot. Keep .rollback(...) if its statement undoes a "
+					+ "batch, or .oneWay(...) if nothing can, and remove the other.");
+		}
 	}
 
 	/**
@@ -320,7 +325,8 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		/**
 		 * Builds the declaration.
 		 * @return the backfill
-		 * @throws InvalidBackfillException when a required part is missing
+		 * @throws InvalidBackfillException when a required part is missing, or when it
+		 * declares both a rollback and {@code oneWay}, or neither
 		 */
 		public abstract Backfill build();
 
