@@ -286,7 +286,7 @@ final class BackfillJobs {
 			.stream()
 			.filter((s) -> s.getStepName().equals(DRY_RUN_STEP))
 			.findFirst()
-			.map((s) -> StoredEstimate.read(backfill, execution.getId(), s.getExecutionContext()))
+			.map((s) -> StoredEstimate.from(backfill, execution.getId(), s.getExecutionContext()))
 			.orElse(null);
 	}
 

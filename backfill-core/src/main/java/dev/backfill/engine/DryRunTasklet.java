@@ -250,7 +250,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 				step.getExecutionContext().remove(CALIBRATION_KEY);
 				Idempotency idempotency = checkIdempotency();
 				this.estimate = estimate(idempotency, step);
-				StoredEstimate.write(this.estimate, step.getExecutionContext());
+				StoredEstimate.writeTo(this.estimate, step.getExecutionContext());
 				return RepeatStatus.FINISHED;
 			}
 		}
