@@ -210,9 +210,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 						throw ex;
 					}
 					// production traffic held the rows longer than lock_timeout, or the
-					// batch ran past
-					// statement_timeout: evidence for the user, not a reason to discard
-					// the other samples
+					// batch ran past statement_timeout: evidence for the user, not a
+					// reason to discard the other samples
 					this.timedOut.add(String.format("The batch %s hit a timeout (%s): a run would retry there.",
 							(start != null) ? "after key " + start : "from the first key", failure));
 					this.warmUpFailed |= (this.phase == Phase.WARM_UP);
@@ -257,9 +256,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// the client side of a batch (read, process) is compiled only after many rows: run it
-	// on the warm-up range,
-	// reading only, until enough rows went through it or a tenth of the time bound is
-	// spent
+	// on the warm-up range, reading only, until enough rows went through it or a tenth of
+	// the time bound is spent
 	private void warmUpWithoutWriting(long now) {
 		long deadline = now + this.options.maxDuration().toNanos() / 10;
 		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, this.plan.warmUp(), false, this.plan.batchSize(),
@@ -280,8 +278,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// a cold JVM applies the first batches several times slower than a warm one: repeat
-	// the warm-up batch until
-	// its time stops falling, within bounds
+	// the warm-up batch until its time stops falling, within bounds
 	private boolean stillWarmingUp(long elapsed, long bound) {
 		int n = this.warmUpCosts.size();
 		if (this.warmUpFailed) {
@@ -302,8 +299,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// times from a point in the tasklet to the end of its transaction: the step update
-	// and the commit, which
-	// flushes the WAL the batch wrote
+	// and the commit, which flushes the WAL the batch wrote
 	private static void onCompletion(long fromNanos, LongConsumer nanos) {
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override

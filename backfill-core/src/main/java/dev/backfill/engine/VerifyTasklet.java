@@ -128,8 +128,7 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// the keys of a range still pending, and those the verify statement returns, with
-	// what is wrong: one row per
-	// key, the pending one when a key is both
+	// what is wrong: one row per key, the pending one when a key is both
 	private static String found(Backfill backfill, TableShape shape) {
 		String key = shape.keySql();
 		String pending = "SELECT " + key + " AS k, CAST(:pending AS text) AS d, 0 AS p FROM " + shape.table().sql()
