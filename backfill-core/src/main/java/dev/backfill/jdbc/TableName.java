@@ -7,7 +7,6 @@ import org.jspecify.annotations.Nullable;
  *
  * @param schema the schema, or {@code null} for the search path
  * @param name the table
- * @since 0.1.0
  */
 public record TableName(@Nullable String schema, String name) {
 

@@ -19,7 +19,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * @param key the key column
  * @param keyType the key's kind
  * @param columns each column's type, by name
- * @since 0.1.0
  */
 public record TableShape(TableName table, String key, KeyType keyType, Map<String, ColumnType> columns) {
 
