@@ -18,7 +18,9 @@ import dev.backfill.BackfillState;
 import dev.backfill.BackfillStatus;
 import dev.backfill.Backfills;
 import dev.backfill.Estimate;
+import dev.backfill.JavaBackfill;
 import dev.backfill.RemovalNotice;
+import dev.backfill.SqlBackfill;
 import dev.backfill.Verification;
 import dev.backfill.jdbc.Checkpoint;
 import dev.backfill.jdbc.JdbcDiscrepancies;
@@ -98,10 +100,10 @@ final class BackfillHistory {
 			if (verification == null || !verification.passed() || verification.jobExecutionId() < run.getId()) {
 				continue;
 			}
-			Instant dueAt = verification.at().plus(backfill.removal().after());
+			Instant dueAt = verification.at().plus(backfill.removeOldPath().after());
 			if (!now.isBefore(dueAt)) {
 				due.add(new RemovalNotice(backfill.name(), instant(run.getEndTime()), verification.at(), dueAt,
-						backfill.removal().what()));
+						backfill.removeOldPath().what()));
 			}
 		}
 		return due;
@@ -122,13 +124,23 @@ final class BackfillHistory {
 		// as the job repository stores it, so that a verify reads back equal
 		Instant at = Objects.requireNonNullElse(instant(execution.getEndTime()), Instant.now())
 			.truncatedTo(ChronoUnit.MILLIS);
-		return new Verification(backfill.name(), execution.getId(), at, getLong(step, VerifyTasklet.KEYS_CHECKED),
-				getLong(step, VerifyTasklet.DISCREPANCIES),
+		VerifyCheckpoint checkpoint = VerifyCheckpoint.from(step);
+		return new Verification(backfill.name(), execution.getId(), at, checkpoint.keysChecked(),
+				checkpoint.discrepancies(),
 				this.discrepancies.firstKeys(this.jobRepository.getJobExecutions(execution.getJobInstance())
 					.stream()
 					.map(JobExecution::getId)
 					.toList(), 10),
-				backfill.verify() != null || backfill.rowCheck() != null);
+				declaresCheck(backfill));
+	}
+
+	// whether verify checks more than that no row is pending: a declared statement or
+	// row check
+	private static boolean declaresCheck(Backfill backfill) {
+		if (backfill instanceof SqlBackfill sql) {
+			return sql.verify() != null;
+		}
+		return ((JavaBackfill) backfill).verify() != null;
 	}
 
 	// the latest verify that completed
@@ -213,7 +225,7 @@ final class BackfillHistory {
 			.stream()
 			.filter((s) -> s.getStepName().equals(JobNames.DRY_RUN_STEP))
 			.findFirst()
-			.map((s) -> StoredEstimate.read(backfill, execution.getId(), s.getExecutionContext()))
+			.map((s) -> StoredEstimate.from(backfill, execution.getId(), s.getExecutionContext()))
 			.orElse(null);
 	}
 

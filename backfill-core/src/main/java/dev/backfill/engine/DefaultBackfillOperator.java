@@ -21,7 +21,6 @@ import dev.backfill.BackfillLockLostException;
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillSettings;
-import dev.backfill.BackfillState;
 import dev.backfill.BackfillStatus;
 import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
@@ -475,8 +474,7 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 						if (committed == null) {
 							logger.info("Backfill '{}': nothing to roll back, no batch was committed since the last "
 									+ "rollback", name);
-							return new BackfillResult(name, BackfillState.NEVER_RUN, 0, false, 0, 0, 0, Duration.ZERO,
-									null);
+							return BackfillResult.nothingToRollBack(name);
 						}
 						if (BackfillHistory.isRunning(lastRun) || BackfillHistory.isUnknown(lastRun)) {
 							// we hold the run lock: the process that ran it died; its

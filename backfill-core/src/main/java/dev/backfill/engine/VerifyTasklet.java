@@ -8,8 +8,10 @@ import java.util.Set;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
+import dev.backfill.JavaBackfill;
 import dev.backfill.KeyRange;
 import dev.backfill.RowCheck;
+import dev.backfill.SqlBackfill;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.RangeStatement;
 import dev.backfill.jdbc.TableShape;
@@ -21,7 +23,6 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -33,12 +34,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * nothing twice.
  */
 final class VerifyTasklet implements Tasklet, StepExecutionListener {
-
-	static final String LAST_KEY = "backfill.verify.lastKey";
-
-	static final String KEYS_CHECKED = "backfill.verify.keysChecked";
-
-	static final String DISCREPANCIES = "backfill.verify.discrepancies";
 
 	private static final Logger logger = LoggerFactory.getLogger(VerifyTasklet.class);
 
@@ -58,15 +53,16 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	private final RangeStatement insertFound;
 
+	private final @Nullable RowCheck rowCheck;
+
 	private final @Nullable RangeStatement rows;
 
 	private final RowColumns columns;
 
+	private VerifyCheckpoint checkpoint = VerifyCheckpoint.START;
+
+	/** The checkpoint's last key, of the key's type. */
 	private @Nullable Object lastKey;
-
-	private long keysChecked;
-
-	private long found;
 
 	private volatile boolean stopRequested;
 
@@ -93,13 +89,21 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		this.insertFound = RangeStatement
 			.of(discrepancies.insertInto() + "SELECT :name, :job, CAST(k AS text), d FROM (" + found(backfill, shape)
 					+ ") AS found ORDER BY found.k");
-		Set<String> read = new LinkedHashSet<>(backfill.reads());
-		read.addAll(backfill.writes());
+		// the SQL form's verify statement is part of insertFound; the Java form's check
+		// reads the columns it declares
+		Set<String> read = new LinkedHashSet<>();
+		RowCheck check = null;
+		if (backfill instanceof JavaBackfill java) {
+			read.addAll(java.read());
+			read.addAll(java.write());
+			check = java.verify();
+		}
 		this.columns = new RowColumns(backfill.name(), shape, List.copyOf(read), List.of());
+		this.rowCheck = check;
 		// the pending rows are logged as pending already: the check is for the rows the
 		// backfill wrote
-		this.rows = (backfill.rowCheck() != null) ? RangeStatement.of("SELECT " + key + this.columns.selectList()
-				+ " FROM " + table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key) : null;
+		this.rows = (this.rowCheck != null) ? RangeStatement.of("SELECT " + key + this.columns.selectList() + " FROM "
+				+ table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key) : null;
 	}
 
 	/**
@@ -111,11 +115,12 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 	 * @return the statement, or none when the backfill declares no verify statement
 	 */
 	static List<PlannedStatement> statements(Backfill backfill, TableShape shape, KeyRange probe) {
-		if (backfill.verify() == null) {
+		String verify = verifyStatement(backfill);
+		if (verify == null) {
 			return List.of();
 		}
 		return List.of(PlannedStatement.of("verify statement", PlannedStatement.Use.READ, (jdbc) -> {
-			int columns = jdbc.sql("SELECT * FROM (" + backfill.verify() + ") AS c LIMIT 0")
+			int columns = jdbc.sql("SELECT * FROM (" + verify + ") AS c LIMIT 0")
 				.param("from", probe.from())
 				.param("to", probe.to())
 				.query((ResultSet rs) -> rs.getMetaData().getColumnCount());
@@ -136,28 +141,31 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// the keys of a range still pending, and those the verify statement returns, with
-	// what is wrong: one row per
-	// key, the pending one when a key is both
+	// what is wrong: one row per key, the pending one when a key is both
 	private static String found(Backfill backfill, TableShape shape) {
 		String key = shape.keySql();
 		String pending = "SELECT " + key + " AS k, CAST(:pending AS text) AS d, 0 AS p FROM " + shape.table().sql()
 				+ " WHERE " + key + " > :from AND " + key + " <= :to AND (" + backfill.pending() + ")";
-		if (backfill.verify() == null) {
+		String verify = verifyStatement(backfill);
+		if (verify == null) {
 			return pending;
 		}
 		return "SELECT DISTINCT ON (k) k, d, p FROM (" + pending + " UNION ALL SELECT c.k, COALESCE(CAST(c.d AS text), "
-				+ ":failed), 1 FROM (" + backfill.verify() + ") AS c(k, d)) AS each_key ORDER BY k, p";
+				+ ":failed), 1 FROM (" + verify + ") AS c(k, d)) AS each_key ORDER BY k, p";
+	}
+
+	private static @Nullable String verifyStatement(Backfill backfill) {
+		return (backfill instanceof SqlBackfill sql) ? sql.verify() : null;
 	}
 
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
-		ExecutionContext context = stepExecution.getExecutionContext();
-		this.lastKey = context.containsKey(LAST_KEY) ? this.shape.keyType().parse(context.getString(LAST_KEY)) : null;
-		this.keysChecked = context.containsKey(KEYS_CHECKED) ? context.getLong(KEYS_CHECKED) : 0;
-		this.found = context.containsKey(DISCREPANCIES) ? context.getLong(DISCREPANCIES) : 0;
+		this.checkpoint = VerifyCheckpoint.from(stepExecution.getExecutionContext());
+		String last = this.checkpoint.lastKey();
+		this.lastKey = (last != null) ? this.shape.keyType().parse(last) : null;
 		if (this.lastKey != null) {
 			logger.info("Verify of '{}' resumes after key {} ({} keys checked, {} discrepancies)", this.backfill.name(),
-					this.lastKey, this.keysChecked, this.found);
+					this.lastKey, this.checkpoint.keysChecked(), this.checkpoint.discrepancies());
 		}
 	}
 
@@ -195,18 +203,14 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		// the context is saved in this transaction, with the discrepancies: a resumed
 		// verify logs nothing twice
 		this.lastKey = to;
-		this.keysChecked += keys;
-		this.found += batchFound;
-		ExecutionContext context = step.getExecutionContext();
-		context.putString(LAST_KEY, to.toString());
-		context.putLong(KEYS_CHECKED, this.keysChecked);
-		context.putLong(DISCREPANCIES, this.found);
+		this.checkpoint = this.checkpoint.next(to.toString(), keys, batchFound);
+		this.checkpoint.writeTo(step.getExecutionContext());
 		contribution.incrementReadCount();
 		return batch.get().full() ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
 	}
 
 	private long checkRows(long jobId, KeyRange range) {
-		RowCheck rowCheck = java.util.Objects.requireNonNull(this.backfill.rowCheck());
+		RowCheck rowCheck = java.util.Objects.requireNonNull(this.rowCheck);
 		RangeStatement statement = java.util.Objects.requireNonNull(this.rows);
 		List<TableRow> rows = this.jdbc.sql(statement.sql(range))
 			.param("from", range.from())

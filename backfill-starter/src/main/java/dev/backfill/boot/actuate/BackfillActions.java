@@ -230,6 +230,9 @@ public class BackfillActions {
 	}
 
 	private static Finished describe(BackfillResult result) {
+		if (result.state() == BackfillState.NOTHING_TO_ROLL_BACK) {
+			return new Finished("nothing to roll back: no batch was committed since the last rollback", false);
+		}
 		return new Finished(
 				String.format("%s: %,d rows in %,d batches%s", result.state().name().toLowerCase(Locale.ROOT),
 						result.rows(), result.batches(), (result.failure() != null) ? ": " + result.failure() : ""),
