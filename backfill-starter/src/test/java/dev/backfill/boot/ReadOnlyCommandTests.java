@@ -76,7 +76,7 @@ class ReadOnlyCommandTests extends DatabaseTest {
 		assertThat(asOncall("backfill", "status", "lower-emails", "--json")).isZero();
 		Map<String, Object> status = JsonParserFactory.getJsonParser().parseMap(json(output, from));
 		assertThat(status).containsEntry("name", "lower-emails")
-			.containsEntry("status", "COMPLETED")
+			.containsEntry("state", "COMPLETED")
 			.containsEntry("lastKey", "3000");
 		assertThat(((Number) status.get("rowsDone")).longValue()).isEqualTo(3000);
 

@@ -5,6 +5,8 @@ import java.util.List;
 import dev.backfill.BackfillAlreadyRunningException;
 import dev.backfill.BackfillException;
 import dev.backfill.NoSuchBackfillException;
+import dev.backfill.boot.report.BackfillReport;
+import dev.backfill.boot.report.BackfillReports;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -60,7 +62,7 @@ public class BackfillsEndpoint {
 	public BackfillDescriptor backfill(@Selector String name) {
 		// the work first: when it shows as ended, the report read after it shows what the
 		// work left
-		BackfillActions.@Nullable BackgroundWork background = this.actions.latest(name);
+		BackfillActions.@Nullable Background background = this.actions.latest(name);
 		return new BackfillDescriptor(this.reports.one(name), background);
 	}
 
@@ -109,7 +111,7 @@ public class BackfillsEndpoint {
 	 * @since 0.1.0
 	 */
 	public record BackfillDescriptor(BackfillReport backfill,
-			BackfillActions.@Nullable BackgroundWork background) implements OperationResponseBody {
+			BackfillActions.@Nullable Background background) implements OperationResponseBody {
 	}
 
 }
