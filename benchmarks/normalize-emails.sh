@@ -6,7 +6,12 @@
 #   ./mvnw -B clean install -DskipTests && ROWS=5000000 ROUNDS=3 benchmarks/normalize-emails.sh
 #
 # VARIANTS picks and orders the variants (default "single psql_keyset framework"); framework_no_budget runs the
-# framework with the impact budget off (--backfill.throttle.max-impact=0).
+# framework with the impact budget off (--backfill.throttle.max-impact=0); framework_before runs the jar named by
+# JAR_BEFORE (an earlier build of the sample app), to compare two versions side by side in one run:
+#
+#   git worktree add /tmp/before <commit> && (cd /tmp/before && ./mvnw -B -DskipTests package)
+#   JAR_BEFORE=/tmp/before/sample-jobs/target/sample-jobs.jar VARIANTS="psql_keyset framework_before framework" \
+#     ROWS=3000000 benchmarks/normalize-emails.sh
 #
 # Needs psql and a PostgreSQL server (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres) on which it may create
 # the database $DB. Not run by CI.
@@ -18,6 +23,7 @@ ROUNDS=${ROUNDS:-3}
 BATCH=${BATCH:-10000}
 DB=${DB:-bench_backfill}
 JAR=${JAR:-sample-jobs/target/sample-jobs.jar}
+JAR_BEFORE=${JAR_BEFORE:-}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
 OUT=benchmarks/results/normalize-emails-$(date -u +%Y%m%dT%H%M%SZ).csv
@@ -58,13 +64,26 @@ psql_keyset() {
 }
 
 framework() {
+  framework_jar "$JAR" "$@"
+}
+
+framework_jar() {
+  local jar=$1
+  shift
   if [ -n "$TIME" ]; then
-    "$TIME" -f "maxrss_kb=%M" -o /tmp/backfill-bench-time "${JAVA_APP[@]}" backfill run normalize-emails \
+    "$TIME" -f "maxrss_kb=%M" -o /tmp/backfill-bench-time java -Xmx256m -jar "$jar" backfill run normalize-emails \
       --batch-size="$BATCH" "$@" "${SPRING[@]}" > /tmp/backfill-bench-run
   else
-    app run normalize-emails --batch-size="$BATCH" "$@" > /tmp/backfill-bench-run
+    java -Xmx256m -jar "$jar" backfill run normalize-emails --batch-size="$BATCH" "$@" "${SPRING[@]}" \
+      > /tmp/backfill-bench-run
   fi
   tail -n 1 /tmp/backfill-bench-run >&2
+}
+
+# the same backfill on an earlier build (JAR_BEFORE), for a before/after comparison in one sitting
+framework_before() {
+  [ -n "$JAR_BEFORE" ] || { echo "framework_before needs JAR_BEFORE" >&2; exit 2; }
+  framework_jar "$JAR_BEFORE" "$@"
 }
 
 # the same with the impact budget off: what its samples of the application cost a run on a quiet database
@@ -107,7 +126,8 @@ ratio = lambda base, s: f"{base / s:.2f}" if base else ""
 print(f"| variant | median s | rows/s | vs psql keyset loop | vs single UPDATE |")
 print(f"| --- | --- | --- | --- | --- |")
 lines = [('single UPDATE', single), ('psql keyset loop', loop)]
-for v, name in [('framework', 'framework'), ('framework_no_budget', 'framework, impact budget off')]:
+for v, name in [('framework', 'framework'), ('framework_no_budget', 'framework, impact budget off'),
+                ('framework_before', 'framework, JAR_BEFORE')]:
     lines += [(f"{name}, whole process", med(v, 'seconds')), (f"{name}, job only", med(v, 'job_seconds'))]
 for name, s in lines:
     if s:

@@ -27,10 +27,15 @@ import org.jspecify.annotations.Nullable;
  *         .build();
  * }
  * }</pre>
+ * <p>
+ * A backfill is one of two forms, each a type of its own that holds what only that form
+ * declares: a {@link SqlBackfill} ({@link #sql(String)}) runs one set-based statement per
+ * batch, a {@link JavaBackfill} ({@link #java(String)}) processes the batch's rows in
+ * Java. Each part is read back under the name of the builder method that declared it.
  *
  * @since 0.1.0
  */
-public final class Backfill {
+public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 
 	/** Keys per batch when a declaration and the configuration name none. */
 	public static final int DEFAULT_BATCH_SIZE = 5_000;
@@ -42,34 +47,13 @@ public final class Backfill {
 
 	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
-	/** The two ways a batch can do its work. */
-	public enum Form {
-
-		/** One set-based statement per key range. */
-		SQL,
-
-		/** Rows read, processed in Java and written back in one statement per batch. */
-		JAVA
-
-	}
-
 	private final String name;
 
-	private final Form form;
-
-	private final TableName table;
+	private final String table;
 
 	private final String key;
 
 	private final String pending;
-
-	private final @Nullable String update;
-
-	private final List<String> reads;
-
-	private final List<String> writes;
-
-	private final @Nullable RowProcessor processor;
 
 	private final @Nullable String rollback;
 
@@ -77,33 +61,26 @@ public final class Backfill {
 
 	private final int batchSize;
 
-	private final @Nullable String verify;
+	private final Removal removeOldPath;
 
-	private final @Nullable RowCheck rowCheck;
-
-	private final Removal removal;
-
-	private Backfill(Builder<?> builder, Form form, @Nullable String update, List<String> reads, List<String> writes,
-			@Nullable RowProcessor processor) {
+	Backfill(Builder<?> builder) {
 		this.name = builder.name;
-		this.form = form;
 		this.table = require(builder.table, builder.name, "table(...)");
 		this.key = require(builder.key, builder.name, "key(...)");
 		this.pending = require(builder.pending, builder.name, "pending(...)");
-		this.update = update;
-		this.reads = List.copyOf(reads);
-		this.writes = List.copyOf(writes);
-		this.processor = processor;
 		this.rollback = builder.rollback;
 		this.oneWay = builder.oneWay;
 		this.batchSize = builder.batchSize;
-		this.verify = (builder instanceof SqlBuilder sql) ? sql.verify : null;
-		this.rowCheck = (builder instanceof JavaBuilder java) ? java.rowCheck : null;
-		this.removal = builder.removal;
+		this.removeOldPath = builder.removeOldPath;
 		if (this.rollback == null && this.oneWay == null) {
 			throw new InvalidBackfillException("Backfill '" + this.name + "' declares no rollback. Write the rollback "
 					+ "before the migration: add .rollback(\"UPDATE ... WHERE key > :from AND key <= :to\"), or "
 					+ ".oneWay(\"why it cannot be undone, and how to undo it by hand\").");
+		}
+		if (this.rollback != null && this.oneWay != null) {
+			throw new InvalidBackfillException("Backfill '" + this.name + "' declares both .rollback(...) and "
+					+ ".oneWay(...): it either can be undone or cannot. Keep .rollback(...) if its statement undoes a "
+					+ "batch, or .oneWay(...) if nothing can, and remove the other.");
 		}
 	}
 
@@ -138,16 +115,11 @@ public final class Backfill {
 	}
 
 	/**
-	 * @return how batches do their work
+	 * @return the table the backfill walks, as declared with
+	 * {@link Builder#table(String)}: {@code "orders"} or schema-qualified,
+	 * {@code "billing.orders"}
 	 */
-	public Form form() {
-		return this.form;
-	}
-
-	/**
-	 * @return the table the backfill walks
-	 */
-	public TableName table() {
+	public String table() {
 		return this.table;
 	}
 
@@ -166,34 +138,6 @@ public final class Backfill {
 	}
 
 	/**
-	 * @return the batch statement of the SQL form, {@code null} for the Java form
-	 */
-	public @Nullable String update() {
-		return this.update;
-	}
-
-	/**
-	 * @return the columns a Java backfill reads (empty for the SQL form)
-	 */
-	public List<String> reads() {
-		return this.reads;
-	}
-
-	/**
-	 * @return the columns a Java backfill writes (empty for the SQL form)
-	 */
-	public List<String> writes() {
-		return this.writes;
-	}
-
-	/**
-	 * @return the row processor of the Java form, {@code null} for the SQL form
-	 */
-	public @Nullable RowProcessor processor() {
-		return this.processor;
-	}
-
-	/**
 	 * @return the rollback statement over {@code (:from, :to]}, or {@code null} for a
 	 * one-way backfill
 	 */
@@ -203,7 +147,7 @@ public final class Backfill {
 
 	/**
 	 * @return why the backfill cannot be rolled back and how to undo it by hand, or
-	 * {@code null}
+	 * {@code null} when it declares a {@link #rollback()}
 	 */
 	public @Nullable String oneWay() {
 		return this.oneWay;
@@ -217,30 +161,18 @@ public final class Backfill {
 	}
 
 	/**
-	 * @return the SQL form's verify statement, returning the keys of wrong rows in a
-	 * range; or {@code null}
+	 * @return when to remove the backfill and its old path once it is done:
+	 * {@link Removal#DEFAULT} unless declared with
+	 * {@link Builder#removeOldPath(Duration, String)}
 	 */
-	public @Nullable String verify() {
-		return this.verify;
-	}
-
-	/**
-	 * @return the Java form's verify check of one row, or {@code null}
-	 */
-	public @Nullable RowCheck rowCheck() {
-		return this.rowCheck;
-	}
-
-	/**
-	 * @return when to remove the backfill and its old path once it is done
-	 */
-	public Removal removal() {
-		return this.removal;
+	public Removal removeOldPath() {
+		return this.removeOldPath;
 	}
 
 	@Override
 	public String toString() {
-		return "Backfill '" + this.name + "' (" + this.form + " on " + this.table + " by " + this.key + ")";
+		String form = (this instanceof SqlBackfill) ? "SQL" : "JAVA";
+		return "Backfill '" + this.name + "' (" + form + " on " + this.table + " by " + this.key + ")";
 	}
 
 	private static String validName(String name) {
@@ -280,7 +212,7 @@ public final class Backfill {
 
 		final String name;
 
-		@Nullable TableName table;
+		@Nullable String table;
 
 		@Nullable String key;
 
@@ -292,7 +224,7 @@ public final class Backfill {
 
 		int batchSize;
 
-		Removal removal = Removal.DEFAULT;
+		Removal removeOldPath = Removal.DEFAULT;
 
 		Builder(String name) {
 			this.name = name;
@@ -306,7 +238,8 @@ public final class Backfill {
 		 * @throws InvalidBackfillException when the name is not a valid identifier
 		 */
 		public B table(String table) {
-			this.table = TableName.parse(table, this.name);
+			TableName.parse(table, this.name);
+			this.table = table;
 			return self();
 		}
 
@@ -348,7 +281,8 @@ public final class Backfill {
 		}
 
 		/**
-		 * Declares that the backfill cannot be rolled back.
+		 * Declares that the backfill cannot be rolled back, instead of a
+		 * {@link #rollback(String) rollback}.
 		 * @param reason why, and how to undo it by hand
 		 * @return this builder
 		 */
@@ -383,14 +317,16 @@ public final class Backfill {
 		 * is blank
 		 */
 		public B removeOldPath(Duration after, String what) {
-			this.removal = new Removal(Objects.requireNonNull(after, "after"), Objects.requireNonNull(what, "what"));
+			this.removeOldPath = new Removal(Objects.requireNonNull(after, "after"),
+					Objects.requireNonNull(what, "what"));
 			return self();
 		}
 
 		/**
 		 * Builds the declaration.
 		 * @return the backfill
-		 * @throws InvalidBackfillException when a required part is missing
+		 * @throws InvalidBackfillException when a required part is missing, or when it
+		 * declares both a rollback and {@code oneWay}, or neither
 		 */
 		public abstract Backfill build();
 
@@ -402,7 +338,7 @@ public final class Backfill {
 	}
 
 	/**
-	 * Builds a {@link Form#SQL SQL} backfill.
+	 * Builds a {@link SqlBackfill}.
 	 *
 	 * @since 0.1.0
 	 */
@@ -448,27 +384,26 @@ public final class Backfill {
 		}
 
 		@Override
-		public Backfill build() {
-			return new Backfill(this, Form.SQL, require(this.update, this.name, "update(...)"), List.of(), List.of(),
-					null);
+		public SqlBackfill build() {
+			return new SqlBackfill(this, require(this.update, this.name, "update(...)"), this.verify);
 		}
 
 	}
 
 	/**
-	 * Builds a {@link Form#JAVA Java} backfill.
+	 * Builds a {@link JavaBackfill}.
 	 *
 	 * @since 0.1.0
 	 */
 	public static final class JavaBuilder extends Builder<JavaBuilder> {
 
-		private List<String> reads = List.of();
+		private List<String> read = List.of();
 
-		private List<String> writes = List.of();
+		private List<String> write = List.of();
 
-		private @Nullable RowProcessor processor;
+		private @Nullable RowProcessor process;
 
-		private @Nullable RowCheck rowCheck;
+		private @Nullable RowCheck verify;
 
 		JavaBuilder(String name) {
 			super(name);
@@ -481,7 +416,7 @@ public final class Backfill {
 		 * @return this builder
 		 */
 		public JavaBuilder verify(RowCheck check) {
-			this.rowCheck = Objects.requireNonNull(check, "check");
+			this.verify = Objects.requireNonNull(check, "check");
 			return this;
 		}
 
@@ -492,10 +427,7 @@ public final class Backfill {
 		 * @throws InvalidBackfillException when a name is not a valid identifier
 		 */
 		public JavaBuilder read(String... columns) {
-			this.reads = List.of(columns)
-				.stream()
-				.map((c) -> SqlIdentifier.check(c, this.name, "read column"))
-				.toList();
+			this.read = List.of(columns).stream().map((c) -> SqlIdentifier.check(c, this.name, "read column")).toList();
 			return this;
 		}
 
@@ -507,7 +439,7 @@ public final class Backfill {
 		 * @throws InvalidBackfillException when a name is not a valid identifier
 		 */
 		public JavaBuilder write(String... columns) {
-			this.writes = List.of(columns)
+			this.write = List.of(columns)
 				.stream()
 				.map((c) -> SqlIdentifier.check(c, this.name, "write column"))
 				.toList();
@@ -520,18 +452,18 @@ public final class Backfill {
 		 * @return this builder
 		 */
 		public JavaBuilder process(RowProcessor processor) {
-			this.processor = Objects.requireNonNull(processor, "processor");
+			this.process = Objects.requireNonNull(processor, "processor");
 			return this;
 		}
 
 		@Override
-		public Backfill build() {
-			if (this.writes.isEmpty()) {
+		public JavaBackfill build() {
+			if (this.write.isEmpty()) {
 				throw new InvalidBackfillException("Backfill '" + this.name
 						+ "' is incomplete: add .write(\"column\", ...) " + "naming the columns its processor sets.");
 			}
-			return new Backfill(this, Form.JAVA, null, this.reads, this.writes,
-					require(this.processor, this.name, "process(row -> ...)"));
+			return new JavaBackfill(this, this.read, this.write,
+					require(this.process, this.name, "process(row -> ...)"), this.verify);
 		}
 
 	}

@@ -78,8 +78,8 @@ public interface BackfillOperator {
 	 * After a rollback, {@link #run} starts from the first key.
 	 * @param name the backfill name
 	 * @param listener receives progress after each committed batch
-	 * @return how it ended; {@link BackfillState#NEVER_RUN} when no batch was committed
-	 * since the last rollback, so there was nothing to undo
+	 * @return how it ended; {@link BackfillState#NOTHING_TO_ROLL_BACK} when no batch was
+	 * committed since the last rollback, so there was nothing to undo
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 * @throws OneWayBackfillException when the backfill is declared one-way
 	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls

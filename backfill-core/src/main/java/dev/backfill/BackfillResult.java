@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param backfill the backfill name
  * @param state {@link BackfillState#COMPLETED}, {@link BackfillState#FAILED} or
- * {@link BackfillState#STOPPED}
+ * {@link BackfillState#STOPPED}; for a rollback with nothing to undo,
+ * {@link BackfillState#NOTHING_TO_ROLL_BACK}
  * @param jobExecutionId the Spring Batch job execution of this process's part of the run
  * @param resumed whether it resumed an earlier, unfinished execution
  * @param rows rows changed in this process
@@ -21,6 +22,16 @@ import org.jspecify.annotations.Nullable;
  */
 public record BackfillResult(String backfill, BackfillState state, long jobExecutionId, boolean resumed, long rows,
 		long batches, long rowsDone, Duration wallTime, @Nullable String failure) {
+
+	/**
+	 * The outcome of a rollback that found no batch committed since the last rollback.
+	 * @param backfill the backfill name
+	 * @return a result of state {@link BackfillState#NOTHING_TO_ROLL_BACK}, with no job
+	 * execution (0), rows or batches
+	 */
+	public static BackfillResult nothingToRollBack(String backfill) {
+		return new BackfillResult(backfill, BackfillState.NOTHING_TO_ROLL_BACK, 0, false, 0, 0, 0, Duration.ZERO, null);
+	}
 
 	/**
 	 * @return rows changed per second of wall time in this process

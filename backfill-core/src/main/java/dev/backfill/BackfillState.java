@@ -32,6 +32,14 @@ public enum BackfillState {
 	COMPLETED,
 
 	/** Undone by {@code backfill rollback}; the next run starts from the first key. */
-	ROLLED_BACK
+	ROLLED_BACK,
+
+	/**
+	 * The outcome of a {@code backfill rollback} that found nothing to undo: no batch was
+	 * committed since the last rollback, so it changed nothing and recorded nothing. Only
+	 * a {@link BackfillResult} holds it; the backfill's {@link BackfillStatus status}
+	 * stays what it was.
+	 */
+	NOTHING_TO_ROLL_BACK
 
 }

@@ -103,7 +103,8 @@ class CrashResumeTest extends DatabaseTest {
 		assertThat(operator.status(ROLLED_BACK).state()).isEqualTo(BackfillState.ROLLED_BACK);
 
 		// nothing was committed since: a second rollback has nothing to undo
-		assertThat(operator.rollback(ROLLED_BACK, ProgressListener.NONE).state()).isEqualTo(BackfillState.NEVER_RUN);
+		assertThat(operator.rollback(ROLLED_BACK, ProgressListener.NONE).state())
+			.isEqualTo(BackfillState.NOTHING_TO_ROLL_BACK);
 		assertThat(count("SELECT count(*) FROM crash_rollback WHERE counter <> 0")).isZero();
 
 		// and the next run starts from the first key, not from the dead run's checkpoint

@@ -115,6 +115,25 @@ class ValidationTest extends DatabaseTest {
 	}
 
 	@Test
+	void rollbackAndOneWayTogetherAreRefusedWhenBuilt() {
+		assertThatThrownBy(() -> sql("both-ways").table("customers").key("id").oneWay("cannot be undone").build())
+			.isInstanceOf(InvalidBackfillException.class)
+			.hasMessage("Backfill 'both-ways' declares both .rollback(...) and .oneWay(...): it either can be undone "
+					+ "or cannot. Keep .rollback(...) if its statement undoes a batch, or .oneWay(...) if nothing can, "
+					+ "and remove the other.");
+		assertThatThrownBy(() -> Backfill.java("both-ways-java")
+			.table("customers")
+			.key("id")
+			.pending("email IS NULL")
+			.write("email")
+			.process((row) -> row.set("email", "x"))
+			.oneWay("cannot be undone")
+			.rollback("UPDATE customers SET email = NULL WHERE id > :from AND id <= :to")
+			.build()).isInstanceOf(InvalidBackfillException.class)
+			.hasMessageContaining("Backfill 'both-ways-java' declares both .rollback(...) and .oneWay(...)");
+	}
+
+	@Test
 	void duplicateAndUnknownNamesAreRefused() {
 		Backfill a = sql("twice").table("customers").key("id").build();
 		Backfill b = sql("twice").table("customers").key("id").build();

@@ -18,7 +18,9 @@ import dev.backfill.BackfillState;
 import dev.backfill.BackfillStatus;
 import dev.backfill.Backfills;
 import dev.backfill.Estimate;
+import dev.backfill.JavaBackfill;
 import dev.backfill.RemovalNotice;
+import dev.backfill.SqlBackfill;
 import dev.backfill.Verification;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.JdbcPauses;
@@ -97,10 +99,10 @@ final class BackfillHistory {
 			if (verification == null || !verification.passed() || verification.jobExecutionId() < run.getId()) {
 				continue;
 			}
-			Instant dueAt = verification.at().plus(backfill.removal().after());
+			Instant dueAt = verification.at().plus(backfill.removeOldPath().after());
 			if (!now.isBefore(dueAt)) {
 				due.add(new RemovalNotice(backfill.name(), instant(run.getEndTime()), verification.at(), dueAt,
-						backfill.removal().what()));
+						backfill.removeOldPath().what()));
 			}
 		}
 		return due;
@@ -127,7 +129,16 @@ final class BackfillHistory {
 					.stream()
 					.map(JobExecution::getId)
 					.toList(), 10),
-				backfill.verify() != null || backfill.rowCheck() != null);
+				declaresCheck(backfill));
+	}
+
+	// whether verify checks more than that no row is pending: a declared statement or
+	// row check
+	private static boolean declaresCheck(Backfill backfill) {
+		if (backfill instanceof SqlBackfill sql) {
+			return sql.verify() != null;
+		}
+		return ((JavaBackfill) backfill).verify() != null;
 	}
 
 	// the latest verify that completed

@@ -3,7 +3,9 @@ package dev.backfill.engine;
 import java.util.List;
 
 import dev.backfill.Backfill;
+import dev.backfill.JavaBackfill;
 import dev.backfill.KeyRange;
+import dev.backfill.SqlBackfill;
 import dev.backfill.jdbc.TableShape;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,11 +57,12 @@ interface BatchWork {
 		return failure;
 	}
 
+	// Backfill is sealed: a declaration that is not SQL is Java
 	static BatchWork of(Backfill backfill, TableShape shape) {
-		return switch (backfill.form()) {
-			case SQL -> new SqlBatchWork(backfill);
-			case JAVA -> new JavaBatchWork(backfill, shape);
-		};
+		if (backfill instanceof SqlBackfill sql) {
+			return new SqlBatchWork(sql.update());
+		}
+		return new JavaBatchWork((JavaBackfill) backfill, shape);
 	}
 
 }

@@ -16,6 +16,7 @@ import dev.backfill.InvalidBackfillException;
 import dev.backfill.MissingPrivilegeException;
 import dev.backfill.engine.PlannedStatement.Use;
 import dev.backfill.jdbc.BackfillTables;
+import dev.backfill.jdbc.TableName;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -263,7 +264,7 @@ final class DeclarationCheck {
 	// what the database said
 	private List<String> lacking(Backfill backfill, List<Refused> refused) {
 		Set<String> lacking = new LinkedHashSet<>();
-		String table = backfill.table().sql();
+		String table = TableName.of(backfill).sql();
 		for (Refused r : refused) {
 			String privilege = (r.statement().use() == Use.READ) ? "SELECT" : "UPDATE";
 			List<String> onTable = lacking(table, privilege);
@@ -306,7 +307,7 @@ final class DeclarationCheck {
 	private record Fit(@Nullable TableShape shape, List<String> problems, List<Refused> refused) {
 
 		InvalidBackfillException invalid(Backfill backfill) {
-			return InvalidBackfillException.of(backfill.name(), backfill.table().toString(), this.problems);
+			return InvalidBackfillException.of(backfill.name(), backfill.table(), this.problems);
 		}
 
 	}

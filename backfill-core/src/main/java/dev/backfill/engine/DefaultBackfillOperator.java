@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +58,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -67,7 +70,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * @since 0.1.0
  */
-public class DefaultBackfillOperator implements BackfillOperator {
+public final class DefaultBackfillOperator implements BackfillOperator {
 
 	private static final Logger logger = LoggerFactory.getLogger(DefaultBackfillOperator.class);
 
@@ -106,63 +109,157 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	/** Runs of this process, with what their callers wait on. */
 	private final Map<String, Active> active = new ConcurrentHashMap<>();
 
-	/**
-	 * Creates the operator.
-	 * @param backfills the declared backfills
-	 * @param dataSource the target database, also the job repository's
-	 * @param transactionManager the transaction manager of that database
-	 * @param jobRepository the JDBC job repository on that database
-	 * @param settings the engine settings
-	 */
-	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
-			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings) {
-		this(backfills, dataSource, transactionManager, jobRepository, settings, List.of(), List.of(), Map.of());
-	}
-
-	/**
-	 * Creates the operator with throttles, listeners, and backfills tuned apart from the
-	 * rest.
-	 * @param backfills the declared backfills
-	 * @param dataSource the target database, also the job repository's
-	 * @param transactionManager the transaction manager of that database
-	 * @param jobRepository the JDBC job repository on that database
-	 * @param settings the engine settings
-	 * @param throttles asked before every batch of every run, in order
-	 * @param listeners told of every batch, retry and hold of every run and rollback,
-	 * before the caller's listener
-	 * @param tuning settings and throttles of some backfills, by name, in place of
-	 * {@code settings} and {@code throttles}
-	 * @throws InvalidBackfillException when a tuned name is not a declared backfill
-	 */
-	public DefaultBackfillOperator(Backfills backfills, DataSource dataSource,
-			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillSettings settings,
-			List<BackfillThrottle> throttles, List<ProgressListener> listeners, Map<String, Tuning> tuning) {
-		for (String name : tuning.keySet()) {
+	private DefaultBackfillOperator(Builder builder) {
+		Backfills backfills = builder.backfills;
+		for (String name : builder.tuning.keySet()) {
 			if (backfills.all().stream().noneMatch((b) -> b.name().equals(name))) {
 				throw new InvalidBackfillException(
-						"Settings are given for backfill '" + name + "', but no backfill " + "has that name. Declared: "
+						"Settings are given for backfill '" + name + "', but no backfill has that name. Declared: "
 								+ String.join(", ", backfills.all().stream().map(Backfill::name).toList())
 								+ ". Correct the name or remove its settings.");
 			}
 		}
-		this.tuning = Map.copyOf(tuning);
-		this.listeners = List.copyOf(listeners);
-		this.throttles = List.copyOf(throttles);
+		this.tuning = Map.copyOf(builder.tuning);
+		this.listeners = List.copyOf(builder.listeners);
+		this.throttles = List.copyOf(builder.throttles);
 		this.backfills = backfills;
-		this.dataSource = dataSource;
-		this.transactionManager = transactionManager;
-		this.jobRepository = jobRepository;
-		this.settings = settings;
-		this.jdbc = JdbcClient.create(dataSource);
-		this.log = new JdbcBatchLog(this.jdbc, settings.tablePrefix());
-		this.pauses = new JdbcPauses(this.jdbc, settings.tablePrefix());
-		this.discrepancies = new JdbcDiscrepancies(this.jdbc, settings.tablePrefix());
-		this.history = new BackfillHistory(backfills, dataSource, jobRepository, this.jdbc, this.pauses,
+		this.dataSource = builder.dataSource;
+		this.transactionManager = (builder.transactionManager != null) ? builder.transactionManager
+				: new JdbcTransactionManager(this.dataSource);
+		this.jobRepository = (builder.jobRepository != null) ? builder.jobRepository
+				: JobRepositories.jdbc(this.dataSource, this.transactionManager);
+		this.settings = builder.settings;
+		this.jdbc = JdbcClient.create(this.dataSource);
+		this.log = new JdbcBatchLog(this.jdbc, this.settings.tablePrefix());
+		this.pauses = new JdbcPauses(this.jdbc, this.settings.tablePrefix());
+		this.discrepancies = new JdbcDiscrepancies(this.jdbc, this.settings.tablePrefix());
+		this.history = new BackfillHistory(backfills, this.dataSource, this.jobRepository, this.jdbc, this.pauses,
 				this.discrepancies);
-		this.jobs = new BackfillJobs(jobRepository, transactionManager, this.jdbc, this.log, this::settings);
-		this.executions = new Executions(dataSource, jobRepository, transactionManager, this.history);
-		this.check = new DeclarationCheck(this.jdbc, transactionManager, jobRepository,
-				new BackfillTables(this.jdbc, settings.tablePrefix()));
+		this.jobs = new BackfillJobs(this.jobRepository, this.transactionManager, this.jdbc, this.log, this::settings);
+		this.executions = new Executions(this.dataSource, this.jobRepository, this.transactionManager, this.history);
+		this.check = new DeclarationCheck(this.jdbc, this.transactionManager, this.jobRepository,
+				new BackfillTables(this.jdbc, this.settings.tablePrefix()));
+	}
+
+	/**
+	 * Starts building the operator of some backfills on a database.
+	 * @param dataSource the target database, also the job repository's: a batch's writes,
+	 * its log row and its checkpoint commit in one transaction of it
+	 * @param backfills the declared backfills
+	 * @return the builder
+	 * @throws InvalidBackfillException when two backfills share a name
+	 */
+	public static Builder create(DataSource dataSource, Collection<Backfill> backfills) {
+		return new Builder(dataSource, new Backfills(backfills));
+	}
+
+	/**
+	 * Starts building the operator of some backfills on a database.
+	 * @param dataSource the target database, also the job repository's
+	 * @param backfills the declared backfills
+	 * @return the builder
+	 * @throws InvalidBackfillException when two backfills share a name
+	 */
+	public static Builder create(DataSource dataSource, Backfill... backfills) {
+		return create(dataSource, List.of(backfills));
+	}
+
+	/**
+	 * Builds a {@link DefaultBackfillOperator}; what is not given has its default.
+	 *
+	 * @since 0.1.0
+	 */
+	public static final class Builder {
+
+		private final DataSource dataSource;
+
+		private final Backfills backfills;
+
+		private @Nullable PlatformTransactionManager transactionManager;
+
+		private @Nullable JobRepository jobRepository;
+
+		private BackfillSettings settings = BackfillSettings.DEFAULTS;
+
+		private final List<BackfillThrottle> throttles = new ArrayList<>();
+
+		private final List<ProgressListener> listeners = new ArrayList<>();
+
+		private final Map<String, Tuning> tuning = new LinkedHashMap<>();
+
+		private Builder(DataSource dataSource, Backfills backfills) {
+			this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+			this.backfills = backfills;
+		}
+
+		/**
+		 * @param transactionManager the transaction manager of the data source; by
+		 * default a {@link JdbcTransactionManager} of its own
+		 * @return this builder
+		 */
+		public Builder transactionManager(PlatformTransactionManager transactionManager) {
+			this.transactionManager = transactionManager;
+			return this;
+		}
+
+		/**
+		 * @param jobRepository a JDBC job repository on the same data source, sharing the
+		 * transaction manager; by default one of its own, on Spring Batch's tables
+		 * @return this builder
+		 */
+		public Builder jobRepository(JobRepository jobRepository) {
+			this.jobRepository = jobRepository;
+			return this;
+		}
+
+		/**
+		 * @param settings the engine settings; by default
+		 * {@link BackfillSettings#DEFAULTS}
+		 * @return this builder
+		 */
+		public Builder settings(BackfillSettings settings) {
+			this.settings = Objects.requireNonNull(settings, "settings");
+			return this;
+		}
+
+		/**
+		 * @param throttles asked before every batch of every run, in order, after those
+		 * given before
+		 * @return this builder
+		 */
+		public Builder throttles(Collection<? extends BackfillThrottle> throttles) {
+			this.throttles.addAll(throttles);
+			return this;
+		}
+
+		/**
+		 * @param listeners told of every batch, retry and hold of every run and rollback,
+		 * before the caller's listener
+		 * @return this builder
+		 */
+		public Builder listeners(Collection<? extends ProgressListener> listeners) {
+			this.listeners.addAll(listeners);
+			return this;
+		}
+
+		/**
+		 * @param name a declared backfill
+		 * @param tuning its settings and throttles, in place of those of every other one
+		 * @return this builder
+		 */
+		public Builder tuning(String name, Tuning tuning) {
+			this.tuning.put(name, tuning);
+			return this;
+		}
+
+		/**
+		 * @return the operator
+		 * @throws InvalidBackfillException when a tuned name is not a declared backfill
+		 */
+		public DefaultBackfillOperator build() {
+			return new DefaultBackfillOperator(this);
+		}
+
 	}
 
 	@Override
@@ -377,8 +474,7 @@ public class DefaultBackfillOperator implements BackfillOperator {
 						if (committed == null) {
 							logger.info("Backfill '{}': nothing to roll back, no batch was committed since the last "
 									+ "rollback", name);
-							return new BackfillResult(name, BackfillState.NEVER_RUN, 0, false, 0, 0, 0, Duration.ZERO,
-									null);
+							return BackfillResult.nothingToRollBack(name);
 						}
 						if (BackfillHistory.isRunning(lastRun) || BackfillHistory.isUnknown(lastRun)) {
 							// we hold the run lock: the process that ran it died; its
@@ -586,6 +682,10 @@ public class DefaultBackfillOperator implements BackfillOperator {
 	}
 
 	private static BackgroundWork.Outcome ended(BackfillResult result) {
+		if (result.state() == BackfillState.NOTHING_TO_ROLL_BACK) {
+			return new BackgroundWork.Outcome(Instant.now(),
+					"nothing to roll back: no batch was committed since the last rollback", false);
+		}
 		return new BackgroundWork.Outcome(Instant.now(),
 				String.format("%s: %,d rows in %,d batches%s", result.state().name().toLowerCase(Locale.ROOT),
 						result.rows(), result.batches(), (result.failure() != null) ? ": " + result.failure() : ""),

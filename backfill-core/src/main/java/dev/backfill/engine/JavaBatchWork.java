@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.backfill.Backfill;
+import dev.backfill.JavaBackfill;
 import dev.backfill.KeyRange;
 import dev.backfill.RowProcessor;
 import dev.backfill.jdbc.RangeStatement;
@@ -24,7 +24,7 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 final class JavaBatchWork implements BatchWork {
 
-	private final Backfill backfill;
+	private final JavaBackfill backfill;
 
 	private final TableShape shape;
 
@@ -38,23 +38,23 @@ final class JavaBatchWork implements BatchWork {
 
 	private final String unnest;
 
-	JavaBatchWork(Backfill backfill, TableShape shape) {
+	JavaBatchWork(JavaBackfill backfill, TableShape shape) {
 		this.backfill = backfill;
 		this.shape = shape;
-		this.processor = backfill.processor();
-		this.columns = new RowColumns(backfill.name(), shape, backfill.reads(), backfill.writes());
+		this.processor = backfill.process();
+		this.columns = new RowColumns(backfill.name(), shape, backfill.read(), backfill.write());
 		String key = shape.keySql();
 		this.select = RangeStatement.of("SELECT " + key + this.columns.selectList() + " FROM " + shape.table().sql()
 				+ " WHERE " + key + " > :from AND " + key + " <= :to AND (" + backfill.pending() + ") ORDER BY " + key);
-		this.write = update(backfill, shape, backfill.writes());
-		this.unnest = "SELECT count(*) FROM unnest(?::text[]" + ", ?::text[]".repeat(backfill.writes().size()) + ")";
+		this.write = update(backfill, shape, backfill.write());
+		this.unnest = "SELECT count(*) FROM unnest(?::text[]" + ", ?::text[]".repeat(backfill.write().size()) + ")";
 	}
 
 	// each text is cast to the column's type without its modifier, and the assignment to
 	// the column checks that it
 	// fits: an explicit cast to varchar(5) would cut a longer text to five characters,
 	// and to numeric(5,2) as well
-	private static String update(Backfill backfill, TableShape shape, List<String> columns) {
+	private static String update(JavaBackfill backfill, TableShape shape, List<String> columns) {
 		String table = shape.table().sql();
 		StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
 		for (int i = 0; i < columns.size(); i++) {
@@ -116,7 +116,7 @@ final class JavaBatchWork implements BatchWork {
 			.param("to", range.to())
 			.query((rs, i) -> this.columns.read(rs))
 			.list();
-		List<String> writes = this.backfill.writes();
+		List<String> writes = this.backfill.write();
 		Changes changes = new Changes(rows.size(), new ArrayList<>(rows.size()), new ArrayList<>());
 		writes.forEach((w) -> changes.columns.add(new ArrayList<>(rows.size())));
 		for (TableRow row : rows) {
@@ -151,7 +151,7 @@ final class JavaBatchWork implements BatchWork {
 		}, ".pending(...)", ".read(...)"),
 				PlannedStatement.of("write of the new values", PlannedStatement.Use.WRITE, (jdbc) -> {
 					JdbcClient.StatementSpec statement = jdbc.sql("EXPLAIN " + this.write).param(new String[0]);
-					for (int i = 0; i < this.backfill.writes().size(); i++) {
+					for (int i = 0; i < this.backfill.write().size(); i++) {
 						statement = statement.param(new String[0]);
 					}
 					statement.query().listOfRows();
@@ -171,7 +171,7 @@ final class JavaBatchWork implements BatchWork {
 		}
 		try {
 			Changes changes = process(jdbc, range);
-			List<String> writes = this.backfill.writes();
+			List<String> writes = this.backfill.write();
 			for (int i = 0; i < writes.size(); i++) {
 				String column = writes.get(i);
 				Optional<UnfitValue> unfit = UnfitValue.find(jdbc, savepoint,

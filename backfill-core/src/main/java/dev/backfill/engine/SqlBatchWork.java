@@ -1,9 +1,7 @@
 package dev.backfill.engine;
 
 import java.util.List;
-import java.util.Objects;
 
-import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
 import dev.backfill.jdbc.RangeStatement;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,10 +12,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 final class SqlBatchWork implements BatchWork {
 
 	private final RangeStatement update;
-
-	SqlBatchWork(Backfill backfill) {
-		this(Objects.requireNonNull(backfill.update()));
-	}
 
 	SqlBatchWork(String statement) {
 		this.update = RangeStatement.of(statement);

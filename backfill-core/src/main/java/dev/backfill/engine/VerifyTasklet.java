@@ -8,8 +8,10 @@ import java.util.Set;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
+import dev.backfill.JavaBackfill;
 import dev.backfill.KeyRange;
 import dev.backfill.RowCheck;
+import dev.backfill.SqlBackfill;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.RangeStatement;
 import dev.backfill.jdbc.TableShape;
@@ -58,6 +60,8 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	private final RangeStatement insertFound;
 
+	private final @Nullable RowCheck rowCheck;
+
 	private final @Nullable RangeStatement rows;
 
 	private final RowColumns columns;
@@ -93,13 +97,21 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		this.insertFound = RangeStatement
 			.of(discrepancies.insertInto() + "SELECT :name, :job, CAST(k AS text), d FROM (" + found(backfill, shape)
 					+ ") AS found ORDER BY found.k");
-		Set<String> read = new LinkedHashSet<>(backfill.reads());
-		read.addAll(backfill.writes());
+		// the SQL form's verify statement is part of insertFound; the Java form's check
+		// reads the columns it declares
+		Set<String> read = new LinkedHashSet<>();
+		RowCheck check = null;
+		if (backfill instanceof JavaBackfill java) {
+			read.addAll(java.read());
+			read.addAll(java.write());
+			check = java.verify();
+		}
 		this.columns = new RowColumns(backfill.name(), shape, List.copyOf(read), List.of());
+		this.rowCheck = check;
 		// the pending rows are logged as pending already: the check is for the rows the
 		// backfill wrote
-		this.rows = (backfill.rowCheck() != null) ? RangeStatement.of("SELECT " + key + this.columns.selectList()
-				+ " FROM " + table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key) : null;
+		this.rows = (this.rowCheck != null) ? RangeStatement.of("SELECT " + key + this.columns.selectList() + " FROM "
+				+ table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key) : null;
 	}
 
 	/**
@@ -111,11 +123,12 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 	 * @return the statement, or none when the backfill declares no verify statement
 	 */
 	static List<PlannedStatement> statements(Backfill backfill, TableShape shape, KeyRange probe) {
-		if (backfill.verify() == null) {
+		String verify = verifyStatement(backfill);
+		if (verify == null) {
 			return List.of();
 		}
 		return List.of(PlannedStatement.of("verify statement", PlannedStatement.Use.READ, (jdbc) -> {
-			int columns = jdbc.sql("SELECT * FROM (" + backfill.verify() + ") AS c LIMIT 0")
+			int columns = jdbc.sql("SELECT * FROM (" + verify + ") AS c LIMIT 0")
 				.param("from", probe.from())
 				.param("to", probe.to())
 				.query((ResultSet rs) -> rs.getMetaData().getColumnCount());
@@ -142,11 +155,16 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		String key = shape.keySql();
 		String pending = "SELECT " + key + " AS k, CAST(:pending AS text) AS d, 0 AS p FROM " + shape.table().sql()
 				+ " WHERE " + key + " > :from AND " + key + " <= :to AND (" + backfill.pending() + ")";
-		if (backfill.verify() == null) {
+		String verify = verifyStatement(backfill);
+		if (verify == null) {
 			return pending;
 		}
 		return "SELECT DISTINCT ON (k) k, d, p FROM (" + pending + " UNION ALL SELECT c.k, COALESCE(CAST(c.d AS text), "
-				+ ":failed), 1 FROM (" + backfill.verify() + ") AS c(k, d)) AS each_key ORDER BY k, p";
+				+ ":failed), 1 FROM (" + verify + ") AS c(k, d)) AS each_key ORDER BY k, p";
+	}
+
+	private static @Nullable String verifyStatement(Backfill backfill) {
+		return (backfill instanceof SqlBackfill sql) ? sql.verify() : null;
 	}
 
 	@Override
@@ -206,7 +224,7 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	private long checkRows(long jobId, KeyRange range) {
-		RowCheck rowCheck = java.util.Objects.requireNonNull(this.backfill.rowCheck());
+		RowCheck rowCheck = java.util.Objects.requireNonNull(this.rowCheck);
 		RangeStatement statement = java.util.Objects.requireNonNull(this.rows);
 		List<TableRow> rows = this.jdbc.sql(statement.sql(range))
 			.param("from", range.from())

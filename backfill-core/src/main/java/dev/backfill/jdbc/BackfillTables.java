@@ -11,8 +11,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code BACKFILL_PAUSE} and {@code BACKFILL_DISCREPANCY} by default): whether they are
  * in place, and whether the session's role may create them, which a role that may only
  * read cannot.
- *
- * @since 0.1.0
  */
 public final class BackfillTables {
 

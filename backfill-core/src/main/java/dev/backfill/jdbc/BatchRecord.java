@@ -19,7 +19,6 @@ import java.time.Instant;
  * @param durationMs how long its work took, in milliseconds
  * @param attempt the attempt that committed it, 1 unless attempts before it failed (see
  * {@link FailedAttempt})
- * @since 0.1.0
  */
 public record BatchRecord(String backfill, long jobExecutionId, long stepExecutionId, long batchNo, String fromKey,
 		boolean fromIncluded, String toKey, long keys, long rowsAffected, Instant startedAt, long durationMs,

@@ -13,7 +13,6 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  * @param batches batches committed
  * @param rowsDone rows changed
  * @param keysDone keys covered
- * @since 0.1.0
  */
 public record Checkpoint(@Nullable String lastKey, long batches, long rowsDone, long keysDone) {
 

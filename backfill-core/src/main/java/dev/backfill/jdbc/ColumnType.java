@@ -16,7 +16,6 @@ import org.jspecify.annotations.Nullable;
  * such as {@code timestamptz}
  * @param element for an array, the name of its element's base type; otherwise
  * {@code null}
- * @since 0.1.0
  */
 public record ColumnType(String declared, String assignable, String base, @Nullable String element) {
 

@@ -27,7 +27,6 @@ import org.jspecify.annotations.Nullable;
  * @param message the database's message
  * @param startedAt when the attempt started
  * @param durationMs how long it ran before it failed, in milliseconds
- * @since 0.1.0
  */
 public record FailedAttempt(String backfill, long jobExecutionId, long stepExecutionId, long batchNo, int attempt,
 		@Nullable String fromKey, boolean fromIncluded, @Nullable String toKey, long keys, boolean retried,

@@ -14,8 +14,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The batch-boundary log in table {@code BACKFILL_BATCH_LOG}: one row per committed
  * batch, written in the batch's own transaction, and one per failed attempt at a batch,
  * written on its own so that it outlives the failure.
- *
- * @since 0.1.0
  */
 public class JdbcBatchLog {
 

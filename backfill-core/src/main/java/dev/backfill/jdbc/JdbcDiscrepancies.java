@@ -8,8 +8,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The discrepancies verify found, in table {@code BACKFILL_DISCREPANCY}: one row per key,
  * with what is wrong, under the verify's job execution. Written in the verify batch's
  * transaction, with its checkpoint.
- *
- * @since 0.1.0
  */
 public class JdbcDiscrepancies {
 

@@ -8,8 +8,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The pause flags in {@code BACKFILL_PAUSE}: any process sets or clears one, and the
  * running process reads it before every batch.
- *
- * @since 0.1.0
  */
 public class JdbcPauses {
 

@@ -6,8 +6,6 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The key column types a backfill can walk, with their Java form.
- *
- * @since 0.1.0
  */
 public enum KeyType {
 

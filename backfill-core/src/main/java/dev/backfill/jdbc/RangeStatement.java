@@ -15,8 +15,6 @@ import org.jspecify.annotations.Nullable;
  * key that a nondeterministic collation holds equal to {@code ''}, does not have.
  * Anywhere else ({@code CAST(:from AS bigint) + 1}), {@code :from} is bound to the
  * smallest key in the first range.
- *
- * @since 0.2.0
  */
 public final class RangeStatement {
 

@@ -20,8 +20,6 @@ import org.jspecify.annotations.Nullable;
  * own. While the process lives, the lock says the backfill runs; when the process dies,
  * PostgreSQL releases it, which is how a stale {@code STARTED} execution is told from a
  * live one.
- *
- * @since 0.1.0
  */
 public final class RunLock implements AutoCloseable {
 

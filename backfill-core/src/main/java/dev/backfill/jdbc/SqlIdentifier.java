@@ -7,8 +7,6 @@ import dev.backfill.InvalidBackfillException;
 /**
  * Validates and quotes SQL identifiers: the one place where names from declarations enter
  * SQL text.
- *
- * @since 0.1.0
  */
 public final class SqlIdentifier {
 

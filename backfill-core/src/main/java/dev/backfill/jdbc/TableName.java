@@ -1,5 +1,6 @@
 package dev.backfill.jdbc;
 
+import dev.backfill.Backfill;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -7,9 +8,17 @@ import org.jspecify.annotations.Nullable;
  *
  * @param schema the schema, or {@code null} for the search path
  * @param name the table
- * @since 0.1.0
  */
 public record TableName(@Nullable String schema, String name) {
+
+	/**
+	 * The table a backfill walks.
+	 * @param backfill the declaration
+	 * @return the name it declares with {@link Backfill.Builder#table(String)}
+	 */
+	public static TableName of(Backfill backfill) {
+		return parse(backfill.table(), backfill.name());
+	}
 
 	/**
 	 * Parses {@code "table"} or {@code "schema.table"}.

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import dev.backfill.Backfill;
 import dev.backfill.InvalidBackfillException;
+import dev.backfill.JavaBackfill;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -19,7 +20,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * @param key the key column
  * @param keyType the key's kind
  * @param columns each column's type, by name
- * @since 0.1.0
  */
 public record TableShape(TableName table, String key, KeyType keyType, Map<String, ColumnType> columns) {
 
@@ -68,7 +68,7 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 		List<String> problems = new ArrayList<>();
 		TableShape shape = inspect(jdbc, backfill, problems);
 		if (shape == null || !problems.isEmpty()) {
-			throw InvalidBackfillException.of(backfill.name(), backfill.table().toString(), problems);
+			throw InvalidBackfillException.of(backfill.name(), backfill.table(), problems);
 		}
 		return shape;
 	}
@@ -84,7 +84,7 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 	 * such table, or its key column is missing or of a type that cannot be walked
 	 */
 	public static @Nullable TableShape inspect(JdbcClient jdbc, Backfill backfill, List<String> problems) {
-		TableName table = backfill.table();
+		TableName table = TableName.of(backfill);
 		Optional<String> kind = jdbc.sql(RELATION_KIND).param("table", table.sql()).query(String.class).optional();
 		if (kind.isEmpty()) {
 			String similar = jdbc.sql(SIMILAR_TABLE)
@@ -135,11 +135,13 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 						+ ").");
 			}
 		}
-		for (String column : backfill.reads()) {
-			requireColumn(backfill, types, column, "read column", problems);
-		}
-		for (String column : backfill.writes()) {
-			requireColumn(backfill, types, column, "write column", problems);
+		if (backfill instanceof JavaBackfill java) {
+			for (String column : java.read()) {
+				requireColumn(backfill, types, column, "read column", problems);
+			}
+			for (String column : java.write()) {
+				requireColumn(backfill, types, column, "write column", problems);
+			}
 		}
 		return (keyType != null) ? new TableShape(table, key, keyType, Map.copyOf(types)) : null;
 	}
@@ -156,11 +158,14 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 	}
 
 	/**
-	 * @return whether every column the declaration reads and writes exists
+	 * Tells whether the table has the columns a declaration names.
+	 * @param backfill the declaration
+	 * @return whether every column a Java backfill reads and writes exists; always for
+	 * the SQL form, whose statements name their own
 	 */
 	public boolean hasColumnsOf(Backfill backfill) {
-		return this.columns.keySet().containsAll(backfill.reads())
-				&& this.columns.keySet().containsAll(backfill.writes());
+		return !(backfill instanceof JavaBackfill java)
+				|| this.columns.keySet().containsAll(java.read()) && this.columns.keySet().containsAll(java.write());
 	}
 
 	/**

@@ -35,9 +35,9 @@ final class CounterBackfill {
 		jdbc.sql("ANALYZE " + TABLE).update();
 	}
 
-	static Backfill declare(String name, Backfill.Form form) {
+	static Backfill declare(String name, Form form) {
 		String rollback = "UPDATE " + TABLE + " SET counter = counter - 1" + RANGE;
-		if (form == Backfill.Form.SQL) {
+		if (form == Form.SQL) {
 			return Backfill.sql(name)
 				.table(TABLE)
 				.key("id")

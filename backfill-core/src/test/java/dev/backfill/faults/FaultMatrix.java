@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.backfill.Backfill;
 import dev.backfill.BackfillResult;
 import dev.backfill.engine.DefaultBackfillOperator;
 import org.jspecify.annotations.Nullable;
@@ -112,7 +111,7 @@ final class FaultMatrix {
 			for (PointSpec spec : points.get(scenario)) {
 				// the SQL form reads no rows
 				List<Variant> candidates = spec.event().equals("sql.read")
-						? variants.stream().filter((v) -> v.form() == Backfill.Form.JAVA).toList() : variants;
+						? variants.stream().filter((v) -> v.form() == Form.JAVA).toList() : variants;
 				for (Fault fault : spec.faults()) {
 					if (soak) {
 						candidates.forEach((v) -> cells.add(new Cell(scenario, spec, fault, v)));

@@ -16,7 +16,6 @@ import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import dev.backfill.Backfill;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -146,7 +145,7 @@ class FaultMatrixTest {
 	// the last but the unnamed statements, and the run lock's session there
 	private static List<PointSpec> everyPoint(Scenario scenario) throws Exception {
 		Map<String, PointSpec> points = new LinkedHashMap<>();
-		for (Backfill.Form form : Backfill.Form.values()) {
+		for (Form form : Form.values()) {
 			Trace trace = states.trace(scenario, new Variant(KeyColumn.BIGINT, form));
 			String last = "batch " + trace.batches();
 			Map<String, Integer> nth = new LinkedHashMap<>();

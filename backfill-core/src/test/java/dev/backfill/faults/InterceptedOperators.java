@@ -1,7 +1,6 @@
 package dev.backfill.faults;
 
 import java.time.Duration;
-import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -9,7 +8,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
-import dev.backfill.Backfills;
 import dev.backfill.BatchSizing;
 import dev.backfill.Retry;
 import dev.backfill.engine.DefaultBackfillOperator;
@@ -77,8 +75,11 @@ final class InterceptedOperators {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
-		return new DefaultBackfillOperator(new Backfills(List.of(backfill)), dataSource, transactionManager,
-				CountingJobRepository.wrap(repository, injector), SETTINGS);
+		return DefaultBackfillOperator.create(dataSource, backfill)
+			.transactionManager(transactionManager)
+			.jobRepository(CountingJobRepository.wrap(repository, injector))
+			.settings(SETTINGS)
+			.build();
 	}
 
 }

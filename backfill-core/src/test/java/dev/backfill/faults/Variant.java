@@ -11,12 +11,12 @@ import dev.backfill.Backfill;
  * @param key the key column
  * @param form the declaration's form
  */
-record Variant(KeyColumn key, Backfill.Form form) {
+record Variant(KeyColumn key, Form form) {
 
 	/** Every key type in both forms, the SQL form of each first. */
 	static List<Variant> all() {
 		List<Variant> all = new ArrayList<>();
-		for (Backfill.Form form : Backfill.Form.values()) {
+		for (Form form : Form.values()) {
 			for (KeyColumn key : KeyColumn.values()) {
 				all.add(new Variant(key, form));
 			}
@@ -46,7 +46,7 @@ record Variant(KeyColumn key, Backfill.Form form) {
 
 	static Variant decode(String text) {
 		String[] parts = text.split("\\|");
-		return new Variant(KeyColumn.valueOf(parts[0]), Backfill.Form.valueOf(parts[1]));
+		return new Variant(KeyColumn.valueOf(parts[0]), Form.valueOf(parts[1]));
 	}
 
 }

@@ -106,6 +106,53 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 	}
 
 	@Test
+	void rollbackUndoesEveryLoggedBatch() {
+		Fixture f = fixture(2_500, 1_000);
+		String untouched = checksum(f.table);
+		f.run();
+		BackfillResult rollback = f.operator.rollback(f.name, (p) -> {
+		});
+		assertThat(rollback.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(rollback.rows()).isEqualTo(2_500);
+		assertThat(pending(f.table)).isEqualTo(2_500);
+		assertThat(checksum(f.table)).isEqualTo(untouched);
+		// logged like a run, batch by batch, over the ranges the run committed
+		List<BatchRecord> undone = f.log(f.name + ":rollback");
+		assertContiguous(undone);
+		assertThat(undone.get(0).fromKey()).isEqualTo("1");
+		assertThat(undone.get(0).fromIncluded()).isTrue();
+		assertThat(undone.get(undone.size() - 1).toKey()).isEqualTo("2500");
+		assertThat(f.operator.status(f.name).state()).isEqualTo(BackfillState.ROLLED_BACK);
+		// the next run starts from the first key and does it all again
+		BackfillResult again = f.run();
+		assertThat(again.resumed()).isFalse();
+		assertThat(again.rows()).isEqualTo(2_500);
+		assertThat(pending(f.table)).isZero();
+	}
+
+	@Test
+	void rollbackOfARunThatFailedUndoesOnlyItsCommittedBatches() {
+		Fixture f = fixture(3_000, 1_000);
+		jdbc.sql("""
+				CREATE FUNCTION %1$s_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN IF NEW.id = 2500 THEN RAISE EXCEPTION 'refusing row 2500'; END IF; RETURN NEW; END $$;
+				CREATE TRIGGER %1$s_refuse BEFORE UPDATE ON %1$s FOR EACH ROW EXECUTE FUNCTION %1$s_refuse()"""
+			.formatted(f.table)).update();
+		assertThat(f.run().state()).isEqualTo(BackfillState.FAILED);
+		assertThat(pending(f.table)).isEqualTo(1_000);
+		jdbc.sql("DROP TRIGGER %1$s_refuse ON %1$s".formatted(f.table)).update();
+
+		BackfillResult rollback = f.operator.rollback(f.name, (p) -> {
+		});
+		assertThat(rollback.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(rollback.rows()).isEqualTo(2_000);
+		assertThat(pending(f.table)).isEqualTo(3_000);
+		List<BatchRecord> undone = f.log(f.name + ":rollback");
+		assertContiguous(undone);
+		assertThat(undone.get(undone.size() - 1).toKey()).isEqualTo("2000");
+	}
+
+	@Test
 	void emptyTableCompletesWithoutBatches() {
 		Fixture f = fixture(0, 100);
 		BackfillResult result = f.run();
@@ -220,7 +267,11 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 		}
 
 		List<BatchRecord> log() {
-			return new JdbcBatchLog(jdbc, "BACKFILL_").find(this.name);
+			return log(this.name);
+		}
+
+		List<BatchRecord> log(String logName) {
+			return new JdbcBatchLog(jdbc, "BACKFILL_").find(logName);
 		}
 
 	}

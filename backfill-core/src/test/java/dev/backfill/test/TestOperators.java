@@ -1,7 +1,6 @@
 package dev.backfill.test;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
@@ -9,7 +8,6 @@ import javax.sql.DataSource;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
 import dev.backfill.BackfillThrottle;
-import dev.backfill.Backfills;
 import dev.backfill.engine.DefaultBackfillOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
@@ -45,9 +43,12 @@ public final class TestOperators {
 	public static DefaultBackfillOperator operator(DataSource dataSource, BackfillSettings settings,
 			List<BackfillThrottle> throttles, UnaryOperator<JobRepository> repository, Backfill... backfills) {
 		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
-		return new DefaultBackfillOperator(new Backfills(List.of(backfills)), dataSource, transactionManager,
-				repository.apply(jobRepository(dataSource, transactionManager)), settings, throttles, List.of(),
-				Map.of());
+		return DefaultBackfillOperator.create(dataSource, backfills)
+			.transactionManager(transactionManager)
+			.jobRepository(repository.apply(jobRepository(dataSource, transactionManager)))
+			.settings(settings)
+			.throttles(throttles)
+			.build();
 	}
 
 	private static JobRepository jobRepository(DataSource dataSource, DataSourceTransactionManager transactionManager) {

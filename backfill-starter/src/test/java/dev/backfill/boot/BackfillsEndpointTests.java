@@ -167,6 +167,14 @@ class BackfillsEndpointTests extends DatabaseTest {
 		assertThat(app.post(verified, "{\"action\": \"rollback\"}").status()).isIn(200, 202);
 		awaitReport("verified-accounts", (r) -> "ROLLED_BACK".equals(r.json("$.backfill.state")));
 		assertThat(count("SELECT count(*) FROM verified_accounts WHERE email_lower IS NOT NULL")).isZero();
+
+		// nothing committed since: a second rollback says so, and did not fail
+		assertThat(app.post(verified, "{\"action\": \"rollback\"}").status()).isIn(200, 202);
+		Response again = awaitReport("verified-accounts", (r) -> r.body().contains("nothing to roll back"));
+		assertThat(again.<String>json("$.background.outcome"))
+			.isEqualTo("nothing to roll back: no batch was committed since the last rollback");
+		assertThat(again.<Boolean>json("$.background.failed")).isFalse();
+		assertThat(again.<String>json("$.backfill.state")).isEqualTo("ROLLED_BACK");
 	}
 
 	@Test

@@ -1,9 +1,7 @@
 package dev.backfill.boot.autoconfigure;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -64,15 +62,20 @@ public final class BackfillAutoConfiguration {
 		List<BackfillThrottle> chain = new ArrayList<>(
 				valid("backfill.throttle.*", () -> properties.getThrottle().toThrottles()));
 		chain.addAll(beans);
-		Map<String, Tuning> tuning = new LinkedHashMap<>();
+		DefaultBackfillOperator.Builder operator = DefaultBackfillOperator.create(dataSource, backfills.all())
+			.transactionManager(transactionManager)
+			.jobRepository(jobRepository)
+			.settings(valid("backfill.*", properties::toSettings))
+			.throttles(chain)
+			.listeners(listeners.orderedStream().toList());
 		properties.getJobs().forEach((name, job) -> {
 			List<BackfillThrottle> own = new ArrayList<>(
 					valid("backfill.jobs." + name + ".throttle.*", () -> properties.toThrottles(job)));
 			own.addAll(beans);
-			tuning.put(name, new Tuning(valid("backfill.jobs." + name + ".*", () -> properties.toSettings(job)), own));
+			operator.tuning(name,
+					new Tuning(valid("backfill.jobs." + name + ".*", () -> properties.toSettings(job)), own));
 		});
-		return new DefaultBackfillOperator(backfills, dataSource, transactionManager, jobRepository,
-				valid("backfill.*", properties::toSettings), chain, listeners.orderedStream().toList(), tuning);
+		return operator.build();
 	}
 
 	// a value out of range names the properties to correct, through the failure analyzer,

@@ -9,6 +9,7 @@ import java.util.Set;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
 import dev.backfill.RemovalNotice;
+import dev.backfill.SqlBackfill;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.json.JsonWriter;
 
@@ -52,7 +53,7 @@ final class ListCommand implements BackfillCommand {
 		}
 		out.printf("%-30s %-5s %-30s %-12s %s%n", "NAME", "FORM", "TABLE", "KEY", "UNDO");
 		for (Backfill b : this.operator.backfills()) {
-			out.printf("%-30s %-5s %-30s %-12s %s%n", b.name(), b.form(), b.table(), b.key(),
+			out.printf("%-30s %-5s %-30s %-12s %s%n", b.name(), form(b), b.table(), b.key(),
 					(b.rollback() != null) ? "rollback" : "one-way: " + b.oneWay());
 		}
 		for (RemovalNotice notice : due.values()) {
@@ -64,16 +65,20 @@ final class ListCommand implements BackfillCommand {
 	private static Map<String, Object> json(Backfill b, @Nullable RemovalNotice notice) {
 		Map<String, Object> map = new LinkedHashMap<>();
 		map.put("name", b.name());
-		map.put("form", b.form().name());
-		map.put("table", b.table().toString());
+		map.put("form", form(b));
+		map.put("table", b.table());
 		map.put("key", b.key());
 		map.put("rollback", b.rollback() != null);
 		map.put("oneWay", b.oneWay());
-		map.put("removeAfterDays", b.removal().after().toDays());
+		map.put("removeAfterDays", b.removeOldPath().after().toDays());
 		map.put("removalDue", notice != null);
 		map.put("removal", (notice != null) ? Map.of("verifiedAt", notice.verifiedAt().toString(), "dueAt",
 				notice.dueAt().toString(), "what", notice.what(), "message", notice.message()) : null);
 		return map;
+	}
+
+	private static String form(Backfill b) {
+		return (b instanceof SqlBackfill) ? "SQL" : "JAVA";
 	}
 
 }

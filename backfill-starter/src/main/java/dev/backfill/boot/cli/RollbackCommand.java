@@ -54,7 +54,7 @@ final class RollbackCommand implements BackfillCommand {
 		finally {
 			printer.finish();
 		}
-		if (result.state() == BackfillState.NEVER_RUN) {
+		if (result.state() == BackfillState.NOTHING_TO_ROLL_BACK) {
 			out.printf("%s: nothing to roll back; no batch was committed since its last rollback.%n", name);
 			return OK;
 		}

@@ -89,7 +89,7 @@ final class RunCommand implements BackfillCommand {
 
 	static int exitCode(BackfillResult result) {
 		return switch (result.state()) {
-			case COMPLETED, NEVER_RUN -> OK;
+			case COMPLETED, NOTHING_TO_ROLL_BACK -> OK;
 			case STOPPED -> STOPPED;
 			default -> FAILED;
 		};
