@@ -2,6 +2,7 @@ package dev.backfill;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -67,6 +68,19 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 	}
 
 	/**
+	 * Starts an estimate whose figures are then set by name, group by group, rather than
+	 * by the position of 27 components.
+	 * @param backfill the backfill name
+	 * @param jobExecutionId the dry-run's job execution
+	 * @param at when the dry-run ended
+	 * @return a builder whose figures are all zero, none or empty
+	 * @since 0.2.0
+	 */
+	public static Builder builder(String backfill, long jobExecutionId, Instant at) {
+		return new Builder(backfill, jobExecutionId, at);
+	}
+
+	/**
 	 * One sampled batch, applied and rolled back.
 	 *
 	 * @param range its keys
@@ -79,6 +93,198 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 	 * @param walBytes WAL it wrote
 	 */
 	public record Sample(KeyRange range, long keys, long rows, double millis, double transactionMillis, long walBytes) {
+	}
+
+	/**
+	 * Builds an {@link Estimate} by groups of figures, each set by one method whose
+	 * parameters are named as the components they set; a group left unset is zero, none
+	 * or empty.
+	 *
+	 * @since 0.2.0
+	 */
+	public static final class Builder {
+
+		private final String backfill;
+
+		private final long jobExecutionId;
+
+		private final Instant at;
+
+		private Size size = new Size(0, false);
+
+		private Planned planned = new Planned(0, 0, "");
+
+		private Duration duration = new Duration(0, 0, 0, 0, 0);
+
+		private Locks locks = new Locks(0, 0);
+
+		private Writes writes = new Writes(0, 0, 0);
+
+		private Idempotency idempotency = new Idempotency(null, null, 0);
+
+		private Samples samples = new Samples(List.of(), 0);
+
+		private Cost cost = new Cost(0, 0, 0);
+
+		private List<String> warnings = List.of();
+
+		private Builder(String backfill, long jobExecutionId, Instant at) {
+			this.backfill = Objects.requireNonNull(backfill, "backfill");
+			this.jobExecutionId = jobExecutionId;
+			this.at = Objects.requireNonNull(at, "at");
+		}
+
+		/**
+		 * Sets the size the run is estimated at.
+		 * @param batchSize keys per batch
+		 * @param adaptive whether the run's batches adapt their size
+		 * @return this builder
+		 */
+		public Builder batchSize(int batchSize, boolean adaptive) {
+			this.size = new Size(batchSize, adaptive);
+			return this;
+		}
+
+		/**
+		 * Sets what the planner expects the run to walk and change.
+		 * @param keysEstimate keys the run walks
+		 * @param rowsEstimate rows the run changes
+		 * @param rowsEstimatedBy how {@code rowsEstimate} was reached, in words
+		 * @return this builder
+		 */
+		public Builder planned(long keysEstimate, long rowsEstimate, String rowsEstimatedBy) {
+			this.planned = new Planned(keysEstimate, rowsEstimate, Objects.requireNonNull(rowsEstimatedBy));
+			return this;
+		}
+
+		/**
+		 * Sets the run's predicted wall time.
+		 * @param batches batches the run takes
+		 * @param estimatedSeconds predicted wall time
+		 * @param estimatedSecondsLow the same at the samples' 10th percentile
+		 * @param estimatedSecondsHigh the same at the samples' 90th percentile
+		 * @param rowsPerSecond the rate the prediction implies
+		 * @return this builder
+		 */
+		public Builder duration(long batches, double estimatedSeconds, double estimatedSecondsLow,
+				double estimatedSecondsHigh, double rowsPerSecond) {
+			this.duration = new Duration(batches, estimatedSeconds, estimatedSecondsLow, estimatedSecondsHigh,
+					rowsPerSecond);
+			return this;
+		}
+
+		/**
+		 * Sets how long a batch holds its row locks.
+		 * @param maxBatchMillis the longest sampled batch transaction
+		 * @param suggestedBatchSize a batch size that keeps it near the target, or 0
+		 * @return this builder
+		 */
+		public Builder locks(long maxBatchMillis, int suggestedBatchSize) {
+			this.locks = new Locks(maxBatchMillis, suggestedBatchSize);
+			return this;
+		}
+
+		/**
+		 * Sets what the run writes.
+		 * @param walBytesPerBatch mean WAL bytes per batch
+		 * @param walBytesEstimate WAL bytes of the whole run
+		 * @param rowsPerBatch mean rows a batch changes
+		 * @return this builder
+		 */
+		public Builder writes(long walBytesPerBatch, long walBytesEstimate, double rowsPerBatch) {
+			this.writes = new Writes(walBytesPerBatch, walBytesEstimate, rowsPerBatch);
+			return this;
+		}
+
+		/**
+		 * Sets the outcome of applying one sampled batch twice.
+		 * @param idempotent whether the second time changed nothing, {@code null} when
+		 * not checked
+		 * @param idempotencyRange the range checked, or {@code null}
+		 * @param rewrittenRows rows the second time wrote again
+		 * @return this builder
+		 */
+		public Builder idempotency(@Nullable Boolean idempotent, @Nullable KeyRange idempotencyRange,
+				long rewrittenRows) {
+			this.idempotency = new Idempotency(idempotent, idempotencyRange, rewrittenRows);
+			return this;
+		}
+
+		/**
+		 * Sets the sampled batches.
+		 * @param samples the samples kept, in key order (none when read back)
+		 * @param sampledBatches how many batches were sampled
+		 * @return this builder
+		 */
+		public Builder samples(List<Sample> samples, int sampledBatches) {
+			this.samples = new Samples(List.copyOf(samples), sampledBatches);
+			return this;
+		}
+
+		/**
+		 * Sets what the dry-run itself cost.
+		 * @param sampleRows rows it changed and rolled back
+		 * @param sampleWalBytes WAL bytes it wrote
+		 * @param elapsedSeconds its own time
+		 * @return this builder
+		 */
+		public Builder cost(long sampleRows, long sampleWalBytes, double elapsedSeconds) {
+			this.cost = new Cost(sampleRows, sampleWalBytes, elapsedSeconds);
+			return this;
+		}
+
+		/**
+		 * Sets what the user should act on.
+		 * @param warnings the warnings, in words
+		 * @return this builder
+		 */
+		public Builder warnings(List<String> warnings) {
+			this.warnings = List.copyOf(warnings);
+			return this;
+		}
+
+		/**
+		 * Builds the estimate: the one place that knows the components' order.
+		 * @return the estimate
+		 */
+		public Estimate build() {
+			return new Estimate(this.backfill, this.jobExecutionId, this.at, this.size.batchSize(),
+					this.size.adaptive(), this.planned.keysEstimate(), this.planned.rowsEstimate(),
+					this.planned.rowsEstimatedBy(), this.duration.batches(), this.duration.estimatedSeconds(),
+					this.duration.estimatedSecondsLow(), this.duration.estimatedSecondsHigh(),
+					this.duration.rowsPerSecond(), this.locks.maxBatchMillis(), this.locks.suggestedBatchSize(),
+					this.writes.walBytesPerBatch(), this.writes.walBytesEstimate(), this.writes.rowsPerBatch(),
+					this.idempotency.idempotent(), this.idempotency.idempotencyRange(),
+					this.idempotency.rewrittenRows(), this.samples.samples(), this.samples.sampledBatches(),
+					this.cost.sampleRows(), this.cost.sampleWalBytes(), this.warnings, this.cost.elapsedSeconds());
+		}
+
+		private record Size(int batchSize, boolean adaptive) {
+		}
+
+		private record Planned(long keysEstimate, long rowsEstimate, String rowsEstimatedBy) {
+		}
+
+		private record Duration(long batches, double estimatedSeconds, double estimatedSecondsLow,
+				double estimatedSecondsHigh, double rowsPerSecond) {
+		}
+
+		private record Locks(long maxBatchMillis, int suggestedBatchSize) {
+		}
+
+		private record Writes(long walBytesPerBatch, long walBytesEstimate, double rowsPerBatch) {
+		}
+
+		private record Idempotency(@Nullable Boolean idempotent, @Nullable KeyRange idempotencyRange,
+				long rewrittenRows) {
+		}
+
+		private record Samples(List<Sample> samples, int sampledBatches) {
+		}
+
+		private record Cost(long sampleRows, long sampleWalBytes, double elapsedSeconds) {
+		}
+
 	}
 
 }

@@ -123,8 +123,9 @@ final class BackfillHistory {
 		// as the job repository stores it, so that a verify reads back equal
 		Instant at = Objects.requireNonNullElse(instant(execution.getEndTime()), Instant.now())
 			.truncatedTo(ChronoUnit.MILLIS);
-		return new Verification(backfill.name(), execution.getId(), at, getLong(step, BackfillJobs.VERIFY_KEYS),
-				getLong(step, BackfillJobs.VERIFY_DISCREPANCIES),
+		VerifyCheckpoint checkpoint = VerifyCheckpoint.from(step);
+		return new Verification(backfill.name(), execution.getId(), at, checkpoint.keysChecked(),
+				checkpoint.discrepancies(),
 				this.discrepancies.firstKeys(this.jobRepository.getJobExecutions(execution.getJobInstance())
 					.stream()
 					.map(JobExecution::getId)

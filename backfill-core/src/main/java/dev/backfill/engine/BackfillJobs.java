@@ -77,12 +77,6 @@ final class BackfillJobs {
 	 */
 	public static final String UNTIL = "backfill.until";
 
-	/** Step context key of a verify: keys checked. */
-	public static final String VERIFY_KEYS = VerifyTasklet.KEYS_CHECKED;
-
-	/** Step context key of a verify: discrepancies logged. */
-	public static final String VERIFY_DISCREPANCIES = VerifyTasklet.DISCREPANCIES;
-
 	/** Job parameter that marks a dry-run's executions in the job repository. */
 	public static final String DRY_RUN_PARAMETER = "backfill.dryRun";
 
@@ -292,7 +286,7 @@ final class BackfillJobs {
 			.stream()
 			.filter((s) -> s.getStepName().equals(DRY_RUN_STEP))
 			.findFirst()
-			.map((s) -> StoredEstimate.read(backfill, execution.getId(), s.getExecutionContext()))
+			.map((s) -> StoredEstimate.from(backfill, execution.getId(), s.getExecutionContext()))
 			.orElse(null);
 	}
 

@@ -2,9 +2,7 @@ package dev.backfill.engine;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -14,7 +12,6 @@ import dev.backfill.BatchSizing;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
 import dev.backfill.KeyRange;
-import dev.backfill.jdbc.RangeStatement;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -47,14 +44,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * falling, so that per-row code is compiled (JIT) before samples are timed;</li>
  * <li>the samples: a sample's cost is its timed probe, work and commit (which flushes the
  * WAL the work wrote, though rolled back) plus the calibrated per-batch cost;</li>
- * <li>the idempotency check, which applies one sampled batch twice in one rolled-back
- * savepoint.</li>
+ * <li>the idempotency check ({@link IdempotencyCheck}), which applies one sampled batch
+ * twice in one rolled-back savepoint;</li>
+ * <li>the estimate, extrapolated from the samples ({@link Extrapolation}).</li>
  * </ol>
  */
 final class DryRunTasklet implements Tasklet, StepExecutionListener {
-
-	/** Above this, a batch holds row locks longer than production tolerates. */
-	static final long LOCK_LIMIT_MILLIS = 1000;
 
 	/**
 	 * Fewest and most batches without work that calibrate the per-batch cost: a tenth of
@@ -75,9 +70,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	private static final Logger logger = LoggerFactory.getLogger(DryRunTasklet.class);
 
 	private static final int MIN_WARM_UPS = 3;
-
-	/** Share of the samples left out at each end of the mean. */
-	private static final double TRIM = 0.2;
 
 	private static final int MAX_WARM_UPS = 10;
 
@@ -104,17 +96,12 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private final SamplePlan plan;
 
-	private final List<Estimate.Sample> samples = new ArrayList<>();
-
-	/** Each sample's statement time alone, which scales with the batch size. */
-	private final List<Double> workMillis = new ArrayList<>();
+	private final List<Extrapolation.Timed> samples = new ArrayList<>();
 
 	/** How the run's batches adapt, or {@code null} when their size is fixed. */
 	private final @Nullable BatchSizing sizing;
 
-	private final RangeStatement checksum;
-
-	private final RangeStatement lockRange;
+	private final IdempotencyCheck idempotency;
 
 	private final List<Double> calibrationCosts = new ArrayList<>();
 
@@ -159,13 +146,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		this.settings = settings;
 		this.options = options;
 		this.plan = plan;
-		String key = shape.keySql();
-		// the whole row: the written columns, and whatever a trigger sets with them
-		this.checksum = RangeStatement
-			.of("SELECT md5(string_agg(md5(CAST(r AS text)), '' ORDER BY " + key + ")) FROM " + shape.table().sql()
-					+ " r WHERE " + key + " > :from AND " + key + " <= :to AND CAST(" + key + " AS text) = ANY(:keys)");
-		this.lockRange = RangeStatement.of("SELECT CAST(" + key + " AS text) FROM " + shape.table().sql() + " WHERE "
-				+ key + " > :from AND " + key + " <= :to ORDER BY " + key + " FOR SHARE");
+		this.idempotency = IdempotencyCheck.of(shape, this.work, jdbc, this.savepoint);
 	}
 
 	@Override
@@ -191,7 +172,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			}
 			else {
 				this.samples.add(done.sample(overheadMillis()));
-				this.workMillis.add(done.workNanos / 1e6);
 				logger.debug("Dry-run of '{}': sample {} probe {} ms, work {} ms, commit {} ms", this.backfill.name(),
 						done.range, done.probeNanos / 1_000_000.0, done.workNanos / 1_000_000.0,
 						done.completionNanos / 1_000_000.0);
@@ -230,9 +210,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 						throw ex;
 					}
 					// production traffic held the rows longer than lock_timeout, or the
-					// batch ran past
-					// statement_timeout: evidence for the user, not a reason to discard
-					// the other samples
+					// batch ran past statement_timeout: evidence for the user, not a
+					// reason to discard the other samples
 					this.timedOut.add(String.format("The batch %s hit a timeout (%s): a run would retry there.",
 							(start != null) ? "after key " + start : "from the first key", failure));
 					this.warmUpFailed |= (this.phase == Phase.WARM_UP);
@@ -248,9 +227,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 						String.format("%.2f", overheadMillis()), this.warmUpReadRows, this.warmUpReadMillis,
 						this.warmUpCosts.size(), this.samples.size(), (now - this.stepStartNanos) / 1_000_000);
 				step.getExecutionContext().remove(CALIBRATION_KEY);
-				Idempotency idempotency = checkIdempotency();
-				this.estimate = estimate(idempotency, step);
-				StoredEstimate.write(this.estimate, step.getExecutionContext());
+				this.estimate = estimate(step);
+				StoredEstimate.writeTo(this.estimate, step.getExecutionContext());
 				return RepeatStatus.FINISHED;
 			}
 		}
@@ -278,9 +256,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// the client side of a batch (read, process) is compiled only after many rows: run it
-	// on the warm-up range,
-	// reading only, until enough rows went through it or a tenth of the time bound is
-	// spent
+	// on the warm-up range, reading only, until enough rows went through it or a tenth of
+	// the time bound is spent
 	private void warmUpWithoutWriting(long now) {
 		long deadline = now + this.options.maxDuration().toNanos() / 10;
 		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, this.plan.warmUp(), false, this.plan.batchSize(),
@@ -301,8 +278,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// a cold JVM applies the first batches several times slower than a warm one: repeat
-	// the warm-up batch until
-	// its time stops falling, within bounds
+	// the warm-up batch until its time stops falling, within bounds
 	private boolean stillWarmingUp(long elapsed, long bound) {
 		int n = this.warmUpCosts.size();
 		if (this.warmUpFailed) {
@@ -318,25 +294,12 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		return this.warmUpCosts.get(n - 1) < 0.9 * best;
 	}
 
-	// what a warm run pays per batch besides the probe, the work and the commit: the
-	// median of the later half of
-	// the calibration batches, less their commit
 	private double overheadMillis() {
-		return laterMedian(this.calibrationCosts) - laterMedian(this.calibrationCompletions);
-	}
-
-	private static double laterMedian(List<Double> values) {
-		double[] sorted = values.subList(values.size() / 2, values.size())
-			.stream()
-			.mapToDouble(Double::doubleValue)
-			.sorted()
-			.toArray();
-		return percentile(sorted, 0.5);
+		return Extrapolation.overheadMillis(this.calibrationCosts, this.calibrationCompletions);
 	}
 
 	// times from a point in the tasklet to the end of its transaction: the step update
-	// and the commit, which
-	// flushes the WAL the batch wrote
+	// and the commit, which flushes the WAL the batch wrote
 	private static void onCompletion(long fromNanos, LongConsumer nanos) {
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
@@ -365,11 +328,11 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		// the dry-run's own cost
 		try {
 			this.savepoint.executeWithoutResult((status) -> {
-				long walBefore = walPosition();
+				long walBefore = walPosition(this.jdbc);
 				long workStart = System.nanoTime();
 				measured.rows = this.work.apply(this.jdbc, range);
 				measured.workNanos = System.nanoTime() - workStart;
-				measured.walBytes = walPosition() - walBefore;
+				measured.walBytes = walPosition(this.jdbc) - walBefore;
 				status.setRollbackOnly();
 			});
 		}
@@ -382,104 +345,23 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		return measured;
 	}
 
-	private long walPosition() {
-		return this.jdbc.sql(WAL_POSITION).query(Long.class).single();
+	static long walPosition(JdbcClient jdbc) {
+		return jdbc.sql(WAL_POSITION).query(Long.class).single();
 	}
 
-	// apply a batch that had pending rows twice; the second time must leave the rows as
-	// the first left them
-	private Idempotency checkIdempotency() {
-		Optional<Estimate.Sample> tried = this.samples.stream().filter((s) -> s.rows() > 0).findFirst();
-		if (tried.isEmpty()) {
-			return new Idempotency(null, null, 0);
-		}
-		KeyRange range = tried.get().range();
-		return Objects.requireNonNull(this.savepoint.execute((status) -> {
-			// the range's rows, locked: traffic cannot change them between the two
-			// checksums, and rows inserted
-			// in the range meanwhile are not counted
-			String[] keys = this.jdbc.sql(this.lockRange.sql(range))
-				.param("from", range.from())
-				.param("to", range.to())
-				.query(String.class)
-				.list()
-				.toArray(String[]::new);
-			long walBefore = walPosition();
-			this.rolledBackRows += this.work.apply(this.jdbc, range);
-			String once = checksum(range, keys);
-			long again = this.work.apply(this.jdbc, range);
-			this.rolledBackRows += again;
-			this.rolledBackWal += walPosition() - walBefore;
-			String twice = checksum(range, keys);
-			status.setRollbackOnly();
-			return new Idempotency(Objects.equals(once, twice), range, again);
-		}));
-	}
-
-	private @Nullable String checksum(KeyRange range, String[] keys) {
-		return this.jdbc.sql(this.checksum.sql(range))
-			.param("from", range.from())
-			.param("to", range.to())
-			.param("keys", keys)
-			.query(String.class)
-			.single();
-	}
-
-	private Estimate estimate(Idempotency idempotency, StepExecution step) {
-		// an adaptive run settles where a batch's statement takes the target: estimate
-		// the run at that size, each
-		// sample's work scaled to it and its fixed cost (commit, step update) kept
-		int sampled = this.plan.batchSize();
-		int size = sampled;
-		if (this.sizing != null) {
-			double keysPerMilli = this.samples.stream().mapToLong(Estimate.Sample::keys).sum()
-					/ Math.max(0.001, this.workMillis.stream().mapToDouble(Double::doubleValue).sum());
-			size = this.sizing.next(sampled, keysPerMilli, keysPerMilli, true);
-		}
-		double scale = (double) size / sampled;
-		long batches = Math.max(1, (this.plan.keys() + size - 1) / size);
-		double[] millis = new double[this.samples.size()];
-		for (int i = 0; i < millis.length; i++) {
-			double work = this.workMillis.get(i);
-			millis[i] = this.samples.get(i).millis() - work + work * scale;
-		}
-		Arrays.sort(millis);
-		// a trimmed mean: a sample that met a checkpoint or a cold page says little about
-		// the thousands of batches
-		int trim = (int) (millis.length * TRIM);
-		double mean = Arrays.stream(millis, trim, millis.length - trim).average().orElse(0);
-		double seconds = batches * mean / 1000;
-		double low = batches * percentile(millis, 0.10) / 1000;
-		double high = batches * percentile(millis, 0.90) / 1000;
-		// how long a batch holds its row locks, at the size estimated for
-		double longest = 0;
-		for (int i = 0; i < this.samples.size(); i++) {
-			double work = this.workMillis.get(i);
-			longest = Math.max(longest, this.samples.get(i).transactionMillis() - work + work * scale);
-		}
-		long maxMillis = (long) Math.ceil(longest);
-		long walPerBatch = Math
-			.round(scale * this.samples.stream().mapToLong(Estimate.Sample::walBytes).average().orElse(0));
-		double rowsPerBatch = scale * this.samples.stream().mapToLong(Estimate.Sample::rows).average().orElse(0);
-		long sampledKeys = this.samples.stream().mapToLong(Estimate.Sample::keys).sum();
-		long sampledRows = this.samples.stream().mapToLong(Estimate.Sample::rows).sum();
-		int suggested = 0;
-		List<String> warnings = new ArrayList<>();
-		if (maxMillis > LOCK_LIMIT_MILLIS) {
-			// aimed at the configured target duration, as an adaptive run would be
-			BatchSizing target = this.settings.sizing().adapts() ? this.settings.sizing() : BatchSizing.DEFAULTS;
-			long targetMillis = target.target().toMillis();
-			suggested = (int) Math.max(1, size * targetMillis / maxMillis);
-			warnings.add(String.format(
-					"A sampled batch held its transaction, and its row locks, for %,d ms (over "
-							+ "1 s). A batch size of %d keeps batches near %d ms.",
-					maxMillis, suggested, targetMillis));
-		}
-		if (this.samples.isEmpty()) {
+	// samples to estimate: the arithmetic is the extrapolation's, the warnings of
+	// timeouts and of the time bound are the phases'
+	private Estimate estimate(StepExecution step) {
+		List<Estimate.Sample> sampled = this.samples.stream().map(Extrapolation.Timed::sample).toList();
+		if (sampled.isEmpty()) {
 			throw new IllegalStateException("Every sampled batch of '" + this.backfill.name() + "' hit a timeout, so "
 					+ "there is nothing to estimate from: " + String.join(" ", this.timedOut) + " Find what holds "
 					+ "the rows (pg_locks), or raise backfill.lock-timeout / backfill.statement-timeout.");
 		}
+		IdempotencyCheck.Outcome idempotency = this.idempotency.check(sampled);
+		Extrapolation run = new Extrapolation(this.samples, this.plan, this.sizing, this.settings.sizing());
+		List<String> warnings = new ArrayList<>();
+		run.lockWarning().ifPresent(warnings::add);
 		warnings.addAll(this.timedOut);
 		if (this.attempted < this.plan.starts().size()) {
 			warnings.add(String.format(
@@ -487,51 +369,15 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 							+ "(backfill.dry-run.max-duration): the range is wider than it would be.",
 					this.attempted, this.plan.starts().size(), this.options.maxDuration()));
 		}
-		double plannerShare = (double) this.plan.pending() / this.plan.keys();
-		double sampledShare = (sampledKeys > 0) ? (double) sampledRows / sampledKeys : 0;
-		if (sampledKeys >= 1000 && Math.abs(plannerShare - sampledShare) > 0.01
-				&& (sampledShare > 2 * plannerShare || plannerShare > 2 * sampledShare)) {
-			warnings.add(String.format(
-					"The planner expects %.0f%% of rows to be pending, the sample found %.0f%%: "
-							+ "statistics look stale. Run ANALYZE %s and dry-run again.",
-					100 * plannerShare, 100 * sampledShare, this.shape.table()));
-		}
-		if (idempotency.idempotent() == null) {
-			warnings.add("No sampled batch had a pending row, so idempotency was not checked.");
-		}
-		else if (!idempotency.idempotent()) {
-			warnings.add("NOT IDEMPOTENT: applying the batch " + idempotency.range() + " a second time changed its "
-					+ "rows again. A batch retried or resumed after a crash would change them twice: make the "
-					+ "statement write only rows that match the pending predicate, with values that do not depend on "
-					+ "the ones it wrote.");
-		}
-		else if (idempotency.rewritten() > 0) {
-			warnings.add(String.format("Applying the batch %s a second time wrote %,d rows again, with the same "
-					+ "values: add the pending predicate to the statement's WHERE so a resumed batch writes nothing.",
-					idempotency.range(), idempotency.rewritten()));
-		}
-		String by = String.format(
-				"planner: ~%,d rows in pg_class.reltuples, %.1f%% of them matching the pending "
-						+ "predicate; the sample found %.1f%% pending in %,d keys",
-				this.plan.keys(), 100 * plannerShare, 100 * sampledShare, sampledKeys);
+		run.statisticsWarning(this.shape.table()).ifPresent(warnings::add);
+		idempotency.warning().ifPresent(warnings::add);
 		double elapsed = (System.nanoTime() - this.stepStartNanos) / 1e9;
-		return new Estimate(this.backfill.name(), step.getJobExecutionId(), Instant.now(), size, this.sizing != null,
-				this.plan.keys(), this.plan.pending(), by, batches, seconds, low, high,
-				(seconds > 0) ? this.plan.pending() / seconds : 0, maxMillis, suggested, walPerBatch,
-				walPerBatch * batches, rowsPerBatch, idempotency.idempotent(), idempotency.range(),
-				idempotency.rewritten(), this.samples, this.samples.size(), this.rolledBackRows, this.rolledBackWal,
-				warnings, elapsed);
-	}
-
-	// linear interpolation between the closest ranks
-	private static double percentile(double[] sorted, double p) {
-		if (sorted.length == 0) {
-			return 0;
-		}
-		double rank = p * (sorted.length - 1);
-		int low = (int) Math.floor(rank);
-		int high = (int) Math.ceil(rank);
-		return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
+		return run.into(Estimate.builder(this.backfill.name(), step.getJobExecutionId(), Instant.now()))
+			.idempotency(idempotency.idempotent(), idempotency.range(), idempotency.rewritten())
+			.samples(sampled, sampled.size())
+			.cost(this.rolledBackRows + idempotency.rowsWritten(), this.rolledBackWal + idempotency.walBytes(), elapsed)
+			.warnings(warnings)
+			.build();
 	}
 
 	@Nullable Estimate estimate() {
@@ -566,10 +412,11 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 		// a run's batch: the probe, the work and the commit as timed here, plus what a
 		// batch pays besides them
-		Estimate.Sample sample(double overheadMillis) {
+		Extrapolation.Timed sample(double overheadMillis) {
 			double completion = this.completionNanos / 1e6;
-			return new Estimate.Sample(this.range, this.keys, this.rows, workMillis() + completion + overheadMillis,
-					this.workNanos / 1e6 + completion, this.walBytes);
+			return new Extrapolation.Timed(new Estimate.Sample(this.range, this.keys, this.rows,
+					workMillis() + completion + overheadMillis, this.workNanos / 1e6 + completion, this.walBytes),
+					this.workNanos / 1e6);
 		}
 
 	}
@@ -578,9 +425,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 		CALIBRATE, WARM_UP, SAMPLE, DONE
 
-	}
-
-	private record Idempotency(@Nullable Boolean idempotent, @Nullable KeyRange range, long rewritten) {
 	}
 
 }

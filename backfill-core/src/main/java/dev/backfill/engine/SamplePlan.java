@@ -104,9 +104,8 @@ record SamplePlan(long keys, long pending, int batchSize, @Nullable Object warmU
 	}
 
 	// one key from each of a few hundred random pages gives the keys' distribution
-	// without reading the table; keys
-	// of one page are not used twice, as they are often neighbours and would place
-	// samples on top of each other
+	// without reading the table; keys of one page are not used twice, as they are often
+	// neighbours and would place samples on top of each other
 	private static List<Object> sampleKeys(TableShape shape, JdbcClient jdbc) {
 		String sql = "SELECT backfill_k FROM (SELECT DISTINCT ON (backfill_b) backfill_k, backfill_b FROM (SELECT "
 				+ shape.keySql() + " AS backfill_k, (CAST(CAST(ctid AS text) AS point))[0] AS backfill_b FROM "

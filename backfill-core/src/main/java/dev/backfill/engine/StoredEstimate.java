@@ -2,6 +2,7 @@ package dev.backfill.engine;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import dev.backfill.Estimate;
 import dev.backfill.KeyRange;
@@ -10,7 +11,9 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
  * An estimate as the dry-run's step execution context keeps it in the job repository: its
- * figures, not its samples.
+ * figures, not its samples. The keys, and the types of their values ({@code Integer},
+ * {@code Long}, {@code Double}, {@code String}), are those every release has written, so
+ * that an estimate recorded by an earlier release reads back.
  */
 final class StoredEstimate {
 
@@ -19,61 +22,92 @@ final class StoredEstimate {
 	private StoredEstimate() {
 	}
 
-	static void write(Estimate e, ExecutionContext context) {
-		context.putString(PREFIX + "at", e.at().toString());
-		context.putInt(PREFIX + "batchSize", e.batchSize());
-		context.putString(PREFIX + "adaptive", String.valueOf(e.adaptive()));
-		context.putLong(PREFIX + "keys", e.keysEstimate());
-		context.putLong(PREFIX + "rows", e.rowsEstimate());
-		context.putString(PREFIX + "rowsEstimatedBy", e.rowsEstimatedBy());
-		context.putLong(PREFIX + "batches", e.batches());
-		context.putDouble(PREFIX + "seconds", e.estimatedSeconds());
-		context.putDouble(PREFIX + "secondsLow", e.estimatedSecondsLow());
-		context.putDouble(PREFIX + "secondsHigh", e.estimatedSecondsHigh());
-		context.putDouble(PREFIX + "rowsPerSecond", e.rowsPerSecond());
-		context.putLong(PREFIX + "maxBatchMillis", e.maxBatchMillis());
-		context.putInt(PREFIX + "suggestedBatchSize", e.suggestedBatchSize());
-		context.putLong(PREFIX + "walBytesPerBatch", e.walBytesPerBatch());
-		context.putLong(PREFIX + "walBytes", e.walBytesEstimate());
-		context.putDouble(PREFIX + "rowsPerBatch", e.rowsPerBatch());
-		context.putString(PREFIX + "idempotent", String.valueOf(e.idempotent()));
-		if (e.idempotencyRange() != null) {
-			context.putString(PREFIX + "idempotencyFrom", e.idempotencyRange().from().toString());
-			context.putString(PREFIX + "idempotencyTo", e.idempotencyRange().to().toString());
-			context.putString(PREFIX + "idempotencyFromIncluded", String.valueOf(e.idempotencyRange().fromIncluded()));
+	/**
+	 * Writes an estimate's figures into a dry-run step's context.
+	 * @param e the estimate
+	 * @param context the step execution context
+	 */
+	static void writeTo(Estimate e, ExecutionContext context) {
+		// one group of figures a line, as Estimate.Builder sets them
+		List<Map<String, ?>> figures = List.of(
+				Map.of("at", e.at().toString(), "batchSize", e.batchSize(), "adaptive", String.valueOf(e.adaptive())),
+				Map.of("keys", e.keysEstimate(), "rows", e.rowsEstimate(), "rowsEstimatedBy", e.rowsEstimatedBy()),
+				Map.of("batches", e.batches(), "seconds", e.estimatedSeconds(), "secondsLow", e.estimatedSecondsLow(),
+						"secondsHigh", e.estimatedSecondsHigh(), "rowsPerSecond", e.rowsPerSecond()),
+				Map.of("maxBatchMillis", e.maxBatchMillis(), "suggestedBatchSize", e.suggestedBatchSize()),
+				Map.of("walBytesPerBatch", e.walBytesPerBatch(), "walBytes", e.walBytesEstimate(), "rowsPerBatch",
+						e.rowsPerBatch()),
+				Map.of("idempotent", String.valueOf(e.idempotent()), "rewrittenRows", e.rewrittenRows()),
+				Map.of("sampledBatches", e.sampledBatches(), "sampleRows", e.sampleRows(), "sampleWalBytes",
+						e.sampleWalBytes(), "elapsedSeconds", e.elapsedSeconds()),
+				Map.of("warnings", String.join("\n", e.warnings())));
+		figures.forEach((group) -> group.forEach((key, value) -> context.put(PREFIX + key, value)));
+		KeyRange range = e.idempotencyRange();
+		if (range != null) {
+			context.putString(PREFIX + "idempotencyFrom", range.from().toString());
+			context.putString(PREFIX + "idempotencyTo", range.to().toString());
+			context.putString(PREFIX + "idempotencyFromIncluded", String.valueOf(range.fromIncluded()));
 		}
-		context.putLong(PREFIX + "rewrittenRows", e.rewrittenRows());
-		context.putInt(PREFIX + "sampledBatches", e.sampledBatches());
-		context.putLong(PREFIX + "sampleRows", e.sampleRows());
-		context.putLong(PREFIX + "sampleWalBytes", e.sampleWalBytes());
-		context.putString(PREFIX + "warnings", String.join("\n", e.warnings()));
-		context.putDouble(PREFIX + "elapsedSeconds", e.elapsedSeconds());
 	}
 
-	static @Nullable Estimate read(String backfill, long jobExecutionId, ExecutionContext context) {
+	/**
+	 * Reads the estimate a dry-run step recorded.
+	 * @param backfill the backfill name
+	 * @param jobExecutionId the dry-run's job execution
+	 * @param context its step execution context
+	 * @return the estimate, without its samples, or {@code null} when the step recorded
+	 * none (it failed)
+	 */
+	static @Nullable Estimate from(String backfill, long jobExecutionId, ExecutionContext context) {
 		if (!context.containsKey(PREFIX + "at")) {
 			return null;
 		}
-		String idempotent = context.getString(PREFIX + "idempotent");
-		KeyRange range = context.containsKey(PREFIX + "idempotencyFrom") ? new KeyRange(
-				context.getString(PREFIX + "idempotencyFrom"), context.getString(PREFIX + "idempotencyTo"),
-				"true".equals(context.getString(PREFIX + "idempotencyFromIncluded", "false"))) : null;
-		String warnings = context.getString(PREFIX + "warnings");
-		return new Estimate(backfill, jobExecutionId, Instant.parse(context.getString(PREFIX + "at")),
-				context.getInt(PREFIX + "batchSize"),
-				context.containsKey(PREFIX + "adaptive") && "true".equals(context.getString(PREFIX + "adaptive")),
-				context.getLong(PREFIX + "keys"), context.getLong(PREFIX + "rows"),
-				context.getString(PREFIX + "rowsEstimatedBy"), context.getLong(PREFIX + "batches"),
-				context.getDouble(PREFIX + "seconds"), context.getDouble(PREFIX + "secondsLow"),
-				context.getDouble(PREFIX + "secondsHigh"), context.getDouble(PREFIX + "rowsPerSecond"),
-				context.getLong(PREFIX + "maxBatchMillis"), context.getInt(PREFIX + "suggestedBatchSize"),
-				context.getLong(PREFIX + "walBytesPerBatch"), context.getLong(PREFIX + "walBytes"),
-				context.getDouble(PREFIX + "rowsPerBatch"),
-				idempotent.equals("null") ? null : Boolean.valueOf(idempotent), range,
-				context.getLong(PREFIX + "rewrittenRows"), List.of(), context.getInt(PREFIX + "sampledBatches"),
-				context.getLong(PREFIX + "sampleRows"), context.getLong(PREFIX + "sampleWalBytes"),
-				warnings.isEmpty() ? List.of() : warnings.lines().toList(),
-				context.getDouble(PREFIX + "elapsedSeconds"));
+		Stored stored = new Stored(context);
+		String idempotent = stored.text("idempotent");
+		KeyRange range = context.containsKey(PREFIX + "idempotencyFrom") ? new KeyRange(stored.text("idempotencyFrom"),
+				stored.text("idempotencyTo"), stored.isTrue("idempotencyFromIncluded")) : null;
+		String warnings = stored.text("warnings");
+		return Estimate.builder(backfill, jobExecutionId, Instant.parse(stored.text("at")))
+			.batchSize(stored.intValue("batchSize"), stored.isTrue("adaptive"))
+			.planned(stored.longValue("keys"), stored.longValue("rows"), stored.text("rowsEstimatedBy"))
+			.duration(stored.longValue("batches"), stored.doubleValue("seconds"), stored.doubleValue("secondsLow"),
+					stored.doubleValue("secondsHigh"), stored.doubleValue("rowsPerSecond"))
+			.locks(stored.longValue("maxBatchMillis"), stored.intValue("suggestedBatchSize"))
+			.writes(stored.longValue("walBytesPerBatch"), stored.longValue("walBytes"),
+					stored.doubleValue("rowsPerBatch"))
+			.idempotency(idempotent.equals("null") ? null : Boolean.valueOf(idempotent), range,
+					stored.longValue("rewrittenRows"))
+			.samples(List.of(), stored.intValue("sampledBatches"))
+			.cost(stored.longValue("sampleRows"), stored.longValue("sampleWalBytes"),
+					stored.doubleValue("elapsedSeconds"))
+			.warnings(warnings.isEmpty() ? List.of() : warnings.lines().toList())
+			.build();
+	}
+
+	/** The context's values under the estimate's prefix. */
+	private record Stored(ExecutionContext context) {
+
+		String text(String name) {
+			return this.context.getString(PREFIX + name);
+		}
+
+		// absent (as adaptive before it was recorded) is false
+		boolean isTrue(String name) {
+			return "true".equals(this.context.getString(PREFIX + name, "false"));
+		}
+
+		int intValue(String name) {
+			return this.context.getInt(PREFIX + name);
+		}
+
+		long longValue(String name) {
+			return this.context.getLong(PREFIX + name);
+		}
+
+		double doubleValue(String name) {
+			return this.context.getDouble(PREFIX + name);
+		}
+
 	}
 
 }

@@ -23,7 +23,6 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -35,12 +34,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * nothing twice.
  */
 final class VerifyTasklet implements Tasklet, StepExecutionListener {
-
-	static final String LAST_KEY = "backfill.verify.lastKey";
-
-	static final String KEYS_CHECKED = "backfill.verify.keysChecked";
-
-	static final String DISCREPANCIES = "backfill.verify.discrepancies";
 
 	private static final Logger logger = LoggerFactory.getLogger(VerifyTasklet.class);
 
@@ -66,11 +59,10 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	private final RowColumns columns;
 
+	private VerifyCheckpoint checkpoint = VerifyCheckpoint.START;
+
+	/** The checkpoint's last key, of the key's type. */
 	private @Nullable Object lastKey;
-
-	private long keysChecked;
-
-	private long found;
 
 	private volatile boolean stopRequested;
 
@@ -149,8 +141,7 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 	}
 
 	// the keys of a range still pending, and those the verify statement returns, with
-	// what is wrong: one row per
-	// key, the pending one when a key is both
+	// what is wrong: one row per key, the pending one when a key is both
 	private static String found(Backfill backfill, TableShape shape) {
 		String key = shape.keySql();
 		String pending = "SELECT " + key + " AS k, CAST(:pending AS text) AS d, 0 AS p FROM " + shape.table().sql()
@@ -169,13 +160,12 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
-		ExecutionContext context = stepExecution.getExecutionContext();
-		this.lastKey = context.containsKey(LAST_KEY) ? this.shape.keyType().parse(context.getString(LAST_KEY)) : null;
-		this.keysChecked = context.containsKey(KEYS_CHECKED) ? context.getLong(KEYS_CHECKED) : 0;
-		this.found = context.containsKey(DISCREPANCIES) ? context.getLong(DISCREPANCIES) : 0;
+		this.checkpoint = VerifyCheckpoint.from(stepExecution.getExecutionContext());
+		String last = this.checkpoint.lastKey();
+		this.lastKey = (last != null) ? this.shape.keyType().parse(last) : null;
 		if (this.lastKey != null) {
 			logger.info("Verify of '{}' resumes after key {} ({} keys checked, {} discrepancies)", this.backfill.name(),
-					this.lastKey, this.keysChecked, this.found);
+					this.lastKey, this.checkpoint.keysChecked(), this.checkpoint.discrepancies());
 		}
 	}
 
@@ -213,12 +203,8 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		// the context is saved in this transaction, with the discrepancies: a resumed
 		// verify logs nothing twice
 		this.lastKey = to;
-		this.keysChecked += keys;
-		this.found += batchFound;
-		ExecutionContext context = step.getExecutionContext();
-		context.putString(LAST_KEY, to.toString());
-		context.putLong(KEYS_CHECKED, this.keysChecked);
-		context.putLong(DISCREPANCIES, this.found);
+		this.checkpoint = this.checkpoint.next(to.toString(), keys, batchFound);
+		this.checkpoint.writeTo(step.getExecutionContext());
 		contribution.incrementReadCount();
 		return batch.get().full() ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
 	}
