@@ -54,8 +54,8 @@ public class BackfillsEndpoint {
 
 	/**
 	 * @param name the backfill name
-	 * @return the backfill, with its recent batches and the latest work started on it
-	 * through the endpoint
+	 * @return the backfill, with its recent batches and the latest work the operator
+	 * started on it in the background
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 */
 	@ReadOperation
@@ -105,9 +105,10 @@ public class BackfillsEndpoint {
 	 * One backfill.
 	 *
 	 * @param backfill its report, with its recent batches
-	 * @param background the latest run, dry-run, verify or rollback this application
-	 * started on it through the endpoint, with its outcome once it ended; {@code null}
-	 * when none was started since the application started
+	 * @param background the latest run, dry-run, verify or rollback the operator started
+	 * on it in the background ({@link dev.backfill.BackfillOperator#start}, as the
+	 * endpoint's actions do), with its outcome once it ended; {@code null} when none was
+	 * started since the application started
 	 * @since 0.1.0
 	 */
 	public record BackfillDescriptor(BackfillReport backfill,
