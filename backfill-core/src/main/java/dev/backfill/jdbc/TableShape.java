@@ -56,6 +56,12 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 
 	private static final String SEARCH_PATH = "SELECT current_setting('search_path')";
 
+	private static final String KEY_COLLATION = """
+			SELECT quote_ident(n.nspname) || '.' || quote_ident(c.collname)
+			FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+			JOIN pg_namespace n ON n.oid = c.collnamespace
+			WHERE a.attrelid = CAST(:table AS regclass) AND a.attname = :key""";
+
 	/**
 	 * Reads the shape of a backfill's table and checks the declaration against it.
 	 * @param jdbc a client on the target database
@@ -180,6 +186,26 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 			throw new IllegalArgumentException("Table " + this.table + " has no column " + column);
 		}
 		return type;
+	}
+
+	/**
+	 * Reads the collation a text key is ordered by, so that keys stored as text compare
+	 * as the column's own do.
+	 * @param jdbc a client on the target database
+	 * @return for a text key, its column's collation as a quoted, qualified name
+	 * ({@code "pg_catalog"."C"}); {@code null} for another key type (asked nothing), or
+	 * when the column has none
+	 */
+	public @Nullable String keyCollation(JdbcClient jdbc) {
+		if (this.keyType != KeyType.TEXT) {
+			return null;
+		}
+		return jdbc.sql(KEY_COLLATION)
+			.param("table", this.table.sql())
+			.param("key", this.key)
+			.query(String.class)
+			.optional()
+			.orElse(null);
 	}
 
 	/**
