@@ -1,0 +1,105 @@
+package dev.backfill.engine;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillException;
+import dev.backfill.BackfillSettings;
+import dev.backfill.DryRunOptions;
+import dev.backfill.Estimate;
+import dev.backfill.jdbc.RunLock;
+import dev.backfill.jdbc.TableShape;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Dry-runs: sampled batches of a backfill timed and rolled back into an {@link Estimate},
+ * holding the run lock; nothing is committed.
+ */
+final class DryRuns {
+
+	private static final Logger logger = LoggerFactory.getLogger(DryRuns.class);
+
+	private final DeclarationCheck check;
+
+	private final LockedRuns locked;
+
+	private final Tunings tunings;
+
+	private final BackfillJobs jobs;
+
+	private final Executions executions;
+
+	private final PlatformTransactionManager transactionManager;
+
+	private final JdbcClient jdbc;
+
+	DryRuns(DeclarationCheck check, LockedRuns locked, Tunings tunings, BackfillJobs jobs, Executions executions,
+			PlatformTransactionManager transactionManager, JdbcClient jdbc) {
+		this.check = check;
+		this.locked = locked;
+		this.tunings = tunings;
+		this.jobs = jobs;
+		this.executions = executions;
+		this.transactionManager = transactionManager;
+		this.jdbc = jdbc;
+	}
+
+	Estimate dryRun(Backfill backfill, DryRunOptions options) {
+		this.check.checkRepository();
+		TableShape shape = this.check.shape(backfill, DeclarationCheck.Work.DRY_RUN);
+		// held while it samples: a run's row locks would hold its samples, and it would
+		// measure a table being changed
+		try (RunLock lock = this.locked.acquire(backfill.name())) {
+			return dryRun(backfill, shape, options, lock);
+		}
+	}
+
+	private Estimate dryRun(Backfill backfill, TableShape shape, DryRunOptions options, RunLock lock) {
+		String name = backfill.name();
+		BackfillSettings settings = this.tunings.settings(name);
+		JobHandle<DryRunTasklet> dryRun;
+		try {
+			// sampling key positions reads a few hundred pages: bounded by the statement
+			// timeout all the same
+			dryRun = new TransactionTemplate(this.transactionManager).execute((tx) -> {
+				tx.setRollbackOnly();
+				this.jdbc.sql("SELECT set_config('statement_timeout', :timeout, true)")
+					.param("timeout", settings.statementTimeout().toMillis() + "ms")
+					.query()
+					.listOfRows();
+				return this.jobs.buildDryRun(backfill, shape, this.tunings.batchSize(backfill, options.batchSize()),
+						this.tunings.sizing(backfill, options.batchSize()), settings, options, lock);
+			});
+		}
+		catch (DataAccessException ex) {
+			throw new BackfillException("Dry-run of '" + name + "' could not sample " + backfill.table() + ": "
+					+ DefaultBackfillOperator.rootMessage(ex), ex);
+		}
+		JobExecution execution;
+		try {
+			execution = this.executions.launch(name, dryRun.job(), null, false);
+		}
+		catch (Exception ex) {
+			throw new BackfillException(
+					"Dry-run of '" + name + "' could not be launched: " + DefaultBackfillOperator.rootMessage(ex), ex);
+		}
+		Estimate estimate = dryRun.tasklet().estimate();
+		if (execution.getStatus() != BatchStatus.COMPLETED || estimate == null) {
+			throw new BackfillException("Dry-run of '" + name + "' failed (job execution " + execution.getId() + "): "
+					+ BackfillHistory.failure(execution) + ". Nothing was committed to " + backfill.table() + ".");
+		}
+		logger.info(
+				"Backfill '{}' dry-run: {} batches of {} keys, about {} s ({} to {} s), longest batch {} ms, "
+						+ "idempotent {}",
+				name, estimate.batches(), estimate.batchSize(), Math.round(estimate.estimatedSeconds()),
+				Math.round(estimate.estimatedSecondsLow()), Math.round(estimate.estimatedSecondsHigh()),
+				estimate.maxBatchMillis(), estimate.idempotent());
+		return estimate;
+	}
+
+}
