@@ -54,15 +54,9 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	private final Backfills backfills;
 
-	private final JdbcBatchLog log;
+	private final Engine engine;
 
 	private final JdbcPauses pauses;
-
-	private final BackfillHistory history;
-
-	private final DeclarationCheck check;
-
-	private final LockedRuns locked;
 
 	private final Walks walks;
 
@@ -72,10 +66,9 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	private final Background background;
 
-	// builds the engine once; each kind of work is a type of its own, sharing these
+	// builds the engine once: each kind of work is a type of its own over its parts
 	private DefaultBackfillOperator(Builder builder) {
-		Backfills backfills = builder.backfills;
-		Tunings tunings = new Tunings(backfills, builder.settings, builder.throttles, builder.listeners,
+		Tunings tunings = new Tunings(builder.backfills, builder.settings, builder.throttles, builder.listeners,
 				builder.tuning);
 		DataSource dataSource = builder.dataSource;
 		PlatformTransactionManager transactionManager = (builder.transactionManager != null)
@@ -84,19 +77,21 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 				: JobRepositories.jdbc(dataSource, transactionManager);
 		String prefix = builder.settings.tablePrefix();
 		JdbcClient jdbc = JdbcClient.create(dataSource);
+		JdbcBatchLog log = new JdbcBatchLog(jdbc, prefix);
 		JdbcDiscrepancies discrepancies = new JdbcDiscrepancies(jdbc, prefix);
-		this.backfills = backfills;
-		this.log = new JdbcBatchLog(jdbc, prefix);
+		this.backfills = builder.backfills;
 		this.pauses = new JdbcPauses(jdbc, prefix);
-		this.history = new BackfillHistory(backfills, dataSource, jobRepository, jdbc, this.pauses, discrepancies);
-		BackfillJobs jobs = new BackfillJobs(jobRepository, transactionManager, jdbc, this.log);
-		Executions executions = new Executions(dataSource, jobRepository, transactionManager, this.history);
-		this.check = new DeclarationCheck(jdbc, transactionManager, jobRepository, new BackfillTables(jdbc, prefix));
-		this.locked = new LockedRuns(dataSource, this.history, executions);
-		this.walks = new Walks(this.check, this.locked, tunings, jobs, executions, this.history, this.log, jdbc);
-		this.verifications = new Verifications(this.check, this.locked, tunings, jobs, executions, this.history,
+		BackfillHistory history = new BackfillHistory(this.backfills, dataSource, jobRepository, jdbc, this.pauses,
 				discrepancies);
-		this.dryRuns = new DryRuns(this.check, this.locked, tunings, jobs, executions, transactionManager, jdbc);
+		Executions executions = new Executions(dataSource, jobRepository, transactionManager, history);
+		this.engine = new Engine(
+				new DeclarationCheck(jdbc, transactionManager, jobRepository, new BackfillTables(jdbc, prefix)),
+				new LockedRuns(dataSource, history), tunings,
+				new BackfillJobs(jobRepository, transactionManager, jdbc, log), executions, history, log, discrepancies,
+				transactionManager, jdbc);
+		this.walks = new Walks(this.engine);
+		this.verifications = new Verifications(this.engine);
+		this.dryRuns = new DryRuns(this.engine);
 		this.background = new Background(this);
 	}
 
@@ -228,7 +223,7 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public void validate() {
-		this.check.validate(this.backfills.all());
+		this.engine.check().validate(this.backfills.all());
 	}
 
 	@Override
@@ -239,7 +234,10 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 	@Override
 	public boolean stop(String name) {
 		this.backfills.get(name);
-		return this.locked.stop(name);
+		LockedRuns locked = this.engine.locked();
+		// when not here, another process may run it, verify it or roll it back
+		return locked.stop(name) || locked.isHeld(name)
+				&& this.engine.executions().stop(List.of(name, JobNames.rollback(name), JobNames.verify(name)));
 	}
 
 	@Override
@@ -257,7 +255,7 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public boolean stopAll(Duration timeout) {
-		return this.locked.stopAll(timeout);
+		return this.engine.locked().stopAll(timeout);
 	}
 
 	@Override
@@ -272,12 +270,12 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public List<RemovalNotice> removalsDue() {
-		return this.history.removalsDue();
+		return this.engine.history().removalsDue();
 	}
 
 	@Override
 	public BackfillStatus status(String name) {
-		return this.history.status(name);
+		return this.engine.history().status(name);
 	}
 
 	@Override
@@ -300,7 +298,8 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 	@Override
 	public List<BatchSummary> recentBatches(String name, int limit) {
 		this.backfills.get(name);
-		return this.log.recent(name, limit)
+		return this.engine.log()
+			.recent(name, limit)
 			.stream()
 			.map((r) -> new BatchSummary(r.batchNo(), r.fromKey(), r.fromIncluded(), r.toKey(), r.rowsAffected(),
 					r.durationMs(), r.startedAt()))

@@ -12,8 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -24,56 +22,39 @@ final class DryRuns {
 
 	private static final Logger logger = LoggerFactory.getLogger(DryRuns.class);
 
-	private final DeclarationCheck check;
+	private final Engine engine;
 
-	private final LockedRuns locked;
-
-	private final Tunings tunings;
-
-	private final BackfillJobs jobs;
-
-	private final Executions executions;
-
-	private final PlatformTransactionManager transactionManager;
-
-	private final JdbcClient jdbc;
-
-	DryRuns(DeclarationCheck check, LockedRuns locked, Tunings tunings, BackfillJobs jobs, Executions executions,
-			PlatformTransactionManager transactionManager, JdbcClient jdbc) {
-		this.check = check;
-		this.locked = locked;
-		this.tunings = tunings;
-		this.jobs = jobs;
-		this.executions = executions;
-		this.transactionManager = transactionManager;
-		this.jdbc = jdbc;
+	DryRuns(Engine engine) {
+		this.engine = engine;
 	}
 
 	Estimate dryRun(Backfill backfill, DryRunOptions options) {
-		this.check.checkRepository();
-		TableShape shape = this.check.shape(backfill, DeclarationCheck.Work.DRY_RUN);
+		TableShape shape = this.engine.shape(backfill, DeclarationCheck.Work.DRY_RUN);
 		// held while it samples: a run's row locks would hold its samples, and it would
 		// measure a table being changed
-		try (RunLock lock = this.locked.acquire(backfill.name())) {
+		try (RunLock lock = this.engine.locked().acquire(backfill.name())) {
 			return dryRun(backfill, shape, options, lock);
 		}
 	}
 
 	private Estimate dryRun(Backfill backfill, TableShape shape, DryRunOptions options, RunLock lock) {
 		String name = backfill.name();
-		BackfillSettings settings = this.tunings.settings(name);
+		Tunings tunings = this.engine.tunings();
+		BackfillSettings settings = tunings.settings(name);
 		JobHandle<DryRunTasklet> dryRun;
 		try {
 			// sampling key positions reads a few hundred pages: bounded by the statement
 			// timeout all the same
-			dryRun = new TransactionTemplate(this.transactionManager).execute((tx) -> {
+			dryRun = new TransactionTemplate(this.engine.transactionManager()).execute((tx) -> {
 				tx.setRollbackOnly();
-				this.jdbc.sql("SELECT set_config('statement_timeout', :timeout, true)")
+				this.engine.jdbc()
+					.sql("SELECT set_config('statement_timeout', :timeout, true)")
 					.param("timeout", settings.statementTimeout().toMillis() + "ms")
 					.query()
 					.listOfRows();
-				return this.jobs.buildDryRun(backfill, shape, this.tunings.batchSize(backfill, options.batchSize()),
-						this.tunings.sizing(backfill, options.batchSize()), settings, options, lock);
+				return this.engine.jobs()
+					.buildDryRun(backfill, shape, tunings.batchSize(backfill, options.batchSize()),
+							tunings.sizing(backfill, options.batchSize()), settings, options, lock);
 			});
 		}
 		catch (DataAccessException ex) {
@@ -82,7 +63,7 @@ final class DryRuns {
 		}
 		JobExecution execution;
 		try {
-			execution = this.executions.launch(name, dryRun.job(), null, false);
+			execution = this.engine.executions().launch(name, dryRun.job(), null, false);
 		}
 		catch (Exception ex) {
 			throw new BackfillException(

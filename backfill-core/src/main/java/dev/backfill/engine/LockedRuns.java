@@ -17,7 +17,7 @@ import dev.backfill.jdbc.RunLock;
 
 /**
  * The run lock around a backfill's run, verify, rollback and dry-run, and the ones of
- * them this process has going, so that a stop reaches them here or in another process.
+ * them this process has going, so that a stop reaches them.
  */
 final class LockedRuns {
 
@@ -25,15 +25,12 @@ final class LockedRuns {
 
 	private final BackfillHistory history;
 
-	private final Executions executions;
-
 	/** Runs of this process, with what their callers wait on. */
 	private final Map<String, Active> active = new ConcurrentHashMap<>();
 
-	LockedRuns(DataSource dataSource, BackfillHistory history, Executions executions) {
+	LockedRuns(DataSource dataSource, BackfillHistory history) {
 		this.dataSource = dataSource;
 		this.history = history;
-		this.executions = executions;
 	}
 
 	// only one run, verify, rollback or dry-run of a backfill at a time
@@ -74,17 +71,20 @@ final class LockedRuns {
 		}
 	}
 
+	// asks the work of this process to stop: whether it has one going
 	boolean stop(String name) {
 		Active here = this.active.get(name);
 		if (here != null) {
 			here.requestStop().run();
 			return true;
 		}
-		if (!RunLock.isHeld(this.dataSource, name)) {
-			return false;
-		}
-		// another process runs it, verifies it or rolls it back
-		return this.executions.stop(List.of(name, JobNames.rollback(name), JobNames.verify(name)));
+		return false;
+	}
+
+	// whether a process holds the run lock: this one, or another that runs, verifies or
+	// rolls back the backfill
+	boolean isHeld(String name) {
+		return RunLock.isHeld(this.dataSource, name);
 	}
 
 	boolean stopAll(Duration timeout) {
