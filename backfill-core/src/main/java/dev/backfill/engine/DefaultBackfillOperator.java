@@ -84,11 +84,11 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		BackfillHistory history = new BackfillHistory(this.backfills, dataSource, jobRepository, jdbc, this.pauses,
 				discrepancies);
 		Executions executions = new Executions(dataSource, jobRepository, transactionManager, history);
-		this.engine = new Engine(
-				new DeclarationCheck(jdbc, transactionManager, jobRepository, new BackfillTables(jdbc, prefix)),
-				new LockedRuns(dataSource, history), tunings,
-				new BackfillJobs(jobRepository, transactionManager, jdbc, log), executions, history, log, discrepancies,
-				transactionManager, jdbc);
+		DeclarationCheck check = new DeclarationCheck(jdbc, transactionManager, jobRepository,
+				new BackfillTables(jdbc, prefix));
+		BackfillJobs jobs = new BackfillJobs(jobRepository, transactionManager, jdbc, log);
+		this.engine = new Engine(check, new LockedRuns(dataSource, history), tunings, jobs, executions, history, log,
+				discrepancies, transactionManager, jdbc);
 		this.walks = new Walks(this.engine);
 		this.verifications = new Verifications(this.engine);
 		this.dryRuns = new DryRuns(this.engine);
