@@ -44,7 +44,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     app status "$backfill" --json > /tmp/backfill-status.json
     jq -r --arg round "$round" --arg wal "$wal_actual" -s '.[0] as $d | .[1] as $s |
       [$round, $d.name, $d.batchSize, $d.rowsEstimate, $d.sampledBatches, $d.estimatedSeconds,
-       $d.estimatedSecondsLow, $d.estimatedSecondsHigh, $s.runSeconds, $s.estimateError, $d.elapsedSeconds,
+       $d.estimatedSecondsLow, $d.estimatedSecondsHigh, $s.runSeconds, $s.lastDryRun.estimateError, $d.elapsedSeconds,
        (($d.elapsedSeconds / $s.runSeconds * 1000 | round) / 1000), $d.maxBatchMillis,
        (($d.walBytesEstimate / 104857.6 | round) / 10), $wal, $d.idempotent, $d.sampleRows,
        (($d.sampleWalBytes / 104857.6 | round) / 10)] | @csv' \

@@ -2,6 +2,8 @@ package dev.backfill;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Runs backfills and reports on them, as Spring Batch's {@code JobOperator} does for
  * jobs.
@@ -140,6 +142,44 @@ public interface BackfillOperator {
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 */
 	BackfillStatus status(String name);
+
+	/**
+	 * Starts a run, dry-run, verify or rollback on a thread of its own and returns at
+	 * once: what the endpoint, the status page and an application use to start work they
+	 * do not wait for. The work is what {@link #run}, {@link #dryRun}, {@link #verify} or
+	 * {@link #rollback} does, with no progress listener but the operator's own; its
+	 * failures, including what fails at once (a run lock another process holds, a
+	 * declaration the database refuses), end its {@link BackgroundWork#outcome()}, and
+	 * are thrown to a caller that {@linkplain BackgroundWork#await waits} for them. Work
+	 * started here does not keep the JVM alive; {@link #stopAll} stops its runs.
+	 * @param name the backfill name
+	 * @param task what to do, with its options
+	 * @param by who asks, for status and logs
+	 * @return the work, going on
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @throws BackfillAlreadyRunningException when the backfill runs or is paused, in any
+	 * process, or when work this operator started on it goes on
+	 */
+	BackgroundWork start(String name, BackgroundWork.Task task, String by);
+
+	/**
+	 * The latest work this operator {@linkplain #start started} on a backfill, going on
+	 * or ended: how a failure nobody waited for shows, besides the log.
+	 * @param name the backfill name
+	 * @return the work, or {@code null} when none was started since the operator was
+	 * created
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 */
+	@Nullable BackgroundWork lastStarted(String name);
+
+	/**
+	 * The latest batches a backfill's runs committed, read from the batch log.
+	 * @param name the backfill name
+	 * @param limit most batches to return
+	 * @return the batches, oldest first
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 */
+	List<BatchSummary> recentBatches(String name, int limit);
 
 	/**
 	 * Checks every declaration against the database: tables, columns, key, and that its

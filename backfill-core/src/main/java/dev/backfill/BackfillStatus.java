@@ -40,6 +40,41 @@ public record BackfillStatus(String backfill, BackfillState state, @Nullable Lon
 		@Nullable Double estimateError, @Nullable Verification verification) {
 
 	/**
+	 * The status of a backfill that was never run.
+	 * @param backfill the backfill name
+	 * @param rowsRemainingEstimate rows estimated to change
+	 * @param estimate the latest dry-run's estimate, or {@code null}
+	 * @param verification the latest completed verify, or {@code null}
+	 * @return the status
+	 * @since 0.1.0
+	 */
+	public static BackfillStatus neverRun(String backfill, long rowsRemainingEstimate, @Nullable Estimate estimate,
+			@Nullable Verification verification) {
+		return new BackfillStatus(backfill, BackfillState.NEVER_RUN, null, 0, 0, rowsRemainingEstimate, null, 0, 0,
+				null, null, null, null, 0, 0, 0, estimate, null, verification);
+	}
+
+	/**
+	 * The status of a backfill whose latest run a rollback undid: nothing of the run
+	 * stands, and the next one starts from the first key.
+	 * @param backfill the backfill name
+	 * @param jobExecutionId the run's latest job execution
+	 * @param startedAt when it started, or {@code null}
+	 * @param endedAt when it ended, or {@code null}
+	 * @param rowsRemainingEstimate rows estimated to change
+	 * @param estimate the latest dry-run's estimate, or {@code null}
+	 * @param verification the latest completed verify, or {@code null}
+	 * @return the status
+	 * @since 0.1.0
+	 */
+	public static BackfillStatus rolledBack(String backfill, long jobExecutionId, @Nullable Instant startedAt,
+			@Nullable Instant endedAt, long rowsRemainingEstimate, @Nullable Estimate estimate,
+			@Nullable Verification verification) {
+		return new BackfillStatus(backfill, BackfillState.ROLLED_BACK, jobExecutionId, 0, 0, rowsRemainingEstimate,
+				null, 0, 0, startedAt, endedAt, null, null, 0, 0, 0, estimate, null, verification);
+	}
+
+	/**
 	 * Rows done as a share of rows done and rows estimated to remain. The rows remaining
 	 * are an estimate, so a completed run, or one that changed rows and found nothing
 	 * left, counts as all done.

@@ -22,6 +22,7 @@ import dev.backfill.JavaBackfill;
 import dev.backfill.RemovalNotice;
 import dev.backfill.SqlBackfill;
 import dev.backfill.Verification;
+import dev.backfill.jdbc.Checkpoint;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.JdbcPauses;
 import dev.backfill.jdbc.RunLock;
@@ -78,7 +79,7 @@ final class BackfillHistory {
 			.min()
 			.orElse(verify.getId());
 		JobExecution run = last(name);
-		JobExecution rollback = last(BackfillJobs.rollbackJobName(name));
+		JobExecution rollback = last(JobNames.rollback(name));
 		return (run != null && run.getId() > first) || (rollback != null && rollback.getId() > first);
 	}
 
@@ -109,14 +110,14 @@ final class BackfillHistory {
 	}
 
 	boolean rolledBack(String name, JobExecution run) {
-		JobExecution rollback = last(BackfillJobs.rollbackJobName(name));
+		JobExecution rollback = last(JobNames.rollback(name));
 		return rollback != null && rollback.getId() > run.getId() && rollback.getStatus() == BatchStatus.COMPLETED;
 	}
 
 	Verification verification(Backfill backfill, JobExecution execution) {
 		ExecutionContext step = execution.getStepExecutions()
 			.stream()
-			.filter((s) -> s.getStepName().equals(BackfillJobs.VERIFY_STEP))
+			.filter((s) -> s.getStepName().equals(JobNames.VERIFY_STEP))
 			.findFirst()
 			.map(StepExecution::getExecutionContext)
 			.orElseGet(ExecutionContext::new);
@@ -145,7 +146,7 @@ final class BackfillHistory {
 	// the latest verify that completed
 	@Nullable Verification lastVerification(String name) {
 		Backfill backfill = this.backfills.get(name);
-		for (JobInstance each : this.jobRepository.getJobInstances(BackfillJobs.verifyJobName(name), 0, 20)) {
+		for (JobInstance each : this.jobRepository.getJobInstances(JobNames.verify(name), 0, 20)) {
 			for (JobExecution execution : this.jobRepository.getJobExecutions(each)) {
 				if (execution.getStatus() == BatchStatus.COMPLETED) {
 					return verification(backfill, execution);
@@ -160,22 +161,24 @@ final class BackfillHistory {
 		Estimate estimate = lastEstimate(name);
 		JobExecution execution = last(name);
 		if (execution == null) {
-			return new BackfillStatus(name, BackfillState.NEVER_RUN, null, 0, 0, estimateAll(name), null, 0, 0, null,
-					null, null, null, 0, 0, 0, estimate, null, lastVerification(name));
+			return BackfillStatus.neverRun(name, estimateAll(name), estimate, lastVerification(name));
 		}
 		if (rolledBack(name, execution)) {
-			// undone: nothing of the run stands, and the next one starts from the first
-			// key
-			return new BackfillStatus(name, BackfillState.ROLLED_BACK, execution.getId(), 0, 0, estimateAll(name), null,
-					0, 0, instant(execution.getStartTime()), instant(execution.getEndTime()), null, null, 0, 0, 0,
-					estimate, null, lastVerification(name));
+			return BackfillStatus.rolledBack(name, execution.getId(), instant(execution.getStartTime()),
+					instant(execution.getEndTime()), estimateAll(name), estimate, lastVerification(name));
 		}
 		BackfillState state = state(execution, isLive(name, execution));
 		if (state == BackfillState.RUNNING && this.pauses.find(name).isPresent()) {
 			state = BackfillState.PAUSED;
 		}
 		ExecutionContext step = stepContext(execution);
-		ExecutionContext job = execution.getExecutionContext();
+		Checkpoint checkpoint = Checkpoint.from(step);
+		RunStats stats = RunStats.from(step);
+		long rowsRemaining = (stats != null) ? stats.rowsRemaining() : estimateAll(name);
+		if (stats == null) {
+			// before the first batch: nothing measured yet
+			stats = new RunStats(rowsRemaining, 0, 0, 0, false, 0);
+		}
 		List<JobExecution> executions = this.jobRepository.getJobExecutions(execution.getJobInstance());
 		double runSeconds = executions.stream().mapToDouble(BackfillHistory::seconds).sum();
 		Instant runStart = executions.stream()
@@ -183,38 +186,29 @@ final class BackfillHistory {
 			.filter(Objects::nonNull)
 			.min(Comparator.naturalOrder())
 			.orElse(null);
-		int batchSize = step.containsKey(BackfillJobs.BATCH_SIZE) ? step.getInt(BackfillJobs.BATCH_SIZE) : 0;
 		// an estimate says something about a run at its own batch size only
-		boolean adaptive = step.containsKey(BackfillJobs.ADAPTIVE)
-				&& "true".equals(step.getString(BackfillJobs.ADAPTIVE));
-		boolean comparable = (estimate != null)
-				&& (estimate.adaptive() ? adaptive : !adaptive && estimate.batchSize() == batchSize);
-		double throttled = step.containsKey(BackfillJobs.THROTTLED_SECONDS)
-				? step.getDouble(BackfillJobs.THROTTLED_SECONDS) : 0;
+		boolean comparable = (estimate != null) && (estimate.adaptive() ? stats.adaptive()
+				: !stats.adaptive() && estimate.batchSize() == stats.batchSize());
 		// a dry-run estimates the work; the throttles' holds depend on the database's
 		// load during the run
-		double workSeconds = runSeconds - throttled;
+		double workSeconds = runSeconds - stats.throttledSeconds();
 		Double error = (state == BackfillState.COMPLETED && comparable && runStart != null
 				&& estimate.at().isBefore(runStart) && workSeconds > 0) ? estimate.estimatedSeconds() / workSeconds - 1
 						: null;
-		return new BackfillStatus(name, state, execution.getId(), getLong(step, "backfill.batches"),
-				getLong(step, "backfill.rowsDone"),
-				step.containsKey(BackfillJobs.ROWS_REMAINING) ? step.getLong(BackfillJobs.ROWS_REMAINING)
-						: estimateAll(name),
-				step.containsKey("backfill.lastKey") ? step.getString("backfill.lastKey") : null,
-				step.containsKey(BackfillJobs.ROWS_PER_SECOND) ? step.getDouble(BackfillJobs.ROWS_PER_SECOND) : 0,
-				getLong(step, BackfillJobs.ETA_SECONDS), instant(execution.getStartTime()),
-				instant(execution.getEndTime()), ownerOf(job), exitMessage(execution), batchSize, runSeconds, throttled,
-				estimate, error, lastVerification(name));
+		return new BackfillStatus(name, state, execution.getId(), checkpoint.batches(), checkpoint.rowsDone(),
+				rowsRemaining, checkpoint.lastKey(), stats.rowsPerSecond(), stats.etaSeconds(),
+				instant(execution.getStartTime()), instant(execution.getEndTime()),
+				ownerOf(execution.getExecutionContext()), exitMessage(execution), stats.batchSize(), runSeconds,
+				stats.throttledSeconds(), estimate, error, lastVerification(name));
 	}
 
 	// the latest dry-run that recorded an estimate
 	@Nullable Estimate lastEstimate(String name) {
-		String job = BackfillJobs.dryRunJobName(name);
+		String job = JobNames.dryRun(name);
 		for (JobInstance instance : this.jobRepository.getJobInstances(job, 0, 20)) {
 			for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
 				if (execution.getStatus() == BatchStatus.COMPLETED) {
-					Estimate estimate = BackfillJobs.estimateOf(name, execution);
+					Estimate estimate = estimateOf(name, execution);
 					if (estimate != null) {
 						return estimate;
 					}
@@ -222,6 +216,17 @@ final class BackfillHistory {
 			}
 		}
 		return null;
+	}
+
+	// the estimate a dry-run's execution recorded, or null when it recorded none (it
+	// failed)
+	private static @Nullable Estimate estimateOf(String backfill, JobExecution execution) {
+		return execution.getStepExecutions()
+			.stream()
+			.filter((s) -> s.getStepName().equals(JobNames.DRY_RUN_STEP))
+			.findFirst()
+			.map((s) -> StoredEstimate.from(backfill, execution.getId(), s.getExecutionContext()))
+			.orElse(null);
 	}
 
 	static double seconds(JobExecution execution) {
@@ -235,7 +240,7 @@ final class BackfillHistory {
 	long estimateAll(String name) {
 		Backfill backfill = this.backfills.get(name);
 		try {
-			return BackfillJobs.pendingEstimate(backfill, TableShape.read(this.jdbc, backfill), this.jdbc);
+			return PlannedWork.pendingRows(backfill, TableShape.read(this.jdbc, backfill), this.jdbc);
 		}
 		catch (RuntimeException ex) {
 			// status must answer even when the table is gone; the estimate is then
@@ -294,8 +299,7 @@ final class BackfillHistory {
 		if (holder.isEmpty()) {
 			return "another process, which has let go since";
 		}
-		for (String job : List.of(name, BackfillJobs.rollbackJobName(name), BackfillJobs.verifyJobName(name),
-				BackfillJobs.dryRunJobName(name))) {
+		for (String job : List.of(name, JobNames.rollback(name), JobNames.verify(name), JobNames.dryRun(name))) {
 			for (JobExecution running : this.jobRepository.findRunningJobExecutions(job)) {
 				Owner owner = Owner.from(running.getExecutionContext());
 				if (owner != null && owner.lockBackend() == holder.getAsInt()) {

@@ -4,29 +4,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.backfill.Backfill;
-import dev.backfill.BackfillException;
-import dev.backfill.BackfillSettings;
-import dev.backfill.BackfillThrottle;
-import dev.backfill.BatchSizing;
 import dev.backfill.KeyRange;
 import dev.backfill.Progress;
-import dev.backfill.ProgressListener;
-import dev.backfill.Retry;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.Checkpoint;
-import dev.backfill.jdbc.FailedAttempt;
 import dev.backfill.jdbc.JdbcBatchLog;
-import dev.backfill.jdbc.JdbcPauses;
 import dev.backfill.jdbc.KeyType;
-import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -45,29 +34,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * One call is one batch, in the transaction Spring Batch opens for it: find the range's
- * upper bound, apply the work, append the batch log row, and move the checkpoint in the
- * step's execution context, which Spring Batch saves before the same commit. State in
- * memory only moves after the commit.
+ * One call is one batch, in the transaction Spring Batch opens for it: wait for the
+ * throttles, find the range's upper bound, apply the work, append the batch log row, and
+ * move the checkpoint and the run's statistics in the step's execution context, which
+ * Spring Batch saves before the same commit. State in memory only moves after the commit.
  */
 final class BackfillTasklet implements Tasklet, StepExecutionListener {
-
-	static final String ROWS_PER_SECOND = "backfill.rowsPerSecond";
-
-	static final String ROWS_REMAINING = "backfill.rowsRemaining";
-
-	static final String ETA_SECONDS = "backfill.etaSeconds";
-
-	static final String BATCH_SIZE = "backfill.batchSize";
-
-	static final String THROTTLED_SECONDS = "backfill.throttledSeconds";
-
-	static final String ADAPTIVE = "backfill.adaptive";
-
-	private static final long MAX_THROTTLE_WAIT_MILLIS = 10_000;
-
-	/** How often a paused run looks whether it was resumed. */
-	private static final Duration PAUSE_LOOK = Duration.ofSeconds(1);
 
 	private static final Logger logger = LoggerFactory.getLogger(BackfillTasklet.class);
 
@@ -80,32 +52,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	private static final String TIMEOUTS = """
 			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)""";
 
-	private final Backfill backfill;
+	private final RunPlan plan;
 
 	private final Pass pass;
 
-	/**
-	 * Lower bound of a bounded walk, from the job parameters; {@code null} starts at the
-	 * smallest key.
-	 */
-	private @Nullable Object from;
-
-	/** Whether the bounded walk's lower bound is a key of its first range. */
-	private boolean fromIncluded;
-
-	/**
-	 * Inclusive upper bound of a bounded walk, from the job parameters; {@code null}
-	 * walks to the end.
-	 */
-	private @Nullable Object until;
-
-	private final TableShape shape;
-
-	private final BatchWork work;
-
 	private final Keyset keyset;
-
-	private final RemainingWork remaining;
 
 	private final JdbcClient jdbc;
 
@@ -113,19 +64,29 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final JobRepository jobRepository;
 
-	private final BackfillSettings settings;
+	/**
+	 * Rolls a batch that meets a lock or a timeout back alone, so that it is tried again.
+	 */
+	private final TransactionTemplate savepoint;
 
-	private final ProgressListener listener;
+	private final LockWatch lockWatch;
 
-	private final Throughput throughput = new Throughput();
+	private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+	private final ThrottleGate gate;
+
+	private final BatchRetry retry;
+
+	private final AdaptiveSize size;
+
+	private final Forecast forecast = new Forecast();
+
+	/** The keys a bounded walk covers, from its job parameters. */
+	private WalkBounds bounds = WalkBounds.ALL;
 
 	private Checkpoint checkpoint = Checkpoint.START;
 
 	private @Nullable Object lastKey;
-
-	private long keysAtStart;
-
-	private double pendingShareAtStart;
 
 	private long rowsThisProcess;
 
@@ -137,78 +98,20 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private long lastCommitNanos;
 
-	/** The attempt of the current batch, 1 until it meets a transient failure. */
-	private int attempt = 1;
-
-	/** Keys of the batch's next attempt, 0 for the run's batch size. */
-	private int retrySize;
-
-	private long retryAtNanos;
-
-	private volatile boolean stopRequested;
-
-	private final List<BackfillThrottle> throttles;
-
-	/** How batches adapt, or {@code null} when their size is fixed. */
-	private final @Nullable BatchSizing sizing;
-
-	/** Keys of the next batch. */
-	private int size;
-
-	private double smoothedRate;
-
-	private final JdbcPauses pauses;
-
-	/**
-	 * Runs the throttles' queries on a connection of their own, not in the batch's
-	 * transaction.
-	 */
-	private final TransactionTemplate outside;
-
-	private @Nullable String throttledBy;
-
-	/** Which throttle held the run last: its simple class name, or {@code pause}. */
-	private @Nullable String heldBy;
-
-	private long throttledNanos;
-
-	/** The application's writes while batches run and between them, for the throttles. */
-	private final ForegroundMeter foreground = new ForegroundMeter();
-
-	/**
-	 * The throttle whose hold was logged last: a run held after every batch by the same
-	 * one logs it once.
-	 */
-	private @Nullable String loggedHolder;
-
-	private final TransactionTemplate savepoint;
-
-	private final LockWatch lockWatch;
-
-	BackfillTasklet(Backfill backfill, Pass pass, TableShape shape, JdbcClient jdbc,
-			PlatformTransactionManager transactionManager, JdbcBatchLog log, JobRepository jobRepository, int batchSize,
-			BackfillSettings settings, @Nullable BatchSizing sizing, List<BackfillThrottle> throttles,
-			ProgressListener listener, LockWatch lockWatch) {
-		this.lockWatch = lockWatch;
-		this.throttles = List.copyOf(throttles);
-		this.pauses = new JdbcPauses(jdbc, settings.tablePrefix());
-		this.outside = new TransactionTemplate(transactionManager);
-		this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
-		this.savepoint = new TransactionTemplate(transactionManager);
-		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-		this.backfill = backfill;
-		this.pass = pass;
-		this.shape = shape;
-		this.work = pass.work();
-		this.keyset = new Keyset(shape);
-		this.remaining = pass.remaining();
+	BackfillTasklet(RunPlan plan, JdbcClient jdbc, PlatformTransactionManager transactionManager, JdbcBatchLog log,
+			JobRepository jobRepository) {
+		this.plan = plan;
+		this.pass = plan.pass();
+		this.keyset = new Keyset(plan.shape());
 		this.jdbc = jdbc;
 		this.log = log;
 		this.jobRepository = jobRepository;
-		this.size = batchSize;
-		this.sizing = sizing;
-		this.settings = settings;
-		this.listener = listener;
+		this.savepoint = new TransactionTemplate(transactionManager);
+		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+		this.lockWatch = new LockWatch(plan.lock(), plan.backfill().name(), jobRepository, transactionManager);
+		this.gate = new ThrottleGate(plan, jdbc, transactionManager, jobRepository, this.stopRequested);
+		this.retry = new BatchRetry(plan, log, transactionManager);
+		this.size = new AdaptiveSize(this.pass.logName(), plan.batchSize(), plan.sizing());
 	}
 
 	@Override
@@ -229,26 +132,22 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			saved = logged;
 		}
 		this.checkpoint = saved;
-		KeyType keyType = this.shape.keyType();
+		KeyType keyType = this.plan.shape().keyType();
 		if (this.pass.bounded()) {
-			String from = stepExecution.getJobParameters().getString(BackfillJobs.FROM);
-			String until = stepExecution.getJobParameters().getString(BackfillJobs.UNTIL);
-			this.from = (from != null) ? keyType.parse(from) : null;
-			this.fromIncluded = "true".equals(stepExecution.getJobParameters().getString(BackfillJobs.FROM_INCLUDED));
-			this.until = (until != null) ? keyType.parse(until) : null;
+			this.bounds = WalkBounds.from(stepExecution.getJobParameters(), keyType);
 		}
 		this.lastKey = (saved.lastKey() != null) ? keyType.parse(saved.lastKey()) : null;
-		this.keysAtStart = this.remaining.keysAfter(this.jdbc, this.lastKey);
-		long pending = this.remaining.pendingAfter(this.jdbc, this.lastKey);
-		this.pendingShareAtStart = (this.keysAtStart == 0) ? 1.0 : Math.min(1.0, (double) pending / this.keysAtStart);
+		long keys = this.pass.remaining().keysAfter(this.jdbc, this.lastKey);
+		long pending = this.pass.remaining().pendingAfter(this.jdbc, this.lastKey);
+		this.forecast.start(keys, pending);
 		if (this.lastKey == null) {
 			logger.info("Backfill '{}' starts on {}: about {} keys, {} pending, {} keys per batch", this.pass.logName(),
-					this.shape.table(), this.keysAtStart, pending, this.size);
+					this.plan.shape().table(), keys, pending, this.size.current());
 		}
 		else {
 			logger.info(
 					"Backfill '{}' resumes from checkpoint after key {} (batch {}, {} rows done): about {} keys left",
-					this.pass.logName(), saved.lastKey(), saved.batches(), saved.rowsDone(), this.keysAtStart);
+					this.pass.logName(), saved.lastKey(), saved.batches(), saved.rowsDone(), keys);
 		}
 		this.startNanos = System.nanoTime();
 		this.lastCommitNanos = this.startNanos;
@@ -256,35 +155,31 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
-		if (this.stopRequested) {
+		StepExecution step = chunkContext.getStepContext().getStepExecution();
+		if (this.stopRequested.get()) {
 			// Spring Batch ends the step STOPPED after this empty chunk; the checkpoint
 			// is the last batch's
-			chunkContext.getStepContext().getStepExecution().setTerminateOnly();
+			step.setTerminateOnly();
 			return RepeatStatus.CONTINUABLE;
 		}
-		if (this.retryAtNanos != 0) {
-			// before the first statement, so no transaction is open in PostgreSQL while
-			// we wait
-			TimeUnit.NANOSECONDS.sleep(Math.max(0, this.retryAtNanos - System.nanoTime()));
-			this.retryAtNanos = 0;
-		}
-		long throttled = awaitThrottles(chunkContext.getStepContext().getStepExecution());
-		if (this.stopRequested) {
-			chunkContext.getStepContext().getStepExecution().setTerminateOnly();
+		this.retry.awaitDelay();
+		long throttled = this.gate.await(step.getJobExecutionId(), this.rowsThisProcess, this.startNanos);
+		if (this.stopRequested.get()) {
+			step.setTerminateOnly();
 			return RepeatStatus.CONTINUABLE;
 		}
-		StepExecution step = chunkContext.getStepContext().getStepExecution();
 		this.lockWatch.beforeBatch(step.getJobExecution());
 		this.jdbc.sql(TIMEOUTS)
-			.param("lock", this.settings.lockTimeout().toMillis() + "ms")
-			.param("statement", this.settings.statementTimeout().toMillis() + "ms")
+			.param("lock", this.plan.settings().lockTimeout().toMillis() + "ms")
+			.param("statement", this.plan.settings().statementTimeout().toMillis() + "ms")
 			.query()
 			.listOfRows();
 		// after the checkpoint; else from the bounded walk's lower bound, or from the
 		// smallest key
-		Object from = (this.lastKey != null) ? this.lastKey : this.from;
-		boolean fromIncluded = this.lastKey == null && this.from != null && this.fromIncluded;
-		int size = (this.retrySize > 0) ? this.retrySize : this.size;
+		Object from = (this.lastKey != null) ? this.lastKey : this.bounds.from();
+		boolean fromIncluded = this.lastKey == null && this.bounds.from() != null && this.bounds.fromIncluded();
+		int size = this.retry.size(this.size.current());
+		long batchNo = this.checkpoint.batches() + 1;
 		Instant startedAt = Instant.now();
 		long probeStart = System.nanoTime();
 		Keyset.Batch probe;
@@ -292,233 +187,74 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			// in a savepoint too: an exclusive lock on the table (a migration's ALTER
 			// TABLE) holds the probe as well
 			probe = this.savepoint
-				.execute((status) -> this.keyset.next(this.jdbc, from, fromIncluded, size, this.until).orElse(null));
+				.execute((status) -> this.keyset.next(this.jdbc, from, fromIncluded, size, this.bounds.until())
+					.orElse(null));
 		}
 		catch (DataAccessException ex) {
-			return failedAttempt(ex, step, from, size, startedAt, probeStart);
+			this.retry.probeFailed(ex, step, batchNo, from, size, startedAt, probeStart);
+			return RepeatStatus.CONTINUABLE;
 		}
 		if (probe == null) {
 			finish(step.getExecutionContext());
 			return RepeatStatus.FINISHED;
 		}
 		KeyRange range = probe.range();
-		Object to = range.to();
 		long keys = probe.keys();
-		boolean full = probe.full();
 		long workStart = System.nanoTime();
 		long rows;
 		try {
 			// in a savepoint: a batch that meets a lock or a timeout is rolled back
 			// alone, and tried again
-			rows = Objects.requireNonNull(this.savepoint.execute((status) -> this.work.apply(this.jdbc, range)));
+			rows = Objects.requireNonNull(this.savepoint.execute((status) -> this.pass.work().apply(this.jdbc, range)));
 		}
 		catch (DataAccessException ex) {
 			if (TransientFailure.of(ex) == null) {
 				// fails the run, and Spring Batch rolls the chunk's transaction back
-				throw this.work.explain(this.jdbc, range, ex, this.savepoint);
+				throw this.pass.work().explain(this.jdbc, range, ex, this.savepoint);
 			}
-			return failedAttempt(ex, step, range, keys, size, startedAt, workStart);
+			this.retry.batchFailed(ex, step, batchNo, range, keys, size, startedAt, workStart);
+			return RepeatStatus.CONTINUABLE;
 		}
 		long workMillis = (System.nanoTime() - workStart) / 1_000_000;
-		this.foreground.batchRan();
-		Checkpoint next = this.checkpoint.next(to.toString(), rows, keys);
+		this.gate.batchRan();
+		Checkpoint next = this.checkpoint.next(range.to().toString(), rows, keys);
 		this.log.append(new BatchRecord(this.pass.logName(), step.getJobExecutionId(), step.getId(), next.batches(),
-				range.from().toString(), range.fromIncluded(), to.toString(), keys, rows, startedAt, workMillis,
-				this.attempt));
-		this.attempt = 1;
-		this.retrySize = 0;
+				range.from().toString(), range.fromIncluded(), range.to().toString(), keys, rows, startedAt, workMillis,
+				this.retry.attempt()));
+		this.retry.succeeded();
 
 		long now = System.nanoTime();
 		// time spent throttled is not the backfill's speed; but the short rests of a rate
-		// cap or of the impact
-		// budget, after batch upon batch, are its pace, which the ETA counts on (a long
-		// hold is an incident)
-		long rest = (throttled < TimeUnit.MILLISECONDS.toNanos(MAX_THROTTLE_WAIT_MILLIS)) ? throttled : 0;
-		this.throughput.add(rows, keys, Math.max(1, now - this.lastCommitNanos - throttled), rest);
-		long keysLeft = full ? Math.max(this.size, this.keysAtStart - this.keysThisProcess - keys) : 0;
-		// the recent batches say best how dense the pending rows are ahead, since
-		// statistics go stale as rows
-		// change; until they have met a pending row (a done prefix), the planner's share
-		// at the start is better
-		double recent = this.throughput.pendingShare();
-		double share = (recent > 0) ? recent : this.pendingShareAtStart;
-		long rowsLeft = Math.round(keysLeft * share);
-		double keysPerSecond = this.throughput.pacedKeysPerSecond();
-		long eta = (keysPerSecond > 0) ? Math.round(keysLeft / keysPerSecond) : 0;
+		// cap or of the impact budget, after batch upon batch, are its pace, which the
+		// ETA
+		// counts on (a long hold is an incident)
+		long rest = (throttled < TimeUnit.MILLISECONDS.toNanos(ThrottleGate.MAX_WAIT_MILLIS)) ? throttled : 0;
+		Forecast.Ahead ahead = this.forecast.after(rows, keys, Math.max(1, now - this.lastCommitNanos - throttled),
+				rest, probe.full(), this.size.current(), this.keysThisProcess);
 		Progress progress = new Progress(this.pass.logName(), next.batches(), range, rows, workMillis, next.rowsDone(),
-				rowsLeft, this.throughput.rowsPerSecond(), eta, Duration.ofNanos(now - this.startNanos), keys);
+				ahead.rows(), this.forecast.rowsPerSecond(), ahead.etaSeconds(),
+				Duration.ofNanos(now - this.startNanos), keys);
 
 		// last, so that a failure above leaves the context as it was
 		ExecutionContext context = step.getExecutionContext();
 		next.writeTo(context);
-		writeStats(context, rowsLeft, progress.rowsPerSecond(), eta);
+		stats(ahead.rows(), progress.rowsPerSecond(), ahead.etaSeconds()).writeTo(context);
 		contribution.incrementWriteCount(rows);
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
-				committed(next, to, rows, keys, progress);
+				committed(next, progress);
 			}
 		});
-		return full ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+		return probe.full() ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
 	}
 
-	// a probe or a batch met a lock, a timeout, a deadlock or a serialization failure:
-	// logged, then tried again later;
-	// any other failure fails the run
-	private RepeatStatus failedAttempt(DataAccessException ex, StepExecution step, KeyRange range, long keys, int size,
-			Instant startedAt, long startNanos) {
-		return failedAttempt(ex, step, "batch " + range, range.from(), range.fromIncluded(), range.to(), keys, size,
-				startedAt, startNanos);
-	}
-
-	// the probe for the range after a key (null: for the first range) failed
-	private RepeatStatus failedAttempt(DataAccessException ex, StepExecution step, @Nullable Object from, int size,
-			Instant startedAt, long startNanos) {
-		String what = (from != null) ? "the probe for the batch after key " + from : "the probe for the first batch";
-		return failedAttempt(ex, step, what, from, from == null, from, 0, size, startedAt, startNanos);
-	}
-
-	private RepeatStatus failedAttempt(DataAccessException ex, StepExecution step, String what, @Nullable Object from,
-			boolean fromIncluded, @Nullable Object to, long keys, int size, Instant startedAt, long startNanos) {
-		TransientFailure failure = TransientFailure.of(ex);
-		if (failure == null) {
-			throw ex;
-		}
-		FailedAttempt attempt = new FailedAttempt(this.pass.logName(), step.getJobExecutionId(), step.getId(),
-				this.checkpoint.batches() + 1, this.attempt, (from != null) ? from.toString() : null, fromIncluded,
-				(to != null) ? to.toString() : null, keys, this.attempt < this.settings.retry().maxAttempts(),
-				failure.sqlState(), failure.message(), startedAt, (System.nanoTime() - startNanos) / 1_000_000);
-		// on its own connection: the batch's transaction may yet roll back, and the log
-		// must keep the attempt
-		this.outside.executeWithoutResult((status) -> this.log.append(attempt));
-		this.listener.onRetry(this.pass.logName(), failure.sqlState(), attempt.retried());
-		return retryLater(what, from, size, failure);
-	}
-
-	// asks the chain before the batch, from connections outside its transaction, and
-	// waits while one holds
-	private long awaitThrottles(StepExecution step) throws InterruptedException {
-		long start = System.nanoTime();
-		int holds = 0;
-		String heldBy = null;
-		while (!this.stopRequested) {
-			BackfillThrottle.Decision decision = Objects.requireNonNull(this.outside.execute((status) -> decide()));
-			if (!decision.holds()) {
-				break;
-			}
-			if (!decision.reason().equals(this.throttledBy)) {
-				if (!Objects.equals(this.heldBy, this.loggedHolder)) {
-					logger.info("Backfill '{}' holds: {}", this.pass.logName(), decision.reason());
-				}
-				else {
-					logger.debug("Backfill '{}' holds: {}", this.pass.logName(), decision.reason());
-				}
-				this.loggedHolder = this.heldBy;
-				this.throttledBy = decision.reason();
-			}
-			heldBy = this.heldBy;
-			long backoff = Math.min(MAX_THROTTLE_WAIT_MILLIS, 250L << Math.min(5, holds++));
-			long wait = (decision.pause() != null) ? Math.min(MAX_THROTTLE_WAIT_MILLIS, decision.pause().toMillis())
-					: backoff;
-			TimeUnit.MILLISECONDS.sleep(wait);
-			// a stop asked from another process shows in the job repository, which a held
-			// run does not write to
-			JobExecution execution = this.outside
-				.execute((status) -> this.jobRepository.getJobExecution(step.getJobExecutionId()));
-			if (execution != null && (execution.getStatus() == BatchStatus.STOPPING
-					|| execution.getStatus() == BatchStatus.STOPPED)) {
-				this.stopRequested = true;
-			}
-		}
-		long throttled = System.nanoTime() - start;
-		if (this.throttledBy != null) {
-			// a short rest after every batch (a rate cap, the impact budget) would flood
-			// the log
-			if (throttled >= 1_000_000_000L) {
-				logger.info("Backfill '{}' goes on after {} ms held ({})", this.pass.logName(), throttled / 1_000_000,
-						this.throttledBy);
-			}
-			else {
-				logger.debug("Backfill '{}' goes on after {} ms held ({})", this.pass.logName(), throttled / 1_000_000,
-						this.throttledBy);
-			}
-			this.throttledBy = null;
-		}
-		// the checks themselves are part of the batch; only the holds are throttled time
-		if (holds == 0) {
-			return 0;
-		}
-		this.throttledNanos += throttled;
-		this.listener.onThrottled(this.pass.logName(), (heldBy != null) ? heldBy : "unknown",
-				Duration.ofNanos(throttled));
-		return throttled;
-	}
-
-	private BackfillThrottle.Decision decide() {
-		Optional<JdbcPauses.Pause> pause = this.pauses.find(this.backfill.name());
-		if (pause.isPresent()) {
-			this.heldBy = "pause";
-			return BackfillThrottle.Decision
-				.hold(String.format("paused by %s since %s; 'backfill resume %s' lets it " + "go on", pause.get().by(),
-						pause.get().since(), this.backfill.name()), PAUSE_LOOK);
-		}
-		Long xmax = this.jdbc.sql(ForegroundMeter.XMAX).query(Long.class).single();
-		long now = System.nanoTime();
-		this.foreground.read(xmax, now);
-		BackfillThrottle.Context context = new BackfillThrottle.Context(this.backfill.name(), this.shape.table().sql(),
-				this.jdbc, this.rowsThisProcess, (now - this.startNanos) / 1e9, this.foreground.foreground(now));
-		for (BackfillThrottle throttle : this.throttles) {
-			BackfillThrottle.Decision decision = throttle.check(context);
-			if (decision.holds()) {
-				this.heldBy = throttle.getClass().getSimpleName();
-				return decision;
-			}
-		}
-		return BackfillThrottle.Decision.proceed();
-	}
-
-	// nothing of the batch is applied; the chunk commits the unchanged checkpoint, and
-	// the next call waits first
-	private RepeatStatus retryLater(String what, @Nullable Object from, int size, TransientFailure failure) {
-		Retry retry = this.settings.retry();
-		if (this.attempt >= retry.maxAttempts()) {
-			int attempts = this.attempt;
-			this.attempt = 1;
-			this.retrySize = 0;
-			throw new BackfillException(String.format("Backfill '%s': %s failed %d times, the last with %s. "
-					+ "Nothing of it was committed; each attempt is in %s (OUTCOME RETRIED or FAILED). Find what "
-					+ "holds its rows or its table (pg_locks, pg_stat_activity) or raise backfill.lock-timeout / "
-					+ "backfill.statement-timeout; 'backfill %s %s' resumes %s.", this.pass.logName(), what, attempts,
-					failure, this.log.tableName(), this.pass.command(), this.backfill.name(),
-					(from != null) ? "after key " + from : "from the first key"));
-		}
-		this.attempt++;
-		this.retrySize = failure.isTimeout() ? Math.max(1, size / 2) : size;
-		Duration delay = retry.delayBefore(this.attempt);
-		this.retryAtNanos = System.nanoTime() + delay.toNanos();
-		logger.warn("Backfill '{}': {} met {}; attempt {} of {} in {} ms, at {} keys", this.pass.logName(), what,
-				failure, this.attempt, retry.maxAttempts(), delay.toMillis(), this.retrySize);
-		return RepeatStatus.CONTINUABLE;
-	}
-
-	private void committed(Checkpoint next, Object to, long rows, long keys, Progress progress) {
-		// only full batches at the current size say how fast that size goes
-		if (this.sizing != null && keys == this.size) {
-			// the statement's time is how long the batch held its row locks
-			double rate = keys / (double) Math.max(1, progress.batchMillis());
-			this.smoothedRate = (this.smoothedRate == 0) ? rate : 0.7 * this.smoothedRate + 0.3 * rate;
-			int nextSize = this.sizing.next(this.size, rate, this.smoothedRate,
-					progress.batchMillis() > this.sizing.target().toMillis());
-			if (nextSize != this.size) {
-				logger.debug("Backfill '{}': batch of {} keys took {} ms; next batches of {} keys", this.pass.logName(),
-						keys, progress.batchMillis(), nextSize);
-			}
-			this.size = nextSize;
-		}
+	private void committed(Checkpoint next, Progress progress) {
+		this.size.committed(progress.batchKeys(), progress.batchMillis());
 		this.checkpoint = next;
-		this.lastKey = to;
-		this.rowsThisProcess += rows;
-		this.keysThisProcess += keys;
+		this.lastKey = progress.range().to();
+		this.rowsThisProcess += progress.batchRows();
+		this.keysThisProcess += progress.batchKeys();
 		this.batchesThisProcess++;
 		this.lastCommitNanos = System.nanoTime();
 		// one line per batch boundary; structured logging
@@ -527,44 +263,49 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			.addKeyValue("backfill", this.pass.logName())
 			.addKeyValue("batch", progress.batchNo())
 			.addKeyValue("from", progress.range().from().toString())
-			.addKeyValue("to", to.toString())
-			.addKeyValue("rows", rows)
-			.addKeyValue("keys", keys)
+			.addKeyValue("to", progress.range().to().toString())
+			.addKeyValue("rows", progress.batchRows())
+			.addKeyValue("keys", progress.batchKeys())
 			.addKeyValue("ms", progress.batchMillis())
 			.addKeyValue("rowsPerSecond", Math.round(progress.rowsPerSecond()))
 			.log("Backfill '{}' batch {} {}: {} rows in {} ms", this.pass.logName(), progress.batchNo(),
-					progress.range(), rows, progress.batchMillis());
-		this.listener.onBatch(progress);
+					progress.range(), progress.batchRows(), progress.batchMillis());
+		this.plan.listener().onBatch(progress);
 	}
 
 	private void finish(ExecutionContext context) {
 		this.checkpoint.writeTo(context);
-		writeStats(context, 0, this.throughput.rowsPerSecond(), 0);
-		this.listener.onFinished(this.pass.logName());
+		stats(0, this.forecast.rowsPerSecond(), 0).writeTo(context);
+		this.plan.listener().onFinished(this.pass.logName());
 	}
 
-	private void writeStats(ExecutionContext context, long rowsLeft, double rowsPerSecond, long eta) {
-		context.putLong(ROWS_REMAINING, rowsLeft);
-		context.putDouble(ROWS_PER_SECOND, rowsPerSecond);
-		context.putLong(ETA_SECONDS, eta);
-		context.putInt(BATCH_SIZE, this.size);
-		context.putString(ADAPTIVE, String.valueOf(this.sizing != null));
-		context.putDouble(THROTTLED_SECONDS, this.throttledNanos / 1e9);
-	}
-
-	long rowsThisProcess() {
-		return this.rowsThisProcess;
+	private RunStats stats(long rowsLeft, double rowsPerSecond, long etaSeconds) {
+		return new RunStats(rowsLeft, rowsPerSecond, etaSeconds, this.size.current(), this.size.adaptive(),
+				this.gate.throttledSeconds());
 	}
 
 	/** Asks the run to stop before its next batch; the batch in flight commits first. */
 	void requestStop() {
-		this.stopRequested = true;
+		this.stopRequested.set(true);
 	}
 
+	/**
+	 * @return rows changed in this process
+	 */
+	long rowsThisProcess() {
+		return this.rowsThisProcess;
+	}
+
+	/**
+	 * @return batches committed in this process
+	 */
 	long batchesThisProcess() {
 		return this.batchesThisProcess;
 	}
 
+	/**
+	 * @return rows changed by the whole run, across restarts
+	 */
 	long rowsDone() {
 		return this.checkpoint.rowsDone();
 	}

@@ -229,7 +229,7 @@ final class DeclarationCheck {
 			// one database error that several statements meet (a typo in the pending
 			// condition) is one problem
 			Map<String, List<PlannedStatement>> failures = new LinkedHashMap<>();
-			for (PlannedStatement statement : BackfillJobs.statements(backfill, shape)) {
+			for (PlannedStatement statement : PlannedWork.statements(backfill, shape)) {
 				try {
 					String problem = inTransaction(() -> statement.plan().apply(this.jdbc));
 					if (problem != null) {

@@ -1,10 +1,13 @@
 package dev.backfill.engine;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,10 +24,13 @@ import dev.backfill.BackfillLockLostException;
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillSettings;
+import dev.backfill.BackfillState;
 import dev.backfill.BackfillStatus;
 import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
+import dev.backfill.BackgroundWork;
 import dev.backfill.BatchSizing;
+import dev.backfill.BatchSummary;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
 import dev.backfill.InvalidBackfillException;
@@ -49,6 +55,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -128,7 +135,7 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		this.discrepancies = new JdbcDiscrepancies(this.jdbc, this.settings.tablePrefix());
 		this.history = new BackfillHistory(backfills, this.dataSource, this.jobRepository, this.jdbc, this.pauses,
 				this.discrepancies);
-		this.jobs = new BackfillJobs(this.jobRepository, this.transactionManager, this.jdbc, this.log, this::settings);
+		this.jobs = new BackfillJobs(this.jobRepository, this.transactionManager, this.jdbc, this.log);
 		this.executions = new Executions(this.dataSource, this.jobRepository, this.transactionManager, this.history);
 		this.check = new DeclarationCheck(this.jdbc, this.transactionManager, this.jobRepository,
 				new BackfillTables(this.jdbc, this.settings.tablePrefix()));
@@ -270,12 +277,11 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		Backfill backfill = this.backfills.get(name);
 		checkRepository();
 		TableShape shape = shape(backfill);
-		int batchSize = batchSize(backfill, options.batchSize());
 		return holdingLock(name, "Backfill '" + name + "'", "run it again to resume it", (lock, stoppable) -> {
-			BackfillJobs.Run run = this.jobs.build(backfill, shape, batchSize, sizing(backfill, options.batchSize()),
-					throttles(name), withListeners(listener), lock);
-			stoppable.accept(run::requestStop);
-			return this.executions.run(lock, name, name, run, () -> resumableRun(name), settings(name).retry());
+			RunPlan plan = plan(backfill, Pass.run(backfill, shape), shape, options.batchSize(), listener, lock, null);
+			JobHandle<BackfillTasklet> run = this.jobs.build(plan);
+			stoppable.accept(run.tasklet()::requestStop);
+			return this.executions.run(plan, run, () -> resumableRun(name));
 		});
 	}
 
@@ -283,7 +289,7 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 	// completed or a rollback undid it
 	private @Nullable JobExecution resumableRun(String name) {
 		JobExecution previous = this.history.last(name);
-		JobExecution rollback = this.history.last(BackfillJobs.rollbackJobName(name));
+		JobExecution rollback = this.history.last(JobNames.rollback(name));
 		if (BackfillHistory.unfinished(rollback)) {
 			throw new BackfillException("Backfill '" + name + "' has an unfinished rollback (job execution "
 					+ rollback.getId() + ", " + rollback.getStatus() + "). Finish it first with 'backfill rollback "
@@ -342,6 +348,14 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		}
 	}
 
+	// everything a run or a rollback needs, resolved once: the job reads only this
+	private RunPlan plan(Backfill backfill, Pass pass, TableShape shape, int override, ProgressListener listener,
+			RunLock lock, @Nullable KeyRange undo) {
+		String name = backfill.name();
+		return new RunPlan(backfill, pass, shape, batchSize(backfill, override), sizing(backfill, override),
+				settings(name), throttles(name), withListeners(listener), lock, undo);
+	}
+
 	private BackfillSettings settings(String name) {
 		Tuning tuned = this.tuning.get(name);
 		return (tuned != null) ? tuned.settings() : this.settings;
@@ -373,8 +387,7 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 			return false;
 		}
 		// another process runs it, verifies it or rolls it back
-		return this.executions
-			.stop(List.of(name, BackfillJobs.rollbackJobName(name), BackfillJobs.verifyJobName(name)));
+		return this.executions.stop(List.of(name, JobNames.rollback(name), JobNames.verify(name)));
 	}
 
 	@Override
@@ -419,14 +432,15 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		Backfill backfill = this.backfills.get(name);
 		checkRepository();
 		TableShape shape = shape(backfill, DeclarationCheck.Work.VERIFY);
-		String job = BackfillJobs.verifyJobName(name);
+		String job = JobNames.verify(name);
 		return holdingLock(name, "Verify of '" + name + "'", "'backfill verify " + name + "' resumes it",
 				(lock, stoppable) -> {
 					JobExecution previous = this.history.last(job);
-					BackfillJobs.Verify verify = this.jobs.buildVerify(backfill, shape,
-							Math.max(settings(name).batchSize(), settings(name).sizing().max()), this.discrepancies,
+					BackfillSettings settings = settings(name);
+					JobHandle<VerifyTasklet> verify = this.jobs.buildVerify(backfill, shape,
+							Math.max(settings.batchSize(), settings.sizing().max()), settings, this.discrepancies,
 							lock);
-					stoppable.accept(verify::requestStop);
+					stoppable.accept(verify.tasklet()::requestStop);
 					JobExecution execution = this.executions.launch(name, verify.job(), previous,
 							BackfillHistory.unfinished(previous) && !this.history.changedSince(name, previous));
 					if (LockWatch.lostIn(execution.getAllFailureExceptions())) {
@@ -453,7 +467,7 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		}
 		checkRepository();
 		TableShape shape = shape(backfill, DeclarationCheck.Work.ROLLBACK);
-		String job = BackfillJobs.rollbackJobName(name);
+		String job = JobNames.rollback(name);
 		return holdingLock(name, "Rollback of '" + name + "'", "'backfill rollback " + name + "' resumes it",
 				(lock, stoppable) -> {
 					JobExecution previous = this.history.last(job);
@@ -476,13 +490,13 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 						}
 						logger.info("Backfill '{}': rolling back the ranges it committed, {}", name, committed);
 					}
-					BackfillJobs.Run run = this.jobs.buildRollback(backfill, shape, batchSize(backfill, 0),
-							sizing(backfill, 0), throttles(name), withListeners(listener), committed, lock);
-					stoppable.accept(run::requestStop);
-					return this.executions.run(lock, name, job, run, () -> {
+					RunPlan plan = plan(backfill, Pass.rollback(backfill, shape), shape, 0, listener, lock, committed);
+					JobHandle<BackfillTasklet> run = this.jobs.build(plan);
+					stoppable.accept(run.tasklet()::requestStop);
+					return this.executions.run(plan, run, () -> {
 						JobExecution last = this.history.last(job);
 						return BackfillHistory.unfinished(last) ? last : null;
-					}, settings(name).retry());
+					});
 				});
 	}
 
@@ -527,18 +541,19 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	private Estimate dryRun(Backfill backfill, TableShape shape, DryRunOptions options, RunLock lock) {
 		String name = backfill.name();
-		BackfillJobs.DryRun dryRun;
+		BackfillSettings settings = settings(name);
+		JobHandle<DryRunTasklet> dryRun;
 		try {
 			// sampling key positions reads a few hundred pages: bounded by the statement
 			// timeout all the same
 			dryRun = new TransactionTemplate(this.transactionManager).execute((tx) -> {
 				tx.setRollbackOnly();
 				this.jdbc.sql("SELECT set_config('statement_timeout', :timeout, true)")
-					.param("timeout", settings(name).statementTimeout().toMillis() + "ms")
+					.param("timeout", settings.statementTimeout().toMillis() + "ms")
 					.query()
 					.listOfRows();
 				return this.jobs.buildDryRun(backfill, shape, batchSize(backfill, options.batchSize()),
-						sizing(backfill, options.batchSize()), options, lock);
+						sizing(backfill, options.batchSize()), settings, options, lock);
 			});
 		}
 		catch (DataAccessException ex) {
@@ -552,7 +567,7 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		catch (Exception ex) {
 			throw new BackfillException("Dry-run of '" + name + "' could not be launched: " + rootMessage(ex), ex);
 		}
-		Estimate estimate = dryRun.estimate();
+		Estimate estimate = dryRun.tasklet().estimate();
 		if (execution.getStatus() != BatchStatus.COMPLETED || estimate == null) {
 			throw new BackfillException("Dry-run of '" + name + "' failed (job execution " + execution.getId() + "): "
 					+ BackfillHistory.failure(execution) + ". Nothing was committed to " + backfill.table() + ".");
@@ -597,6 +612,208 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 			root = root.getCause();
 		}
 		return (root.getMessage() != null) ? root.getMessage().strip() : root.getClass().getSimpleName();
+	}
+
+	// work started in the background (start, lastStarted): the latest by backfill, and
+	// what goes on, so that a dry-run and a run of one backfill do not overlap
+	private final Map<String, Started> started = new ConcurrentHashMap<>();
+
+	private final Map<String, Started> going = new ConcurrentHashMap<>();
+
+	private final SimpleAsyncTaskExecutor background = backgroundExecutor();
+
+	// the application's shutdown stops its runs (stopAll); these threads must not keep
+	// the JVM alive
+	private static SimpleAsyncTaskExecutor backgroundExecutor() {
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("backfill-background-");
+		executor.setDaemon(true);
+		return executor;
+	}
+
+	@Override
+	public BackgroundWork start(String name, BackgroundWork.Task task, String by) {
+		this.backfills.get(name);
+		BackfillStatus status = status(name);
+		if (status.state() == BackfillState.RUNNING || status.state() == BackfillState.PAUSED) {
+			throw new BackfillAlreadyRunningException(name,
+					(status.owner() != null) ? status.owner() : "another process");
+		}
+		Started work = new Started(name, task, by, Instant.now());
+		Started other = this.going.putIfAbsent(name, work);
+		if (other != null) {
+			throw new BackfillAlreadyRunningException(name, "this application (" + other.task().kind().word()
+					+ " asked by " + other.by() + " at " + other.startedAt().truncatedTo(ChronoUnit.SECONDS) + ")");
+		}
+		this.started.put(name, work);
+		try {
+			this.background.execute(() -> {
+				try {
+					work.end(perform(name, task), null);
+				}
+				catch (RuntimeException ex) {
+					work.end(new BackgroundWork.Outcome(Instant.now(), failure(ex), true), ex);
+				}
+				catch (Error ex) {
+					work.end(new BackgroundWork.Outcome(Instant.now(), String.valueOf(ex), true), null);
+					throw ex;
+				}
+				finally {
+					// the outcome first: newer work cannot start before it is kept
+					this.going.remove(name, work);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			this.going.remove(name, work);
+			throw ex;
+		}
+		return work;
+	}
+
+	@Override
+	public @Nullable BackgroundWork lastStarted(String name) {
+		this.backfills.get(name);
+		return this.started.get(name);
+	}
+
+	private BackgroundWork.Outcome perform(String name, BackgroundWork.Task task) {
+		return switch (task.kind()) {
+			case RUN -> ended(run(name, task.runOptions(), ProgressListener.NONE));
+			case ROLLBACK -> ended(rollback(name, ProgressListener.NONE));
+			case DRY_RUN -> ended(dryRun(name, task.dryRunOptions()));
+			case VERIFY -> ended(verify(name));
+		};
+	}
+
+	private static String failure(RuntimeException ex) {
+		return (ex instanceof BackfillException) ? String.valueOf(ex.getMessage()) : String.valueOf(ex);
+	}
+
+	private static BackgroundWork.Outcome ended(BackfillResult result) {
+		if (result.state() == BackfillState.NOTHING_TO_ROLL_BACK) {
+			return new BackgroundWork.Outcome(Instant.now(),
+					"nothing to roll back: no batch was committed since the last rollback", false);
+		}
+		return new BackgroundWork.Outcome(Instant.now(),
+				String.format("%s: %,d rows in %,d batches%s", result.state().name().toLowerCase(Locale.ROOT),
+						result.rows(), result.batches(), (result.failure() != null) ? ": " + result.failure() : ""),
+				result.state() == BackfillState.FAILED);
+	}
+
+	private static BackgroundWork.Outcome ended(Verification verification) {
+		return new BackgroundWork.Outcome(Instant.now(),
+				verification.passed()
+						? String.format("verified: %,d keys checked, no discrepancy", verification.keysChecked())
+						: String.format("%,d discrepancies in %,d keys checked; first keys %s",
+								verification.discrepancies(), verification.keysChecked(),
+								String.join(", ", verification.firstKeys())),
+				false);
+	}
+
+	private static BackgroundWork.Outcome ended(Estimate estimate) {
+		return new BackgroundWork.Outcome(Instant.now(),
+				String.format("estimated: ~%,.1f s (%,.1f s to %,.1f s) at batch size %,d, longest batch %,d ms",
+						estimate.estimatedSeconds(), estimate.estimatedSecondsLow(), estimate.estimatedSecondsHigh(),
+						estimate.batchSize(), estimate.maxBatchMillis()),
+				false);
+	}
+
+	// work started in the background; its outcome is kept under its own lock
+	private static final class Started implements BackgroundWork {
+
+		private final String backfill;
+
+		private final Task task;
+
+		private final String by;
+
+		private final Instant startedAt;
+
+		private @Nullable Outcome outcome;
+
+		private @Nullable RuntimeException failure;
+
+		private int waiting;
+
+		Started(String backfill, Task task, String by, Instant startedAt) {
+			this.backfill = backfill;
+			this.task = task;
+			this.by = by;
+			this.startedAt = startedAt;
+		}
+
+		@Override
+		public String backfill() {
+			return this.backfill;
+		}
+
+		@Override
+		public Task task() {
+			return this.task;
+		}
+
+		@Override
+		public String by() {
+			return this.by;
+		}
+
+		@Override
+		public Instant startedAt() {
+			return this.startedAt;
+		}
+
+		@Override
+		public synchronized @Nullable Outcome outcome() {
+			return this.outcome;
+		}
+
+		@Override
+		public synchronized @Nullable Outcome await(Duration timeout) throws InterruptedException {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			this.waiting++;
+			try {
+				long left = timeout.toNanos();
+				while (this.outcome == null && left > 0) {
+					TimeUnit.NANOSECONDS.timedWait(this, left);
+					left = deadline - System.nanoTime();
+				}
+			}
+			finally {
+				this.waiting--;
+			}
+			if (this.failure != null) {
+				throw this.failure;
+			}
+			return this.outcome;
+		}
+
+		// a failure is reported once: to the callers waiting for it, else in the log
+		synchronized void end(Outcome outcome, @Nullable RuntimeException failure) {
+			this.outcome = outcome;
+			this.failure = failure;
+			if (failure != null && this.waiting == 0) {
+				String work = this.task.kind().word();
+				if (failure instanceof BackfillException) {
+					logger.warn("Backfill '{}': {} asked by {} failed: {}", this.backfill, work, this.by,
+							failure.getMessage());
+				}
+				else {
+					logger.error("Backfill '{}': {} asked by {} failed", this.backfill, work, this.by, failure);
+				}
+			}
+			notifyAll();
+		}
+
+	}
+
+	@Override
+	public List<BatchSummary> recentBatches(String name, int limit) {
+		this.backfills.get(name);
+		return this.log.recent(name, limit)
+			.stream()
+			.map((r) -> new BatchSummary(r.batchNo(), r.fromKey(), r.fromIncluded(), r.toKey(), r.rowsAffected(),
+					r.durationMs(), r.startedAt()))
+			.toList();
 	}
 
 }

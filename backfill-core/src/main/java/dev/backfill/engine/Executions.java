@@ -71,16 +71,22 @@ final class Executions {
 	}
 
 	/**
-	 * Runs the job named {@code jobName} (the backfill's, or its rollback's) of backfill
-	 * {@code name}, riding through lost sessions: nothing of the batch in flight was
+	 * Runs the job of a plan (a backfill's run, or its rollback), riding through lost
+	 * sessions as the plan's retry policy allows: nothing of the batch in flight was
 	 * committed, so the run goes on from its checkpoint. Each attempt asks
 	 * {@code resumable} again what to restart, since an attempt that failed may have
 	 * created an execution or not.
+	 * @param plan the resolved run or rollback
+	 * @param run its built job
 	 * @param resumable the execution to restart, read from the job repository as it is
 	 * now, or {@code null} to start a new instance
 	 */
-	BackfillResult run(RunLock lock, String name, String jobName, BackfillJobs.Run run,
-			Supplier<@Nullable JobExecution> resumable, Retry retry) throws Exception {
+	BackfillResult run(RunPlan plan, JobHandle<BackfillTasklet> run, Supplier<@Nullable JobExecution> resumable)
+			throws Exception {
+		RunLock lock = plan.lock();
+		String name = plan.backfill().name();
+		String jobName = plan.jobName();
+		Retry retry = plan.settings().retry();
 		Instant started = Instant.now();
 		// an execution this run launched has a larger id: one that completed was this
 		// run's, whatever it answered
@@ -136,7 +142,8 @@ final class Executions {
 		}
 		Duration wall = Duration.between(started, Instant.now());
 		BackfillResult result = new BackfillResult(name, BackfillHistory.state(execution, true), execution.getId(),
-				resumed, run.rows(), run.batches(), run.rowsDone(), wall, BackfillHistory.failure(execution));
+				resumed, run.tasklet().rowsThisProcess(), run.tasklet().batchesThisProcess(), run.tasklet().rowsDone(),
+				wall, BackfillHistory.failure(execution));
 		logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", jobName,
 				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),
 				Math.round(result.rowsPerSecond()));

@@ -15,8 +15,8 @@ import dev.backfill.jdbc.TableShape;
  * @param work the work of one batch
  * @param remaining estimates the work left
  * @param command the command that resumes the walk, such as {@code run}
- * @param bounded whether the walk covers only the range given as job parameters
- * {@link BackfillJobs#FROM} and {@link BackfillJobs#UNTIL}
+ * @param bounded whether the walk covers only the {@link WalkBounds} of its job
+ * parameters
  */
 record Pass(String logName, BatchWork work, RemainingWork remaining, String command, boolean bounded) {
 
@@ -27,7 +27,7 @@ record Pass(String logName, BatchWork work, RemainingWork remaining, String comm
 
 	// over the union of the ranges the runs committed, read from the batch log
 	static Pass rollback(Backfill backfill, TableShape shape) {
-		return new Pass(BackfillJobs.rollbackJobName(backfill.name()),
+		return new Pass(JobNames.rollback(backfill.name()),
 				new SqlBatchWork(Objects.requireNonNull(backfill.rollback())), new RemainingWork("true", shape),
 				"rollback", true);
 	}

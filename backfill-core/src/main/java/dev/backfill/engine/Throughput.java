@@ -25,10 +25,6 @@ final class Throughput {
 	 */
 	private long restNanos;
 
-	void add(long batchRows, long batchKeys, long batchNanos) {
-		add(batchRows, batchKeys, batchNanos, 0);
-	}
-
 	/**
 	 * @param batchNanos the batch's working time
 	 * @param rest the rest before it that is part of the run's pace, left out of the rate
@@ -59,10 +55,6 @@ final class Throughput {
 	 */
 	double pendingShare() {
 		return (this.keys == 0) ? Double.NaN : (double) this.rows / this.keys;
-	}
-
-	double keysPerSecond() {
-		return (this.nanos == 0) ? 0 : this.keys * 1e9 / this.nanos;
 	}
 
 	/**

@@ -14,6 +14,7 @@ import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillFailureAnalyzer;
 import dev.backfill.boot.autoconfigure.BackfillProperties;
 import dev.backfill.boot.cli.BackfillCliAutoConfiguration;
+import dev.backfill.boot.cli.BackfillCommand;
 import dev.backfill.boot.cli.BackfillCommandRunner;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.RunLock;
@@ -113,7 +114,7 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 			String json = Cli.run(context, "backfill", "status", "lower-emails", "--json");
 			assertThat(json).startsWith("0|")
 				.contains("\"name\":\"lower-emails\"")
-				.contains("\"status\":\"COMPLETED\"")
+				.contains("\"state\":\"COMPLETED\"")
 				.contains("\"rowsDone\":2500")
 				.contains("\"rowsRemainingEstimate\":0")
 				.contains("\"lastKey\":\"2500\"")
@@ -309,19 +310,69 @@ class BackfillAutoConfigurationTests extends DatabaseTest {
 		});
 	}
 
+	@Test
+	void everyCommandThatReportsAnswersInJsonWithTheEndpointsFieldNames() {
+		jdbc.sql("UPDATE accounts SET email_lower = NULL").update();
+		this.runner.withUserConfiguration(Accounts.class).run((context) -> {
+			String run = Cli.run(context, "backfill", "run", "lower-emails", "--batch-size=1000", "--json");
+			assertThat(run).startsWith("0|")
+				.contains("{\"name\":\"lower-emails\",\"state\":\"COMPLETED\"")
+				.contains("\"rows\":2500")
+				.contains("\"batches\":3")
+				.doesNotContain("rows/s");
+			assertThat(Cli.run(context, "backfill", "pause", "lower-emails", "--json")).startsWith("0|")
+				.contains("{\"name\":\"lower-emails\",\"action\":\"pause\",\"message\":\"lower-emails paused");
+			assertThat(Cli.run(context, "backfill", "resume", "lower-emails", "--json")).startsWith("0|")
+				.contains("\"action\":\"resume\"");
+			assertThat(Cli.run(context, "backfill", "stop", "lower-emails", "--json")).startsWith("0|")
+				.contains("\"action\":\"stop\"")
+				.contains("nothing to stop");
+			assertThat(Cli.run(context, "backfill", "status", "lower-emails", "--json")).startsWith("0|")
+				.contains("\"recentBatches\":[{\"batchNo\":1,");
+			assertThat(Cli.run(context, "backfill", "status", "--json")).startsWith("0|[{\"name\":\"lower-emails\"")
+				.doesNotContain("recentBatches");
+			String rollback = Cli.run(context, "backfill", "rollback", "lower-emails", "--json");
+			assertThat(rollback).startsWith("0|")
+				.contains("{\"name\":\"lower-emails\",\"state\":\"COMPLETED\"")
+				.contains("\"rows\":2500");
+		});
+	}
+
+	@Test
+	void aCommandBeanOfTheSameNameReplacesTheStartersOwn() {
+		BackfillCommand own = new BackfillCommand() {
+
+			@Override
+			public String name() {
+				return "status";
+			}
+
+			@Override
+			public String usage() {
+				return "status                       the application's own";
+			}
+
+			@Override
+			public int run(dev.backfill.boot.cli.CommandLine line, java.io.PrintStream out) {
+				out.println("own status");
+				return OK;
+			}
+
+		};
+		this.runner.withUserConfiguration(Accounts.class)
+			.withBean("backfillStatusCommand", BackfillCommand.class, () -> own)
+			.run((context) -> {
+				assertThat(context.getBean("backfillStatusCommand")).isSameAs(own);
+				assertThat(Cli.run(context, "backfill", "status")).isEqualTo("0|own status" + System.lineSeparator());
+			});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class Accounts {
 
 		@Bean
 		static Backfill lowerEmails() {
-			return Backfill.sql("lower-emails")
-				.table("accounts")
-				.key("id")
-				.pending("email_lower IS NULL")
-				.update("UPDATE accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to AND "
-						+ "email_lower IS NULL")
-				.rollback("UPDATE accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
-				.build();
+			return LowerEmails.onAccounts();
 		}
 
 	}

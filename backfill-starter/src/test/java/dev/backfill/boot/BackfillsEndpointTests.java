@@ -234,13 +234,7 @@ class BackfillsEndpointTests extends DatabaseTest {
 
 		@Bean
 		static Backfill verifiedAccounts() {
-			return Backfill.sql("verified-accounts")
-				.table("verified_accounts")
-				.key("id")
-				.pending("email_lower IS NULL")
-				.update("UPDATE verified_accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to "
-						+ "AND email_lower IS NULL")
-				.rollback("UPDATE verified_accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
+			return LowerEmails.on("verified-accounts", "verified_accounts")
 				.verify("SELECT id, 'email_lower is ' || email_lower FROM verified_accounts WHERE id > :from "
 						+ "AND id <= :to AND email_lower <> lower(email)")
 				.build();
@@ -248,15 +242,7 @@ class BackfillsEndpointTests extends DatabaseTest {
 
 		@Bean
 		static Backfill lowerEmails() {
-			return Backfill.sql("lower-emails")
-				.table("accounts")
-				.key("id")
-				.pending("email_lower IS NULL")
-				.update("UPDATE accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to AND "
-						+ "email_lower IS NULL")
-				.rollback("UPDATE accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
-				.batchSize(500)
-				.build();
+			return LowerEmails.on("lower-emails", "accounts").batchSize(500).build();
 		}
 
 		// 30 batches of about 0.1 s: long enough to pause, resume and stop it midway

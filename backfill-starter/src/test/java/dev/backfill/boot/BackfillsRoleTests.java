@@ -290,13 +290,7 @@ class BackfillsRoleTests extends DatabaseTest {
 
 		@Bean
 		static Backfill doneAccounts() {
-			return Backfill.sql("done-accounts")
-				.table("done_accounts")
-				.key("id")
-				.pending("email_lower IS NULL")
-				.update("UPDATE done_accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to "
-						+ "AND email_lower IS NULL")
-				.rollback("UPDATE done_accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
+			return LowerEmails.on("done-accounts", "done_accounts")
 				.verify("SELECT id, 'email_lower is ' || email_lower FROM done_accounts WHERE id > :from "
 						+ "AND id <= :to AND email_lower <> lower(email)")
 				.batchSize(100)

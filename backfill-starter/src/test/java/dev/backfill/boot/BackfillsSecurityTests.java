@@ -116,14 +116,7 @@ class BackfillsSecurityTests extends DatabaseTest {
 
 		@Bean
 		static Backfill lowerEmails() {
-			return Backfill.sql("lower-emails")
-				.table("accounts")
-				.key("id")
-				.pending("email_lower IS NULL")
-				.update("UPDATE accounts SET email_lower = lower(email) WHERE id > :from AND id <= :to AND "
-						+ "email_lower IS NULL")
-				.rollback("UPDATE accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
-				.build();
+			return LowerEmails.onAccounts();
 		}
 
 		@Bean

@@ -76,7 +76,7 @@ class ReadOnlyCommandTests extends DatabaseTest {
 		assertThat(asOncall("backfill", "status", "lower-emails", "--json")).isZero();
 		Map<String, Object> status = JsonParserFactory.getJsonParser().parseMap(json(output, from));
 		assertThat(status).containsEntry("name", "lower-emails")
-			.containsEntry("status", "COMPLETED")
+			.containsEntry("state", "COMPLETED")
 			.containsEntry("lastKey", "3000");
 		assertThat(((Number) status.get("rowsDone")).longValue()).isEqualTo(3000);
 
@@ -157,14 +157,7 @@ class ReadOnlyCommandTests extends DatabaseTest {
 
 		@Bean
 		static Backfill lowerEmails() {
-			return Backfill.sql("lower-emails")
-				.table("customers")
-				.key("id")
-				.pending("email_lower IS NULL")
-				.update("UPDATE customers SET email_lower = lower(email) WHERE id > :from AND id <= :to "
-						+ "AND email_lower IS NULL")
-				.rollback("UPDATE customers SET email_lower = NULL WHERE id > :from AND id <= :to")
-				.build();
+			return LowerEmails.on("lower-emails", "customers").build();
 		}
 
 	}

@@ -1,11 +1,9 @@
 package dev.backfill.boot.actuate;
 
-import javax.sql.DataSource;
-
 import dev.backfill.BackfillOperator;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillProperties;
-import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.boot.report.BackfillReports;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
@@ -21,7 +19,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -63,9 +60,8 @@ public final class BackfillEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BackfillsEndpoint backfillsEndpoint(BackfillOperator operator, DataSource dataSource, BackfillProperties properties,
+	BackfillsEndpoint backfillsEndpoint(BackfillOperator operator, BackfillProperties properties,
 			ListableBeanFactory beans) {
-		JdbcBatchLog log = new JdbcBatchLog(JdbcClient.create(dataSource), properties.getJdbc().getTablePrefix());
 		// a rollback through an endpoint anyone can reach is one request away from
 		// undoing production data, and an
 		// application's own chain may let every user reach it: the endpoint checks the
@@ -73,7 +69,7 @@ public final class BackfillEndpointAutoConfiguration {
 		BackfillProperties.Web web = properties.getWeb();
 		ActionAccess access = new ActionAccess(web.getRole(), web.isAllowUnsecuredActions(),
 				web.isAllowUnauthenticatedJmxActions(), beans.containsBeanDefinition(SECURITY_FILTER_CHAIN));
-		return new BackfillsEndpoint(new BackfillReports(operator, log),
+		return new BackfillsEndpoint(new BackfillReports(operator),
 				new BackfillActions(operator, () -> properties.getDryRun().toOptions()), access);
 	}
 

@@ -5,6 +5,8 @@ import java.util.List;
 import dev.backfill.BackfillAlreadyRunningException;
 import dev.backfill.BackfillException;
 import dev.backfill.NoSuchBackfillException;
+import dev.backfill.boot.report.BackfillReport;
+import dev.backfill.boot.report.BackfillReports;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -52,15 +54,15 @@ public class BackfillsEndpoint {
 
 	/**
 	 * @param name the backfill name
-	 * @return the backfill, with its recent batches and the latest work started on it
-	 * through the endpoint
+	 * @return the backfill, with its recent batches and the latest work the operator
+	 * started on it in the background
 	 * @throws NoSuchBackfillException when no backfill has that name
 	 */
 	@ReadOperation
 	public BackfillDescriptor backfill(@Selector String name) {
 		// the work first: when it shows as ended, the report read after it shows what the
 		// work left
-		BackfillActions.@Nullable BackgroundWork background = this.actions.latest(name);
+		BackfillActions.@Nullable Background background = this.actions.latest(name);
 		return new BackfillDescriptor(this.reports.one(name), background);
 	}
 
@@ -103,13 +105,14 @@ public class BackfillsEndpoint {
 	 * One backfill.
 	 *
 	 * @param backfill its report, with its recent batches
-	 * @param background the latest run, dry-run, verify or rollback this application
-	 * started on it through the endpoint, with its outcome once it ended; {@code null}
-	 * when none was started since the application started
+	 * @param background the latest run, dry-run, verify or rollback the operator started
+	 * on it in the background ({@link dev.backfill.BackfillOperator#start}, as the
+	 * endpoint's actions do), with its outcome once it ended; {@code null} when none was
+	 * started since the application started
 	 * @since 0.1.0
 	 */
 	public record BackfillDescriptor(BackfillReport backfill,
-			BackfillActions.@Nullable BackgroundWork background) implements OperationResponseBody {
+			BackfillActions.@Nullable Background background) implements OperationResponseBody {
 	}
 
 }

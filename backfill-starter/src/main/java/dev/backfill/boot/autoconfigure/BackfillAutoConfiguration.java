@@ -31,8 +31,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Auto-configures the backfill engine: collects every {@link Backfill} bean, creates the
- * library's tables, checks the declarations at startup (a {@code backfill} command checks
- * them itself) and exposes a {@link BackfillOperator}.
+ * library's tables ({@code BACKFILL_BATCH_LOG}, {@code BACKFILL_PAUSE} and
+ * {@code BACKFILL_DISCREPANCY} under the default prefix) or upgrades an older batch log,
+ * checks the declarations at startup (a {@code backfill} command checks them itself) and
+ * exposes a {@link BackfillOperator}.
  *
  * @since 0.1.0
  */

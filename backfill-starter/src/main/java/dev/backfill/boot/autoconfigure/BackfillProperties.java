@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.backfill.Backfill;
+import dev.backfill.BackfillSchema;
 import dev.backfill.BackfillSettings;
 import dev.backfill.BackfillThrottle;
 import dev.backfill.BatchSizing;
@@ -408,17 +409,18 @@ public class BackfillProperties {
 		private String tablePrefix = BackfillSettings.DEFAULT_TABLE_PREFIX;
 
 		/**
-		 * When to create the library's tables (BACKFILL_BATCH_LOG, BACKFILL_PAUSE,
-		 * BACKFILL_DISCREPANCY). Nothing runs when they are in place, so a role that may
-		 * only read starts; when they are missing and the role may not create them, the
-		 * work that needs them says so.
+		 * When to create the library's tables (BACKFILL_BATCH_LOG, BACKFILL_PAUSE and
+		 * BACKFILL_DISCREPANCY under the default prefix), or add the columns an older
+		 * batch log lacks. Nothing runs when they are in place, so a role that may only
+		 * read starts; when they are missing and the role may not create them, the work
+		 * that needs them says so.
 		 */
 		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.ALWAYS;
 
 		/**
 		 * Location of the DDL to apply.
 		 */
-		private String schema = "classpath:dev/backfill/jdbc/schema-postgresql.sql";
+		private String schema = BackfillSchema.LOCATION;
 
 		public String getTablePrefix() {
 			return this.tablePrefix;

@@ -4,20 +4,20 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.backfill.BackfillSchema;
 import dev.backfill.MissingPrivilegeException;
-import dev.backfill.jdbc.BackfillTables;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
 import org.springframework.core.NestedExceptionUtils;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
- * Creates the library's tables, as Boot's batch initializer creates Spring Batch's. When
- * they are in place it runs nothing, so that a role that may only read starts
+ * Creates the library's tables, or adds the columns an older batch log lacks, as Boot's
+ * batch initializer creates Spring Batch's ({@link BackfillSchema}). When they are in
+ * place it runs nothing, so that a role that may only read starts
  * ({@code CREATE TABLE IF NOT EXISTS} still needs the CREATE privilege); when they are
  * missing and the role may not create them, it leaves them to the first work that needs
  * them, which says so.
@@ -28,7 +28,7 @@ public class BackfillSchemaInitializer extends DataSourceScriptDatabaseInitializ
 
 	private static final Log logger = LogFactory.getLog(BackfillSchemaInitializer.class);
 
-	private final BackfillTables tables;
+	private final BackfillSchema schema;
 
 	private final DatabaseInitializationMode mode;
 
@@ -39,7 +39,7 @@ public class BackfillSchemaInitializer extends DataSourceScriptDatabaseInitializ
 	 */
 	public BackfillSchemaInitializer(DataSource dataSource, BackfillProperties.Jdbc properties) {
 		super(dataSource, settings(properties));
-		this.tables = new BackfillTables(JdbcClient.create(dataSource), properties.getTablePrefix());
+		this.schema = new BackfillSchema(dataSource, properties.getTablePrefix());
 		this.mode = properties.getInitializeSchema();
 	}
 
@@ -55,7 +55,7 @@ public class BackfillSchemaInitializer extends DataSourceScriptDatabaseInitializ
 
 	@Override
 	public boolean initializeDatabase() {
-		if (this.mode == DatabaseInitializationMode.NEVER || this.tables.inPlace()) {
+		if (this.mode == DatabaseInitializationMode.NEVER || this.schema.inPlace()) {
 			return false;
 		}
 		try {
@@ -67,7 +67,7 @@ public class BackfillSchemaInitializer extends DataSourceScriptDatabaseInitializ
 			}
 			// reports on what the tables hold need no DDL; the work that needs the tables
 			// names what is missing
-			String why = this.tables.whyRoleMayNotCreate();
+			String why = this.schema.whyRoleMayNotCreate();
 			logger.info("Backfill tables not created or updated: "
 					+ ((why != null) ? why : NestedExceptionUtils.getMostSpecificCause(ex).getMessage()));
 			return false;

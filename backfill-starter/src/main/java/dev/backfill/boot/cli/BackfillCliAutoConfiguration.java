@@ -12,7 +12,10 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configures the {@code backfill} command line.
+ * Auto-configures the {@code backfill} command line: one {@link BackfillCommand} bean per
+ * command, each named {@code backfill<Command>Command} (such as
+ * {@code backfillStatusCommand}); a bean of that name replaces it, and a
+ * {@link BackfillCommandRunner} bean replaces the runner.
  *
  * @since 0.1.0
  */
@@ -21,46 +24,55 @@ import org.springframework.context.annotation.Bean;
 public final class BackfillCliAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean(name = "backfillListCommand")
 	BackfillCommand backfillListCommand(BackfillOperator operator) {
 		return new ListCommand(operator);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "backfillRunCommand")
 	BackfillCommand backfillRunCommand(BackfillOperator operator, BackfillProperties properties) {
 		return new RunCommand(operator, properties.getCli().getProgressInterval());
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "backfillDryRunCommand")
 	BackfillCommand backfillDryRunCommand(BackfillOperator operator, BackfillProperties properties) {
 		return new DryRunCommand(operator, () -> properties.getDryRun().toOptions());
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "backfillVerifyCommand")
 	BackfillCommand backfillVerifyCommand(BackfillOperator operator, BackfillProperties properties) {
 		return new VerifyCommand(operator, properties.getJdbc().getTablePrefix());
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "backfillRollbackCommand")
 	BackfillCommand backfillRollbackCommand(BackfillOperator operator, BackfillProperties properties) {
 		return new RollbackCommand(operator, properties.getCli().getProgressInterval());
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "backfillStopCommand")
 	BackfillCommand backfillStopCommand(BackfillOperator operator) {
 		return new StopCommand(operator);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "backfillPauseCommand")
 	BackfillCommand backfillPauseCommand(BackfillOperator operator) {
 		return new PauseCommand(operator, true);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "backfillResumeCommand")
 	BackfillCommand backfillResumeCommand(BackfillOperator operator) {
 		return new PauseCommand(operator, false);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "backfillStatusCommand")
 	BackfillCommand backfillStatusCommand(BackfillOperator operator) {
 		return new StatusCommand(operator);
 	}

@@ -3,8 +3,11 @@ package dev.backfill.boot.cli;
 import java.io.PrintStream;
 
 /**
- * One {@code backfill} sub-command. The starter provides {@code list}, {@code run} and
- * {@code status}; an application adds its own by declaring a bean.
+ * One {@code backfill} sub-command. The starter provides nine: {@code list},
+ * {@code status}, {@code run}, {@code dry-run}, {@code verify}, {@code rollback},
+ * {@code stop}, {@code pause} and {@code resume}, each taking {@code --json}
+ * ({@link BackfillCommandRunner} answers {@code help} itself); an application adds its
+ * own by declaring a bean.
  *
  * @since 0.1.0
  */

@@ -21,10 +21,11 @@ import org.springframework.core.NestedExceptionUtils;
 /**
  * Runs {@code java -jar app.jar backfill COMMAND ...}: checks the declarations against
  * the database (which the application's start leaves to it), dispatches to the
- * {@link BackfillCommand} beans, turns errors into a message and an exit code (2 when
- * retrying cannot help: bad usage, a declaration the database refuses, a privilege the
- * role lacks; 3 already running; 1 failure), and exits with it. Arguments that do not
- * start with {@code backfill} are left to the application.
+ * {@link BackfillCommand} beans, turns errors into a message and an exit code, and exits
+ * with it: 0 done; 1 failed (and a verify that found discrepancies); 2 refused, as
+ * retrying cannot help (bad usage, a declaration the database refuses, a privilege the
+ * role lacks); 3 already running; 4 not idempotent (dry-run); 5 stopped, resumable.
+ * Arguments that do not start with {@code backfill} are left to the application.
  *
  * @since 0.1.0
  */

@@ -67,6 +67,20 @@ public record CommandLine(String command, List<String> arguments, Map<String, St
 	}
 
 	/**
+	 * The one backfill name the command takes: every command that acts on a backfill
+	 * checks it here.
+	 * @return the name
+	 * @throws UsageException when no name or more than one is given
+	 */
+	public String backfillName() {
+		if (this.arguments.size() != 1) {
+			throw new UsageException("'backfill " + this.command + "' takes one backfill name, such as 'backfill "
+					+ this.command + " normalize-emails'.");
+		}
+		return this.arguments.get(0);
+	}
+
+	/**
 	 * A positive integer option.
 	 * @param name the option
 	 * @return its value, or 0 when absent

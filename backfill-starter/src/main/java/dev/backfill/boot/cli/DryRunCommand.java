@@ -2,7 +2,6 @@ package dev.backfill.boot.cli;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -12,7 +11,8 @@ import dev.backfill.CannotEstimateException;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
 import dev.backfill.KeyRange;
-import org.springframework.boot.json.JsonWriter;
+import dev.backfill.boot.report.Formats;
+import dev.backfill.boot.report.ReportJson;
 
 /**
  * {@code backfill dry-run NAME [--sample-batches=N] [--batch-size=N] [--json]}: estimates
@@ -47,11 +47,7 @@ final class DryRunCommand implements BackfillCommand {
 	@Override
 	public int run(CommandLine line, PrintStream out) {
 		line.allowOnly(Set.of("sample-batches", "batch-size", "json"));
-		if (line.arguments().size() != 1) {
-			throw new UsageException(
-					"'backfill dry-run' takes one backfill name, such as 'backfill dry-run normalize-emails'.");
-		}
-		String name = line.arguments().get(0);
+		String name = line.backfillName();
 		DryRunOptions options;
 		try {
 			options = this.defaults.get();
@@ -69,7 +65,7 @@ final class DryRunCommand implements BackfillCommand {
 			throw new UsageException(ex.getMessage());
 		}
 		if (line.flag("json")) {
-			out.println(JsonWriter.standard().writeToString(json(estimate)));
+			out.println(ReportJson.write(json(estimate)));
 		}
 		else {
 			print(estimate, out);
@@ -95,13 +91,13 @@ final class DryRunCommand implements BackfillCommand {
 		out.printf(
 				"  wall time        ~%s (%s to %s: every batch as fast as the sample's 10th percentile, or as slow "
 						+ "as its 90th), ~%,.0f rows/s%n",
-				time(e.estimatedSeconds()), time(e.estimatedSecondsLow()), time(e.estimatedSecondsHigh()),
-				e.rowsPerSecond());
+				Formats.seconds(e.estimatedSeconds()), Formats.seconds(e.estimatedSecondsLow()),
+				Formats.seconds(e.estimatedSecondsHigh()), e.rowsPerSecond());
 		out.printf("  longest batch    %,d ms holding its row locks%s%n", e.maxBatchMillis(),
 				(e.suggestedBatchSize() > 0) ? "  OVER 1 s: use --batch-size=" + e.suggestedBatchSize()
 						: " (under 1 s)");
-		out.printf("  WAL              %s per batch, ~%s in all%n", bytes(e.walBytesPerBatch()),
-				bytes(e.walBytesEstimate()));
+		out.printf("  WAL              %s per batch, ~%s in all%n", Formats.bytes(e.walBytesPerBatch()),
+				Formats.bytes(e.walBytesEstimate()));
 		out.printf("  rows per batch   %,.0f%n", e.rowsPerBatch());
 		out.printf("  idempotent       %s%n%n", idempotency(e));
 		out.printf("  %-24s %-24s %8s %8s %9s %9s %10s%n", "FROM (exclusive)", "TO", "KEYS", "ROWS", "MS", "LOCK MS",
@@ -109,12 +105,12 @@ final class DryRunCommand implements BackfillCommand {
 		for (Estimate.Sample s : e.samples()) {
 			out.printf("  %-24s %-24s %,8d %,8d %9.1f %9.1f %10s%n", abbreviate(s.range().from()),
 					abbreviate(s.range().to()), s.keys(), s.rows(), s.millis(), s.transactionMillis(),
-					bytes(s.walBytes()));
+					Formats.bytes(s.walBytes()));
 		}
 		out.printf(
 				"%nThe dry-run's writes (samples, warm-up, idempotency check) were rolled back; they still wrote %s "
 						+ "of WAL and left ~%,d dead tuples for autovacuum.%n",
-				bytes(e.sampleWalBytes()), e.sampleRows());
+				Formats.bytes(e.sampleWalBytes()), e.sampleRows());
 		for (String warning : e.warnings()) {
 			out.println("! " + warning);
 		}
@@ -133,7 +129,7 @@ final class DryRunCommand implements BackfillCommand {
 				+ ((e.rewrittenRows() > 0) ? String.format(" (but rewrote %,d rows)", e.rewrittenRows()) : "");
 	}
 
-	static Map<String, Object> json(Estimate e) {
+	private static Map<String, Object> json(Estimate e) {
 		Map<String, Object> map = new LinkedHashMap<>();
 		map.put("name", e.backfill());
 		map.put("jobExecutionId", e.jobExecutionId());
@@ -144,15 +140,15 @@ final class DryRunCommand implements BackfillCommand {
 		map.put("rowsEstimate", e.rowsEstimate());
 		map.put("rowsEstimatedBy", e.rowsEstimatedBy());
 		map.put("batches", e.batches());
-		map.put("estimatedSeconds", round(e.estimatedSeconds()));
-		map.put("estimatedSecondsLow", round(e.estimatedSecondsLow()));
-		map.put("estimatedSecondsHigh", round(e.estimatedSecondsHigh()));
+		map.put("estimatedSeconds", Formats.thousandths(e.estimatedSeconds()));
+		map.put("estimatedSecondsLow", Formats.thousandths(e.estimatedSecondsLow()));
+		map.put("estimatedSecondsHigh", Formats.thousandths(e.estimatedSecondsHigh()));
 		map.put("rowsPerSecond", Math.round(e.rowsPerSecond()));
 		map.put("maxBatchMillis", e.maxBatchMillis());
 		map.put("suggestedBatchSize", (e.suggestedBatchSize() > 0) ? e.suggestedBatchSize() : null);
 		map.put("walBytesPerBatch", e.walBytesPerBatch());
 		map.put("walBytesEstimate", e.walBytesEstimate());
-		map.put("rowsPerBatch", round(e.rowsPerBatch()));
+		map.put("rowsPerBatch", Formats.thousandths(e.rowsPerBatch()));
 		map.put("idempotent", e.idempotent());
 		map.put("idempotencyRange", (e.idempotencyRange() != null) ? range(e.idempotencyRange()) : null);
 		map.put("rewrittenRows", e.rewrittenRows());
@@ -163,7 +159,7 @@ final class DryRunCommand implements BackfillCommand {
 			map.put("samples", e.samples().stream().map(DryRunCommand::json).toList());
 		}
 		map.put("warnings", e.warnings());
-		map.put("elapsedSeconds", round(e.elapsedSeconds()));
+		map.put("elapsedSeconds", Formats.thousandths(e.elapsedSeconds()));
 		return map;
 	}
 
@@ -171,8 +167,8 @@ final class DryRunCommand implements BackfillCommand {
 		Map<String, Object> map = range(s.range());
 		map.put("keys", s.keys());
 		map.put("rows", s.rows());
-		map.put("millis", round(s.millis()));
-		map.put("transactionMillis", round(s.transactionMillis()));
+		map.put("millis", Formats.thousandths(s.millis()));
+		map.put("transactionMillis", Formats.thousandths(s.transactionMillis()));
 		map.put("walBytes", s.walBytes());
 		return map;
 	}
@@ -183,28 +179,6 @@ final class DryRunCommand implements BackfillCommand {
 		map.put("fromIncluded", range.fromIncluded());
 		map.put("to", range.to().toString());
 		return map;
-	}
-
-	private static double round(double value) {
-		return Math.round(value * 1000) / 1000.0;
-	}
-
-	static String time(double seconds) {
-		if (seconds < 60) {
-			return String.format("%.1f s", seconds);
-		}
-		return ProgressPrinter.duration(Math.round(seconds));
-	}
-
-	static String bytes(long bytes) {
-		List<String> units = List.of("B", "kB", "MB", "GB", "TB");
-		double value = bytes;
-		int unit = 0;
-		while (value >= 1024 && unit < units.size() - 1) {
-			value /= 1024;
-			unit++;
-		}
-		return (unit == 0) ? bytes + " B" : String.format("%.1f %s", value, units.get(unit));
 	}
 
 	private static String abbreviate(Object key) {

@@ -10,8 +10,8 @@ import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
 import dev.backfill.RemovalNotice;
 import dev.backfill.SqlBackfill;
+import dev.backfill.boot.report.ReportJson;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.json.JsonWriter;
 
 /**
  * {@code backfill list}: the declared backfills.
@@ -44,7 +44,7 @@ final class ListCommand implements BackfillCommand {
 				.stream()
 				.map((b) -> json(b, due.get(b.name())))
 				.toList();
-			out.println(JsonWriter.standard().writeToString(json));
+			out.println(ReportJson.write(json));
 			return OK;
 		}
 		if (this.operator.backfills().isEmpty()) {

@@ -2,13 +2,16 @@ package dev.backfill.boot.cli;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 import dev.backfill.BackfillOperator;
+import dev.backfill.boot.report.ReportJson;
 
 /**
- * {@code backfill pause NAME} and {@code backfill resume NAME}: hold a backfill's run
- * before its next batch, from any process, and let it go on.
+ * {@code backfill pause NAME [--json]} and {@code backfill resume NAME [--json]}: hold a
+ * backfill's run before its next batch, from any process, and let it go on.
  */
 final class PauseCommand implements BackfillCommand {
 
@@ -28,30 +31,42 @@ final class PauseCommand implements BackfillCommand {
 
 	@Override
 	public String usage() {
-		return this.pause ? "pause NAME                   hold a backfill before its next batch, alive, no lock held"
-				: "resume NAME                  let a paused backfill go on";
+		return this.pause ? "pause NAME [--json]          hold a backfill before its next batch, alive, no lock held"
+				: "resume NAME [--json]         let a paused backfill go on";
 	}
 
 	@Override
 	public int run(CommandLine line, PrintStream out) {
-		line.allowOnly(Set.of());
-		if (line.arguments().size() != 1) {
-			throw new UsageException("'backfill " + name() + "' takes one backfill name, such as 'backfill " + name()
-					+ " normalize-emails'.");
-		}
-		String name = line.arguments().get(0);
+		line.allowOnly(Set.of("json"));
+		String name = line.backfillName();
+		String message;
 		if (this.pause) {
 			this.operator.pause(name, ManagementFactory.getRuntimeMXBean().getName());
-			out.printf("%s paused: its run holds before its next batch, with no transaction open. 'backfill resume "
-					+ "%s' lets it go on.%n", name, name);
-		}
-		else if (this.operator.resume(name)) {
-			out.printf("%s resumed: its run takes its next batch within a second.%n", name);
+			message = String.format("%s paused: its run holds before its next batch, with no transaction open. "
+					+ "'backfill resume %s' lets it go on.", name, name);
 		}
 		else {
-			out.printf("%s was not paused.%n", name);
+			message = this.operator.resume(name) ? name + " resumed: its run takes its next batch within a second."
+					: name + " was not paused.";
 		}
+		out.println(line.flag("json") ? ReportJson.write(json(name, name(), message)) : message);
 		return OK;
+	}
+
+	/**
+	 * What {@code stop}, {@code pause} and {@code resume} did, as {@code --json} gives
+	 * it: the fields of the endpoint's answer to the same action.
+	 * @param name the backfill name
+	 * @param action the command
+	 * @param message what was done, in words
+	 * @return its fields, by name
+	 */
+	static Map<String, Object> json(String name, String action, String message) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("name", name);
+		map.put("action", action);
+		map.put("message", message);
+		return map;
 	}
 
 }

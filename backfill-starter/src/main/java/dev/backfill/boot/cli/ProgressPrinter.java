@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import dev.backfill.Progress;
 import dev.backfill.ProgressListener;
+import dev.backfill.boot.report.Formats;
 
 /**
  * Shows a run's progress: one line rewritten in place on a terminal, otherwise a line
@@ -61,14 +62,7 @@ final class ProgressPrinter implements ProgressListener {
 	static String line(Progress p) {
 		long total = p.rowsDone() + p.rowsRemainingEstimate();
 		return String.format("%s  %,d/%,d rows  %5.1f%%  %,.0f rows/s  ETA %s  batch %,d", p.backfill(), p.rowsDone(),
-				total, p.fractionDone() * 100, p.rowsPerSecond(), duration(p.etaSeconds()), p.batchNo());
-	}
-
-	static String duration(long seconds) {
-		long h = seconds / 3600;
-		long m = (seconds % 3600) / 60;
-		long s = seconds % 60;
-		return (h > 0) ? String.format("%d:%02d:%02d", h, m, s) : String.format("%d:%02d", m, s);
+				total, p.fractionDone() * 100, p.rowsPerSecond(), Formats.duration(p.etaSeconds()), p.batchNo());
 	}
 
 }

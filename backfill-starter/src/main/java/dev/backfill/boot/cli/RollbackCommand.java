@@ -7,10 +7,14 @@ import java.util.Set;
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
+import dev.backfill.ProgressListener;
+import dev.backfill.boot.report.Formats;
+import dev.backfill.boot.report.ReportJson;
 
 /**
- * {@code backfill rollback NAME}: runs the declared rollback over the ranges the backfill
- * committed, in batches, with live progress; resumes an unfinished rollback.
+ * {@code backfill rollback NAME [--json]}: runs the declared rollback over the ranges the
+ * backfill committed, in batches, with live progress (with {@code --json}, without
+ * progress and with the result as JSON); resumes an unfinished rollback.
  */
 final class RollbackCommand implements BackfillCommand {
 
@@ -30,17 +34,18 @@ final class RollbackCommand implements BackfillCommand {
 
 	@Override
 	public String usage() {
-		return "rollback NAME                undo the ranges a backfill committed, with its declared rollback";
+		return "rollback NAME [--json]       undo the ranges a backfill committed, with its declared rollback";
 	}
 
 	@Override
 	public int run(CommandLine line, PrintStream out) {
-		line.allowOnly(Set.of());
-		if (line.arguments().size() != 1) {
-			throw new UsageException(
-					"'backfill rollback' takes one backfill name, such as " + "'backfill rollback normalize-emails'.");
+		line.allowOnly(Set.of("json"));
+		String name = line.backfillName();
+		if (line.flag("json")) {
+			BackfillResult result = this.operator.rollback(name, ProgressListener.NONE);
+			out.println(ReportJson.write(RunCommand.json(result, null)));
+			return RunCommand.exitCode(result);
 		}
-		String name = line.arguments().get(0);
 		ProgressPrinter printer = new ProgressPrinter(out, RunCommand.isTerminal(), this.progressInterval);
 		BackfillResult result;
 		try {
@@ -53,9 +58,9 @@ final class RollbackCommand implements BackfillCommand {
 			out.printf("%s: nothing to roll back; no batch was committed since its last rollback.%n", name);
 			return OK;
 		}
-		out.printf("%s rollback %s%s: %,d rows in %,d batches, %.1f s wall time%n", name,
+		out.printf("%s rollback %s%s: %,d rows in %,d batches, %s wall time%n", name,
 				result.state().name().toLowerCase(), result.resumed() ? " (resumed from its checkpoint)" : "",
-				result.rows(), result.batches(), result.wallTime().toMillis() / 1000.0);
+				result.rows(), result.batches(), Formats.wallTime(result.wallTime()));
 		if (result.state() == BackfillState.COMPLETED) {
 			out.printf("'backfill run %s' starts it again from the first key.%n", name);
 			return OK;

@@ -3,17 +3,23 @@ package dev.backfill.boot.cli;
 import java.io.Console;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
+import dev.backfill.ProgressListener;
 import dev.backfill.RunOptions;
+import dev.backfill.boot.report.Formats;
+import dev.backfill.boot.report.ReportJson;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code backfill run NAME [--batch-size=N]}: runs a backfill, or resumes its unfinished
- * run, with live progress.
+ * {@code backfill run NAME [--batch-size=N] [--json]}: runs a backfill, or resumes its
+ * unfinished run, with live progress; with {@code --json}, without progress and with the
+ * result as JSON ({@link #json}).
  */
 final class RunCommand implements BackfillCommand {
 
@@ -33,18 +39,20 @@ final class RunCommand implements BackfillCommand {
 
 	@Override
 	public String usage() {
-		return "run NAME [--batch-size=N]    run a backfill, or resume it from its checkpoint";
+		return "run NAME [--batch-size=N] [--json]\n"
+				+ "                               run a backfill, or resume it from its checkpoint";
 	}
 
 	@Override
 	public int run(CommandLine line, PrintStream out) {
-		line.allowOnly(Set.of("batch-size"));
-		if (line.arguments().size() != 1) {
-			throw new UsageException(
-					"'backfill run' takes one backfill name, such as 'backfill run normalize-emails'.");
-		}
-		String name = line.arguments().get(0);
+		line.allowOnly(Set.of("batch-size", "json"));
+		String name = line.backfillName();
 		int batchSize = line.positiveInt("batch-size");
+		if (line.flag("json")) {
+			BackfillResult result = this.operator.run(name, new RunOptions(batchSize), ProgressListener.NONE);
+			out.println(ReportJson.write(json(result, this.operator.status(name).lastKey())));
+			return exitCode(result);
+		}
 		ProgressPrinter printer = new ProgressPrinter(out, isTerminal(), this.progressInterval);
 		BackfillResult result;
 		try {
@@ -55,7 +63,8 @@ final class RunCommand implements BackfillCommand {
 		}
 		out.printf("%s %s%s: %,d rows in %,d batches, %s wall time, %,.0f rows/s (run total %,d rows)%n", name,
 				result.state().name().toLowerCase(), result.resumed() ? " (resumed from its checkpoint)" : "",
-				result.rows(), result.batches(), seconds(result.wallTime()), result.rowsPerSecond(), result.rowsDone());
+				result.rows(), result.batches(), Formats.wallTime(result.wallTime()), result.rowsPerSecond(),
+				result.rowsDone());
 		if (result.state() == BackfillState.COMPLETED) {
 			return OK;
 		}
@@ -78,8 +87,34 @@ final class RunCommand implements BackfillCommand {
 		return (lastKey != null) ? "after key " + lastKey : "from the first key";
 	}
 
-	private static String seconds(Duration duration) {
-		return String.format("%.1f s", duration.toMillis() / 1000.0);
+	static int exitCode(BackfillResult result) {
+		return switch (result.state()) {
+			case COMPLETED, NOTHING_TO_ROLL_BACK -> OK;
+			case STOPPED -> STOPPED;
+			default -> FAILED;
+		};
+	}
+
+	/**
+	 * A run or rollback as {@code --json} gives it.
+	 * @param result how it ended
+	 * @param lastKey the checkpoint it left, or {@code null}
+	 * @return its fields, by name
+	 */
+	static Map<String, Object> json(BackfillResult result, @Nullable String lastKey) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("name", result.backfill());
+		map.put("state", result.state().name());
+		map.put("jobExecutionId", result.jobExecutionId());
+		map.put("resumed", result.resumed());
+		map.put("rows", result.rows());
+		map.put("batches", result.batches());
+		map.put("rowsDone", result.rowsDone());
+		map.put("wallSeconds", Formats.thousandths(result.wallTime().toMillis() / 1000.0));
+		map.put("rowsPerSecond", Formats.tenths(result.rowsPerSecond()));
+		map.put("lastKey", lastKey);
+		map.put("failure", result.failure());
+		return map;
 	}
 
 	// Java 22+ has Console.isTerminal(); before it, a console exists only on a terminal

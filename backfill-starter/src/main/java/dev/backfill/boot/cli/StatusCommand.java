@@ -2,9 +2,7 @@ package dev.backfill.boot.cli;
 
 import java.io.PrintStream;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import dev.backfill.Backfill;
@@ -12,12 +10,16 @@ import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillStatus;
 import dev.backfill.Estimate;
 import dev.backfill.Verification;
-import org.springframework.boot.json.JsonWriter;
+import dev.backfill.boot.report.BackfillReports;
+import dev.backfill.boot.report.Formats;
+import dev.backfill.boot.report.ReportJson;
 
 /**
  * {@code backfill status [NAME] [--json]}: progress, rate and ETA of the latest runs, and
  * the latest dry-run's estimate with its error once the run completed, read from the job
- * repository, so it works from any process and for a run whose process died.
+ * repository, so it works from any process and for a run whose process died. With
+ * {@code --json}, the endpoint's view of the backfills ({@link BackfillReports}): of one
+ * with its recent batches, or of all, in name order, without them.
  */
 final class StatusCommand implements BackfillCommand {
 
@@ -43,23 +45,24 @@ final class StatusCommand implements BackfillCommand {
 		if (line.arguments().size() > 1) {
 			throw new UsageException("'backfill status' takes at most one backfill name.");
 		}
+		if (line.flag("json")) {
+			BackfillReports reports = new BackfillReports(this.operator);
+			out.println(ReportJson
+				.write(line.arguments().isEmpty() ? reports.all(false) : reports.one(line.arguments().get(0))));
+			return OK;
+		}
 		List<BackfillStatus> statuses = line.arguments().isEmpty()
 				? this.operator.backfills().stream().map(Backfill::name).map(this.operator::status).toList()
 				: List.of(this.operator.status(line.arguments().get(0)));
-		if (line.flag("json")) {
-			List<Map<String, Object>> json = statuses.stream().map(StatusCommand::json).toList();
-			out.println(JsonWriter.standard().writeToString(line.arguments().isEmpty() ? json : json.get(0)));
-			return OK;
-		}
 		out.printf("%-28s %-10s %14s %14s %8s %12s %9s  %s%n", "NAME", "STATE", "ROWS DONE", "REMAINING", "DONE",
 				"ROWS/S", "ETA", "LAST KEY");
 		for (BackfillStatus s : statuses) {
 			out.printf("%-28s %-10s %,14d %,14d %7.1f%% %,12.0f %9s  %s%n", s.backfill(), s.state(), s.rowsDone(),
 					s.rowsRemainingEstimate(), 100 * s.fractionDone(), s.rowsPerSecond(),
-					ProgressPrinter.duration(s.etaSeconds()), (s.lastKey() != null) ? s.lastKey() : "-");
+					Formats.duration(s.etaSeconds()), (s.lastKey() != null) ? s.lastKey() : "-");
 			if (s.throttledSeconds() >= 1) {
 				out.printf("  held by throttles for %s, left out of its rows/s%n",
-						DryRunCommand.time(s.throttledSeconds()));
+						Formats.seconds(s.throttledSeconds()));
 			}
 			if (s.estimate() != null) {
 				out.println("  " + estimateLine(s));
@@ -87,42 +90,18 @@ final class StatusCommand implements BackfillCommand {
 	static String estimateLine(BackfillStatus s) {
 		Estimate e = s.estimate();
 		String line = String.format("dry-run %s: ~%s (%s to %s) at batch size %s%,d, longest batch %,d ms, %s",
-				e.at().truncatedTo(ChronoUnit.SECONDS), DryRunCommand.time(e.estimatedSeconds()),
-				DryRunCommand.time(e.estimatedSecondsLow()), DryRunCommand.time(e.estimatedSecondsHigh()),
+				e.at().truncatedTo(ChronoUnit.SECONDS), Formats.seconds(e.estimatedSeconds()),
+				Formats.seconds(e.estimatedSecondsLow()), Formats.seconds(e.estimatedSecondsHigh()),
 				e.adaptive() ? "~" : "", e.batchSize(), e.maxBatchMillis(), (e.idempotent() == null)
 						? "idempotency not checked" : e.idempotent() ? "idempotent" : "NOT IDEMPOTENT");
 		if (s.estimateError() != null) {
 			String held = (s.throttledSeconds() > 0)
-					? String.format(" besides %s held by throttles", DryRunCommand.time(s.throttledSeconds())) : "";
+					? String.format(" besides %s held by throttles", Formats.seconds(s.throttledSeconds())) : "";
 			line += String.format("; the run took %s%s at batch size %,d: estimate %+.0f%%",
-					DryRunCommand.time(s.runSeconds() - s.throttledSeconds()), held, s.batchSize(),
+					Formats.seconds(s.runSeconds() - s.throttledSeconds()), held, s.batchSize(),
 					100 * s.estimateError());
 		}
 		return line;
-	}
-
-	private static Map<String, Object> json(BackfillStatus s) {
-		Map<String, Object> map = new LinkedHashMap<>();
-		map.put("name", s.backfill());
-		map.put("status", s.state().name());
-		map.put("rowsDone", s.rowsDone());
-		map.put("rowsRemainingEstimate", s.rowsRemainingEstimate());
-		map.put("lastKey", s.lastKey());
-		map.put("rowsPerSecond", Math.round(s.rowsPerSecond() * 10) / 10.0);
-		map.put("etaSeconds", s.etaSeconds());
-		map.put("batches", s.batches());
-		map.put("jobExecutionId", s.jobExecutionId());
-		map.put("startedAt", (s.startedAt() != null) ? s.startedAt().toString() : null);
-		map.put("endedAt", (s.endedAt() != null) ? s.endedAt().toString() : null);
-		map.put("owner", s.owner());
-		map.put("exitMessage", s.exitMessage());
-		map.put("batchSize", s.batchSize());
-		map.put("runSeconds", Math.round(s.runSeconds() * 1000) / 1000.0);
-		map.put("throttledSeconds", Math.round(s.throttledSeconds() * 1000) / 1000.0);
-		map.put("estimate", (s.estimate() != null) ? DryRunCommand.json(s.estimate()) : null);
-		map.put("estimateError", (s.estimateError() != null) ? Math.round(s.estimateError() * 1000) / 1000.0 : null);
-		map.put("verification", (s.verification() != null) ? VerifyCommand.json(s.verification()) : null);
-		return map;
 	}
 
 }

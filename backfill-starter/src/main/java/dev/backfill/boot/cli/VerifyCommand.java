@@ -7,7 +7,8 @@ import java.util.Set;
 
 import dev.backfill.BackfillOperator;
 import dev.backfill.Verification;
-import org.springframework.boot.json.JsonWriter;
+import dev.backfill.boot.report.BackfillReport;
+import dev.backfill.boot.report.ReportJson;
 
 /**
  * {@code backfill verify NAME [--json]}: checks the finished work, read-only, and logs
@@ -38,13 +39,9 @@ final class VerifyCommand implements BackfillCommand {
 	@Override
 	public int run(CommandLine line, PrintStream out) {
 		line.allowOnly(Set.of("json"));
-		if (line.arguments().size() != 1) {
-			throw new UsageException(
-					"'backfill verify' takes one backfill name, such as " + "'backfill verify normalize-emails'.");
-		}
-		Verification v = this.operator.verify(line.arguments().get(0));
+		Verification v = this.operator.verify(line.backfillName());
 		if (line.flag("json")) {
-			out.println(JsonWriter.standard().writeToString(json(v)));
+			out.println(ReportJson.write(json(v)));
 		}
 		else if (v.passed()) {
 			out.printf("%s verified: %,d keys checked, no discrepancy (%s).%n", v.backfill(), v.keysChecked(),
@@ -65,16 +62,11 @@ final class VerifyCommand implements BackfillCommand {
 		return v.passed() ? OK : FAILED;
 	}
 
-	static Map<String, Object> json(Verification v) {
+	// the name, then the fields of a report's lastVerify
+	private static Map<String, Object> json(Verification v) {
 		Map<String, Object> map = new LinkedHashMap<>();
-		map.put("backfill", v.backfill());
-		map.put("jobExecutionId", v.jobExecutionId());
-		map.put("at", v.at().toString());
-		map.put("keysChecked", v.keysChecked());
-		map.put("discrepancies", v.discrepancies());
-		map.put("firstKeys", v.firstKeys());
-		map.put("checked", v.checked());
-		map.put("passed", v.passed());
+		map.put("name", v.backfill());
+		map.putAll(ReportJson.fields(BackfillReport.VerifySummary.of(v)));
 		return map;
 	}
 

@@ -1,5 +1,5 @@
 /**
- * The backfill command line: list, run and status, exit codes and live progress.
+ * The backfill command line: its commands, their JSON, exit codes and live progress.
  */
 @NullMarked
 package dev.backfill.boot.cli;

@@ -6,8 +6,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 
-import dev.backfill.boot.actuate.BackfillReport;
-import dev.backfill.boot.actuate.BackfillReports;
+import dev.backfill.boot.report.BackfillReport;
+import dev.backfill.boot.report.BackfillReports;
+import dev.backfill.boot.report.Formats;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -98,7 +99,7 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 			.append(" to go &middot; ")
 			.append(number("%,.0f", r.rowsPerSecond()))
 			.append(" rows/s &middot; ETA ")
-			.append(duration(r.etaSeconds()))
+			.append(Formats.duration(r.etaSeconds()))
 			.append(" &middot; ")
 			.append(number("%,d", r.batches()))
 			.append(" batches</p>\n");
@@ -124,9 +125,9 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 		}
 		String idempotent = (d.idempotent() == null) ? "idempotency not checked"
 				: d.idempotent() ? "idempotent" : "NOT IDEMPOTENT";
-		return escape(d.at().truncatedTo(ChronoUnit.SECONDS)) + ": ~" + seconds(d.estimatedSeconds()) + " ("
-				+ seconds(d.estimatedSecondsLow()) + " to " + seconds(d.estimatedSecondsHigh()) + ") at batch size "
-				+ (d.adaptive() ? "~" : "") + number("%,d", d.batchSize()) + ", longest batch "
+		return escape(d.at().truncatedTo(ChronoUnit.SECONDS)) + ": ~" + Formats.seconds(d.estimatedSeconds()) + " ("
+				+ Formats.seconds(d.estimatedSecondsLow()) + " to " + Formats.seconds(d.estimatedSecondsHigh())
+				+ ") at batch size " + (d.adaptive() ? "~" : "") + number("%,d", d.batchSize()) + ", longest batch "
 				+ number("%,d", d.maxBatchMillis()) + " ms, " + idempotent + ((d.estimateError() != null)
 						? ", estimate " + number("%+.0f", 100 * d.estimateError()) + "% off the run" : "");
 	}
@@ -138,15 +139,6 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 		return escape(v.at().truncatedTo(ChronoUnit.SECONDS)) + ": " + number("%,d", v.keysChecked())
 				+ " keys checked, " + (v.passed() ? "no discrepancy" : number("%,d", v.discrepancies())
 						+ " discrepancies, first keys " + escape(String.join(", ", v.firstKeys())));
-	}
-
-	private static String seconds(double seconds) {
-		return (seconds < 60) ? number("%.1f s", seconds) : duration(Math.round(seconds));
-	}
-
-	private static String duration(long seconds) {
-		return (seconds >= 3600) ? number("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
-				: number("%d:%02d", seconds / 60, seconds % 60);
 	}
 
 	// Locale.ROOT: a CSS width or an attribute must read 12.5, not 12,5

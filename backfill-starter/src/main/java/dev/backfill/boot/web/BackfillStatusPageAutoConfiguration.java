@@ -1,13 +1,10 @@
 package dev.backfill.boot.web;
 
-import javax.sql.DataSource;
-
 import dev.backfill.BackfillOperator;
 import dev.backfill.InvalidBackfillException;
-import dev.backfill.boot.actuate.BackfillReports;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillProperties;
-import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.boot.report.BackfillReports;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
@@ -24,7 +21,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -58,10 +54,8 @@ public final class BackfillStatusPageAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BackfillStatusPage backfillStatusPage(BackfillOperator operator, DataSource dataSource,
-			BackfillProperties properties) {
-		JdbcBatchLog log = new JdbcBatchLog(JdbcClient.create(dataSource), properties.getJdbc().getTablePrefix());
-		return new BackfillStatusPage(new BackfillReports(operator, log));
+	BackfillStatusPage backfillStatusPage(BackfillOperator operator) {
+		return new BackfillStatusPage(new BackfillReports(operator));
 	}
 
 	@Bean

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-import dev.backfill.boot.actuate.BackfillReport;
+import dev.backfill.BatchSummary;
 
 import static dev.backfill.boot.web.BackfillStatusPage.escape;
 import static dev.backfill.boot.web.BackfillStatusPage.number;
@@ -25,18 +25,18 @@ final class BatchChart {
 	private BatchChart() {
 	}
 
-	static String svg(List<BackfillReport.Batch> batches) {
+	static String svg(List<BatchSummary> batches) {
 		if (batches.isEmpty()) {
 			return "<p class=\"muted\">No batch committed yet.</p>\n";
 		}
 		Instant first = batches.get(0).startedAt();
 		Instant last = batches.get(batches.size() - 1).startedAt();
 		double span = Math.max(1, Duration.between(first, last).toMillis());
-		long longest = Math.max(1, batches.stream().mapToLong(BackfillReport.Batch::durationMs).max().orElse(1));
+		long longest = Math.max(1, batches.stream().mapToLong(BatchSummary::durationMs).max().orElse(1));
 		StringBuilder points = new StringBuilder();
 		StringBuilder dots = new StringBuilder();
 		for (int i = 0; i < batches.size(); i++) {
-			BackfillReport.Batch batch = batches.get(i);
+			BatchSummary batch = batches.get(i);
 			// one batch, or all in the same millisecond: spread them by order instead
 			double share = (first.equals(last)) ? (batches.size() == 1 ? 0.5 : (double) i / (batches.size() - 1))
 					: Duration.between(first, batch.startedAt()).toMillis() / span;

@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-import dev.backfill.boot.actuate.BackfillReport;
+import dev.backfill.BatchSummary;
+import dev.backfill.boot.report.BackfillReport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,10 +16,10 @@ class BackfillStatusPageTests {
 
 	@Test
 	void everyValueIsEscaped() {
-		BackfillReport report = new BackfillReport("orders", "FAILED", 12.5, 125, 875, 10, 90, 2, "<b>key</b>", AT, AT,
-				"host <script>alert(1)</script>", "ERROR: value \"<img src=x>\" & more", null,
-				new BackfillReport.VerifySummary(AT, 10, 1, false, List.of("<k>")),
-				List.of(new BackfillReport.Batch(1, "<from>", false, "<to>", 5, 12, AT)));
+		BackfillReport report = new BackfillReport("orders", "FAILED", 12.5, 125, 875, 10, 90, 2, 100, "<b>key</b>", 7L,
+				AT, AT, "host <script>alert(1)</script>", "ERROR: value \"<img src=x>\" & more", 12.5, 0, null,
+				new BackfillReport.VerifySummary(8, AT, 10, 1, false, true, List.of("<k>")),
+				List.of(new BatchSummary(1, "<from>", false, "<to>", 5, 12, AT)));
 		String html = BackfillStatusPage.render(List.of(report), AT);
 		assertThat(html).doesNotContain("<script>")
 			.doesNotContain("<img")
@@ -33,8 +34,8 @@ class BackfillStatusPageTests {
 		Locale locale = Locale.getDefault();
 		Locale.setDefault(Locale.GERMANY);
 		try {
-			BackfillReport report = new BackfillReport("orders", "RUNNING", 12.5, 125, 875, 1234.5, 90, 2, "250", AT,
-					null, null, null, null, null, List.of());
+			BackfillReport report = new BackfillReport("orders", "RUNNING", 12.5, 125, 875, 1234.5, 90, 2, 100, "250",
+					7L, AT, null, null, null, 1.2, 0, null, null, List.of());
 			assertThat(BackfillStatusPage.render(List.of(report), AT)).contains("style=\"width: 12.5%\"")
 				.contains("1,235 rows/s")
 				.contains("No batch committed yet.");

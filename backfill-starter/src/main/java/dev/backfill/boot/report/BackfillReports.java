@@ -1,15 +1,13 @@
-package dev.backfill.boot.actuate;
+package dev.backfill.boot.report;
 
 import java.util.List;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
 import dev.backfill.NoSuchBackfillException;
-import dev.backfill.jdbc.JdbcBatchLog;
 
 /**
- * Reads the {@link BackfillReport}s of the declared backfills from the job repository and
- * the batch log.
+ * Reads the {@link BackfillReport}s of the declared backfills through the operator.
  *
  * @since 0.1.0
  */
@@ -20,16 +18,12 @@ public class BackfillReports {
 
 	private final BackfillOperator operator;
 
-	private final JdbcBatchLog batchLog;
-
 	/**
 	 * Creates the reader.
 	 * @param operator the operator over the declared backfills
-	 * @param batchLog the batch log
 	 */
-	public BackfillReports(BackfillOperator operator, JdbcBatchLog batchLog) {
+	public BackfillReports(BackfillOperator operator) {
 		this.operator = operator;
-		this.batchLog = batchLog;
 	}
 
 	/**
@@ -54,7 +48,7 @@ public class BackfillReports {
 	private BackfillReport report(String name, boolean withBatches) {
 		// the status first: it rejects an unknown name before the log is read
 		return BackfillReport.of(this.operator.status(name),
-				withBatches ? this.batchLog.recent(name, RECENT_BATCHES) : null);
+				withBatches ? this.operator.recentBatches(name, RECENT_BATCHES) : null);
 	}
 
 }

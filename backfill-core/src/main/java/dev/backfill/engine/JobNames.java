@@ -1,0 +1,55 @@
+package dev.backfill.engine;
+
+/**
+ * The Spring Batch names of a backfill's jobs and steps. A run's job is named exactly as
+ * the backfill; its rollbacks, verifies and dry-runs add a suffix. Backfill names cannot
+ * hold a ':', so a suffixed name never clashes with a backfill's.
+ */
+final class JobNames {
+
+	/** Name of the step that walks the table, in a run and in a rollback. */
+	static final String STEP = "backfill";
+
+	/** Name of the step of a verify. */
+	static final String VERIFY_STEP = "verify";
+
+	/** Name of the step of a dry-run. */
+	static final String DRY_RUN_STEP = "dry-run";
+
+	/** Job parameter that marks a dry-run's executions in the job repository. */
+	static final String DRY_RUN_PARAMETER = "backfill.dryRun";
+
+	private static final String ROLLBACK_SUFFIX = ":rollback";
+
+	private static final String VERIFY_SUFFIX = ":verify";
+
+	private static final String DRY_RUN_SUFFIX = ":dry-run";
+
+	private JobNames() {
+	}
+
+	/**
+	 * @param backfill a backfill name
+	 * @return the job name of its rollbacks
+	 */
+	static String rollback(String backfill) {
+		return backfill + ROLLBACK_SUFFIX;
+	}
+
+	/**
+	 * @param backfill a backfill name
+	 * @return the job name of its verifies
+	 */
+	static String verify(String backfill) {
+		return backfill + VERIFY_SUFFIX;
+	}
+
+	/**
+	 * @param backfill a backfill name
+	 * @return the job name of its dry-runs
+	 */
+	static String dryRun(String backfill) {
+		return backfill + DRY_RUN_SUFFIX;
+	}
+
+}

@@ -1,0 +1,47 @@
+package dev.backfill.engine;
+
+import java.util.List;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillSettings;
+import dev.backfill.BackfillThrottle;
+import dev.backfill.BatchSizing;
+import dev.backfill.KeyRange;
+import dev.backfill.ProgressListener;
+import dev.backfill.jdbc.RunLock;
+import dev.backfill.jdbc.TableShape;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a run or a rollback needs, resolved once before its job is built: the
+ * operator's settings, a backfill's tuning, the declaration's and the caller's batch size
+ * have all been weighed, and nothing is asked again while it runs.
+ *
+ * @param backfill the declaration
+ * @param pass what the walk applies: the backfill or its rollback
+ * @param shape its table's shape
+ * @param batchSize keys per batch, or of the first batch when batches adapt
+ * @param sizing how batches adapt, or {@code null} to keep them all at {@code batchSize}
+ * @param settings the backfill's engine settings: timeouts and retries
+ * @param throttles asked before every batch, in order
+ * @param listener told of every batch, retry and hold
+ * @param lock the run lock, held
+ * @param undo for a new rollback, the union of the committed ranges it undoes;
+ * {@code null} for a run, or to restart an unfinished rollback with its own
+ */
+record RunPlan(Backfill backfill, Pass pass, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
+		BackfillSettings settings, List<BackfillThrottle> throttles, ProgressListener listener, RunLock lock,
+		@Nullable KeyRange undo) {
+
+	RunPlan {
+		throttles = List.copyOf(throttles);
+	}
+
+	/**
+	 * @return the name of the job and of its batch log rows
+	 */
+	String jobName() {
+		return this.pass.logName();
+	}
+
+}

@@ -1,0 +1,192 @@
+package dev.backfill.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.backfill.BackfillThrottle;
+import dev.backfill.jdbc.JdbcPauses;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Holds a run before a batch while it is paused or a throttle of its chain holds it, and
+ * sees meanwhile whether a stop was asked from another process. Asks from connections
+ * outside the batch's transaction, so that no transaction stays open while it waits.
+ */
+final class ThrottleGate {
+
+	/** The longest single wait: a hold is asked again at least this often. */
+	static final long MAX_WAIT_MILLIS = 10_000;
+
+	/** How often a paused run looks whether it was resumed. */
+	private static final Duration PAUSE_LOOK = Duration.ofSeconds(1);
+
+	// the run's lines, under the one name they always had
+	private static final Logger logger = LoggerFactory.getLogger(BackfillTasklet.class);
+
+	private final RunPlan plan;
+
+	private final JdbcClient jdbc;
+
+	private final JdbcPauses pauses;
+
+	private final JobRepository jobRepository;
+
+	private final TransactionTemplate outside;
+
+	/** The run's stop flag, which a stop asked from another process sets too. */
+	private final AtomicBoolean stop;
+
+	/** The application's writes while batches run and between them, for the throttles. */
+	private final ForegroundMeter foreground = new ForegroundMeter();
+
+	/** The reason of the current hold, or {@code null} while none holds. */
+	private @Nullable String throttledBy;
+
+	/**
+	 * Who held the run at the hold that was logged last: a run held after every batch by
+	 * the same throttle logs it once.
+	 */
+	private @Nullable String loggedHolder;
+
+	private long throttledNanos;
+
+	ThrottleGate(RunPlan plan, JdbcClient jdbc, PlatformTransactionManager transactionManager,
+			JobRepository jobRepository, AtomicBoolean stop) {
+		this.plan = plan;
+		this.jdbc = jdbc;
+		this.pauses = new JdbcPauses(jdbc, plan.settings().tablePrefix());
+		this.jobRepository = jobRepository;
+		this.stop = stop;
+		this.outside = new TransactionTemplate(transactionManager);
+		this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+	}
+
+	/**
+	 * Asks the pause and the chain before a batch, and waits while one holds, or until a
+	 * stop is asked.
+	 * @param jobExecutionId the run's job execution, whose status tells a stop asked
+	 * elsewhere
+	 * @param rowsThisProcess rows the run changed in this process
+	 * @param startNanos when the run started in this process
+	 * @return how long it was held, 0 when nothing held it
+	 * @throws InterruptedException when interrupted while it waits
+	 */
+	long await(long jobExecutionId, long rowsThisProcess, long startNanos) throws InterruptedException {
+		long start = System.nanoTime();
+		int holds = 0;
+		String heldBy = null;
+		while (!this.stop.get()) {
+			Verdict verdict = Objects
+				.requireNonNull(this.outside.execute((status) -> decide(rowsThisProcess, startNanos)));
+			BackfillThrottle.Decision decision = verdict.decision();
+			if (!decision.holds()) {
+				break;
+			}
+			if (!decision.reason().equals(this.throttledBy)) {
+				if (!Objects.equals(verdict.holder(), this.loggedHolder)) {
+					logger.info("Backfill '{}' holds: {}", this.plan.jobName(), decision.reason());
+				}
+				else {
+					logger.debug("Backfill '{}' holds: {}", this.plan.jobName(), decision.reason());
+				}
+				this.loggedHolder = verdict.holder();
+				this.throttledBy = decision.reason();
+			}
+			heldBy = verdict.holder();
+			long backoff = Math.min(MAX_WAIT_MILLIS, 250L << Math.min(5, holds++));
+			long wait = (decision.pause() != null) ? Math.min(MAX_WAIT_MILLIS, decision.pause().toMillis()) : backoff;
+			TimeUnit.MILLISECONDS.sleep(wait);
+			// a stop asked from another process shows in the job repository, which a held
+			// run does not write to
+			JobExecution execution = this.outside
+				.execute((status) -> this.jobRepository.getJobExecution(jobExecutionId));
+			if (execution != null && (execution.getStatus() == BatchStatus.STOPPING
+					|| execution.getStatus() == BatchStatus.STOPPED)) {
+				this.stop.set(true);
+			}
+		}
+		long throttled = System.nanoTime() - start;
+		if (this.throttledBy != null) {
+			// a short rest after every batch (a rate cap, the impact budget) would flood
+			// the log
+			if (throttled >= 1_000_000_000L) {
+				logger.info("Backfill '{}' goes on after {} ms held ({})", this.plan.jobName(), throttled / 1_000_000,
+						this.throttledBy);
+			}
+			else {
+				logger.debug("Backfill '{}' goes on after {} ms held ({})", this.plan.jobName(), throttled / 1_000_000,
+						this.throttledBy);
+			}
+			this.throttledBy = null;
+		}
+		// the checks themselves are part of the batch; only the holds are throttled time
+		if (holds == 0) {
+			return 0;
+		}
+		this.throttledNanos += throttled;
+		this.plan.listener()
+			.onThrottled(this.plan.jobName(), (heldBy != null) ? heldBy : "unknown", Duration.ofNanos(throttled));
+		return throttled;
+	}
+
+	/**
+	 * A batch's work was done since the last look: the foreground's writes meanwhile ran
+	 * beside a batch.
+	 */
+	void batchRan() {
+		this.foreground.batchRan();
+	}
+
+	/**
+	 * @return seconds the run was held in this process
+	 */
+	double throttledSeconds() {
+		return this.throttledNanos / 1e9;
+	}
+
+	private Verdict decide(long rowsThisProcess, long startNanos) {
+		String name = this.plan.backfill().name();
+		Optional<JdbcPauses.Pause> pause = this.pauses.find(name);
+		if (pause.isPresent()) {
+			return new Verdict(BackfillThrottle.Decision
+				.hold(String.format("paused by %s since %s; 'backfill resume %s' lets it go on", pause.get().by(),
+						pause.get().since(), name), PAUSE_LOOK),
+					"pause");
+		}
+		Long xmax = this.jdbc.sql(ForegroundMeter.XMAX).query(Long.class).single();
+		long now = System.nanoTime();
+		this.foreground.read(xmax, now);
+		BackfillThrottle.Context context = new BackfillThrottle.Context(name, this.plan.shape().table().sql(),
+				this.jdbc, rowsThisProcess, (now - startNanos) / 1e9, this.foreground.foreground(now));
+		for (BackfillThrottle throttle : this.plan.throttles()) {
+			BackfillThrottle.Decision decision = throttle.check(context);
+			if (decision.holds()) {
+				return new Verdict(decision, throttle.getClass().getSimpleName());
+			}
+		}
+		return new Verdict(BackfillThrottle.Decision.proceed(), null);
+	}
+
+	/**
+	 * What the pause and the chain said before a batch.
+	 *
+	 * @param decision the decision
+	 * @param holder who holds: a throttle's simple class name, or {@code pause};
+	 * {@code null} when the run proceeds
+	 */
+	private record Verdict(BackfillThrottle.Decision decision, @Nullable String holder) {
+	}
+
+}

@@ -1,0 +1,130 @@
+package dev.backfill.boot.report;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.backfill.BackfillStatus;
+import dev.backfill.BatchSummary;
+import dev.backfill.Estimate;
+import dev.backfill.Verification;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@code backfill status --json}, the {@code backfills} endpoint and the status page
+ * show of one backfill: its latest run's progress, rate and ETA, the latest dry-run and
+ * verify, and, for one backfill, its recent batches. Plain values with no Actuator type;
+ * its components are the JSON fields ({@link ReportJson}).
+ *
+ * @param name the backfill name
+ * @param state the latest run's state, such as {@code RUNNING}
+ * @param percentDone rows done as a share of rows done and rows estimated to remain, from
+ * 0 to 100
+ * @param rowsDone rows changed by the latest run
+ * @param rowsRemainingEstimate rows estimated still to change
+ * @param rowsPerSecond recent rows per second
+ * @param etaSeconds estimated seconds left, 0 when done
+ * @param batches batches committed by the latest run
+ * @param batchSize keys per batch of the latest run, or 0 before any
+ * @param lastKey the checkpoint, or {@code null}
+ * @param jobExecutionId the latest run's job execution, or {@code null}
+ * @param startedAt when the latest execution started, or {@code null}
+ * @param endedAt when it ended, or {@code null}
+ * @param owner host and pid running it, or {@code null}
+ * @param exitMessage the latest execution's exit description, or {@code null}
+ * @param runSeconds wall time of the latest run, over its executions
+ * @param throttledSeconds of which throttles held it
+ * @param lastDryRun the latest dry-run's estimate, or {@code null}
+ * @param lastVerify the latest verify, or {@code null}
+ * @param recentBatches the latest committed batches, oldest first; {@code null} in the
+ * list of all backfills
+ * @since 0.1.0
+ */
+public record BackfillReport(String name, String state, double percentDone, long rowsDone, long rowsRemainingEstimate,
+		double rowsPerSecond, long etaSeconds, long batches, int batchSize, @Nullable String lastKey,
+		@Nullable Long jobExecutionId, @Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner,
+		@Nullable String exitMessage, double runSeconds, double throttledSeconds, @Nullable DryRunSummary lastDryRun,
+		@Nullable VerifySummary lastVerify, @Nullable List<BatchSummary> recentBatches) {
+
+	/**
+	 * Reports on a backfill.
+	 * @param status its status
+	 * @param recentBatches its latest committed batches, or {@code null} to leave them
+	 * out
+	 * @return the report
+	 */
+	public static BackfillReport of(BackfillStatus status, @Nullable List<BatchSummary> recentBatches) {
+		return new BackfillReport(status.backfill(), status.state().name(), Formats.tenths(100 * status.fractionDone()),
+				status.rowsDone(), status.rowsRemainingEstimate(), Formats.tenths(status.rowsPerSecond()),
+				status.etaSeconds(), status.batches(), status.batchSize(), status.lastKey(), status.jobExecutionId(),
+				status.startedAt(), status.endedAt(), status.owner(), status.exitMessage(),
+				Formats.thousandths(status.runSeconds()), Formats.thousandths(status.throttledSeconds()),
+				(status.estimate() != null) ? DryRunSummary.of(status) : null,
+				(status.verification() != null) ? VerifySummary.of(status.verification()) : null,
+				(recentBatches != null) ? List.copyOf(recentBatches) : null);
+	}
+
+	/**
+	 * The latest dry-run's estimate, in brief ({@code backfill dry-run --json} has the
+	 * whole of it).
+	 *
+	 * @param jobExecutionId the dry-run's job execution
+	 * @param at when it ended
+	 * @param batchSize keys per batch it estimated for
+	 * @param adaptive whether the run's batches adapt their size
+	 * @param rowsEstimate rows the run changes
+	 * @param batches batches the run takes
+	 * @param estimatedSeconds predicted wall time
+	 * @param estimatedSecondsLow predicted wall time with every batch as fast as the
+	 * sample's 10th percentile
+	 * @param estimatedSecondsHigh the same as slow as its 90th percentile
+	 * @param maxBatchMillis the longest sampled batch transaction
+	 * @param idempotent whether a batch applied twice changed nothing the second time, or
+	 * {@code null} when unchecked
+	 * @param estimateError the estimate's relative error once a run it estimated
+	 * completed, or {@code null}
+	 * @since 0.1.0
+	 */
+	public record DryRunSummary(long jobExecutionId, Instant at, int batchSize, boolean adaptive, long rowsEstimate,
+			long batches, double estimatedSeconds, double estimatedSecondsLow, double estimatedSecondsHigh,
+			long maxBatchMillis, @Nullable Boolean idempotent, @Nullable Double estimateError) {
+
+		static DryRunSummary of(BackfillStatus status) {
+			Estimate e = status.estimate();
+			return new DryRunSummary(e.jobExecutionId(), e.at(), e.batchSize(), e.adaptive(), e.rowsEstimate(),
+					e.batches(), Formats.thousandths(e.estimatedSeconds()),
+					Formats.thousandths(e.estimatedSecondsLow()), Formats.thousandths(e.estimatedSecondsHigh()),
+					e.maxBatchMillis(), e.idempotent(),
+					(status.estimateError() != null) ? Formats.thousandths(status.estimateError()) : null);
+		}
+
+	}
+
+	/**
+	 * A verify, in brief: the latest one in a report, the one just done in
+	 * {@code backfill verify --json}.
+	 *
+	 * @param jobExecutionId the verify's job execution
+	 * @param at when it ended
+	 * @param keysChecked keys it went over
+	 * @param discrepancies discrepancies it logged
+	 * @param passed whether it found nothing wrong
+	 * @param checked whether the backfill declares a check of its own, beyond its pending
+	 * condition
+	 * @param firstKeys up to ten of the discrepant keys
+	 * @since 0.1.0
+	 */
+	public record VerifySummary(long jobExecutionId, Instant at, long keysChecked, long discrepancies, boolean passed,
+			boolean checked, List<String> firstKeys) {
+
+		/**
+		 * @param v the verify
+		 * @return it in brief
+		 */
+		public static VerifySummary of(Verification v) {
+			return new VerifySummary(v.jobExecutionId(), v.at(), v.keysChecked(), v.discrepancies(), v.passed(),
+					v.checked(), v.firstKeys());
+		}
+
+	}
+
+}
