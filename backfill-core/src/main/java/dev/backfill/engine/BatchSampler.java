@@ -34,8 +34,8 @@ record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset
 		return new BatchSampler(name, shape, work, new Keyset(shape), jdbc, savepoint, batchSize);
 	}
 
-	// a calibration call finds its batch as a run does, one key long, and writes its
-	// end to the step: that end, or start when there is none
+	// a calibration call finds its batch as a run does, one key long, and writes its end
+	// to the step: that end, or start when there is none
 	@Nullable Object probe(@Nullable Object start) {
 		return this.keyset.next(this.jdbc, start, false, 1, null).map((batch) -> batch.range().to()).orElse(start);
 	}
