@@ -64,9 +64,8 @@ class MaxImpactTest extends DatabaseTest {
 				List.of(new MaxImpact(0.25)), blocking("rested"));
 		double rested = applicationRate(budgeted, "rested");
 		// without a budget the application's row is locked nearly all the run; with a
-		// quarter, it writes about three
-		// quarters of the time (less the first half second, before the engine has seen
-		// the run rest)
+		// quarter, it writes about three quarters of the time (less the first half
+		// second, before the engine has seen the run rest)
 		String rates = String.format("application alone %.0f writes/s, %.2f of it without a budget, %.2f with", alone,
 				unrested / alone, rested / alone);
 		assertThat(unrested / alone).as(rates).isLessThan(0.35);
@@ -84,8 +83,7 @@ class MaxImpactTest extends DatabaseTest {
 		CompletableFuture<Void> application = CompletableFuture.runAsync(() -> {
 			try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
 				// its rate then follows the row lock the batches take, not how fast this
-				// machine flushes WAL, which
-				// varies twofold from one second to the next
+				// machine flushes WAL, which varies twofold from one second to the next
 				statement.execute("SET synchronous_commit = off");
 				while (!done.get()) {
 					statement.executeUpdate("UPDATE app_row SET n = n + 1 WHERE id = 1");

@@ -143,8 +143,8 @@ class RetryTest extends DatabaseTest {
 		});
 		assertThat(failed.state()).isEqualTo(BackfillState.FAILED);
 		// (2000, 3000] timed out, then (2000, 2500]; (2000, 2250] passed; then 1,000, 500
-		// and 250 keys after 2250
-		// met the locked row: three attempts of the batch that holds it
+		// and 250 keys after 2250 met the locked row: three attempts of the batch that
+		// holds it
 		assertThat(failed.failure()).contains("Backfill 'held-long': batch (2250, 2500] failed 3 times")
 			.contains("SQLSTATE 55P03")
 			.contains("lock timeout")

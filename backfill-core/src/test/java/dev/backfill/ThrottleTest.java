@@ -73,8 +73,8 @@ class ThrottleTest extends DatabaseTest {
 		BackfillResult result = operator.run("capped", RunOptions.defaults(), progress::add);
 		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
 		// the cap's rests are the run's pace: with 3,500 rows left at 4,000 rows/s the
-		// ETA is about a second, where
-		// the working speed alone (thousands of rows in a few ms) would say 0
+		// ETA is about a second, where the working speed alone (thousands of rows in a
+		// few ms) would say 0
 		assertThat(progress).filteredOn((p) -> p.batchNo() == 6)
 			.singleElement()
 			.satisfies((p) -> assertThat(p.etaSeconds()).isBetween(1L, 2L));

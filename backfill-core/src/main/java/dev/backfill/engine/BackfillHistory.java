@@ -134,8 +134,8 @@ final class BackfillHistory {
 				declaresCheck(backfill));
 	}
 
-	// whether verify checks more than that no row is pending: a declared statement or
-	// row check
+	// whether verify checks more than that no row is pending: a declared statement or row
+	// check
 	private static boolean declaresCheck(Backfill backfill) {
 		if (backfill instanceof SqlBackfill sql) {
 			return sql.verify() != null;
@@ -250,8 +250,8 @@ final class BackfillHistory {
 	}
 
 	// the latest execution of a job: a backfill's run (named as the backfill), or its
-	// NAME:rollback, NAME:verify
-	// (an instance with no execution, left by a launch cut short, is passed over)
+	// NAME:rollback, NAME:verify (an instance with no execution, left by a launch cut
+	// short, is passed over)
 	@Nullable JobExecution last(String job) {
 		for (JobInstance instance : this.jobRepository.getJobInstances(job, 0, 3)) {
 			JobExecution execution = this.jobRepository.getLastJobExecution(instance);

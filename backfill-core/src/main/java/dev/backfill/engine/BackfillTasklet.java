@@ -226,8 +226,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		long now = System.nanoTime();
 		// time spent throttled is not the backfill's speed; but the short rests of a rate
 		// cap or of the impact budget, after batch upon batch, are its pace, which the
-		// ETA
-		// counts on (a long hold is an incident)
+		// ETA counts on (a long hold is an incident)
 		long rest = (throttled < TimeUnit.MILLISECONDS.toNanos(ThrottleGate.MAX_WAIT_MILLIS)) ? throttled : 0;
 		Forecast.Ahead ahead = this.forecast.after(rows, keys, Math.max(1, now - this.lastCommitNanos - throttled),
 				rest, probe.full(), this.size.current(), this.keysThisProcess);

@@ -260,8 +260,7 @@ final class DeclarationCheck {
 	}
 
 	// the privileges a role lacks to plan statements: on the backfill's table when that
-	// is what it lacks, otherwise
-	// what the database said
+	// is what it lacks, otherwise what the database said
 	private List<String> lacking(Backfill backfill, List<Refused> refused) {
 		Set<String> lacking = new LinkedHashSet<>();
 		String table = TableName.of(backfill).sql();

@@ -3,15 +3,12 @@ package dev.backfill.engine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.LongConsumer;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
 import dev.backfill.BatchSizing;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
-import dev.backfill.KeyRange;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,8 +23,6 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -42,8 +37,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <li>warm-up: the client side of the warm-up batch (read and process, no write) until
  * 300,000 rows went through it, then the warm-up batch applied until its time stops
  * falling, so that per-row code is compiled (JIT) before samples are timed;</li>
- * <li>the samples: a sample's cost is its timed probe, work and commit (which flushes the
- * WAL the work wrote, though rolled back) plus the calibrated per-batch cost;</li>
+ * <li>the samples ({@link BatchSampler}): a sample's cost is its timed probe, work and
+ * commit (which flushes the WAL the work wrote, though rolled back) plus the calibrated
+ * per-batch cost;</li>
  * <li>the idempotency check ({@link IdempotencyCheck}), which applies one sampled batch
  * twice in one rolled-back savepoint;</li>
  * <li>the estimate, extrapolated from the samples ({@link Extrapolation}).</li>
@@ -76,19 +72,13 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	private static final String TIMEOUTS = """
 			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)""";
 
-	private static final String WAL_POSITION = "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint";
-
 	private final Backfill backfill;
 
 	private final TableShape shape;
 
-	private final BatchWork work;
-
-	private final Keyset keyset;
-
 	private final JdbcClient jdbc;
 
-	private final TransactionTemplate savepoint;
+	private final BatchSampler sampler;
 
 	private final BackfillSettings settings;
 
@@ -117,9 +107,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private final List<String> timedOut = new ArrayList<>();
 
-	private long warmUpReadRows;
-
-	private long warmUpReadMillis;
+	private BatchSampler.Read warmUpRead = BatchSampler.Read.NONE;
 
 	private long rolledBackRows;
 
@@ -129,7 +117,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private long callStartNanos;
 
-	private @Nullable Measured previous;
+	private BatchSampler.@Nullable Measured previous;
 
 	private @Nullable Estimate estimate;
 
@@ -138,15 +126,16 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		this.sizing = sizing;
 		this.backfill = backfill;
 		this.shape = shape;
-		this.work = BatchWork.of(backfill, shape);
-		this.keyset = new Keyset(shape);
 		this.jdbc = jdbc;
-		this.savepoint = new TransactionTemplate(transactionManager);
-		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.settings = settings;
 		this.options = options;
 		this.plan = plan;
-		this.idempotency = IdempotencyCheck.of(shape, this.work, jdbc, this.savepoint);
+		// samples and the idempotency check write in savepoints, rolled back
+		TransactionTemplate savepoint = new TransactionTemplate(transactionManager);
+		savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+		BatchWork work = BatchWork.of(backfill, shape);
+		this.sampler = BatchSampler.of(backfill.name(), shape, work, jdbc, savepoint, plan.batchSize());
+		this.idempotency = IdempotencyCheck.of(shape, work, jdbc, savepoint);
 	}
 
 	@Override
@@ -162,7 +151,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		if (this.phase == Phase.CALIBRATE && this.callStartNanos != 0) {
 			this.calibrationCosts.add((now - this.callStartNanos) / 1e6);
 		}
-		Measured done = this.previous;
+		BatchSampler.Measured done = this.previous;
 		this.previous = null;
 		if (done != null) {
 			this.rolledBackRows += done.rows;
@@ -188,21 +177,21 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			case CALIBRATE -> {
 				// a batch without its work: what a run pays per batch besides finding the
 				// range and applying it
-				Object to = this.keyset.next(this.jdbc, this.plan.warmUp(), false, 1, null)
-					.map((batch) -> batch.range().to())
-					.orElse(this.plan.warmUp());
+				@Nullable Object to = this.sampler.probe(this.plan.warmUp());
 				step.getExecutionContext().putString(CALIBRATION_KEY, String.valueOf(to));
-				onCompletion(System.nanoTime(), (nanos) -> this.calibrationCompletions.add(nanos / 1e6));
+				BatchSampler.onCompletion(System.nanoTime(), (nanos) -> this.calibrationCompletions.add(nanos / 1e6));
 				return RepeatStatus.CONTINUABLE;
 			}
 			case WARM_UP, SAMPLE -> {
 				if (this.phase == Phase.WARM_UP && this.warmUpCosts.isEmpty()) {
-					warmUpWithoutWriting(now);
+					// per-row code compiled first, in a tenth of the bound at most
+					this.warmUpRead = this.sampler.readOnly(this.plan.warmUp(), WARM_UP_ROWS,
+							now + this.options.maxDuration().toNanos() / 10);
 				}
 				@Nullable Object start = (this.phase == Phase.WARM_UP) ? this.plan.warmUp()
 						: this.plan.starts().get(this.attempted++);
 				try {
-					this.previous = apply(start);
+					this.previous = this.sampler.apply(start);
 				}
 				catch (DataAccessException ex) {
 					TransientFailure failure = TransientFailure.of(ex);
@@ -224,7 +213,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 								+ "warm-up {} rows read-only in {} ms and {} batches applied, {} samples; {} ms in all",
 						this.backfill.name(), this.calibrationCosts.size(),
 						Math.round(this.calibrationCosts.stream().mapToDouble(Double::doubleValue).sum()),
-						String.format("%.2f", overheadMillis()), this.warmUpReadRows, this.warmUpReadMillis,
+						String.format("%.2f", overheadMillis()), this.warmUpRead.rows(), this.warmUpRead.millis(),
 						this.warmUpCosts.size(), this.samples.size(), (now - this.stepStartNanos) / 1_000_000);
 				step.getExecutionContext().remove(CALIBRATION_KEY);
 				this.estimate = estimate(step);
@@ -255,28 +244,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		return next(now);
 	}
 
-	// the client side of a batch (read, process) is compiled only after many rows: run it
-	// on the warm-up range, reading only, until enough rows went through it or a tenth of
-	// the time bound is spent
-	private void warmUpWithoutWriting(long now) {
-		long deadline = now + this.options.maxDuration().toNanos() / 10;
-		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, this.plan.warmUp(), false, this.plan.batchSize(),
-				null);
-		if (batch.isEmpty()) {
-			return;
-		}
-		KeyRange range = batch.get().range();
-		long start = System.nanoTime();
-		while (this.warmUpReadRows < WARM_UP_ROWS && System.nanoTime() < deadline) {
-			long processed = this.work.warmUp(this.jdbc, range);
-			if (processed == 0) {
-				break;
-			}
-			this.warmUpReadRows += processed;
-		}
-		this.warmUpReadMillis = (System.nanoTime() - start) / 1_000_000;
-	}
-
 	// a cold JVM applies the first batches several times slower than a warm one: repeat
 	// the warm-up batch until its time stops falling, within bounds
 	private boolean stillWarmingUp(long elapsed, long bound) {
@@ -296,57 +263,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private double overheadMillis() {
 		return Extrapolation.overheadMillis(this.calibrationCosts, this.calibrationCompletions);
-	}
-
-	// times from a point in the tasklet to the end of its transaction: the step update
-	// and the commit, which flushes the WAL the batch wrote
-	private static void onCompletion(long fromNanos, LongConsumer nanos) {
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-			@Override
-			public void afterCompletion(int status) {
-				nanos.accept(System.nanoTime() - fromNanos);
-			}
-		});
-	}
-
-	private Measured apply(@Nullable Object start) {
-		long probeStart = System.nanoTime();
-		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, start, false, this.plan.batchSize(), null);
-		if (batch.isEmpty()) {
-			// the sampled key is now the last one (rows deleted since): sample the first
-			// batch instead
-			batch = this.keyset.next(this.jdbc, null, false, this.plan.batchSize(), null);
-		}
-		KeyRange range = batch
-			.orElseThrow(() -> new IllegalStateException("Table " + this.shape.table()
-					+ " was emptied during the dry-run of '" + this.backfill.name() + "'"))
-			.range();
-		long keys = batch.get().keys();
-		long probeNanos = System.nanoTime() - probeStart;
-		Measured measured = new Measured(range, keys);
-		// only the probe and the work are timed: the savepoint and the WAL positions are
-		// the dry-run's own cost
-		try {
-			this.savepoint.executeWithoutResult((status) -> {
-				long walBefore = walPosition(this.jdbc);
-				long workStart = System.nanoTime();
-				measured.rows = this.work.apply(this.jdbc, range);
-				measured.workNanos = System.nanoTime() - workStart;
-				measured.walBytes = walPosition(this.jdbc) - walBefore;
-				status.setRollbackOnly();
-			});
-		}
-		catch (DataAccessException ex) {
-			throw (TransientFailure.of(ex) != null) ? ex : this.work.explain(this.jdbc, range, ex, this.savepoint);
-		}
-		// from here on, what a run's batch pays too: the step update and the commit
-		onCompletion(System.nanoTime(), (nanos) -> measured.completionNanos = nanos);
-		measured.probeNanos = probeNanos;
-		return measured;
-	}
-
-	static long walPosition(JdbcClient jdbc) {
-		return jdbc.sql(WAL_POSITION).query(Long.class).single();
 	}
 
 	// samples to estimate: the arithmetic is the extrapolation's, the warnings of
@@ -382,43 +298,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	@Nullable Estimate estimate() {
 		return this.estimate;
-	}
-
-	/** A sampled batch: what was timed of it, and what it wrote. */
-	private static final class Measured {
-
-		final KeyRange range;
-
-		final long keys;
-
-		long probeNanos;
-
-		long workNanos;
-
-		long completionNanos;
-
-		long rows;
-
-		long walBytes;
-
-		Measured(KeyRange range, long keys) {
-			this.range = range;
-			this.keys = keys;
-		}
-
-		double workMillis() {
-			return (this.probeNanos + this.workNanos) / 1e6;
-		}
-
-		// a run's batch: the probe, the work and the commit as timed here, plus what a
-		// batch pays besides them
-		Extrapolation.Timed sample(double overheadMillis) {
-			double completion = this.completionNanos / 1e6;
-			return new Extrapolation.Timed(new Estimate.Sample(this.range, this.keys, this.rows,
-					workMillis() + completion + overheadMillis, this.workNanos / 1e6 + completion, this.walBytes),
-					this.workNanos / 1e6);
-		}
-
 	}
 
 	private enum Phase {

@@ -182,11 +182,9 @@ final class Executions {
 		}
 		if (BackfillHistory.isRunning(previous) || BackfillHistory.isUnknown(previous)) {
 			// we hold the run lock, so the process that left it running is gone (or was
-			// us, before the connection
-			// was lost); a batch Spring Batch could not roll back (UNKNOWN) was rolled
-			// back by PostgreSQL when its
-			// session ended, with its log row and checkpoint, so the checkpoint is exact
-			// either way
+			// us, before the connection was lost); a batch Spring Batch could not roll
+			// back (UNKNOWN) was rolled back by PostgreSQL when its session ended, with
+			// its log row and checkpoint, so the checkpoint is exact either way
 			if (ours) {
 				logger.debug("Backfill '{}': execution {} was left {} by the lost connection; it resumes from its "
 						+ "checkpoint", name, previous.getId(), previous.getStatus());
@@ -203,11 +201,9 @@ final class Executions {
 	}
 
 	// a process that died, or lost its connection, between Spring Batch's transactions
-	// that create an instance and
-	// its first execution left an instance with nothing in it; the next instance's
-	// parameters are read from the last
-	// execution of the last instance, so it would stop every later launch. We hold the
-	// run lock: nobody else is
+	// that create an instance and its first execution left an instance with nothing in
+	// it; the next instance's parameters are read from the last execution of the last
+	// instance, so it would stop every later launch. We hold the run lock: nobody else is
 	// launching it.
 	private void forgetLaunchCutShort(String name, String jobName) {
 		JobInstance last = this.jobRepository.getLastJobInstance(jobName);

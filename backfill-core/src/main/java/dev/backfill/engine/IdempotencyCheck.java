@@ -66,11 +66,11 @@ record IdempotencyCheck(BatchWork work, JdbcClient jdbc, TransactionTemplate sav
 				.query(String.class)
 				.list()
 				.toArray(String[]::new);
-			long walBefore = DryRunTasklet.walPosition(this.jdbc);
+			long walBefore = BatchSampler.walPosition(this.jdbc);
 			long once = this.work.apply(this.jdbc, range);
 			String afterOnce = checksum(range, keys);
 			long again = this.work.apply(this.jdbc, range);
-			long walBytes = DryRunTasklet.walPosition(this.jdbc) - walBefore;
+			long walBytes = BatchSampler.walPosition(this.jdbc) - walBefore;
 			String afterTwice = checksum(range, keys);
 			status.setRollbackOnly();
 			return new Outcome(Objects.equals(afterOnce, afterTwice), range, again, once + again, walBytes);

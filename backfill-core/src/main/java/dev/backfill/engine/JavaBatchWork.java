@@ -51,9 +51,8 @@ final class JavaBatchWork implements BatchWork {
 	}
 
 	// each text is cast to the column's type without its modifier, and the assignment to
-	// the column checks that it
-	// fits: an explicit cast to varchar(5) would cut a longer text to five characters,
-	// and to numeric(5,2) as well
+	// the column checks that it fits: an explicit cast to varchar(5) would cut a longer
+	// text to five characters, and to numeric(5,2) as well
 	private static String update(JavaBackfill backfill, TableShape shape, List<String> columns) {
 		String table = shape.table().sql();
 		StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
@@ -160,9 +159,8 @@ final class JavaBatchWork implements BatchWork {
 	}
 
 	// a value a column refuses (too long, out of range) fails the whole write without
-	// naming the column or the row:
-	// the batch's values, processed again, are written column by column, fewer rows at a
-	// time, until one fails alone
+	// naming the column or the row: the batch's values, processed again, are written
+	// column by column, fewer rows at a time, until one fails alone
 	@Override
 	public RuntimeException explain(JdbcClient jdbc, KeyRange range, DataAccessException failure,
 			TransactionOperations savepoint) {

@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 record PlannedStatement(String what, List<String> declaredBy, Use use, Function<JdbcClient, @Nullable String> plan) {
 
 	/** Which work runs a statement. */
-	public enum Use {
+	enum Use {
 
 		/** Every run, rollback and verify reads with it. */
 		READ,

@@ -28,8 +28,7 @@ public final class RunLock implements AutoCloseable {
 	private static final String UNLOCK = "SELECT pg_advisory_unlock(?)";
 
 	// pg_locks shows every session's locks to every role (pg_stat_activity hides other
-	// roles' details); advisory
-	// locks are per database, and so is the backfill's name
+	// roles' details); advisory locks are per database, and so is the backfill's name
 	private static final String HOLDER = """
 			SELECT l.pid FROM pg_locks l
 			WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1

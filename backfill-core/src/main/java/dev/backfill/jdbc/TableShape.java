@@ -24,8 +24,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public record TableShape(TableName table, String key, KeyType keyType, Map<String, ColumnType> columns) {
 
 	// each type with its base type under any domains; then each column with its type,
-	// that base and, for an array,
-	// its element's base
+	// that base and, for an array, its element's base
 	private static final String COLUMNS = """
 			WITH RECURSIVE base(oid, base) AS (
 			  SELECT t.oid, t.oid FROM pg_type t WHERE t.typtype <> 'd'

@@ -13,8 +13,8 @@ import dev.backfill.BackfillThrottle;
 public record LockWaiters(int max) implements BackfillThrottle {
 
 	// a row lock wait shows as an ungranted tuple lock on the table, or, for the first
-	// waiter, as an ungranted
-	// transactionid lock of a session that holds a tuple lock on it
+	// waiter, as an ungranted transactionid lock of a session that holds a tuple lock on
+	// it
 	private static final String WAITERS = """
 			SELECT count(DISTINCT w.pid) FROM pg_locks w
 			WHERE NOT w.granted AND w.pid <> pg_backend_pid()

@@ -28,9 +28,8 @@ public record MaxImpact(double share) implements BackfillThrottle {
 	public static final double DEFAULT_SHARE = 0.05;
 
 	// a run that has batched this long (decayed) but rested less than MIN_IDLE lately
-	// rests for a SAMPLE: with the
-	// 10 s half-life a sample's 0.2 s decays under MIN_IDLE in 10 s, so about 2% of a run
-	// that never has to rest
+	// rests for a SAMPLE: with the 10 s half-life a sample's 0.2 s decays under MIN_IDLE
+	// in 10 s, so about 2% of a run that never has to rest
 	private static final double BUSY_BEFORE_SAMPLE = 0.5;
 
 	private static final double MIN_IDLE = 0.1;

@@ -201,8 +201,8 @@ class ExtrapolationTest {
 
 	@Test
 	void perBatchOverheadIsTheLaterHalfsMedianLessItsCommit() {
-		// later halves: 2, 4, 5 (median 4) and 1.5, 0.5, 1.0 (median 1.0); the cold
-		// first half is left out
+		// later halves: 2, 4, 5 (median 4) and 1.5, 0.5, 1.0 (median 1.0); the cold first
+		// half is left out
 		assertThat(Extrapolation.overheadMillis(List.of(9.0, 7.0, 3.0, 2.0, 4.0, 5.0),
 				List.of(1.0, 1.0, 1.0, 1.5, 0.5, 1.0)))
 			.isCloseTo(3.0, within(1e-9));

@@ -141,8 +141,8 @@ class FaultMatrixTest {
 	}
 
 	// every JobRepository call, run lock and commit of a call outside the batches; every
-	// event of batches 1, 2 and
-	// the last but the unnamed statements, and the run lock's session there
+	// event of batches 1, 2 and the last but the unnamed statements, and the run lock's
+	// session there
 	private static List<PointSpec> everyPoint(Scenario scenario) throws Exception {
 		Map<String, PointSpec> points = new LinkedHashMap<>();
 		for (Form form : Form.values()) {

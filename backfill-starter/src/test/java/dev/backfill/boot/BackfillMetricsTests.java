@@ -129,8 +129,7 @@ class BackfillMetricsTests extends DatabaseTest {
 	}
 
 	// holds the lock until the run has logged a retried attempt at it (at most the given
-	// time), so the test does
-	// not depend on how fast the machine reaches the row
+	// time), so the test does not depend on how fast the machine reaches the row
 	private static CompletableFuture<Void> holdRowLock(long id, Duration atMost) throws Exception {
 		AtomicBoolean locked = new AtomicBoolean();
 		CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {

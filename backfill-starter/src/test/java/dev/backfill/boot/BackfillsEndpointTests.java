@@ -96,8 +96,7 @@ class BackfillsEndpointTests extends DatabaseTest {
 		assertThat(running.<String>json("$.background.by")).isEqualTo("the backfills endpoint");
 
 		// Actuator leaves null fields out: the work's endedAt appears when it ended (the
-		// report's own endedAt, the
-		// job execution's, may come first)
+		// report's own endedAt, the job execution's, may come first)
 		assertThat(running.<Map<String, Object>>json("$.background")).doesNotContainKey("endedAt");
 		Response failed = awaitReport("failing-accounts",
 				(r) -> r.<Map<String, Object>>json("$.background").containsKey("endedAt"));

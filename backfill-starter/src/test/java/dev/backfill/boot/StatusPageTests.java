@@ -134,8 +134,7 @@ class StatusPageTests extends DatabaseTest {
 	}
 
 	// CI installs it (.ci/run) and requires it, so that the page's only real check cannot
-	// be skipped there; a machine
-	// with only a JDK skips it, saying why
+	// be skipped there; a machine with only a JDK skips it, saying why
 	private static String chromium() {
 		Optional<String> found = Stream
 			.of(Objects.requireNonNullElse(System.getenv("PATH"), "").split(File.pathSeparator))

@@ -63,9 +63,8 @@ public final class BackfillEndpointAutoConfiguration {
 	BackfillsEndpoint backfillsEndpoint(BackfillOperator operator, BackfillProperties properties,
 			ListableBeanFactory beans) {
 		// a rollback through an endpoint anyone can reach is one request away from
-		// undoing production data, and an
-		// application's own chain may let every user reach it: the endpoint checks the
-		// role itself
+		// undoing production data, and an application's own chain may let every user
+		// reach it: the endpoint checks the role itself
 		BackfillProperties.Web web = properties.getWeb();
 		ActionAccess access = new ActionAccess(web.getRole(), web.isAllowUnsecuredActions(),
 				web.isAllowUnauthenticatedJmxActions(), beans.containsBeanDefinition(SECURITY_FILTER_CHAIN));

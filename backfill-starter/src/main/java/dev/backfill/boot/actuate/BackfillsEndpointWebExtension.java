@@ -79,8 +79,7 @@ public class BackfillsEndpointWebExtension {
 			return problem(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage());
 		}
 		// the backfill's or the table's state stands in the way: a run, an empty table, a
-		// read-only standby, a
-		// rollback asked of a one-way backfill
+		// read-only standby, a rollback asked of a one-way backfill
 		catch (BackfillAlreadyRunningException | CannotEstimateException | OneWayBackfillException ex) {
 			return problem(409, ex.getMessage());
 		}

@@ -59,8 +59,7 @@ record Caller(String name, boolean hasRole) {
 	}
 
 	// a JMX connector that authenticates runs each operation as its Subject:
-	// Subject.current() from Java 18 on,
-	// the access control context's before
+	// Subject.current() from Java 18 on, the access control context's before
 	private static @Nullable Subject subject() {
 		try {
 			return (Subject) Subject.class.getMethod("current").invoke(null);

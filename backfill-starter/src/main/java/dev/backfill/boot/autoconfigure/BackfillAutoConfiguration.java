@@ -103,10 +103,8 @@ public final class BackfillAutoConfiguration {
 	}
 
 	// after every singleton, so schema initializers and migrations (Flyway, Liquibase)
-	// have run; started as
-	// 'backfill COMMAND', the command checks them itself, so that it exits with code 2
-	// and the problems rather than
-	// failing to start
+	// have run; started as 'backfill COMMAND', the command checks them itself, so that it
+	// exits with code 2 and the problems rather than failing to start
 	@Bean
 	@ConditionalOnBooleanProperty(name = "backfill.validate-on-startup", matchIfMissing = true)
 	SmartInitializingSingleton backfillStartupValidation(BackfillOperator operator,

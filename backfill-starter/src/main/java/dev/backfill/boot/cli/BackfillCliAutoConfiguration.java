@@ -78,9 +78,8 @@ public final class BackfillCliAutoConfiguration {
 	}
 
 	// a command checks the declarations itself, where the application's start would
-	// (BackfillAutoConfiguration),
-	// so that one the database refuses exits with code 2 and its message rather than a
-	// failed start
+	// (BackfillAutoConfiguration), so that one the database refuses exits with code 2 and
+	// its message rather than a failed start
 	@Bean
 	@ConditionalOnMissingBean
 	BackfillCommandRunner backfillCommandRunner(List<BackfillCommand> commands, ApplicationContext context,

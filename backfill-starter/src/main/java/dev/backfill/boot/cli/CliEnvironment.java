@@ -27,10 +27,9 @@ public class CliEnvironment implements EnvironmentPostProcessor {
 			// trace
 			Map.entry("logging.level.org.springframework.batch.core.step.AbstractStep", "OFF"),
 			// a lost connection (a restart, a failover, pg_terminate_backend) is one WARN
-			// line of the engine's, which
-			// says what it does about it; the pool's and the transaction infrastructure's
-			// own reports of it, each with
-			// a stack trace, are left out (set these loggers to WARN to see them)
+			// line of the engine's, which says what it does about it; the pool's and the
+			// transaction infrastructure's own reports of it, each with a stack trace,
+			// are left out (set these loggers to WARN to see them)
 			Map.entry("logging.level.com.zaxxer.hikari.pool.ProxyConnection", "ERROR"),
 			Map.entry("logging.level.com.zaxxer.hikari.pool.PoolBase", "ERROR"),
 			Map.entry("logging.level.org.springframework.transaction.support.TransactionTemplate", "OFF"),

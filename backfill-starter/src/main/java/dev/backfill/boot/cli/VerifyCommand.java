@@ -52,8 +52,7 @@ final class VerifyCommand implements BackfillCommand {
 					(v.discrepancies() == 1) ? "discrepancy" : "discrepancies", v.keysChecked(),
 					String.join(", ", v.firstKeys()));
 			// verifies of one backfill run one at a time, so its latest discrepancies are
-			// this verify's, also when
-			// it resumed over several job executions
+			// this verify's, also when it resumed over several job executions
 			out.printf(
 					"Every one is in %s: SELECT KEY_VALUE, DETAIL FROM %s WHERE BACKFILL_NAME = '%s' "
 							+ "ORDER BY DISCREPANCY_ID DESC LIMIT %d;%n",

@@ -64,8 +64,7 @@ public final class BackfillStatusPageAutoConfiguration {
 	}
 
 	// Actuator's handler mapping comes before the page's route: a page on or under the
-	// endpoint's path, or on
-	// Actuator's base path, would never be served
+	// endpoint's path, or on Actuator's base path, would never be served
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ PathMappedEndpoints.class, ManagementPortType.class })
 	static class EndpointPathCheck {
