@@ -78,11 +78,7 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 	void resumesFromLastCheckpoint() {
 		Fixture f = fixture(3_000, 1_000);
 		// a row in the second batch refuses to change: the run fails inside batch 2
-		jdbc.sql("""
-				CREATE FUNCTION %1$s_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-				BEGIN IF NEW.id = 1500 THEN RAISE EXCEPTION 'refusing row 1500'; END IF; RETURN NEW; END $$;
-				CREATE TRIGGER %1$s_refuse BEFORE UPDATE ON %1$s FOR EACH ROW EXECUTE FUNCTION %1$s_refuse()"""
-			.formatted(f.table)).update();
+		f.refuse(1_500);
 		BackfillResult failed = f.run();
 		assertThat(failed.state()).isEqualTo(BackfillState.FAILED);
 		assertThat(failed.failure()).contains("refusing row 1500");
@@ -92,7 +88,7 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 		assertThat(status.rowsDone()).isEqualTo(1_000);
 		assertThat(pending(f.table)).isEqualTo(2_000);
 
-		jdbc.sql("DROP TRIGGER %1$s_refuse ON %1$s".formatted(f.table)).update();
+		f.allow();
 		BackfillResult resumed = f.run();
 		assertThat(resumed.state()).isEqualTo(BackfillState.COMPLETED);
 		assertThat(resumed.resumed()).isTrue();
@@ -133,14 +129,10 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 	@Test
 	void rollbackOfARunThatFailedUndoesOnlyItsCommittedBatches() {
 		Fixture f = fixture(3_000, 1_000);
-		jdbc.sql("""
-				CREATE FUNCTION %1$s_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-				BEGIN IF NEW.id = 2500 THEN RAISE EXCEPTION 'refusing row 2500'; END IF; RETURN NEW; END $$;
-				CREATE TRIGGER %1$s_refuse BEFORE UPDATE ON %1$s FOR EACH ROW EXECUTE FUNCTION %1$s_refuse()"""
-			.formatted(f.table)).update();
+		f.refuse(2_500);
 		assertThat(f.run().state()).isEqualTo(BackfillState.FAILED);
 		assertThat(pending(f.table)).isEqualTo(1_000);
-		jdbc.sql("DROP TRIGGER %1$s_refuse ON %1$s".formatted(f.table)).update();
+		f.allow();
 
 		BackfillResult rollback = f.operator.rollback(f.name, (p) -> {
 		});
@@ -268,6 +260,19 @@ public abstract class AbstractBackfillContractTest extends DatabaseTest {
 
 		List<BatchRecord> log() {
 			return log(this.name);
+		}
+
+		// a trigger makes the update of one row fail, as a constraint a batch meets would
+		void refuse(long id) {
+			jdbc.sql("""
+					CREATE FUNCTION %1$s_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+					BEGIN IF NEW.id = %2$d THEN RAISE EXCEPTION 'refusing row %2$d'; END IF; RETURN NEW; END $$;
+					CREATE TRIGGER %1$s_refuse BEFORE UPDATE ON %1$s FOR EACH ROW EXECUTE FUNCTION %1$s_refuse()"""
+				.formatted(this.table, id)).update();
+		}
+
+		void allow() {
+			jdbc.sql("DROP TRIGGER %1$s_refuse ON %1$s".formatted(this.table)).update();
 		}
 
 		List<BatchRecord> log(String logName) {
