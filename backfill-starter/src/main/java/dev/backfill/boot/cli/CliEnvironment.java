@@ -36,7 +36,12 @@ public class CliEnvironment implements EnvironmentPostProcessor {
 			Map.entry("logging.level.org.springframework.transaction.interceptor.TransactionInterceptor", "OFF"),
 			Map.entry("logging.level.org.springframework.jdbc.support.JdbcTransactionManager", "OFF"),
 			Map.entry("logging.level.org.springframework.jdbc.datasource.DataSourceTransactionManager", "OFF"),
-			Map.entry("logging.level.org.springframework.batch.core.step.tasklet.TaskletStep", "OFF"));
+			Map.entry("logging.level.org.springframework.batch.core.step.tasklet.TaskletStep", "OFF"),
+			// a session ended while Spring Batch rolls a batch back fails the job's
+			// execution with "JDBC rollback failed", which it logs with a stack trace;
+			// the
+			// engine resumes the run from its checkpoint, or reports the failure itself
+			Map.entry("logging.level.org.springframework.batch.core.job.AbstractJob", "OFF"));
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
