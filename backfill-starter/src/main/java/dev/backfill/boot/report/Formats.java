@@ -2,6 +2,7 @@ package dev.backfill.boot.report;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How the command line, the status page and the JSON views write numbers and times.
@@ -36,7 +37,17 @@ public final class Formats {
 	 * @return it in words: {@code 12.5 s} under a minute, {@link #duration} from one
 	 */
 	public static String seconds(double seconds) {
-		return (seconds < 60) ? String.format("%.1f s", seconds) : duration(Math.round(seconds));
+		return seconds(Locale.getDefault(Locale.Category.FORMAT), seconds);
+	}
+
+	/**
+	 * @param locale how the digits and the decimal separator are written, such as
+	 * {@link Locale#ROOT} where markup must read {@code 12.5}
+	 * @param seconds a duration in seconds
+	 * @return it in words, as {@link #seconds(double)} writes it
+	 */
+	public static String seconds(Locale locale, double seconds) {
+		return (seconds < 60) ? String.format(locale, "%.1f s", seconds) : duration(locale, Math.round(seconds));
 	}
 
 	/**
@@ -52,10 +63,19 @@ public final class Formats {
 	 * @return it as {@code m:ss}, or {@code h:mm:ss} from an hour
 	 */
 	public static String duration(long seconds) {
+		return duration(Locale.getDefault(Locale.Category.FORMAT), seconds);
+	}
+
+	/**
+	 * @param locale how the digits are written
+	 * @param seconds a duration in whole seconds
+	 * @return it as {@link #duration(long)} writes it
+	 */
+	public static String duration(Locale locale, long seconds) {
 		long h = seconds / 3600;
 		long m = (seconds % 3600) / 60;
 		long s = seconds % 60;
-		return (h > 0) ? String.format("%d:%02d:%02d", h, m, s) : String.format("%d:%02d", m, s);
+		return (h > 0) ? String.format(locale, "%d:%02d:%02d", h, m, s) : String.format(locale, "%d:%02d", m, s);
 	}
 
 	/**

@@ -99,7 +99,7 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 			.append(" to go &middot; ")
 			.append(number("%,.0f", r.rowsPerSecond()))
 			.append(" rows/s &middot; ETA ")
-			.append(Formats.duration(r.etaSeconds()))
+			.append(Formats.duration(Locale.ROOT, r.etaSeconds()))
 			.append(" &middot; ")
 			.append(number("%,d", r.batches()))
 			.append(" batches</p>\n");
@@ -125,9 +125,11 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 		}
 		String idempotent = (d.idempotent() == null) ? "idempotency not checked"
 				: d.idempotent() ? "idempotent" : "NOT IDEMPOTENT";
-		return escape(d.at().truncatedTo(ChronoUnit.SECONDS)) + ": ~" + Formats.seconds(d.estimatedSeconds()) + " ("
-				+ Formats.seconds(d.estimatedSecondsLow()) + " to " + Formats.seconds(d.estimatedSecondsHigh())
-				+ ") at batch size " + (d.adaptive() ? "~" : "") + number("%,d", d.batchSize()) + ", longest batch "
+		return escape(d.at().truncatedTo(ChronoUnit.SECONDS)) + ": ~"
+				+ Formats.seconds(Locale.ROOT, d.estimatedSeconds()) + " ("
+				+ Formats.seconds(Locale.ROOT, d.estimatedSecondsLow()) + " to "
+				+ Formats.seconds(Locale.ROOT, d.estimatedSecondsHigh()) + ") at batch size "
+				+ (d.adaptive() ? "~" : "") + number("%,d", d.batchSize()) + ", longest batch "
 				+ number("%,d", d.maxBatchMillis()) + " ms, " + idempotent + ((d.estimateError() != null)
 						? ", estimate " + number("%+.0f", 100 * d.estimateError()) + "% off the run" : "");
 	}

@@ -45,4 +45,20 @@ class BackfillStatusPageTests {
 		}
 	}
 
+	@Test
+	void dryRunTimesReadAsOnEveryPageWhateverTheDefaultLocale() {
+		Locale locale = Locale.getDefault();
+		Locale.setDefault(Locale.GERMANY);
+		try {
+			BackfillReport report = new BackfillReport("orders", "NEVER_RUN", 0, 0, 1000, 0, 0, 0, 0, null, null, null,
+					null, null, null, 0, 0,
+					new BackfillReport.DryRunSummary(3, AT, 100, false, 1000, 10, 12.5, 10.4, 75.5, 40, true, null),
+					null, List.of());
+			assertThat(BackfillStatusPage.render(List.of(report), AT)).contains("~12.5 s (10.4 s to 1:16)");
+		}
+		finally {
+			Locale.setDefault(locale);
+		}
+	}
+
 }
