@@ -61,7 +61,26 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 
 	private final int batchSize;
 
+	private final int parallelism;
+
 	private final Removal removeOldPath;
+
+	/** The most partitions a run may be split into. */
+	public static final int MAX_PARALLELISM = 256;
+
+	/**
+	 * Checks a parallelism, wherever it is given.
+	 * @param name the backfill's name
+	 * @param parallelism the number of partitions
+	 * @throws InvalidBackfillException when out of range
+	 * @since 0.2.0
+	 */
+	public static void checkParallelism(String name, int parallelism) {
+		if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+			throw new InvalidBackfillException("Backfill '" + name + "': parallelism " + parallelism
+					+ " must be from 1 to " + MAX_PARALLELISM + ", such as 4 (partitions walked side by side).");
+		}
+	}
 
 	Backfill(Builder<?> builder) {
 		this.name = builder.name;
@@ -71,6 +90,7 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		this.rollback = builder.rollback;
 		this.oneWay = builder.oneWay;
 		this.batchSize = builder.batchSize;
+		this.parallelism = builder.parallelism;
 		this.removeOldPath = builder.removeOldPath;
 		if (this.rollback == null && this.oneWay == null) {
 			throw new InvalidBackfillException("Backfill '" + this.name + "' declares no rollback. Write the rollback "
@@ -161,6 +181,15 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 	}
 
 	/**
+	 * @return how many partitions a new run is split into, walked side by side: 1 (the
+	 * default) for one walk in one thread
+	 * @since 0.2.0
+	 */
+	public int parallelism() {
+		return this.parallelism;
+	}
+
+	/**
 	 * @return when to remove the backfill and its old path once it is done:
 	 * {@link Removal#DEFAULT} unless declared with
 	 * {@link Builder#removeOldPath(Duration, String)}
@@ -223,6 +252,8 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		@Nullable String oneWay;
 
 		int batchSize;
+
+		int parallelism = 1;
 
 		Removal removeOldPath = Removal.DEFAULT;
 
@@ -303,6 +334,23 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 						"Backfill '" + this.name + "': batch size " + batchSize + " must be positive, such as 5000.");
 			}
 			this.batchSize = batchSize;
+			return self();
+		}
+
+		/**
+		 * Splits a new run into this many partitions of about equal pending rows, walked
+		 * side by side (threads of one process, or worker processes with
+		 * {@code backfill run NAME --remote}), each with its own checkpoint; the
+		 * configuration ({@code backfill.jobs.NAME.parallelism}) and the command line
+		 * ({@code --parallelism}) override it.
+		 * @param parallelism from 1 (one walk, the default) to {@value #MAX_PARALLELISM}
+		 * @return this builder
+		 * @throws InvalidBackfillException when out of range
+		 * @since 0.2.0
+		 */
+		public B parallelism(int parallelism) {
+			checkParallelism(this.name, parallelism);
+			this.parallelism = parallelism;
 			return self();
 		}
 

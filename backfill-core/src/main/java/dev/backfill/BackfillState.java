@@ -10,6 +10,12 @@ public enum BackfillState {
 	/** Never run. */
 	NEVER_RUN,
 
+	/**
+	 * A partition of a run split into partitions that no thread or worker took yet.
+	 * @since 0.2.0
+	 */
+	WAITING,
+
 	/** A live process runs it. */
 	RUNNING,
 

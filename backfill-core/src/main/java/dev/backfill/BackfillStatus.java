@@ -1,6 +1,7 @@
 package dev.backfill;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -31,13 +32,20 @@ import org.jspecify.annotations.Nullable;
  * same batch size, the estimate's relative error against its wall time less the
  * throttles' holds ({@code 0.1}: predicted 10% too long); otherwise {@code null}
  * @param verification the latest completed verify, or {@code null} when none was made
+ * @param partitions for a run split into partitions, each of them in key order (the
+ * figures above are their sums, the rate of those running); empty for a run in one walk
  * @since 0.1.0
  */
 public record BackfillStatus(String backfill, BackfillState state, @Nullable Long jobExecutionId, long batches,
 		long rowsDone, long rowsRemainingEstimate, @Nullable String lastKey, double rowsPerSecond, long etaSeconds,
 		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner, @Nullable String exitMessage,
 		int batchSize, double runSeconds, double throttledSeconds, @Nullable Estimate estimate,
-		@Nullable Double estimateError, @Nullable Verification verification) {
+		@Nullable Double estimateError, @Nullable Verification verification, List<PartitionStatus> partitions) {
+
+	/** Copies the partitions. */
+	public BackfillStatus {
+		partitions = List.copyOf(partitions);
+	}
 
 	/**
 	 * The status of a backfill that was never run.
@@ -51,7 +59,7 @@ public record BackfillStatus(String backfill, BackfillState state, @Nullable Lon
 	public static BackfillStatus neverRun(String backfill, long rowsRemainingEstimate, @Nullable Estimate estimate,
 			@Nullable Verification verification) {
 		return new BackfillStatus(backfill, BackfillState.NEVER_RUN, null, 0, 0, rowsRemainingEstimate, null, 0, 0,
-				null, null, null, null, 0, 0, 0, estimate, null, verification);
+				null, null, null, null, 0, 0, 0, estimate, null, verification, List.of());
 	}
 
 	/**
@@ -71,7 +79,7 @@ public record BackfillStatus(String backfill, BackfillState state, @Nullable Lon
 			@Nullable Instant endedAt, long rowsRemainingEstimate, @Nullable Estimate estimate,
 			@Nullable Verification verification) {
 		return new BackfillStatus(backfill, BackfillState.ROLLED_BACK, jobExecutionId, 0, 0, rowsRemainingEstimate,
-				null, 0, 0, startedAt, endedAt, null, null, 0, 0, 0, estimate, null, verification);
+				null, 0, 0, startedAt, endedAt, null, null, 0, 0, 0, estimate, null, verification, List.of());
 	}
 
 	/**

@@ -25,11 +25,20 @@ final class ChildRun {
 	 * @return the pid of the killed JVM, once PostgreSQL has released its run lock
 	 */
 	static long killAfter(HikariDataSource dataSource, String name, int batches) throws Exception {
+		return killAfter(dataSource, name, batches, 0);
+	}
+
+	/**
+	 * @param parallelism the partitions the child's run is split into, 0 for one walk
+	 * @return the pid of the killed JVM, once PostgreSQL has released its run lock
+	 */
+	static long killAfter(HikariDataSource dataSource, String name, int batches, int parallelism) throws Exception {
 		Path output = Files.createTempFile("crash-child", ".log");
 		Process child = new ProcessBuilder(
 				System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
 				System.getProperty("java.class.path"), CrashTestChild.class.getName(), dataSource.getJdbcUrl(),
-				dataSource.getUsername(), (dataSource.getPassword() != null) ? dataSource.getPassword() : "", name)
+				dataSource.getUsername(), (dataSource.getPassword() != null) ? dataSource.getPassword() : "", name,
+				String.valueOf(parallelism))
 			.redirectErrorStream(true)
 			.redirectOutput(output.toFile())
 			.start();

@@ -1,6 +1,9 @@
 package dev.backfill;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.BatchRecord;
@@ -26,12 +29,17 @@ class CrashResumeTest extends DatabaseTest {
 
 	static final String ROLLED_BACK = "crash-rollback";
 
+	static final String SPLIT = "crash-split";
+
 	private static final int ROWS = 20_000;
 
 	@BeforeAll
 	static void createTables() {
 		jdbc.sql("CREATE TABLE crash_counter (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 		jdbc.sql("INSERT INTO crash_counter (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
+		jdbc.sql("CREATE TABLE crash_split (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
+		jdbc.sql("INSERT INTO crash_split (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
+		jdbc.sql("ANALYZE crash_split").update();
 		jdbc.sql("CREATE TABLE crash_rollback (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 		jdbc.sql("INSERT INTO crash_rollback (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
 	}
@@ -78,6 +86,35 @@ class CrashResumeTest extends DatabaseTest {
 		assertThat(log.stream().mapToLong(BatchRecord::rowsAffected).sum()).isEqualTo(ROWS);
 		assertThat(log.stream().map(BatchRecord::jobExecutionId).distinct().count()).isEqualTo(2);
 		assertThat(operator.status(NAME).state()).isEqualTo(BackfillState.COMPLETED);
+	}
+
+	@Test
+	void killedPartitionedRunResumesEachPartitionFromItsOwnCheckpoint() throws Exception {
+		ChildRun.killAfter(dataSource, SPLIT, 24, 4);
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill(SPLIT));
+		BackfillStatus dead = operator.status(SPLIT);
+		assertThat(dead.state()).isEqualTo(BackfillState.DEAD);
+		assertThat(dead.partitions()).hasSize(4);
+		assertThat(dead.partitions()).anySatisfy((p) -> assertThat(p.state()).isEqualTo(BackfillState.DEAD));
+		long committedBeforeKill = logged(SPLIT);
+		assertThat(dead.batches()).isEqualTo(committedBeforeKill);
+		assertThat(count("SELECT count(*) FROM crash_split WHERE counter = 1")).isEqualTo(dead.rowsDone());
+
+		BackfillResult resumed = operator.run(SPLIT, RunOptions.defaults(), ProgressListener.NONE);
+		assertThat(resumed.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(resumed.resumed()).isTrue();
+		assertThat(resumed.rowsDone()).isEqualTo(ROWS);
+		assertThat(count("SELECT count(*) FROM crash_split WHERE counter <> 1")).isZero();
+
+		Map<Integer, List<BatchRecord>> partitions = new JdbcBatchLog(jdbc, "BACKFILL_").find(SPLIT)
+			.stream()
+			.collect(Collectors.groupingBy(BatchRecord::partition, TreeMap::new, Collectors.toList()));
+		assertThat(partitions.keySet()).containsExactly(1, 2, 3, 4);
+		partitions.values().forEach((log) -> assertContiguous(log));
+		assertThat(partitions.values().stream().flatMap(List::stream).mapToLong(BatchRecord::rowsAffected).sum())
+			.isEqualTo(ROWS);
+		assertThat(operator.status(SPLIT).partitions())
+			.allSatisfy((p) -> assertThat(p.state()).isEqualTo(BackfillState.COMPLETED));
 	}
 
 	@Test

@@ -17,8 +17,9 @@ public final class CrashTestChild {
 		dataSource.setUsername(args[1]);
 		dataSource.setPassword(args[2]);
 		String name = args[3];
+		int parallelism = (args.length > 4) ? Integer.parseInt(args[4]) : 0;
 		TestOperators.operator(dataSource, CrashResumeTest.backfill(name))
-			.run(name, RunOptions.defaults(), ProgressListener.NONE);
+			.run(name, new RunOptions(0, parallelism), ProgressListener.NONE);
 		System.out.println("child finished the whole run: it was not killed in time");
 	}
 

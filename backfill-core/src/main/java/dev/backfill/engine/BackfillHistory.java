@@ -19,12 +19,14 @@ import dev.backfill.BackfillStatus;
 import dev.backfill.Backfills;
 import dev.backfill.Estimate;
 import dev.backfill.JavaBackfill;
+import dev.backfill.PartitionStatus;
 import dev.backfill.RemovalNotice;
 import dev.backfill.SqlBackfill;
 import dev.backfill.Verification;
 import dev.backfill.jdbc.Checkpoint;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.JdbcPauses;
+import dev.backfill.jdbc.KeyType;
 import dev.backfill.jdbc.RunLock;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
@@ -171,15 +173,24 @@ final class BackfillHistory {
 		if (state == BackfillState.RUNNING && this.pauses.find(name).isPresent()) {
 			state = BackfillState.PAUSED;
 		}
+		List<JobExecution> executions = this.jobRepository.getJobExecutions(execution.getJobInstance());
 		ExecutionContext step = stepContext(execution);
 		Checkpoint checkpoint = Checkpoint.from(step);
 		RunStats stats = RunStats.from(step);
+		List<PartitionStatus> partitions = List.of();
+		if (WalkShape.partitionsOf(execution) > 1) {
+			// the run is its partitions: their sums, across the run's restarts
+			PartitionRuns runs = PartitionRuns.of(executions);
+			partitions = runs.statuses(keyType(name),
+					(n) -> RunLock.isHeld(this.dataSource, JobNames.partitionLock(name, n)));
+			checkpoint = new Checkpoint(null, runs.batches(), runs.rowsDone(), 0);
+			stats = runs.latest().isEmpty() ? null : runs.stats();
+		}
 		long rowsRemaining = (stats != null) ? stats.rowsRemaining() : estimateAll(name);
 		if (stats == null) {
 			// before the first batch: nothing measured yet
 			stats = new RunStats(rowsRemaining, 0, 0, 0, false, 0);
 		}
-		List<JobExecution> executions = this.jobRepository.getJobExecutions(execution.getJobInstance());
 		double runSeconds = executions.stream().mapToDouble(BackfillHistory::seconds).sum();
 		Instant runStart = executions.stream()
 			.map((e) -> instant(e.getStartTime()))
@@ -199,7 +210,26 @@ final class BackfillHistory {
 				rowsRemaining, checkpoint.lastKey(), stats.rowsPerSecond(), stats.etaSeconds(),
 				instant(execution.getStartTime()), instant(execution.getEndTime()),
 				ownerOf(execution.getExecutionContext()), exitMessage(execution), stats.batchSize(), runSeconds,
-				stats.throttledSeconds(), estimate, error, lastVerification(name));
+				stats.throttledSeconds(), estimate, error, lastVerification(name), partitions);
+	}
+
+	/**
+	 * @param execution an execution of a run split into partitions
+	 * @return its partitions across the run's restarts
+	 */
+	PartitionRuns partitions(JobExecution execution) {
+		return PartitionRuns.of(this.jobRepository.getJobExecutions(execution.getJobInstance()));
+	}
+
+	// a partition's range is read back in the key's type; a table that is gone reads as
+	// text
+	private KeyType keyType(String name) {
+		try {
+			return TableShape.read(this.jdbc, this.backfills.get(name)).keyType();
+		}
+		catch (RuntimeException ex) {
+			return KeyType.TEXT;
+		}
 	}
 
 	// the latest dry-run that recorded an estimate
@@ -257,6 +287,19 @@ final class BackfillHistory {
 			JobExecution execution = this.jobRepository.getLastJobExecution(instance);
 			if (execution != null) {
 				return execution;
+			}
+		}
+		return null;
+	}
+
+	// the latest execution of the job instance before the one of an execution
+	@Nullable JobExecution lastBefore(String job, JobExecution execution) {
+		for (JobInstance instance : this.jobRepository.getJobInstances(job, 0, 20)) {
+			if (instance.getInstanceId() < execution.getJobInstance().getInstanceId()) {
+				JobExecution last = this.jobRepository.getLastJobExecution(instance);
+				if (last != null) {
+					return last;
+				}
 			}
 		}
 		return null;

@@ -1,6 +1,9 @@
 package dev.backfill.engine;
 
+import java.util.Objects;
 import java.util.Random;
+
+import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
@@ -19,10 +22,12 @@ import org.springframework.batch.core.job.parameters.JobParametersIncrementer;
 import org.springframework.batch.core.job.parameters.RunIdIncrementer;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -33,6 +38,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  */
 final class BackfillJobs {
 
+	/** The parameter Spring Batch's {@link RunIdIncrementer} counts instances by. */
+	private static final String RUN_ID = "run.id";
+
 	private final JobRepository jobRepository;
 
 	private final PlatformTransactionManager transactionManager;
@@ -41,6 +49,8 @@ final class BackfillJobs {
 
 	private final JdbcBatchLog log;
 
+	private final DataSource dataSource;
+
 	/**
 	 * Creates the factory.
 	 * @param jobRepository the job repository
@@ -48,9 +58,11 @@ final class BackfillJobs {
 	 * with the job repository
 	 * @param jdbc a client on the target database
 	 * @param log the batch log
+	 * @param dataSource the target database, where partitions take their own locks
 	 */
 	BackfillJobs(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
-			JdbcBatchLog log) {
+			JdbcBatchLog log, DataSource dataSource) {
+		this.dataSource = dataSource;
 		this.jobRepository = jobRepository;
 		this.transactionManager = transactionManager;
 		this.jdbc = jdbc;
@@ -60,22 +72,54 @@ final class BackfillJobs {
 	/**
 	 * Builds a run's job, named as the backfill, or a rollback's, named
 	 * {@code NAME:rollback}: the declared rollback statement over the committed ranges
-	 * the plan undoes, kept in the job parameters, with everything a run has.
+	 * the plan undoes, kept in the job parameters, with everything a run has. A walk
+	 * split into partitions is one partitioned step whose workers, executions of one
+	 * worker step, each walk a range of keys in threads of this process.
 	 * @param plan the resolved run or rollback
+	 * @param shape in one step, or split into partitions
 	 * @return the job and its tasklet
 	 */
-	JobHandle<BackfillTasklet> build(RunPlan plan) {
+	JobHandle<RunTasklets> build(RunPlan plan, WalkShape shape) {
 		KeyRange undo = plan.undo();
-		// a new rollback's parameters: the committed ranges it undoes; a restart keeps
-		// its own
-		JobParametersIncrementer incrementer = (undo == null) ? new RunIdIncrementer() : (parameters) -> {
-			JobParametersBuilder next = new JobParametersBuilder(new RunIdIncrementer().getNext(parameters));
-			WalkBounds.addTo(undo, next);
+		// a new walk's parameters: how many partitions, and the committed ranges a
+		// rollback undoes; a restart keeps its own
+		JobParametersIncrementer incrementer = (parameters) -> {
+			// the next run id, and nothing else of the previous instance's parameters
+			Long runId = new RunIdIncrementer().getNext(parameters).getLong(RUN_ID);
+			JobParametersBuilder next = new JobParametersBuilder().addLong(RUN_ID, Objects.requireNonNull(runId));
+			if (undo != null) {
+				WalkBounds.addTo(undo, next);
+			}
+			shape.addTo(next);
 			return next.toJobParameters();
 		};
-		BackfillTasklet tasklet = new BackfillTasklet(plan, this.jdbc, this.transactionManager, this.log,
-				this.jobRepository);
-		return handle(plan.jobName(), incrementer, true, plan.lock(), JobNames.STEP, tasklet);
+		RunInProcess run = new RunInProcess(plan.jobName(), plan.listener());
+		RunTasklets tasklets = new RunTasklets(() -> new BackfillTasklet(plan, this.jdbc, this.transactionManager,
+				this.log, this.jobRepository, this.dataSource, run), run);
+		if (!shape.partitioned()) {
+			return handle(plan.jobName(), incrementer, true, plan.lock(), JobNames.STEP, tasklets);
+		}
+		Step worker = new StepBuilder(JobNames.PARTITION_STEP, this.jobRepository)
+			.tasklet(tasklets, this.transactionManager)
+			.listener(tasklets)
+			.build();
+		WalkPartitioner partitioner = new WalkPartitioner(plan.jobName(), plan.shape().keyType(),
+				() -> shape.plan(plan, this.jdbc), this.jobRepository);
+		PoolCapacity.ensure(this.dataSource, plan.jobName(), shape.threads());
+		SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("backfill-" + plan.jobName() + "-");
+		threads.setConcurrencyLimit(shape.threads());
+		TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
+		handler.setStep(worker);
+		handler.setTaskExecutor(threads);
+		handler.setGridSize(shape.partitions());
+		Step manager = new StepBuilder(JobNames.STEP, this.jobRepository)
+			.partitioner(JobNames.PARTITION_STEP, partitioner)
+			.partitionHandler(handler)
+			.listener(partitioner)
+			.build();
+		JobBuilder job = new JobBuilder(plan.jobName(), this.jobRepository).incrementer(incrementer)
+			.listener(new OwnerListener(this.jobRepository, plan.lock()));
+		return new JobHandle<>(job.start(manager).build(), tasklets);
 	}
 
 	/**

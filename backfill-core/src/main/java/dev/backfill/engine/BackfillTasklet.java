@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
 
 import dev.backfill.KeyRange;
 import dev.backfill.Progress;
@@ -13,9 +14,11 @@ import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.Checkpoint;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.RunLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -64,14 +67,33 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final JobRepository jobRepository;
 
+	private final PlatformTransactionManager transactionManager;
+
 	/**
 	 * Rolls a batch that meets a lock or a timeout back alone, so that it is tried again.
 	 */
 	private final TransactionTemplate savepoint;
 
-	private final LockWatch lockWatch;
+	private final DataSource dataSource;
 
-	private final AtomicBoolean stopRequested = new AtomicBoolean();
+	/**
+	 * What the run's partitions in this process share: the stop, the pace, the totals.
+	 */
+	private final RunInProcess run;
+
+	/**
+	 * Watches the run lock, or the partition's own lock, which this tasklet holds while
+	 * its partition runs.
+	 */
+	private LockWatch lockWatch;
+
+	private @Nullable RunLock partitionLock;
+
+	/** The partition this tasklet walks, from 1, or 0 for a run in one step. */
+	private int partition;
+
+	/** How the run's lines name the walk: the backfill, and its partition. */
+	private String label;
 
 	private final ThrottleGate gate;
 
@@ -99,8 +121,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	private long lastCommitNanos;
 
 	BackfillTasklet(RunPlan plan, JdbcClient jdbc, PlatformTransactionManager transactionManager, JdbcBatchLog log,
-			JobRepository jobRepository) {
+			JobRepository jobRepository, DataSource dataSource, RunInProcess run) {
 		this.plan = plan;
+		this.dataSource = dataSource;
+		this.run = run;
+		this.label = "'" + plan.pass().logName() + "'";
 		this.pass = plan.pass();
 		this.keyset = new Keyset(plan.shape());
 		this.jdbc = jdbc;
@@ -109,62 +134,93 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.savepoint = new TransactionTemplate(transactionManager);
 		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		this.lockWatch = new LockWatch(plan.lock(), plan.backfill().name(), jobRepository, transactionManager);
-		this.gate = new ThrottleGate(plan, jdbc, transactionManager, jobRepository, this.stopRequested);
+		this.transactionManager = transactionManager;
+		this.gate = new ThrottleGate(plan, jdbc, transactionManager, jobRepository, run);
 		this.retry = new BatchRetry(plan, log, transactionManager);
 		this.size = new AdaptiveSize(this.pass.logName(), plan.batchSize(), plan.sizing());
 	}
 
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
-		Checkpoint saved = Checkpoint.from(stepExecution.getExecutionContext());
+		ExecutionContext context = stepExecution.getExecutionContext();
+		KeyType keyType = this.plan.shape().keyType();
+		this.partition = PartitionPlan.number(context);
+		if (this.partition > 0) {
+			this.bounds = PartitionPlan.bounds(context, keyType);
+			this.label = "'" + this.pass.logName() + "' partition " + this.partition;
+			takePartitionLock(stepExecution);
+		}
+		else if (this.pass.bounded()) {
+			this.bounds = WalkBounds.from(stepExecution.getJobParameters(), keyType);
+		}
+		Checkpoint saved = Checkpoint.from(context);
 		JobExecution jobExecution = stepExecution.getJobExecution();
 		List<Long> executions = this.jobRepository.getJobExecutions(jobExecution.getJobInstance())
 			.stream()
 			.map(JobExecution::getId)
 			.toList();
-		Checkpoint logged = this.log.checkpoint(executions);
+		Checkpoint logged = this.log.checkpoint(executions, this.partition);
 		// the log row and the checkpoint commit together; a later save of an older
 		// context cannot undo the log
 		if (logged.batches() > saved.batches()) {
 			logger.warn(
-					"Backfill '{}': checkpoint at batch {} is behind the batch log at batch {}; resuming after the log",
-					this.pass.logName(), saved.batches(), logged.batches());
+					"Backfill {}: checkpoint at batch {} is behind the batch log at batch {}; resuming after the log",
+					this.label, saved.batches(), logged.batches());
 			saved = logged;
 		}
 		this.checkpoint = saved;
-		KeyType keyType = this.plan.shape().keyType();
-		if (this.pass.bounded()) {
-			this.bounds = WalkBounds.from(stepExecution.getJobParameters(), keyType);
-		}
 		this.lastKey = (saved.lastKey() != null) ? keyType.parse(saved.lastKey()) : null;
-		long keys = this.pass.remaining().keysAfter(this.jdbc, this.lastKey);
-		long pending = this.pass.remaining().pendingAfter(this.jdbc, this.lastKey);
+		Object after = (this.lastKey != null) ? this.lastKey : this.bounds.from();
+		long keys = this.pass.remaining().keysIn(this.jdbc, after, this.bounds.until());
+		long pending = this.pass.remaining().pendingIn(this.jdbc, after, this.bounds.until());
 		this.forecast.start(keys, pending);
+		this.run.started(this.partition, saved.rowsDone(), pending);
 		if (this.lastKey == null) {
-			logger.info("Backfill '{}' starts on {}: about {} keys, {} pending, {} keys per batch", this.pass.logName(),
-					this.plan.shape().table(), keys, pending, this.size.current());
+			logger.info("Backfill {} starts on {}{}: about {} keys, {} pending, {} keys per batch", this.label,
+					this.plan.shape().table(), (this.partition > 0) ? ", keys " + this.bounds : "", keys, pending,
+					this.size.current());
 		}
 		else {
-			logger.info(
-					"Backfill '{}' resumes from checkpoint after key {} (batch {}, {} rows done): about {} keys left",
-					this.pass.logName(), saved.lastKey(), saved.batches(), saved.rowsDone(), keys);
+			logger.info("Backfill {} resumes from checkpoint after key {} (batch {}, {} rows done): about {} keys left",
+					this.label, saved.lastKey(), saved.batches(), saved.rowsDone(), keys);
 		}
 		this.startNanos = System.nanoTime();
 		this.lastCommitNanos = this.startNanos;
 	}
 
+	// a partition runs only while its own lock is held: a worker that died let it go, and
+	// a second delivery of the same partition finds it held
+	private void takePartitionLock(StepExecution stepExecution) {
+		String lockName = JobNames.partitionLock(this.pass.logName(), this.partition);
+		RunLock lock = RunLock.tryAcquire(this.dataSource, lockName).orElseThrow(() -> new PartitionHeld(this.label));
+		this.partitionLock = lock;
+		this.lockWatch = new LockWatch(lock, lockName, this.jobRepository, this.transactionManager);
+		// who walks it, for status: the partition's own lock tells whether it still does
+		Owner.ofThisProcess(lock).writeTo(stepExecution.getExecutionContext());
+		this.jobRepository.updateExecutionContext(stepExecution);
+	}
+
+	@Override
+	public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
+		if (this.partitionLock != null) {
+			this.partitionLock.close();
+			this.partitionLock = null;
+		}
+		return null;
+	}
+
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
 		StepExecution step = chunkContext.getStepContext().getStepExecution();
-		if (this.stopRequested.get()) {
+		if (this.run.stop().get()) {
 			// Spring Batch ends the step STOPPED after this empty chunk; the checkpoint
 			// is the last batch's
 			step.setTerminateOnly();
 			return RepeatStatus.CONTINUABLE;
 		}
 		this.retry.awaitDelay();
-		long throttled = this.gate.await(step.getJobExecutionId(), this.rowsThisProcess, this.startNanos);
-		if (this.stopRequested.get()) {
+		long throttled = this.gate.await(step.getJobExecutionId());
+		if (this.run.stop().get()) {
 			step.setTerminateOnly();
 			return RepeatStatus.CONTINUABLE;
 		}
@@ -220,7 +276,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		Checkpoint next = this.checkpoint.next(range.to().toString(), rows, keys);
 		this.log.append(new BatchRecord(this.pass.logName(), step.getJobExecutionId(), step.getId(), next.batches(),
 				range.from().toString(), range.fromIncluded(), range.to().toString(), keys, rows, startedAt, workMillis,
-				this.retry.attempt()));
+				this.retry.attempt(), this.partition));
 		this.retry.succeeded();
 
 		long now = System.nanoTime();
@@ -260,6 +316,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		// (logging.structured.format.console) renders the pairs
 		batchLogger.atInfo()
 			.addKeyValue("backfill", this.pass.logName())
+			.addKeyValue("partition", this.partition)
 			.addKeyValue("batch", progress.batchNo())
 			.addKeyValue("from", progress.range().from().toString())
 			.addKeyValue("to", progress.range().to().toString())
@@ -267,25 +324,20 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			.addKeyValue("keys", progress.batchKeys())
 			.addKeyValue("ms", progress.batchMillis())
 			.addKeyValue("rowsPerSecond", Math.round(progress.rowsPerSecond()))
-			.log("Backfill '{}' batch {} {}: {} rows in {} ms", this.pass.logName(), progress.batchNo(),
-					progress.range(), progress.batchRows(), progress.batchMillis());
-		this.plan.listener().onBatch(progress);
+			.log("Backfill {} batch {} {}: {} rows in {} ms", this.label, progress.batchNo(), progress.range(),
+					progress.batchRows(), progress.batchMillis());
+		this.run.committed(this.partition, progress);
 	}
 
 	private void finish(ExecutionContext context) {
 		this.checkpoint.writeTo(context);
 		stats(0, this.forecast.rowsPerSecond(), 0).writeTo(context);
-		this.plan.listener().onFinished(this.pass.logName());
+		this.run.finished(this.partition);
 	}
 
 	private RunStats stats(long rowsLeft, double rowsPerSecond, long etaSeconds) {
 		return new RunStats(rowsLeft, rowsPerSecond, etaSeconds, this.size.current(), this.size.adaptive(),
 				this.gate.throttledSeconds());
-	}
-
-	/** Asks the run to stop before its next batch; the batch in flight commits first. */
-	void requestStop() {
-		this.stopRequested.set(true);
 	}
 
 	/**
@@ -307,6 +359,17 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	 */
 	long rowsDone() {
 		return this.checkpoint.rowsDone();
+	}
+
+	/** Thrown into a partition's step when another session holds its lock. */
+	static final class PartitionHeld extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		PartitionHeld(String label) {
+			super("Backfill " + label + " is held by another session: another worker runs it");
+		}
+
 	}
 
 }

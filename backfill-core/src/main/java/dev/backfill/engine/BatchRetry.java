@@ -121,7 +121,8 @@ final class BatchRetry {
 		FailedAttempt attempt = new FailedAttempt(this.plan.jobName(), step.getJobExecutionId(), step.getId(), batchNo,
 				this.attempt, (from != null) ? from.toString() : null, fromIncluded,
 				(to != null) ? to.toString() : null, keys, this.attempt < retry.maxAttempts(), failure.sqlState(),
-				failure.message(), startedAt, (System.nanoTime() - startNanos) / 1_000_000);
+				failure.message(), startedAt, (System.nanoTime() - startNanos) / 1_000_000,
+				PartitionPlan.number(step.getExecutionContext()));
 		this.outside.executeWithoutResult((status) -> this.log.append(attempt));
 		this.plan.listener().onRetry(this.plan.jobName(), failure.sqlState(), attempt.retried());
 		if (this.attempt >= retry.maxAttempts()) {

@@ -213,7 +213,7 @@ final class DeclarationCheck {
 		}
 		if (!this.tables.logIsCurrent()) {
 			throw new BackfillException("Table " + this.tables.log() + " predates this version: it lacks the columns "
-					+ "ATTEMPT, OUTCOME, SQL_STATE and MESSAGE (0.1.0) or FROM_INCLUDED (0.2.0). Set "
+					+ "ATTEMPT, OUTCOME, SQL_STATE and MESSAGE (0.1.0), or FROM_INCLUDED and PARTITION_NO (0.2.0). Set "
 					+ "backfill.jdbc.initialize-schema=always, or apply the DO block of "
 					+ "dev/backfill/jdbc/schema-postgresql.sql to it.");
 		}

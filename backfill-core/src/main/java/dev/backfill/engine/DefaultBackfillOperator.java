@@ -86,7 +86,7 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		Executions executions = new Executions(dataSource, jobRepository, transactionManager, history);
 		DeclarationCheck check = new DeclarationCheck(jdbc, transactionManager, jobRepository,
 				new BackfillTables(jdbc, prefix));
-		BackfillJobs jobs = new BackfillJobs(jobRepository, transactionManager, jdbc, log);
+		BackfillJobs jobs = new BackfillJobs(jobRepository, transactionManager, jdbc, log, dataSource);
 		this.engine = new Engine(check, new LockedRuns(dataSource, history), tunings, jobs, executions, history, log,
 				discrepancies, transactionManager, jdbc);
 		this.walks = new Walks(this.engine);

@@ -81,7 +81,7 @@ final class Executions {
 	 * @param resumable the execution to restart, read from the job repository as it is
 	 * now, or {@code null} to start a new instance
 	 */
-	BackfillResult run(RunPlan plan, JobHandle<BackfillTasklet> run, Supplier<@Nullable JobExecution> resumable)
+	BackfillResult run(RunPlan plan, JobHandle<RunTasklets> run, Supplier<@Nullable JobExecution> resumable)
 			throws Exception {
 		RunLock lock = plan.lock();
 		String name = plan.backfill().name();
@@ -142,7 +142,9 @@ final class Executions {
 		}
 		Duration wall = Duration.between(started, Instant.now());
 		BackfillResult result = new BackfillResult(name, BackfillHistory.state(execution, true), execution.getId(),
-				resumed, run.tasklet().rowsThisProcess(), run.tasklet().batchesThisProcess(), run.tasklet().rowsDone(),
+				resumed, run.tasklet().rowsThisProcess(), run.tasklet().batchesThisProcess(),
+				(WalkShape.partitionsOf(execution) > 1) ? this.history.partitions(execution).rowsDone()
+						: run.tasklet().rowsDone(),
 				wall, BackfillHistory.failure(execution));
 		logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", jobName,
 				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),

@@ -25,6 +25,14 @@ final class JobNames {
 
 	private static final String DRY_RUN_SUFFIX = ":dry-run";
 
+	private static final String PARTITION_SUFFIX = ":partition:";
+
+	/**
+	 * Name of the step that walks one partition of a run or a rollback split into
+	 * partitions.
+	 */
+	static final String PARTITION_STEP = "partition";
+
 	private JobNames() {
 	}
 
@@ -42,6 +50,24 @@ final class JobNames {
 	 */
 	static String verify(String backfill) {
 		return backfill + VERIFY_SUFFIX;
+	}
+
+	/**
+	 * @param partition a partition, from 1
+	 * @return its key in the names of its step executions, {@code partition:p0001}: the
+	 * same on every restart
+	 */
+	static String partitionKey(int partition) {
+		return String.format("p%04d", partition);
+	}
+
+	/**
+	 * @param job the job of a run or a rollback
+	 * @param partition one of its partitions, from 1
+	 * @return the name of the partition's own lock
+	 */
+	static String partitionLock(String job, int partition) {
+		return job + PARTITION_SUFFIX + partition;
 	}
 
 	/**

@@ -42,6 +42,20 @@ record PartitionPlan(List<WalkBounds> partitions) {
 			throw new IllegalArgumentException("A partition plan needs at least one partition");
 		}
 		partitions = List.copyOf(partitions);
+	}
+
+	/**
+	 * A plan of partitions that cover every key, each starting where the one before it
+	 * ends: a run's. (A rollback's partitions are the stretches of keys its runs
+	 * committed, with gaps between them.)
+	 * @param partitions the partitions in key order
+	 * @return the plan
+	 * @throws IllegalArgumentException when they leave a gap or do not reach both ends
+	 */
+	static PartitionPlan covering(List<WalkBounds> partitions) {
+		if (partitions.isEmpty()) {
+			throw new IllegalArgumentException("A partition plan needs at least one partition");
+		}
 		if (partitions.get(0).from() != null || partitions.get(partitions.size() - 1).until() != null) {
 			throw new IllegalArgumentException("Partitions must start at the smallest key and end at the last, not "
 					+ partitions.get(0) + " ... " + partitions.get(partitions.size() - 1));
@@ -55,6 +69,7 @@ record PartitionPlan(List<WalkBounds> partitions) {
 								+ " ends: partitions must be contiguous");
 			}
 		}
+		return new PartitionPlan(partitions);
 	}
 
 	/**
@@ -70,7 +85,7 @@ record PartitionPlan(List<WalkBounds> partitions) {
 			from = cut;
 		}
 		partitions.add(new WalkBounds(from, false, null));
-		return new PartitionPlan(partitions);
+		return covering(partitions);
 	}
 
 	/**

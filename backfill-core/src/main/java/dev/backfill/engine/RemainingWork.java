@@ -21,13 +21,11 @@ final class RemainingWork {
 
 	private static final Pattern ROWS = Pattern.compile("rows=(\\d+)");
 
-	private final String keysAfter;
+	private final String pending;
 
-	private final String pendingAfter;
+	private final String key;
 
 	private final String keysAll;
-
-	private final String pendingAll;
 
 	private final String tuples;
 
@@ -39,25 +37,60 @@ final class RemainingWork {
 
 	// a condition of the declaration's, never user input at run time
 	RemainingWork(String pending, TableShape shape) {
-		String table = shape.table().sql();
-		String key = shape.keySql();
-		this.table = table;
+		this.table = shape.table().sql();
+		this.key = shape.keySql();
+		this.pending = pending;
 		this.tuples = "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:table)";
-		this.keysAll = "EXPLAIN SELECT 1 FROM " + table;
-		this.pendingAll = "EXPLAIN SELECT 1 FROM " + table + " WHERE (" + pending + ")";
-		this.keysAfter = "EXPLAIN SELECT 1 FROM " + table + " WHERE " + key + " > :after";
-		this.pendingAfter = "EXPLAIN SELECT 1 FROM " + table + " WHERE " + key + " > :after AND (" + pending + ")";
+		this.keysAll = "EXPLAIN SELECT 1 FROM " + this.table;
+	}
+
+	/**
+	 * @return the condition of the rows still to change, {@code true} for a rollback's
+	 */
+	String pending() {
+		return this.pending;
 	}
 
 	/** Estimated keys after a bound ({@code null}: the whole table). */
 	long keysAfter(JdbcClient jdbc, @Nullable Object after) {
-		return scaled(jdbc, (after != null) ? rows(jdbc.sql(this.keysAfter).param("after", after)) : -1);
+		return keysIn(jdbc, after, null);
 	}
 
 	/** Estimated pending rows after a bound ({@code null}: the whole table). */
 	long pendingAfter(JdbcClient jdbc, @Nullable Object after) {
-		return scaled(jdbc, (after != null) ? rows(jdbc.sql(this.pendingAfter).param("after", after))
-				: rows(jdbc.sql(this.pendingAll)));
+		return pendingIn(jdbc, after, null);
+	}
+
+	/**
+	 * Estimated keys after a bound and up to another ({@code null}: from the smallest
+	 * key, to the largest).
+	 */
+	long keysIn(JdbcClient jdbc, @Nullable Object after, @Nullable Object until) {
+		return scaled(jdbc, (after != null || until != null) ? rows(explain(jdbc, after, until, null)) : -1);
+	}
+
+	/** Estimated pending rows after a bound and up to another. */
+	long pendingIn(JdbcClient jdbc, @Nullable Object after, @Nullable Object until) {
+		return scaled(jdbc, rows(explain(jdbc, after, until, this.pending)));
+	}
+
+	private JdbcClient.StatementSpec explain(JdbcClient jdbc, @Nullable Object after, @Nullable Object until,
+			@Nullable String condition) {
+		StringBuilder where = new StringBuilder(" WHERE true");
+		if (after != null) {
+			where.append(" AND ").append(this.key).append(" > :after");
+		}
+		if (until != null) {
+			where.append(" AND ").append(this.key).append(" <= :until");
+		}
+		if (condition != null) {
+			where.append(" AND (").append(condition).append(")");
+		}
+		JdbcClient.StatementSpec explain = jdbc.sql("EXPLAIN SELECT 1 FROM " + this.table + where);
+		if (after != null) {
+			explain = explain.param("after", after);
+		}
+		return (until != null) ? explain.param("until", until) : explain;
 	}
 
 	// planner rows -> share of the planner's table size -> share of reltuples (when the

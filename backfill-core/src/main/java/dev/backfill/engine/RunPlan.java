@@ -28,10 +28,12 @@ import org.jspecify.annotations.Nullable;
  * @param lock the run lock, held
  * @param undo for a new rollback, the union of the committed ranges it undoes;
  * {@code null} for a run, or to restart an unfinished rollback with its own
+ * @param parallelism how many partitions a new walk is split into, and how many
+ * partitions this process walks at once
  */
 record RunPlan(Backfill backfill, Pass pass, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
 		BackfillSettings settings, List<BackfillThrottle> throttles, ProgressListener listener, RunLock lock,
-		@Nullable KeyRange undo) {
+		@Nullable KeyRange undo, int parallelism) {
 
 	RunPlan {
 		throttles = List.copyOf(throttles);

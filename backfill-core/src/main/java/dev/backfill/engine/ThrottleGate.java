@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.backfill.BackfillThrottle;
 import dev.backfill.jdbc.JdbcPauses;
@@ -45,11 +44,11 @@ final class ThrottleGate {
 
 	private final TransactionTemplate outside;
 
-	/** The run's stop flag, which a stop asked from another process sets too. */
-	private final AtomicBoolean stop;
-
-	/** The application's writes while batches run and between them, for the throttles. */
-	private final ForegroundMeter foreground = new ForegroundMeter();
+	/**
+	 * The run in this process: its stop flag, which a stop asked from another process
+	 * sets too, and the rows and application writes of all its partitions.
+	 */
+	private final RunInProcess run;
 
 	/** The reason of the current hold, or {@code null} while none holds. */
 	private @Nullable String throttledBy;
@@ -63,12 +62,12 @@ final class ThrottleGate {
 	private long throttledNanos;
 
 	ThrottleGate(RunPlan plan, JdbcClient jdbc, PlatformTransactionManager transactionManager,
-			JobRepository jobRepository, AtomicBoolean stop) {
+			JobRepository jobRepository, RunInProcess run) {
 		this.plan = plan;
 		this.jdbc = jdbc;
 		this.pauses = new JdbcPauses(jdbc, plan.settings().tablePrefix());
 		this.jobRepository = jobRepository;
-		this.stop = stop;
+		this.run = run;
 		this.outside = new TransactionTemplate(transactionManager);
 		this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
 	}
@@ -78,18 +77,15 @@ final class ThrottleGate {
 	 * stop is asked.
 	 * @param jobExecutionId the run's job execution, whose status tells a stop asked
 	 * elsewhere
-	 * @param rowsThisProcess rows the run changed in this process
-	 * @param startNanos when the run started in this process
 	 * @return how long it was held, 0 when nothing held it
 	 * @throws InterruptedException when interrupted while it waits
 	 */
-	long await(long jobExecutionId, long rowsThisProcess, long startNanos) throws InterruptedException {
+	long await(long jobExecutionId) throws InterruptedException {
 		long start = System.nanoTime();
 		int holds = 0;
 		String heldBy = null;
-		while (!this.stop.get()) {
-			Verdict verdict = Objects
-				.requireNonNull(this.outside.execute((status) -> decide(rowsThisProcess, startNanos)));
+		while (!this.run.stop().get()) {
+			Verdict verdict = Objects.requireNonNull(this.outside.execute((status) -> decide()));
 			BackfillThrottle.Decision decision = verdict.decision();
 			if (!decision.holds()) {
 				break;
@@ -114,7 +110,7 @@ final class ThrottleGate {
 				.execute((status) -> this.jobRepository.getJobExecution(jobExecutionId));
 			if (execution != null && (execution.getStatus() == BatchStatus.STOPPING
 					|| execution.getStatus() == BatchStatus.STOPPED)) {
-				this.stop.set(true);
+				this.run.requestStop();
 			}
 		}
 		long throttled = System.nanoTime() - start;
@@ -146,7 +142,7 @@ final class ThrottleGate {
 	 * beside a batch.
 	 */
 	void batchRan() {
-		this.foreground.batchRan();
+		this.run.batchRan();
 	}
 
 	/**
@@ -156,7 +152,7 @@ final class ThrottleGate {
 		return this.throttledNanos / 1e9;
 	}
 
-	private Verdict decide(long rowsThisProcess, long startNanos) {
+	private Verdict decide() {
 		String name = this.plan.backfill().name();
 		Optional<JdbcPauses.Pause> pause = this.pauses.find(name);
 		if (pause.isPresent()) {
@@ -167,9 +163,9 @@ final class ThrottleGate {
 		}
 		Long xmax = this.jdbc.sql(ForegroundMeter.XMAX).query(Long.class).single();
 		long now = System.nanoTime();
-		this.foreground.read(xmax, now);
+		BackfillThrottle.Foreground foreground = this.run.readForeground(xmax, now);
 		BackfillThrottle.Context context = new BackfillThrottle.Context(name, this.plan.shape().table().sql(),
-				this.jdbc, rowsThisProcess, (now - startNanos) / 1e9, this.foreground.foreground(now));
+				this.jdbc, this.run.rowsThisProcess(), this.run.elapsedSeconds(now), foreground);
 		for (BackfillThrottle throttle : this.plan.throttles()) {
 			BackfillThrottle.Decision decision = throttle.check(context);
 			if (decision.holds()) {

@@ -12,6 +12,7 @@ import dev.backfill.BatchSizing;
 import dev.backfill.InvalidBackfillException;
 import dev.backfill.KeyRange;
 import dev.backfill.ProgressListener;
+import dev.backfill.RunOptions;
 import dev.backfill.Tuning;
 import dev.backfill.jdbc.RunLock;
 import dev.backfill.jdbc.TableShape;
@@ -50,11 +51,21 @@ final class Tunings {
 	}
 
 	// everything a run or a rollback needs, resolved once: the job reads only this
-	RunPlan plan(Backfill backfill, Pass pass, TableShape shape, int override, ProgressListener listener, RunLock lock,
-			@Nullable KeyRange undo) {
+	RunPlan plan(Backfill backfill, Pass pass, TableShape shape, RunOptions options, ProgressListener listener,
+			RunLock lock, @Nullable KeyRange undo) {
 		String name = backfill.name();
+		int override = options.batchSize();
 		return new RunPlan(backfill, pass, shape, batchSize(backfill, override), sizing(backfill, override),
-				settings(name), throttles(name), withListeners(listener), lock, undo);
+				settings(name), throttles(name), withListeners(listener), lock, undo,
+				parallelism(backfill, options.parallelism()));
+	}
+
+	// the command line's, else the configuration's for the backfill, else the
+	// declaration's
+	int parallelism(Backfill backfill, int override) {
+		Tuning tuned = this.tuning.get(backfill.name());
+		return (override > 0) ? override
+				: (tuned != null && tuned.parallelism() > 0) ? tuned.parallelism() : backfill.parallelism();
 	}
 
 	BackfillSettings settings(String name) {

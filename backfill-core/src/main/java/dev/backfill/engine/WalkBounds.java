@@ -41,6 +41,16 @@ record WalkBounds(@Nullable Object from, boolean fromIncluded, @Nullable Object 
 	}
 
 	/**
+	 * @return the bounds as a person reads them, such as {@code (1000, 2000]} or
+	 * {@code (1000, end]}
+	 */
+	@Override
+	public String toString() {
+		return ((this.from == null) ? "[start" : (this.fromIncluded ? "[" : "(") + this.from) + ", "
+				+ ((this.until == null) ? "end]" : this.until + "]");
+	}
+
+	/**
 	 * Adds the bounds of a range to a new walk's job parameters.
 	 * @param range the keys to walk
 	 * @param parameters the job parameters

@@ -1,5 +1,6 @@
 package dev.backfill.engine;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -39,8 +40,8 @@ final class Walks {
 		return this.engine.locked()
 			.holding(name, "Backfill '" + name + "'", "run it again to resume it", (lock, stoppable) -> {
 				RunPlan plan = this.engine.tunings()
-					.plan(backfill, Pass.run(backfill, shape), shape, options.batchSize(), listener, lock, null);
-				return launch(plan, stoppable, () -> resumableRun(name));
+					.plan(backfill, Pass.run(backfill, shape), shape, options, listener, lock, null);
+				return launch(plan, null, stoppable, () -> resumableRun(name));
 			});
 	}
 
@@ -80,12 +81,18 @@ final class Walks {
 		String job = JobNames.rollback(name);
 		BackfillHistory history = this.engine.history();
 		JobExecution previous = history.last(job);
-		KeyRange committed = null;
-		if (!BackfillHistory.unfinished(previous)) {
+		List<KeyRange> committed;
+		if (BackfillHistory.unfinished(previous)) {
+			// what it undoes: the ranges committed since the rollback before it, which no
+			// run can have added to while it is unfinished
+			JobExecution before = history.lastBefore(job, previous);
+			committed = committedRanges(name, shape, (before != null) ? before.getId() : 0);
+		}
+		else {
 			JobExecution lastRun = history.last(name);
 			long since = (previous != null) ? previous.getId() : 0;
-			committed = (lastRun != null && lastRun.getId() > since) ? committedRange(name, shape, since) : null;
-			if (committed == null) {
+			committed = (lastRun != null && lastRun.getId() > since) ? committedRanges(name, shape, since) : List.of();
+			if (committed.isEmpty()) {
 				logger.info("Backfill '{}': nothing to roll back, no batch was committed since the last rollback",
 						name);
 				return BackfillResult.nothingToRollBack(name);
@@ -97,29 +104,64 @@ final class Walks {
 			}
 			logger.info("Backfill '{}': rolling back the ranges it committed, {}", name, committed);
 		}
+		// one stretch of committed keys is undone as a bounded walk; several (a run
+		// split into partitions that stopped) as one partition each
+		KeyRange undo = (committed.size() == 1) ? committed.get(0) : null;
+		PartitionPlan partitions = (committed.size() > 1) ? new PartitionPlan(committed.stream()
+			.map((range) -> new WalkBounds(shape.keyType().parse(range.from().toString()), range.fromIncluded(),
+					shape.keyType().parse(range.to().toString())))
+			.toList()) : null;
 		RunPlan plan = this.engine.tunings()
-			.plan(backfill, Pass.rollback(backfill, shape), shape, 0, listener, lock, committed);
-		return launch(plan, stoppable, () -> {
+			.plan(backfill, Pass.rollback(backfill, shape), shape, RunOptions.defaults(), listener, lock, undo);
+		return launch(plan, partitions, stoppable, () -> {
 			JobExecution last = history.last(job);
 			return BackfillHistory.unfinished(last) ? last : null;
 		});
 	}
 
-	// builds the plan's job, stoppable while it goes, then runs it or restarts the
-	// execution that resumable finds
-	private BackfillResult launch(RunPlan plan, Consumer<Runnable> stoppable,
+	// builds the plan's job in the shape of the execution it resumes, or in the plan's,
+	// stoppable while it goes, then runs it or restarts the execution that resumable
+	// finds
+	private BackfillResult launch(RunPlan plan, @Nullable PartitionPlan given, Consumer<Runnable> stoppable,
 			Supplier<@Nullable JobExecution> resumable) throws Exception {
-		JobHandle<BackfillTasklet> run = this.engine.jobs().build(plan);
+		WalkShape shape = shape(plan, given, resumable.get());
+		JobHandle<RunTasklets> run = this.engine.jobs().build(plan, shape);
 		stoppable.accept(run.tasklet()::requestStop);
 		return this.engine.executions().run(plan, run, resumable);
 	}
 
-	// the union of the ranges the runs after a job execution committed, in the key
-	// column's own order
-	private @Nullable KeyRange committedRange(String name, TableShape shape, long afterExecution) {
+	// a walk resumes in the shape it started in, with as many threads as asked, or as it
+	// has partitions when nothing asks more than one
+	private WalkShape shape(RunPlan plan, @Nullable PartitionPlan given, @Nullable JobExecution resumed) {
+		String name = plan.jobName();
+		int asked = plan.parallelism();
+		if (resumed != null) {
+			int partitions = WalkShape.partitionsOf(resumed);
+			if (partitions <= 1) {
+				if (asked > 1) {
+					logger.info("Backfill '{}' resumes in one walk, as it started; a parallelism of {} applies "
+							+ "to its next run", name, asked);
+				}
+				return WalkShape.ONE_STEP;
+			}
+			int threads = (asked > 1) ? asked : partitions;
+			if (asked > 1 && asked != partitions) {
+				logger.info("Backfill '{}' resumes its {} partitions, {} at a time", name, partitions,
+						Math.min(threads, partitions));
+			}
+			return new WalkShape(partitions, Math.min(threads, partitions), null);
+		}
+		if (given != null) {
+			return WalkShape.over(given, asked);
+		}
+		return WalkShape.split(asked, asked);
+	}
+
+	// the ranges the runs after a job execution committed, merged, in the key column's
+	// own order
+	private List<KeyRange> committedRanges(String name, TableShape shape, long afterExecution) {
 		return this.engine.log()
-			.committedRange(name, afterExecution, shape.keyType(), shape.keyCollation(this.engine.jdbc()))
-			.orElse(null);
+			.committedRanges(name, afterExecution, shape.keyType(), shape.keyCollation(this.engine.jdbc()));
 	}
 
 }

@@ -59,8 +59,8 @@ public final class BackfillTables {
 
 	/**
 	 * @return whether the batch log has every column this version writes: the failed
-	 * attempts' (which logs made before 0.1.0 lack) and {@code FROM_INCLUDED} (before
-	 * 0.2.0)
+	 * attempts' (which logs made before 0.1.0 lack), {@code FROM_INCLUDED} and
+	 * {@code PARTITION_NO} (before 0.2.0)
 	 */
 	public boolean logIsCurrent() {
 		return this.log.isCurrent();

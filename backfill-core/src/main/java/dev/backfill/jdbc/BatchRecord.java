@@ -19,8 +19,10 @@ import java.time.Instant;
  * @param durationMs how long its work took, in milliseconds
  * @param attempt the attempt that committed it, 1 unless attempts before it failed (see
  * {@link FailedAttempt})
+ * @param partition the run's partition, from 1, or 0 for a walk in one step; batches are
+ * numbered per partition
  */
 public record BatchRecord(String backfill, long jobExecutionId, long stepExecutionId, long batchNo, String fromKey,
 		boolean fromIncluded, String toKey, long keys, long rowsAffected, Instant startedAt, long durationMs,
-		int attempt) {
+		int attempt, int partition) {
 }

@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * @param message the database's message
  * @param startedAt when the attempt started
  * @param durationMs how long it ran before it failed, in milliseconds
+ * @param partition the run's partition, from 1, or 0 for a walk in one step
  */
 public record FailedAttempt(String backfill, long jobExecutionId, long stepExecutionId, long batchNo, int attempt,
 		@Nullable String fromKey, boolean fromIncluded, @Nullable String toKey, long keys, boolean retried,
-		String sqlState, String message, Instant startedAt, long durationMs) {
+		String sqlState, String message, Instant startedAt, long durationMs, int partition) {
 }

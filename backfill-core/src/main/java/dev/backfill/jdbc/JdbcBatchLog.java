@@ -4,7 +4,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
-import java.util.Optional;
 
 import dev.backfill.KeyRange;
 import org.jspecify.annotations.Nullable;
@@ -20,32 +19,32 @@ public class JdbcBatchLog {
 	private static final String INSERT = """
 			INSERT INTO %sBATCH_LOG (BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY,
 			    FROM_INCLUDED, TO_KEY, KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT, OUTCOME, SQL_STATE,
-			    MESSAGE)
+			    MESSAGE, PARTITION_NO)
 			VALUES (:name, :job, :step, :batchNo, :fromKey, :fromIncluded, :toKey, :keys, :rows, :startedAt, :duration,
-			    :attempt, :outcome, :sqlState, :message)""";
+			    :attempt, :outcome, :sqlState, :message, :partition)""";
 
 	private static final String FIND = """
 			SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY, FROM_INCLUDED, TO_KEY,
-			       KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT
+			       KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT, PARTITION_NO
 			FROM %sBATCH_LOG WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED'
-			ORDER BY JOB_EXECUTION_ID, BATCH_NO""";
+			ORDER BY JOB_EXECUTION_ID, PARTITION_NO, BATCH_NO""";
 
 	private static final String RECENT = """
 			SELECT * FROM (SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY,
-			       FROM_INCLUDED, TO_KEY, KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT
+			       FROM_INCLUDED, TO_KEY, KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT, PARTITION_NO
 			    FROM %sBATCH_LOG WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED'
-			    ORDER BY JOB_EXECUTION_ID DESC, BATCH_NO DESC LIMIT :limit) recent
-			ORDER BY JOB_EXECUTION_ID, BATCH_NO""";
+			    ORDER BY STARTED_AT DESC, JOB_EXECUTION_ID DESC, BATCH_NO DESC LIMIT :limit) recent
+			ORDER BY STARTED_AT, JOB_EXECUTION_ID, BATCH_NO""";
 
 	private static final String FAILURES = """
 			SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, ATTEMPT, FROM_KEY, FROM_INCLUDED,
-			       TO_KEY, KEY_COUNT, OUTCOME, SQL_STATE, MESSAGE, STARTED_AT, DURATION_MS
+			       TO_KEY, KEY_COUNT, OUTCOME, SQL_STATE, MESSAGE, STARTED_AT, DURATION_MS, PARTITION_NO
 			FROM %sBATCH_LOG WHERE BACKFILL_NAME = :name AND OUTCOME <> 'COMMITTED'
-			ORDER BY JOB_EXECUTION_ID, BATCH_NO, ATTEMPT""";
+			ORDER BY JOB_EXECUTION_ID, PARTITION_NO, BATCH_NO, ATTEMPT""";
 
 	private static final String LAST = """
 			SELECT BATCH_NO, TO_KEY, sum(ROWS_AFFECTED) OVER () AS ROWS_DONE, sum(KEY_COUNT) OVER () AS KEYS_DONE
-			FROM %sBATCH_LOG WHERE JOB_EXECUTION_ID = ANY (:ids) AND OUTCOME = 'COMMITTED'
+			FROM %sBATCH_LOG WHERE JOB_EXECUTION_ID = ANY (:ids) AND PARTITION_NO = :partition AND OUTCOME = 'COMMITTED'
 			ORDER BY BATCH_NO DESC LIMIT 1""";
 
 	private static final String EXISTS = "SELECT to_regclass(:table) IS NOT NULL";
@@ -85,6 +84,7 @@ public class JdbcBatchLog {
 			.param("outcome", "COMMITTED")
 			.param("sqlState", null)
 			.param("message", null)
+			.param("partition", record.partition())
 			.update();
 	}
 
@@ -110,6 +110,7 @@ public class JdbcBatchLog {
 			.param("outcome", attempt.retried() ? "RETRIED" : "FAILED")
 			.param("sqlState", attempt.sqlState())
 			.param("message", attempt.message())
+			.param("partition", attempt.partition())
 			.update();
 	}
 
@@ -125,7 +126,7 @@ public class JdbcBatchLog {
 	private static BatchRecord record(ResultSet rs, int row) throws SQLException {
 		return new BatchRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
 				rs.getBoolean(6), rs.getString(7), rs.getLong(8), rs.getLong(9), rs.getTimestamp(10).toInstant(),
-				rs.getLong(11), rs.getInt(12));
+				rs.getLong(11), rs.getInt(12), rs.getInt(13));
 	}
 
 	/**
@@ -153,52 +154,66 @@ public class JdbcBatchLog {
 			.query((rs, i) -> new FailedAttempt(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
 					rs.getInt(5), rs.getString(6), rs.getBoolean(7), rs.getString(8), rs.getLong(9),
 					rs.getString(10).equals("RETRIED"), rs.getString(11), rs.getString(12),
-					rs.getTimestamp(13).toInstant(), rs.getLong(14)))
+					rs.getTimestamp(13).toInstant(), rs.getLong(14), rs.getInt(15)))
 			.list();
 	}
 
 	/**
 	 * The checkpoint that the log of some job executions (the executions of one run)
-	 * implies.
+	 * implies for one of its partitions.
 	 * @param jobExecutionIds the executions
-	 * @return the checkpoint after their last logged batch, {@link Checkpoint#START} when
+	 * @param partition the partition, from 1, or 0 for a walk in one step
+	 * @return the checkpoint after its last logged batch, {@link Checkpoint#START} when
 	 * none is logged
 	 */
-	public Checkpoint checkpoint(List<Long> jobExecutionIds) {
+	public Checkpoint checkpoint(List<Long> jobExecutionIds, int partition) {
 		return this.jdbc.sql(LAST.formatted(this.prefix))
 			.param("ids", jobExecutionIds.toArray(Long[]::new))
+			.param("partition", partition)
 			.query((rs, i) -> new Checkpoint(rs.getString(2), rs.getLong(1), rs.getLong(3), rs.getLong(4)))
 			.optional()
 			.orElse(Checkpoint.START);
 	}
 
 	/**
-	 * The key range that the batches a backfill committed after a job execution cover
-	 * together, in the key column's order: from the smallest exclusive lower bound to the
-	 * largest inclusive upper bound. Each run's batches follow each other with no gap,
-	 * and every run starts at the first key, so this is their union.
+	 * The key ranges that the batches a backfill committed after a job execution cover
+	 * together, in the key column's order: batches that meet or overlap are merged, so
+	 * that a run in one step gives one range (its batches follow each other with no gap,
+	 * from the first key), and a run split into partitions that stopped gives one range
+	 * per stretch of keys its partitions covered.
 	 * @param backfill the backfill name
 	 * @param afterJobExecutionId only batches of later job executions count
 	 * @param keyType the key's type, to order keys stored as text
 	 * @param collation for a text key, the column's collation as a quoted, qualified name
 	 * ({@code "pg_catalog"."C"}); {@code null} for the database default
-	 * @return the range, keys as text; empty when no batch was committed since
+	 * @return the ranges in key order, keys as text; empty when no batch was committed
+	 * since
 	 */
-	public Optional<KeyRange> committedRange(String backfill, long afterJobExecutionId, KeyType keyType,
+	public List<KeyRange> committedRanges(String backfill, long afterJobExecutionId, KeyType keyType,
 			@Nullable String collation) {
-		String collate = (collation != null) ? " COLLATE " + collation : "";
-		String batches = " FROM " + tableName() + " WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED' "
-				+ "AND JOB_EXECUTION_ID > :after ORDER BY ";
-		// a walk's first range includes its lower bound: of two batches from one key, the
-		// one that includes it
-		String sql = "SELECT lower.FROM_KEY, lower.FROM_INCLUDED, (SELECT TO_KEY" + batches + "CAST(TO_KEY AS "
-				+ keyType.sqlType() + ")" + collate + " DESC LIMIT 1) FROM (SELECT FROM_KEY, FROM_INCLUDED" + batches
-				+ "CAST(FROM_KEY AS " + keyType.sqlType() + ")" + collate + ", FROM_INCLUDED DESC LIMIT 1) lower";
+		// uuids have no max(): their text, lowercase hex at fixed places, sorts as they
+		// do byte by byte
+		String collate = (keyType == KeyType.UUID) ? " COLLATE \"C\""
+				: (collation != null) ? " COLLATE " + collation : "";
+		String type = (keyType == KeyType.UUID) ? "text" : keyType.sqlType();
+		String lower = "CAST(FROM_KEY AS " + type + ")" + collate;
+		String upper = "CAST(TO_KEY AS " + type + ")" + collate;
+		// gaps and islands: a batch opens a new range when it starts above every batch
+		// before it; a walk's first range includes its lower bound, and sorts first
+		String order = "lower_key, FROM_INCLUDED DESC, upper_key";
+		String sql = "SELECT (array_agg(FROM_KEY ORDER BY " + order + "))[1], (array_agg(FROM_INCLUDED ORDER BY "
+				+ order + "))[1], (array_agg(TO_KEY ORDER BY upper_key DESC))[1] FROM (SELECT *, count(*) FILTER "
+				+ "(WHERE reached IS NULL OR lower_key > reached) OVER (ORDER BY " + order + ") AS island FROM (SELECT "
+				+ "FROM_KEY, FROM_INCLUDED, TO_KEY, lower_key, upper_key, max(upper_key) OVER (ORDER BY " + order
+				+ " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached FROM (SELECT FROM_KEY, "
+				+ "FROM_INCLUDED, TO_KEY, " + lower + " AS lower_key, " + upper + " AS upper_key FROM " + tableName()
+				+ " WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED' AND JOB_EXECUTION_ID > :after) batches) "
+				+ "reaches) islands GROUP BY island ORDER BY island";
 		return this.jdbc.sql(sql)
 			.param("name", backfill)
 			.param("after", afterJobExecutionId)
 			.query((rs, i) -> new KeyRange(rs.getString(1), rs.getString(3), rs.getBoolean(2)))
-			.optional();
+			.list();
 	}
 
 	/**
@@ -210,12 +225,13 @@ public class JdbcBatchLog {
 
 	/**
 	 * @return whether the log has every column this version writes: the failed attempts'
-	 * (which logs made before 0.1.0 lack) and {@code FROM_INCLUDED} (before 0.2.0)
+	 * (which logs made before 0.1.0 lack), {@code FROM_INCLUDED} and {@code PARTITION_NO}
+	 * (before 0.2.0)
 	 */
 	public boolean isCurrent() {
 		return this.jdbc.sql("""
-				SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = to_regclass(:table)
-				    AND attname IN ('attempt', 'from_included') AND NOT attisdropped""")
+				SELECT count(*) = 3 FROM pg_attribute WHERE attrelid = to_regclass(:table)
+				    AND attname IN ('attempt', 'from_included', 'partition_no') AND NOT attisdropped""")
 			.param("table", tableName())
 			.query(Boolean.class)
 			.single();

@@ -1,6 +1,8 @@
 -- Batch-boundary log of the backfill library: one row per committed batch, written in the batch's transaction, and
 -- one per failed attempt at a batch (OUTCOME RETRIED or FAILED, with its SQLSTATE and message), written on its own.
 -- FROM_KEY is exclusive, but for the first range of a walk (FROM_INCLUDED), which starts at the smallest key.
+-- PARTITION_NO is 0 for a walk in one step, else the partition (from 1) of a run split into partitions; batches are
+-- numbered per partition.
 -- Unquoted identifiers, like Spring Batch's BATCH_* tables. Safe to run again. Holds a DO block: run it as one
 -- statement (psql -f, or Spring's ScriptUtils.EOF_STATEMENT_SEPARATOR), not split at each semicolon.
 CREATE TABLE IF NOT EXISTS BACKFILL_BATCH_LOG (
@@ -19,7 +21,8 @@ CREATE TABLE IF NOT EXISTS BACKFILL_BATCH_LOG (
 	OUTCOME VARCHAR(10) NOT NULL DEFAULT 'COMMITTED',
 	SQL_STATE VARCHAR(5),
 	MESSAGE TEXT,
-	constraint BACKFILL_BATCH_LOG_PK primary key (JOB_EXECUTION_ID, BATCH_NO, ATTEMPT)
+	PARTITION_NO INT NOT NULL DEFAULT 0,
+	constraint BACKFILL_BATCH_LOG_PK primary key (JOB_EXECUTION_ID, PARTITION_NO, BATCH_NO, ATTEMPT)
 );
 
 -- a log created before failed attempts were logged gets their columns, once
@@ -42,6 +45,14 @@ BEGIN
 			ADD COLUMN FROM_INCLUDED BOOLEAN NOT NULL DEFAULT false,
 			ALTER COLUMN FROM_KEY DROP NOT NULL,
 			ALTER COLUMN TO_KEY DROP NOT NULL;
+	END IF;
+	-- 0.2.0: a run split into partitions numbers its batches per partition
+	IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('BACKFILL_BATCH_LOG')
+			AND attname = 'partition_no' AND NOT attisdropped) THEN
+		ALTER TABLE BACKFILL_BATCH_LOG
+			ADD COLUMN PARTITION_NO INT NOT NULL DEFAULT 0,
+			DROP CONSTRAINT BACKFILL_BATCH_LOG_PK,
+			ADD CONSTRAINT BACKFILL_BATCH_LOG_PK PRIMARY KEY (JOB_EXECUTION_ID, PARTITION_NO, BATCH_NO, ATTEMPT);
 	END IF;
 END $$;
 

@@ -164,10 +164,10 @@ class KeyPartitionsTest extends DatabaseTest {
 	@Test
 	void aPlanWithAGapIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new PartitionPlan(List.of()));
-		assertThatIllegalArgumentException().isThrownBy(
-				() -> new PartitionPlan(List.of(new WalkBounds(null, false, 10L), new WalkBounds(11L, false, null))));
+		assertThatIllegalArgumentException().isThrownBy(() -> PartitionPlan
+			.covering(List.of(new WalkBounds(null, false, 10L), new WalkBounds(11L, false, null))));
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new PartitionPlan(List.of(new WalkBounds(null, false, 10L))));
+			.isThrownBy(() -> PartitionPlan.covering(List.of(new WalkBounds(null, false, 10L))));
 	}
 
 	private static PartitionPlan plan(String table, String key, int partitions) {

@@ -72,8 +72,8 @@ public final class BackfillAutoConfiguration {
 			List<BackfillThrottle> own = new ArrayList<>(
 					valid("backfill.jobs." + name + ".throttle.*", () -> properties.toThrottles(job)));
 			own.addAll(beans);
-			operator.tuning(name,
-					new Tuning(valid("backfill.jobs." + name + ".*", () -> properties.toSettings(job)), own));
+			operator.tuning(name, valid("backfill.jobs." + name + ".*",
+					() -> new Tuning(properties.toSettings(job), own, properties.parallelism(job))));
 		});
 		return operator.build();
 	}

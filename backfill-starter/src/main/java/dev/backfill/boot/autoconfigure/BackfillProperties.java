@@ -214,6 +214,15 @@ public class BackfillProperties {
 
 	/**
 	 * @param job one backfill's overrides
+	 * @return the partitions a new run of that backfill is split into, or 0 to keep the
+	 * declaration's
+	 */
+	public int parallelism(Job job) {
+		return (job.parallelism != null) ? job.parallelism : 0;
+	}
+
+	/**
+	 * @param job one backfill's overrides
 	 * @return the built-in throttles of that backfill: its overrides, else the global
 	 * values
 	 */
@@ -267,7 +276,22 @@ public class BackfillProperties {
 		 */
 		private @Nullable Duration statementTimeout;
 
+		/**
+		 * Partitions a new run is split into, walked side by side (threads, or worker
+		 * processes with --remote); overrides the declaration's .parallelism(n), and
+		 * --parallelism overrides both. 1 walks in one thread.
+		 */
+		private @Nullable Integer parallelism;
+
 		private final JobThrottle throttle = new JobThrottle();
+
+		public @Nullable Integer getParallelism() {
+			return this.parallelism;
+		}
+
+		public void setParallelism(@Nullable Integer parallelism) {
+			this.parallelism = parallelism;
+		}
 
 		public @Nullable Integer getBatchSize() {
 			return this.batchSize;

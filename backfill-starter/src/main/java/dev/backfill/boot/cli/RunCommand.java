@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
@@ -39,24 +40,31 @@ final class RunCommand implements BackfillCommand {
 
 	@Override
 	public String usage() {
-		return "run NAME [--batch-size=N] [--json]\n"
-				+ "                               run a backfill, or resume it from its checkpoint";
+		return "run NAME [--batch-size=N] [--parallelism=N] [--json]\n"
+				+ "                               run a backfill, or resume it from its checkpoint;\n"
+				+ "                               --parallelism splits a new run into N partitions";
 	}
 
 	@Override
 	public int run(CommandLine line, PrintStream out) {
-		line.allowOnly(Set.of("batch-size", "json"));
+		line.allowOnly(Set.of("batch-size", "parallelism", "json"));
 		String name = line.backfillName();
 		int batchSize = line.positiveInt("batch-size");
+		int parallelism = line.positiveInt("parallelism");
+		if (parallelism > Backfill.MAX_PARALLELISM) {
+			throw new UsageException("--parallelism=" + parallelism + " is not valid: give at most "
+					+ Backfill.MAX_PARALLELISM + " partitions, such as --parallelism=8.");
+		}
+		RunOptions options = new RunOptions(batchSize, parallelism);
 		if (line.flag("json")) {
-			BackfillResult result = this.operator.run(name, new RunOptions(batchSize), ProgressListener.NONE);
+			BackfillResult result = this.operator.run(name, options, ProgressListener.NONE);
 			out.println(ReportJson.write(json(result, this.operator.status(name).lastKey())));
 			return exitCode(result);
 		}
 		ProgressPrinter printer = new ProgressPrinter(out, isTerminal(), this.progressInterval);
 		BackfillResult result;
 		try {
-			result = this.operator.run(name, new RunOptions(batchSize), printer);
+			result = this.operator.run(name, options, printer);
 		}
 		finally {
 			printer.finish();

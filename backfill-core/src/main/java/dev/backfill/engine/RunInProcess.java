@@ -1,0 +1,148 @@
+package dev.backfill.engine;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.backfill.BackfillThrottle.Foreground;
+import dev.backfill.KeyRange;
+import dev.backfill.Progress;
+import dev.backfill.ProgressListener;
+
+/**
+ * What the partitions of one run share in this process, so that the run is paced and
+ * reported as a whole: the stop, the application's writes the throttles weigh, the rows
+ * the rate cap counts, and the progress the listeners see, summed over the partitions. A
+ * run in one step is a run of one partition. Partitions call in from their own threads;
+ * listeners are told one batch at a time.
+ */
+final class RunInProcess {
+
+	private final String name;
+
+	private final ProgressListener listener;
+
+	private final AtomicBoolean stop = new AtomicBoolean();
+
+	private final ForegroundMeter foreground = new ForegroundMeter();
+
+	/** Each partition's latest figures, by partition number (0 for a run in one step). */
+	private final Map<Integer, Figures> partitions = new TreeMap<>();
+
+	/** When the first partition started in this process: the rate cap's clock. */
+	private long startNanos;
+
+	private long rows;
+
+	private long batches;
+
+	RunInProcess(String name, ProgressListener listener) {
+		this.name = name;
+		this.listener = listener;
+	}
+
+	AtomicBoolean stop() {
+		return this.stop;
+	}
+
+	/** Asks every partition to stop before its next batch. */
+	void requestStop() {
+		this.stop.set(true);
+	}
+
+	/**
+	 * Takes a reading of the application's writes for the throttles.
+	 * @param xmax the snapshot's xmax now
+	 * @param nanos {@link System#nanoTime()} now
+	 * @return what was measured so far
+	 */
+	synchronized Foreground readForeground(long xmax, long nanos) {
+		this.foreground.read(xmax, nanos);
+		return this.foreground.foreground(nanos);
+	}
+
+	/** A partition's batch did its work since the last reading. */
+	synchronized void batchRan() {
+		this.foreground.batchRan();
+	}
+
+	/**
+	 * @return rows all partitions changed in this process
+	 */
+	synchronized long rowsThisProcess() {
+		return this.rows;
+	}
+
+	/**
+	 * @param nanos {@link System#nanoTime()} now
+	 * @return seconds since the run started in this process
+	 */
+	synchronized double elapsedSeconds(long nanos) {
+		return (this.startNanos != 0) ? (nanos - this.startNanos) / 1e9 : 0;
+	}
+
+	/**
+	 * A partition starts or resumes in this process.
+	 * @param partition its number, 0 for a run in one step
+	 * @param rowsDone rows it changed before, across restarts
+	 * @param rowsLeft rows it is estimated still to change
+	 */
+	synchronized void started(int partition, long rowsDone, long rowsLeft) {
+		if (this.startNanos == 0) {
+			this.startNanos = System.nanoTime();
+		}
+		this.partitions.put(partition, new Figures(rowsDone, rowsLeft, 0, 0));
+	}
+
+	/**
+	 * A partition committed a batch: the listeners are told of the run as a whole.
+	 * @param partition its number
+	 * @param batch the partition's own progress
+	 */
+	synchronized void committed(int partition, Progress batch) {
+		this.rows += batch.batchRows();
+		this.batches++;
+		Figures before = this.partitions.get(partition);
+		long batchesBefore = (before != null) ? before.batches() : 0;
+		this.partitions.put(partition,
+				new Figures(batch.rowsDone(), batch.rowsRemainingEstimate(), batch.rowsPerSecond(), batchesBefore + 1));
+		if (this.partitions.size() == 1 && partition == 0) {
+			this.listener.onBatch(batch);
+			return;
+		}
+		this.listener.onBatch(whole(batch.range(), batch));
+	}
+
+	/**
+	 * A partition found no key left: its rate no longer counts.
+	 * @param partition its number
+	 */
+	synchronized void finished(int partition) {
+		Figures figures = this.partitions.get(partition);
+		if (figures != null) {
+			this.partitions.put(partition, new Figures(figures.rowsDone(), 0, 0, figures.batches()));
+		}
+	}
+
+	// the run as a whole: rows summed, rates of the partitions at work summed, the ETA of
+	// the rows left at that rate
+	private Progress whole(KeyRange range, Progress batch) {
+		long done = 0;
+		long left = 0;
+		double rate = 0;
+		for (Figures figures : this.partitions.values()) {
+			done += figures.rowsDone();
+			left += figures.rowsLeft();
+			rate += figures.rowsPerSecond();
+		}
+		long eta = (rate > 0) ? Math.round(left / rate) : 0;
+		return new Progress(this.name, this.batches, range, batch.batchRows(), batch.batchMillis(), done, left, rate,
+				eta, Duration.ofNanos(System.nanoTime() - this.startNanos), batch.batchKeys());
+	}
+
+	/** A partition's latest figures. */
+	private record Figures(long rowsDone, long rowsLeft, double rowsPerSecond, long batches) {
+	}
+
+}

@@ -1,0 +1,108 @@
+package dev.backfill;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import dev.backfill.jdbc.BatchRecord;
+import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.test.Counters;
+import dev.backfill.test.DatabaseTest;
+import dev.backfill.test.TestOperators;
+import org.junit.jupiter.api.Test;
+
+import static dev.backfill.test.BatchLogAssert.assertContiguous;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs split into partitions walked side by side, with a non-idempotent counter: every
+ * row is changed exactly once, each partition's log is contiguous, and the partitions
+ * together cover the table with no overlap.
+ */
+class PartitionedRunTest extends DatabaseTest {
+
+	@Test
+	void everyRowOnceAcrossPartitions() {
+		Counters.create(jdbc, "split_counters", 20_000);
+		Backfill backfill = Counters.counting("split-counters", "split_counters", 500, 0);
+		BackfillResult result = TestOperators.operator(dataSource, backfill)
+			.run("split-counters", new RunOptions(0, 4), ProgressListener.NONE);
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(result.rows()).isEqualTo(20_000);
+		assertThat(result.rowsDone()).isEqualTo(20_000);
+		assertThat(count("SELECT count(*) FROM split_counters WHERE counter <> 1")).isZero();
+		Map<Integer, List<BatchRecord>> partitions = partitions("split-counters");
+		assertThat(partitions).hasSize(4);
+		partitions.values().forEach((log) -> assertContiguous(log));
+		BackfillStatus status = TestOperators.operator(dataSource, backfill).status("split-counters");
+		assertThat(status.partitions()).hasSize(4)
+			.allSatisfy((p) -> assertThat(p.state()).isEqualTo(BackfillState.COMPLETED));
+		assertThat(status.rowsDone()).isEqualTo(20_000);
+		assertThat(status.partitions().stream().mapToLong(PartitionStatus::rowsDone).sum()).isEqualTo(20_000);
+	}
+
+	@Test
+	void textKeysSplitInCollationOrder() {
+		jdbc.sql("""
+				CREATE TABLE split_text (code text PRIMARY KEY, counter int NOT NULL DEFAULT 0);
+				INSERT INTO split_text (code)
+				SELECT CASE g % 3 WHEN 0 THEN 'k' WHEN 1 THEN 'K' ELSE 'a ' END || lpad(g::text, 6, '0')
+				FROM generate_series(1, 6000) g ORDER BY random();
+				ANALYZE split_text""").update();
+		runCounting("split-text", "split_text", "code", 3);
+	}
+
+	@Test
+	void uuidKeysSplit() {
+		jdbc.sql("""
+				CREATE TABLE split_uuid (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), counter int NOT NULL DEFAULT 0);
+				INSERT INTO split_uuid (counter) SELECT 0 FROM generate_series(1, 6000);
+				ANALYZE split_uuid""").update();
+		runCounting("split-uuid", "split_uuid", "id", 4);
+	}
+
+	@Test
+	void sparseKeysSplit() {
+		jdbc.sql("""
+				CREATE TABLE split_sparse (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0);
+				INSERT INTO split_sparse (id) SELECT 1 + g * 10 FROM generate_series(0, 4998) g;
+				INSERT INTO split_sparse (id) SELECT 5000000 + g FROM generate_series(1, 1000) g;
+				INSERT INTO split_sparse (id) VALUES (9000000000);
+				ANALYZE split_sparse""").update();
+		runCounting("split-sparse", "split_sparse", "id", 4);
+	}
+
+	private void runCounting(String name, String table, String key, int parallelism) {
+		Backfill backfill = Backfill.sql(name)
+			.table(table)
+			.key(key)
+			.pending("counter = 0")
+			.update("UPDATE %1$s SET counter = counter + 1 WHERE %2$s > :from AND %2$s <= :to".formatted(table, key))
+			.rollback("UPDATE %1$s SET counter = 0 WHERE %2$s > :from AND %2$s <= :to".formatted(table, key))
+			.batchSize(400)
+			.build();
+		BackfillResult result = TestOperators.operator(dataSource, backfill)
+			.run(name, new RunOptions(0, parallelism), ProgressListener.NONE);
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		long rows = count("SELECT count(*) FROM " + table);
+		assertThat(result.rows()).isEqualTo(rows);
+		assertThat(count("SELECT count(*) FROM " + table + " WHERE counter <> 1")).isZero();
+		Map<Integer, List<BatchRecord>> partitions = partitions(name);
+		assertThat(partitions).hasSizeGreaterThan(1);
+		partitions.values().forEach((log) -> assertContiguous(log));
+		assertThat(partitions.values().stream().flatMap(List::stream).mapToLong(BatchRecord::keys).sum())
+			.isEqualTo(rows);
+		// a rollback undoes every partition's range
+		BackfillResult rollback = TestOperators.operator(dataSource, backfill).rollback(name, ProgressListener.NONE);
+		assertThat(rollback.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(count("SELECT count(*) FROM " + table + " WHERE counter <> 0")).isZero();
+	}
+
+	private static Map<Integer, List<BatchRecord>> partitions(String name) {
+		return new JdbcBatchLog(jdbc, "BACKFILL_").find(name)
+			.stream()
+			.collect(Collectors.groupingBy(BatchRecord::partition, TreeMap::new, Collectors.toList()));
+	}
+
+}
