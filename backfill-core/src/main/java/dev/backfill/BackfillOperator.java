@@ -182,6 +182,17 @@ public interface BackfillOperator {
 	List<BatchSummary> recentBatches(String name, int limit);
 
 	/**
+	 * The latest executions of a backfill's runs, read from the job repository (the job
+	 * named as the backfill): one per start or resume, newest first.
+	 * @param name the backfill name
+	 * @param limit most executions to return, at least 1
+	 * @return the executions, newest first
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @since 0.2.0
+	 */
+	List<RunSummary> history(String name, int limit);
+
+	/**
 	 * Checks every declaration against the database: tables, columns, key, and that its
 	 * statements plan. A role that may only read passes: the statements it may not plan
 	 * are logged as unchecked, and checked when a role that may write runs the backfill.

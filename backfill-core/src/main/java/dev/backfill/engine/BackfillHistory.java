@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import dev.backfill.Estimate;
 import dev.backfill.JavaBackfill;
 import dev.backfill.PartitionStatus;
 import dev.backfill.RemovalNotice;
+import dev.backfill.RunSummary;
 import dev.backfill.SqlBackfill;
 import dev.backfill.Verification;
 import dev.backfill.jdbc.Checkpoint;
@@ -230,6 +232,52 @@ final class BackfillHistory {
 		catch (RuntimeException ex) {
 			return KeyType.TEXT;
 		}
+	}
+
+	// the executions of the run job, newest first; each counts the rows it added to its
+	// run's checkpoint, which a resumed execution carries over
+	List<RunSummary> history(String name, int limit) {
+		this.backfills.get(name);
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+		}
+		long undoneBefore = lastCompletedRollback(name);
+		boolean paused = this.pauses.find(name).isPresent();
+		List<RunSummary> history = new ArrayList<>();
+		for (JobInstance instance : this.jobRepository.getJobInstances(name, 0, limit)) {
+			List<JobExecution> executions = new ArrayList<>(this.jobRepository.getJobExecutions(instance));
+			executions.sort(Comparator.comparing(JobExecution::getId));
+			List<RunSummary> run = new ArrayList<>();
+			long before = 0;
+			for (JobExecution execution : executions) {
+				long rowsDone = Checkpoint.from(stepContext(execution)).rowsDone();
+				BackfillState state = state(execution, isLive(name, execution));
+				run.add(new RunSummary(execution.getId(), instance.getInstanceId(),
+						(state == BackfillState.RUNNING && paused) ? BackfillState.PAUSED : state,
+						instant(execution.getStartTime()), instant(execution.getEndTime()),
+						Math.max(0, rowsDone - before), execution.getId() < undoneBefore, exitMessage(execution)));
+				before = Math.max(before, rowsDone);
+			}
+			Collections.reverse(run);
+			history.addAll(run);
+			if (history.size() >= limit) {
+				break;
+			}
+		}
+		return List.copyOf(history.subList(0, Math.min(limit, history.size())));
+	}
+
+	// the job execution of the latest rollback that completed, or Long.MIN_VALUE: it
+	// undid every run execution before it
+	private long lastCompletedRollback(String name) {
+		for (JobInstance instance : this.jobRepository.getJobInstances(JobNames.rollback(name), 0, 20)) {
+			for (JobExecution execution : this.jobRepository.getJobExecutions(instance)) {
+				if (execution.getStatus() == BatchStatus.COMPLETED) {
+					return execution.getId();
+				}
+			}
+		}
+		return Long.MIN_VALUE;
 	}
 
 	// the latest dry-run that recorded an estimate

@@ -25,6 +25,7 @@ import dev.backfill.InvalidBackfillException;
 import dev.backfill.ProgressListener;
 import dev.backfill.RemovalNotice;
 import dev.backfill.RunOptions;
+import dev.backfill.RunSummary;
 import dev.backfill.Tuning;
 import dev.backfill.Verification;
 import dev.backfill.jdbc.BackfillTables;
@@ -293,6 +294,11 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 	public @Nullable BackgroundWork lastStarted(String name) {
 		this.backfills.get(name);
 		return this.background.lastStarted(name);
+	}
+
+	@Override
+	public List<RunSummary> history(String name, int limit) {
+		return this.engine.history().history(name, limit);
 	}
 
 	@Override
