@@ -1,6 +1,10 @@
 package dev.backfill.boot.report;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -12,6 +16,8 @@ import java.util.Locale;
 public final class Formats {
 
 	private static final List<String> BYTE_UNITS = List.of("B", "kB", "MB", "GB", "TB");
+
+	private static final List<String> SPAN_UNITS = List.of("d", "h", "min", "s");
 
 	private Formats() {
 	}
@@ -76,6 +82,69 @@ public final class Formats {
 		long m = (seconds % 3600) / 60;
 		long s = seconds % 60;
 		return (h > 0) ? String.format(locale, "%d:%02d:%02d", h, m, s) : String.format(locale, "%d:%02d", m, s);
+	}
+
+	/**
+	 * A duration as a person reads it: {@code 12.5 s} under a minute, from one its two
+	 * largest units, cut (not rounded), such as {@code 3 min 20 s}, {@code 18 min},
+	 * {@code 1 h 5 min} or {@code 2 d 3 h}.
+	 * @param locale how the digits and the decimal separator are written
+	 * @param seconds a duration in seconds
+	 * @return it in words
+	 * @since 0.2.0
+	 */
+	public static String span(Locale locale, double seconds) {
+		if (seconds < 60) {
+			return String.format(locale, "%.1f s", Math.max(0, seconds));
+		}
+		long whole = (long) seconds;
+		long[] amounts = { whole / 86_400, (whole % 86_400) / 3600, (whole % 3600) / 60, whole % 60 };
+		int largest = 0;
+		while (amounts[largest] == 0) {
+			largest++;
+		}
+		String text = String.format(locale, "%d %s", amounts[largest], SPAN_UNITS.get(largest));
+		return (amounts[largest + 1] == 0) ? text
+				: text + String.format(locale, " %d %s", amounts[largest + 1], SPAN_UNITS.get(largest + 1));
+	}
+
+	/**
+	 * How long ago a time was, in its largest unit: {@code 42 s ago}, {@code 3 min ago},
+	 * {@code 2 h ago}, {@code 5 d ago}; {@code just now} under a second (or for a time
+	 * after {@code now}, as a clock a little ahead gives).
+	 * @param locale how the digits are written
+	 * @param at the time
+	 * @param now the time it is
+	 * @return it in words
+	 * @since 0.2.0
+	 */
+	public static String ago(Locale locale, Instant at, Instant now) {
+		long seconds = Duration.between(at, now).getSeconds();
+		if (seconds < 1) {
+			return "just now";
+		}
+		long[] units = { 86_400, 3600, 60, 1 };
+		int unit = 0;
+		while (seconds < units[unit]) {
+			unit++;
+		}
+		return String.format(locale, "%d %s ago", seconds / units[unit], SPAN_UNITS.get(unit));
+	}
+
+	/**
+	 * A time of day in a zone, to the minute: {@code 14:02} on the day of {@code now},
+	 * {@code 2026-11-24 14:02} on another day.
+	 * @param locale how the digits are written
+	 * @param at the time
+	 * @param now the time it is, to tell whether {@code at} is on the same day
+	 * @param zone the zone to read both in, such as the server's
+	 * @return it in words
+	 * @since 0.2.0
+	 */
+	public static String clock(Locale locale, Instant at, Instant now, ZoneId zone) {
+		ZonedDateTime time = at.atZone(zone);
+		boolean today = time.toLocalDate().equals(now.atZone(zone).toLocalDate());
+		return DateTimeFormatter.ofPattern(today ? "HH:mm" : "yyyy-MM-dd HH:mm", locale).format(time);
 	}
 
 	/**
