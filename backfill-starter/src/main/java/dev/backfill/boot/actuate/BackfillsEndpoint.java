@@ -84,12 +84,14 @@ public class BackfillsEndpoint {
 	@WriteOperation
 	public BackfillActions.ActionResult act(SecurityContext securityContext, @Selector String name,
 			@Nullable String action) {
-		return this.actions.perform(name, action, this.access.overJmx(securityContext, name, action));
+		return this.actions.perform(name, action,
+				this.access.overJmx(securityContext.getPrincipal(), securityContext::isUserInRole, name, action));
 	}
 
 	// the web extension's action: the same, with the request's user
 	BackfillActions.ActionResult actOverHttp(SecurityContext securityContext, String name, @Nullable String action) {
-		return this.actions.perform(name, action, this.access.overHttp(securityContext, name, action));
+		return this.actions.perform(name, action,
+				this.access.overHttp(securityContext.getPrincipal(), securityContext::isUserInRole, name, action));
 	}
 
 	/**

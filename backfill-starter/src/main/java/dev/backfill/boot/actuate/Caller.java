@@ -2,11 +2,11 @@ package dev.backfill.boot.actuate;
 
 import java.security.Principal;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import javax.security.auth.Subject;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -30,15 +30,15 @@ record Caller(String name, boolean hasRole) {
 	 * Spring Security answers from its authorities), else Spring Security's current
 	 * authentication, else one among the principals of the Subject a JMX connector
 	 * authenticated and runs the operation as.
-	 * @param context what Actuator passes; {@link SecurityContext#NONE} over JMX
+	 * @param principal the user Actuator or the request passes; {@code null} over JMX
+	 * @param isUserInRole whether that user holds a role
 	 * @param role the role, without Spring Security's {@code ROLE_} prefix
 	 * @return the user, or {@code null} when nobody authenticated the caller
 	 */
-	static @Nullable Caller of(SecurityContext context, String role) {
-		Principal principal = context.getPrincipal();
+	static @Nullable Caller of(@Nullable Principal principal, Predicate<String> isUserInRole, String role) {
 		if (principal != null) {
 			return new Caller(principal.getName(),
-					context.isUserInRole(role) || (SPRING_SECURITY && SpringSecurity.hasRole(principal, role)));
+					isUserInRole.test(role) || (SPRING_SECURITY && SpringSecurity.hasRole(principal, role)));
 		}
 		if (!SPRING_SECURITY) {
 			return null;
