@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * 0 to 100
  * @param rowsDone rows changed by the latest run
  * @param rowsRemainingEstimate rows estimated still to change
- * @param rowsPerSecond recent rows per second
+ * @param rowsPerSecond recent rows per second while it works, the throttles' holds left
+ * out
  * @param etaSeconds estimated seconds left, 0 when done
  * @param batches batches committed by the latest run
  * @param batchSize keys per batch of the latest run, or 0 before any
@@ -61,6 +62,18 @@ public record BackfillReport(String name, String state, double percentDone, long
 				(status.estimate() != null) ? DryRunSummary.of(status) : null,
 				(status.verification() != null) ? VerifySummary.of(status.verification()) : null,
 				(recentBatches != null) ? List.copyOf(recentBatches) : null);
+	}
+
+	/**
+	 * The rate over the latest run's wall time: rows done over the seconds its executions
+	 * took, the throttles' holds included, which a rate cap bounds;
+	 * {@link #rowsPerSecond()} is the rate while it works, holds left out. Not a JSON
+	 * field.
+	 * @return rows per second, 0 before the run took any time
+	 * @since 0.2.0
+	 */
+	public double effectiveRowsPerSecond() {
+		return (this.runSeconds > 0) ? this.rowsDone / this.runSeconds : 0;
 	}
 
 	/**

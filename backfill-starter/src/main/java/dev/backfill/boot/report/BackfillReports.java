@@ -5,6 +5,7 @@ import java.util.List;
 import dev.backfill.Backfill;
 import dev.backfill.BackfillOperator;
 import dev.backfill.NoSuchBackfillException;
+import dev.backfill.RunSummary;
 
 /**
  * Reads the {@link BackfillReport}s of the declared backfills through the operator.
@@ -43,6 +44,19 @@ public class BackfillReports {
 	 */
 	public BackfillReport one(String name) {
 		return report(name, true);
+	}
+
+	/**
+	 * The latest executions of a backfill's runs, as {@link BackfillOperator#history}
+	 * reads them.
+	 * @param name the backfill name
+	 * @param limit most executions to return, at least 1
+	 * @return the executions, newest first
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @since 0.2.0
+	 */
+	public List<RunSummary> history(String name, int limit) {
+		return this.operator.history(name, limit);
 	}
 
 	private BackfillReport report(String name, boolean withBatches) {

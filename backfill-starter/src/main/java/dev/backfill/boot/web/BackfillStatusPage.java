@@ -1,12 +1,13 @@
 package dev.backfill.boot.web;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 
-import dev.backfill.boot.report.BackfillReport;
+import dev.backfill.boot.actuate.ActionAccess;
 import dev.backfill.boot.report.BackfillReports;
 import dev.backfill.boot.report.Formats;
 import org.jspecify.annotations.Nullable;
@@ -18,9 +19,11 @@ import org.springframework.web.servlet.function.ServerResponse;
 import org.springframework.web.util.HtmlUtils;
 
 /**
- * The status page: every backfill with a progress bar, its state, rate and ETA, its
- * latest dry-run and verify, and a chart of its recent batch durations. Plain HTML built
- * on the server, refreshing itself every few seconds.
+ * The status page: every backfill with a progress bar, its state, effective and working
+ * rates, ETA and times, its latest dry-run and verify, a chart of its recent batches'
+ * rates, the latest executions of its runs, and, for a user who may act, pause, resume
+ * and stop buttons. Plain HTML and SVG built on the server, refreshing itself every few
+ * seconds; times are written in the server's zone.
  *
  * @since 0.1.0
  */
@@ -28,10 +31,17 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 
 	static final int REFRESH_SECONDS = 5;
 
+	/** Executions of a backfill's runs the page lists. */
+	static final int HISTORY = 10;
+
 	private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
-	// the bar's fill is a colour used nowhere else on the page, so that a screenshot
-	// finds it
+	// each backfill's section, in order: a new part is one more entry
+	private static final List<Section> SECTIONS = List.of(new Summary(), new ActionButtons(), new BatchChart(),
+			new RunHistory());
+
+	// the bar's fill and track are colours used nowhere else on the page, so that a
+	// screenshot finds them
 	private static final String STYLE = """
 			body { font: 14px/1.45 system-ui, sans-serif; color: #212529; margin: 24px 32px; }
 			h1 { font-size: 20px; margin: 0 0 4px; }
@@ -43,104 +53,101 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 			.bar { width: 600px; height: 16px; background: #dee2e6; }
 			.fill { height: 16px; background: #1971c2; }
 			.muted { color: #6c757d; }
+			.notice { background: #fff3bf; border: 1px solid #fab005; padding: 4px 8px; display: inline-block; }
+			.actions form { display: inline; margin-right: 6px; }
+			.chart { display: block; margin: 8px 0 2px; }
+			.history { border-collapse: collapse; margin-top: 8px; }
+			.history caption { text-align: left; color: #6c757d; }
+			.history th, .history td { border-bottom: 1px solid #ced4da; padding: 2px 10px 2px 0; text-align: left; }
+			.history td.number { text-align: right; }
 			""";
 
 	private final BackfillReports reports;
 
+	private final @Nullable ActionAccess access;
+
+	private final Clock clock;
+
 	/**
-	 * Creates the page.
+	 * Creates the page, without buttons.
 	 * @param reports reads what the page shows
 	 */
 	public BackfillStatusPage(BackfillReports reports) {
+		this(reports, null, Clock.systemDefaultZone());
+	}
+
+	/**
+	 * Creates the page.
+	 * @param reports reads what the page shows
+	 * @param access who sees the buttons, as who may take their actions; {@code null} for
+	 * no buttons
+	 * @param clock the time, and the zone the page writes times in
+	 * @since 0.2.0
+	 */
+	public BackfillStatusPage(BackfillReports reports, @Nullable ActionAccess access, Clock clock) {
 		this.reports = reports;
+		this.access = access;
+		this.clock = clock;
 	}
 
 	@Override
 	public ServerResponse handle(ServerRequest request) {
+		boolean mayAct = this.access != null
+				&& this.access.mayActOnStatusPage(request.principal().orElse(null), PageActions.NO_CONTAINER_ROLES);
+		List<BackfillView> backfills = this.reports.all(true)
+			.stream()
+			.map((report) -> new BackfillView(report, this.reports.history(report.name(), HISTORY)))
+			.toList();
+		String notice = request.param("backfill")
+			.filter((name) -> backfills.stream().anyMatch((b) -> b.name().equals(name)))
+			.map((name) -> PageAction.notice(request.param("notice").orElse(null), name))
+			.orElse(null);
+		PageContext page = new PageContext(this.clock.instant(), this.clock.getZone(),
+				request.requestPath().contextPath().value() + request.path(),
+				mayAct ? CsrfField.buttons(request) : null, notice);
 		return ServerResponse.ok()
 			.contentType(HTML)
 			.header(HttpHeaders.CACHE_CONTROL, "no-store")
-			.body(render(this.reports.all(true), Instant.now()));
+			.body(render(backfills, page));
 	}
 
-	static String render(List<BackfillReport> reports, Instant now) {
-		StringBuilder html = new StringBuilder(4096).append("""
+	static String render(List<BackfillView> backfills, PageContext page) {
+		// a notice shows once: the refresh goes to the page without it
+		String refresh = (page.notice() != null) ? REFRESH_SECONDS + "; url=" + page.pagePath()
+				: String.valueOf(REFRESH_SECONDS);
+		StringBuilder html = new StringBuilder(8192).append("""
 				<!DOCTYPE html>
 				<html lang="en"><head><meta charset="utf-8">
-				<meta http-equiv="refresh" content="%d"><title>Backfills</title>
+				<meta http-equiv="refresh" content="%s"><title>Backfills</title>
 				<style>%s</style></head>
 				<body><h1>Backfills</h1>
-				<p class="muted">Updated %s; refreshes every %d s.</p>
-				""".formatted(REFRESH_SECONDS, STYLE, escape(now.truncatedTo(ChronoUnit.SECONDS)), REFRESH_SECONDS));
-		if (reports.isEmpty()) {
+				<p class="muted">Updated %s; times in %s; refreshes every %d s.</p>
+				""".formatted(escape(refresh), STYLE, Formats.clock(Locale.ROOT, page.now(), page.now(), page.zone()),
+				escape(zone(page.zone(), page.now())), REFRESH_SECONDS));
+		if (page.notice() != null) {
+			html.append("<p class=\"notice\" role=\"status\">").append(escape(page.notice())).append("</p>\n");
+		}
+		if (backfills.isEmpty()) {
 			html.append("<p>This application declares no backfill.</p>\n");
 		}
-		reports.forEach((report) -> section(html, report));
+		for (BackfillView backfill : backfills) {
+			html.append("<section><h2>")
+				.append(escape(backfill.name()))
+				.append("<span class=\"state\">")
+				.append(escape(backfill.report().state()))
+				.append("</span></h2>\n");
+			SECTIONS.forEach((section) -> section.render(html, backfill, page));
+			html.append("</section>\n");
+		}
 		return html.append("</body></html>\n").toString();
 	}
 
-	private static void section(StringBuilder html, BackfillReport r) {
-		html.append("<section><h2>")
-			.append(escape(r.name()))
-			.append("<span class=\"state\">")
-			.append(escape(r.state()))
-			.append("</span></h2>\n");
-		html.append("<div class=\"bar\" role=\"progressbar\" aria-valuenow=\"")
-			.append(number("%.1f", r.percentDone()))
-			.append("\" aria-valuemin=\"0\" aria-valuemax=\"100\"><div class=\"fill\" style=\"width: ")
-			.append(number("%.1f", r.percentDone()))
-			.append("%\"></div></div>\n");
-		html.append("<p>")
-			.append(number("%.1f", r.percentDone()))
-			.append("% &middot; ")
-			.append(number("%,d", r.rowsDone()))
-			.append(" rows done, ~")
-			.append(number("%,d", r.rowsRemainingEstimate()))
-			.append(" to go &middot; ")
-			.append(number("%,.0f", r.rowsPerSecond()))
-			.append(" rows/s &middot; ETA ")
-			.append(Formats.duration(Locale.ROOT, r.etaSeconds()))
-			.append(" &middot; ")
-			.append(number("%,d", r.batches()))
-			.append(" batches</p>\n");
-		if (r.owner() != null) {
-			html.append("<p class=\"muted\">")
-				.append(r.state().equals("RUNNING") || r.state().equals("PAUSED") ? "Running on " : "Last run on ")
-				.append(escape(r.owner()))
-				.append("</p>\n");
-		}
-		// a stopped run's exit message only says it was interrupted
-		if (r.exitMessage() != null && (r.state().equals("FAILED") || r.state().equals("DEAD"))) {
-			html.append("<p>").append(escape(r.exitMessage())).append("</p>\n");
-		}
-		html.append("<p>Last dry-run: ").append(dryRun(r.lastDryRun())).append("</p>\n");
-		html.append("<p>Last verify: ").append(verify(r.lastVerify())).append("</p>\n");
-		html.append(BatchChart.svg((r.recentBatches() != null) ? r.recentBatches() : List.of()));
-		html.append("</section>\n");
-	}
-
-	private static String dryRun(BackfillReport.@Nullable DryRunSummary d) {
-		if (d == null) {
-			return "none";
-		}
-		String idempotent = (d.idempotent() == null) ? "idempotency not checked"
-				: d.idempotent() ? "idempotent" : "NOT IDEMPOTENT";
-		return escape(d.at().truncatedTo(ChronoUnit.SECONDS)) + ": ~"
-				+ Formats.seconds(Locale.ROOT, d.estimatedSeconds()) + " ("
-				+ Formats.seconds(Locale.ROOT, d.estimatedSecondsLow()) + " to "
-				+ Formats.seconds(Locale.ROOT, d.estimatedSecondsHigh()) + ") at batch size "
-				+ (d.adaptive() ? "~" : "") + number("%,d", d.batchSize()) + ", longest batch "
-				+ number("%,d", d.maxBatchMillis()) + " ms, " + idempotent + ((d.estimateError() != null)
-						? ", estimate " + number("%+.0f", 100 * d.estimateError()) + "% off the run" : "");
-	}
-
-	private static String verify(BackfillReport.@Nullable VerifySummary v) {
-		if (v == null) {
-			return "none";
-		}
-		return escape(v.at().truncatedTo(ChronoUnit.SECONDS)) + ": " + number("%,d", v.keysChecked())
-				+ " keys checked, " + (v.passed() ? "no discrepancy" : number("%,d", v.discrepancies())
-						+ " discrepancies, first keys " + escape(String.join(", ", v.firstKeys())));
+	// Europe/Berlin (UTC+01:00)
+	private static String zone(ZoneId zone, Instant now) {
+		String offset = zone.getRules().getOffset(now).getId();
+		String utc = "Z".equals(offset) ? "UTC" : "UTC" + offset;
+		String id = zone.getId();
+		return (id.equals("Z") || id.equals("UTC") || id.equals(utc)) ? utc : id + " (" + utc + ")";
 	}
 
 	// Locale.ROOT: a CSS width or an attribute must read 12.5, not 12,5
@@ -148,7 +155,7 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 		return String.format(Locale.ROOT, format, values);
 	}
 
-	static String escape(Object value) {
+	static String escape(@Nullable Object value) {
 		return HtmlUtils.htmlEscape(String.valueOf(value), StandardCharsets.UTF_8.name());
 	}
 

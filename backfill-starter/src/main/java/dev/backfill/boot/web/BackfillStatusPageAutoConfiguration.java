@@ -1,10 +1,14 @@
 package dev.backfill.boot.web;
 
+import java.time.Clock;
+
 import dev.backfill.BackfillOperator;
 import dev.backfill.InvalidBackfillException;
+import dev.backfill.boot.actuate.ActionAccess;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillProperties;
 import dev.backfill.boot.report.BackfillReports;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
@@ -21,9 +25,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -32,8 +38,10 @@ import static org.springframework.security.config.Customizer.withDefaults;
 
 /**
  * Auto-configures the status page at {@code backfill.web.path} in a servlet web
- * application with Spring MVC, when {@code backfill.web.enabled=true}. With Spring
- * Security, reading it needs an authenticated user.
+ * application with Spring MVC, when {@code backfill.web.enabled=true}, with its buttons'
+ * posts under it. With Spring Security, reading it needs an authenticated user, and a
+ * button's post the role {@code backfill.web.role} and the CSRF token; without it, the
+ * buttons follow the endpoint's rule ({@link ActionAccess}).
  *
  * @since 0.1.0
  */
@@ -54,13 +62,28 @@ public final class BackfillStatusPageAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BackfillStatusPage backfillStatusPage(BackfillOperator operator) {
-		return new BackfillStatusPage(new BackfillReports(operator));
+	BackfillStatusPage backfillStatusPage(BackfillOperator operator, BackfillProperties properties,
+			ListableBeanFactory beans) {
+		return new BackfillStatusPage(new BackfillReports(operator), access(properties, beans),
+				Clock.systemDefaultZone());
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> backfillStatusPageRoute(BackfillStatusPage page, BackfillProperties properties) {
-		return RouterFunctions.route().GET(properties.getWeb().getPath(), page).build();
+	RouterFunction<ServerResponse> backfillStatusPageRoute(BackfillStatusPage page, BackfillOperator operator,
+			BackfillProperties properties, ListableBeanFactory beans) {
+		String path = properties.getWeb().getPath();
+		return RouterFunctions.route()
+			.GET(path, page)
+			.POST(path + "/{name}/{action}", new PageActions(operator, access(properties, beans), path))
+			.build();
+	}
+
+	// the endpoint's rule for HTTP: the role, or no user where unsecured actions are
+	// allowed
+	private static ActionAccess access(BackfillProperties properties, ListableBeanFactory beans) {
+		BackfillProperties.Web web = properties.getWeb();
+		return new ActionAccess(web.getRole(), web.isAllowUnsecuredActions(), false,
+				beans.containsBeanDefinition(SECURITY_FILTER_CHAIN));
 	}
 
 	// Actuator's handler mapping comes before the page's route: a page on or under the
@@ -107,10 +130,17 @@ public final class BackfillStatusPageAutoConfiguration {
 		@ConditionalOnMissingBean(name = SECURITY_FILTER_CHAIN)
 		SecurityFilterChain backfillStatusPageSecurityFilterChain(HttpSecurity http, BackfillProperties properties,
 				ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
-			// only the page: every other request goes on to the application's own chains
-			http.securityMatcher(paths.getIfAvailable(PathPatternRequestMatcher::withDefaults)
-				.matcher(properties.getWeb().getPath()));
-			http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
+			// only the page and its buttons' posts: every other request goes on to the
+			// application's own chains
+			PathPatternRequestMatcher.Builder path = paths.getIfAvailable(PathPatternRequestMatcher::withDefaults);
+			String page = properties.getWeb().getPath();
+			http.securityMatcher(new OrRequestMatcher(path.matcher(page), path.matcher(page + "/**")));
+			// the page checks the role itself too, as the endpoint does; CSRF stays on:
+			// the buttons are forms, which a page elsewhere could post
+			http.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.POST)
+				.hasRole(properties.getWeb().getRole())
+				.anyRequest()
+				.authenticated());
 			http.httpBasic(withDefaults());
 			return http.build();
 		}

@@ -1,0 +1,126 @@
+package dev.backfill.boot.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+import dev.backfill.boot.report.BackfillReport;
+import dev.backfill.boot.report.Formats;
+import org.jspecify.annotations.Nullable;
+
+import static dev.backfill.boot.web.BackfillStatusPage.escape;
+import static dev.backfill.boot.web.BackfillStatusPage.number;
+
+/**
+ * The head of a backfill's section: its progress bar, rows, both rates, ETA, when its
+ * latest execution started and ended, who runs it, and its latest dry-run and verify.
+ */
+final class Summary implements Section {
+
+	@Override
+	public void render(StringBuilder html, BackfillView backfill, PageContext page) {
+		BackfillReport r = backfill.report();
+		String percent = number("%.1f", r.percentDone());
+		html.append("<div class=\"bar\" role=\"progressbar\" aria-valuenow=\"")
+			.append(percent)
+			.append("\" aria-valuemin=\"0\" aria-valuemax=\"100\"><div class=\"fill\" style=\"width: ")
+			.append(percent)
+			.append("%\"></div></div>\n");
+		html.append("<p>")
+			.append(percent)
+			.append("% &middot; ")
+			.append(number("%,d", r.rowsDone()))
+			.append(" rows done, ~")
+			.append(number("%,d", r.rowsRemainingEstimate()))
+			.append(" to go &middot; ETA ")
+			.append(Formats.span(Locale.ROOT, r.etaSeconds()))
+			.append(" &middot; ")
+			.append(number("%,d", r.batches()))
+			.append(" batches</p>\n");
+		rates(html, r);
+		times(html, r, page);
+		if (r.owner() != null) {
+			html.append("<p class=\"muted\">")
+				.append(r.state().equals("RUNNING") || r.state().equals("PAUSED") ? "Running on " : "Last run on ")
+				.append(escape(r.owner()))
+				.append("</p>\n");
+		}
+		// a stopped run's exit message only says it was interrupted
+		if (r.exitMessage() != null && (r.state().equals("FAILED") || r.state().equals("DEAD"))) {
+			html.append("<p>").append(escape(r.exitMessage())).append("</p>\n");
+		}
+		html.append("<p>Last dry-run: ").append(dryRun(r.lastDryRun(), page)).append("</p>\n");
+		html.append("<p>Last verify: ").append(verify(r.lastVerify(), page)).append("</p>\n");
+	}
+
+	// two rates that differ by the throttles' holds: each says which it is
+	private static void rates(StringBuilder html, BackfillReport r) {
+		html.append("<p class=\"rates\"><span data-rate=\"effective\"><b>Effective rate ")
+			.append(number("%,.0f", r.effectiveRowsPerSecond()))
+			.append(" rows/s</b> (rows done over the run's wall time, throttle holds included)</span>")
+			.append(" &middot; <span data-rate=\"working\">working rate ")
+			.append(number("%,.0f", r.rowsPerSecond()))
+			.append(" rows/s (recent batches, holds left out)</span>");
+		if (r.throttledSeconds() > 0) {
+			html.append(" &middot; held by throttles ")
+				.append(Formats.span(Locale.ROOT, r.throttledSeconds()))
+				.append(" of ")
+				.append(Formats.span(Locale.ROOT, r.runSeconds()));
+		}
+		html.append("</p>\n");
+	}
+
+	private static void times(StringBuilder html, BackfillReport r, PageContext page) {
+		Instant started = r.startedAt();
+		if (started == null) {
+			return;
+		}
+		html.append("<p class=\"times\">Started ").append(when(started, page));
+		Instant ended = r.endedAt();
+		if (ended != null) {
+			html.append(" &middot; ended ")
+				.append(Formats.clock(Locale.ROOT, ended, page.now(), page.zone()))
+				.append(" (")
+				.append(Formats.span(Locale.ROOT, seconds(started, ended)))
+				.append(")");
+		}
+		else if (r.state().equals("RUNNING") || r.state().equals("PAUSED")) {
+			html.append(" &middot; running for ").append(Formats.span(Locale.ROOT, seconds(started, page.now())));
+		}
+		html.append("</p>\n");
+	}
+
+	// "14:02, 3 min ago"
+	static String when(Instant at, PageContext page) {
+		return Formats.clock(Locale.ROOT, at, page.now(), page.zone()) + ", "
+				+ Formats.ago(Locale.ROOT, at, page.now());
+	}
+
+	static double seconds(Instant from, Instant to) {
+		return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
+	}
+
+	private static String dryRun(BackfillReport.@Nullable DryRunSummary d, PageContext page) {
+		if (d == null) {
+			return "none";
+		}
+		String idempotent = (d.idempotent() == null) ? "idempotency not checked"
+				: d.idempotent() ? "idempotent" : "NOT IDEMPOTENT";
+		return when(d.at(), page) + ": ~" + Formats.span(Locale.ROOT, d.estimatedSeconds()) + " ("
+				+ Formats.span(Locale.ROOT, d.estimatedSecondsLow()) + " to "
+				+ Formats.span(Locale.ROOT, d.estimatedSecondsHigh()) + ") at batch size " + (d.adaptive() ? "~" : "")
+				+ number("%,d", d.batchSize()) + ", longest batch " + number("%,d", d.maxBatchMillis()) + " ms, "
+				+ idempotent + ((d.estimateError() != null)
+						? ", estimate " + number("%+.0f", 100 * d.estimateError()) + "% off the run" : "");
+	}
+
+	private static String verify(BackfillReport.@Nullable VerifySummary v, PageContext page) {
+		if (v == null) {
+			return "none";
+		}
+		return when(v.at(), page) + ": " + number("%,d", v.keysChecked()) + " keys checked, "
+				+ (v.passed() ? "no discrepancy" : number("%,d", v.discrepancies()) + " discrepancies, first keys "
+						+ escape(String.join(", ", v.firstKeys())));
+	}
+
+}
