@@ -75,6 +75,14 @@ final class WebApp implements AutoCloseable {
 			.POST(HttpRequest.BodyPublishers.ofString(json)));
 	}
 
+	/** A POST of a form with one header, as a browser sends it. */
+	Response postForm(String path, String form, String header, String value) {
+		return send(HttpRequest.newBuilder(URI.create(url(path)))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header(header, value)
+			.POST(HttpRequest.BodyPublishers.ofString(form)));
+	}
+
 	/** A GET with HTTP Basic credentials. */
 	Response get(String path, String user, String password) {
 		return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", basic(user, password)).GET());
