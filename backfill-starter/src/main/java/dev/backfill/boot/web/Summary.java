@@ -2,7 +2,10 @@ package dev.backfill.boot.web;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.backfill.boot.report.BackfillReport;
 import dev.backfill.boot.report.Formats;
@@ -16,6 +19,8 @@ import static dev.backfill.boot.web.BackfillStatusPage.number;
  * latest execution started and ended, who runs it, and its latest dry-run and verify.
  */
 final class Summary implements Section {
+
+	private static final Pattern OWNER_SINCE = Pattern.compile("(.+) since (\\S+)");
 
 	@Override
 	public void render(StringBuilder html, BackfillView backfill, PageContext page) {
@@ -37,12 +42,14 @@ final class Summary implements Section {
 			.append(" &middot; ")
 			.append(number("%,d", r.batches()))
 			.append(" batches</p>\n");
-		rates(html, r);
-		times(html, r, page);
+		if (r.startedAt() != null) {
+			rates(html, r);
+			times(html, r.startedAt(), r, page);
+		}
 		if (r.owner() != null) {
 			html.append("<p class=\"muted\">")
 				.append(r.state().equals("RUNNING") || r.state().equals("PAUSED") ? "Running on " : "Last run on ")
-				.append(escape(r.owner()))
+				.append(owner(r.owner(), page))
 				.append("</p>\n");
 		}
 		// a stopped run's exit message only says it was interrupted
@@ -70,11 +77,7 @@ final class Summary implements Section {
 		html.append("</p>\n");
 	}
 
-	private static void times(StringBuilder html, BackfillReport r, PageContext page) {
-		Instant started = r.startedAt();
-		if (started == null) {
-			return;
-		}
+	private static void times(StringBuilder html, Instant started, BackfillReport r, PageContext page) {
 		html.append("<p class=\"times\">Started ").append(when(started, page));
 		Instant ended = r.endedAt();
 		if (ended != null) {
@@ -88,6 +91,22 @@ final class Summary implements Section {
 			html.append(" &middot; running for ").append(Formats.span(Locale.ROOT, seconds(started, page.now())));
 		}
 		html.append("</p>\n");
+	}
+
+	// the owner as the job repository keeps it, "host-1 pid 4242 since
+	// 2026-11-25T17:27:15.2Z",
+	// with its time as the page writes times
+	static String owner(String owner, PageContext page) {
+		Matcher since = OWNER_SINCE.matcher(owner);
+		if (since.matches()) {
+			try {
+				return escape(since.group(1)) + ", since " + when(Instant.parse(since.group(2)), page);
+			}
+			catch (DateTimeParseException ex) {
+				// not a time: as it is
+			}
+		}
+		return escape(owner);
 	}
 
 	// "14:02, 3 min ago"
