@@ -60,7 +60,8 @@ public final class ActionAccess {
 	 */
 	public String overHttp(@Nullable Principal user, Predicate<String> isUserInRole, String name,
 			@Nullable String action) {
-		return http(user, isUserInRole, name, action, "the backfills endpoint", "through the backfills endpoint");
+		return http(user, isUserInRole, name, action, "the backfills endpoint", "through the backfills endpoint",
+				"through the endpoint");
 	}
 
 	/**
@@ -76,7 +77,7 @@ public final class ActionAccess {
 	 * @since 0.2.0
 	 */
 	public String onStatusPage(@Nullable Principal user, Predicate<String> isUserInRole, String name, String action) {
-		return http(user, isUserInRole, name, action, "the status page", "on the status page");
+		return http(user, isUserInRole, name, action, "the status page", "on the status page", "on the status page");
 	}
 
 	/**
@@ -93,7 +94,7 @@ public final class ActionAccess {
 	}
 
 	private String http(@Nullable Principal user, Predicate<String> isUserInRole, String name, @Nullable String action,
-			String what, String where) {
+			String what, String where, String through) {
 		Caller caller = Caller.of(user, isUserInRole, this.role);
 		if (caller != null) {
 			return permitted(caller, name, action, "") + " " + where;
@@ -102,8 +103,8 @@ public final class ActionAccess {
 			return what;
 		}
 		if (!this.filterChain) {
-			throw refused("Actions on backfills " + where + " need Spring Security, which then " + "asks for the role "
-					+ this.role + " (backfill.web.role); or set "
+			throw refused("Actions on backfills " + through + " need Spring Security, which then "
+					+ "asks for the role " + this.role + " (backfill.web.role); or set "
 					+ "backfill.web.allow-unsecured-actions=true where only trusted callers reach it.");
 		}
 		throw refused("A request without an authenticated user may not " + verb(action) + " backfill '" + name
