@@ -722,18 +722,20 @@ public class BackfillProperties {
 
 		/**
 		 * Role a user needs to act on backfills through the backfills Actuator endpoint
-		 * (start, stop, pause, resume, dry-run, verify, rollback), checked by the
-		 * endpoint itself over HTTP and JMX whatever filter chain ran; without Spring
-		 * Security's ROLE_ prefix. Reads are left to the filter chain: the library's asks
-		 * for an authenticated user.
+		 * (start, stop, pause, resume, dry-run, verify, rollback) or the status page's
+		 * buttons (pause, resume, stop), checked by the endpoint and the page themselves
+		 * over HTTP and JMX whatever filter chain ran; without Spring Security's ROLE_
+		 * prefix. Reads are left to the filter chain: the library's asks for an
+		 * authenticated user.
 		 */
 		private String role = "BACKFILL_OPERATOR";
 
 		/**
-		 * Whether the backfills endpoint takes actions (start, rollback, ...) asked over
-		 * HTTP by a request without an authenticated user, as when no Spring Security
-		 * filter chain protects it; an authenticated user still needs the role. Reads are
-		 * answered either way.
+		 * Whether the backfills endpoint takes actions (start, rollback, ...), and the
+		 * status page shows its buttons and takes theirs, asked over HTTP by a request
+		 * without an authenticated user, as when no Spring Security filter chain protects
+		 * them; an authenticated user still needs the role. Reads are answered either
+		 * way.
 		 */
 		private boolean allowUnsecuredActions;
 
