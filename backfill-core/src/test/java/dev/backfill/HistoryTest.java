@@ -22,6 +22,7 @@ class HistoryTest extends DatabaseTest {
 	@BeforeAll
 	static void createTables() {
 		Counters.create(jdbc, "history_rows", 3_000);
+		Counters.create(jdbc, "history_split", 4_000);
 	}
 
 	@Test
@@ -63,6 +64,17 @@ class HistoryTest extends DatabaseTest {
 		assertThat(afterRollback.get(0).rolledBack()).isFalse();
 		assertThat(afterRollback.get(0).jobInstanceId()).isNotEqualTo(resumed.jobInstanceId());
 		assertThat(afterRollback.subList(1, 3)).allMatch(RunSummary::rolledBack);
+	}
+
+	@Test
+	void aRunSplitIntoPartitionsCountsTheRowsOfEveryPartition() {
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource,
+				Counters.counting("history-split", "history_split", 500, 0));
+		operator.run("history-split", new RunOptions(0, 4), ProgressListener.NONE);
+		assertThat(operator.history("history-split", 10)).singleElement().satisfies((run) -> {
+			assertThat(run.state()).isEqualTo(BackfillState.COMPLETED);
+			assertThat(run.rows()).isEqualTo(4_000);
+		});
 	}
 
 	@Test

@@ -249,8 +249,13 @@ final class BackfillHistory {
 			executions.sort(Comparator.comparing(JobExecution::getId));
 			List<RunSummary> run = new ArrayList<>();
 			long before = 0;
-			for (JobExecution execution : executions) {
-				long rowsDone = Checkpoint.from(stepContext(execution)).rowsDone();
+			for (int i = 0; i < executions.size(); i++) {
+				JobExecution execution = executions.get(i);
+				// a run split into partitions: the sum of its partitions as of this
+				// execution
+				long rowsDone = (WalkShape.partitionsOf(execution) > 1)
+						? PartitionRuns.of(executions.subList(0, i + 1)).rowsDone()
+						: Checkpoint.from(stepContext(execution)).rowsDone();
 				BackfillState state = state(execution, isLive(name, execution));
 				run.add(new RunSummary(execution.getId(), instance.getInstanceId(),
 						(state == BackfillState.RUNNING && paused) ? BackfillState.PAUSED : state,
