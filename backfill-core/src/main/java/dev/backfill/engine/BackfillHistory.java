@@ -180,7 +180,7 @@ final class BackfillHistory {
 		Checkpoint checkpoint = Checkpoint.from(step);
 		RunStats stats = RunStats.from(step);
 		List<PartitionStatus> partitions = List.of();
-		if (WalkShape.partitionsOf(execution) > 1) {
+		if (WalkShape.isPartitioned(execution)) {
 			// the run is its partitions: their sums, across the run's restarts
 			PartitionRuns runs = PartitionRuns.of(executions);
 			partitions = runs.statuses(keyType(name),

@@ -6,6 +6,7 @@ import java.util.Random;
 import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
+import dev.backfill.BackfillException;
 import dev.backfill.BackfillSettings;
 import dev.backfill.BatchSizing;
 import dev.backfill.DryRunOptions;
@@ -22,6 +23,7 @@ import org.springframework.batch.core.job.parameters.JobParametersIncrementer;
 import org.springframework.batch.core.job.parameters.RunIdIncrementer;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.partition.support.AbstractPartitionHandler;
 import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -51,6 +53,8 @@ final class BackfillJobs {
 
 	private final DataSource dataSource;
 
+	private final @Nullable RemoteSettings remote;
+
 	/**
 	 * Creates the factory.
 	 * @param jobRepository the job repository
@@ -59,10 +63,13 @@ final class BackfillJobs {
 	 * @param jdbc a client on the target database
 	 * @param log the batch log
 	 * @param dataSource the target database, where partitions take their own locks
+	 * @param remote how partitions are handed to worker processes, or {@code null} when
+	 * none are configured
 	 */
 	BackfillJobs(JobRepository jobRepository, PlatformTransactionManager transactionManager, JdbcClient jdbc,
-			JdbcBatchLog log, DataSource dataSource) {
+			JdbcBatchLog log, DataSource dataSource, @Nullable RemoteSettings remote) {
 		this.dataSource = dataSource;
+		this.remote = remote;
 		this.jobRepository = jobRepository;
 		this.transactionManager = transactionManager;
 		this.jdbc = jdbc;
@@ -93,24 +100,33 @@ final class BackfillJobs {
 			shape.addTo(next);
 			return next.toJobParameters();
 		};
-		RunInProcess run = new RunInProcess(plan.jobName(), plan.listener());
-		RunTasklets tasklets = new RunTasklets(() -> new BackfillTasklet(plan, this.jdbc, this.transactionManager,
-				this.log, this.jobRepository, this.dataSource, run), run);
+		RunTasklets tasklets = tasklets(plan, new RunInProcess(plan.jobName(), plan.listener()));
+		RunLock lock = Objects.requireNonNull(plan.lock(), "a run holds its lock");
 		if (!shape.partitioned()) {
-			return handle(plan.jobName(), incrementer, true, plan.lock(), JobNames.STEP, tasklets);
+			return handle(plan.jobName(), incrementer, true, lock, JobNames.STEP, tasklets);
 		}
-		Step worker = new StepBuilder(JobNames.PARTITION_STEP, this.jobRepository)
-			.tasklet(tasklets, this.transactionManager)
-			.listener(tasklets)
-			.build();
 		WalkPartitioner partitioner = new WalkPartitioner(plan.jobName(), plan.shape().keyType(),
 				() -> shape.plan(plan, this.jdbc), this.jobRepository);
-		PoolCapacity.ensure(this.dataSource, plan.jobName(), shape.threads());
-		SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("backfill-" + plan.jobName() + "-");
-		threads.setConcurrencyLimit(shape.threads());
-		TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
-		handler.setStep(worker);
-		handler.setTaskExecutor(threads);
+		AbstractPartitionHandler handler;
+		if (shape.remote()) {
+			if (this.remote == null) {
+				throw new BackfillException("Backfill '" + plan.backfill().name() + "' cannot hand its partitions "
+						+ "to workers: no partition queue is configured. Add spring-boot-starter-amqp and "
+						+ "spring-integration-amqp to the application, point spring.rabbitmq.* at the broker, "
+						+ "and start workers with 'backfill worker'; or run it without --remote.");
+			}
+			handler = new RemotePartitionHandler(this.remote.queue(), this.jobRepository, this.dataSource,
+					plan.jobName(), this.remote);
+		}
+		else {
+			PoolCapacity.ensure(this.dataSource, plan.jobName(), shape.threads());
+			SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("backfill-" + plan.jobName() + "-");
+			threads.setConcurrencyLimit(shape.threads());
+			TaskExecutorPartitionHandler local = new TaskExecutorPartitionHandler();
+			local.setStep(workerStep(tasklets));
+			local.setTaskExecutor(threads);
+			handler = local;
+		}
 		handler.setGridSize(shape.partitions());
 		Step manager = new StepBuilder(JobNames.STEP, this.jobRepository)
 			.partitioner(JobNames.PARTITION_STEP, partitioner)
@@ -118,8 +134,30 @@ final class BackfillJobs {
 			.listener(partitioner)
 			.build();
 		JobBuilder job = new JobBuilder(plan.jobName(), this.jobRepository).incrementer(incrementer)
-			.listener(new OwnerListener(this.jobRepository, plan.lock()));
+			.listener(new OwnerListener(this.jobRepository, lock));
 		return new JobHandle<>(job.start(manager).build(), tasklets);
+	}
+
+	/**
+	 * Builds the step that walks one partition, in this process or in a worker: its
+	 * executions are named {@code partition:pNNNN} by Spring Batch's splitter.
+	 * @param tasklets the walks of the run's partitions in this process
+	 * @return the step
+	 */
+	Step workerStep(RunTasklets tasklets) {
+		return new StepBuilder(JobNames.PARTITION_STEP, this.jobRepository).tasklet(tasklets, this.transactionManager)
+			.listener(tasklets)
+			.build();
+	}
+
+	/**
+	 * @param plan a run or a rollback, as a worker resolves it
+	 * @param run what its partitions share in this process
+	 * @return the walks of its partitions
+	 */
+	RunTasklets tasklets(RunPlan plan, RunInProcess run) {
+		return new RunTasklets(() -> new BackfillTasklet(plan, this.jdbc, this.transactionManager, this.log,
+				this.jobRepository, this.dataSource, run), run);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -18,6 +19,7 @@ import dev.backfill.jdbc.RunLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -53,7 +55,10 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	private static final Logger batchLogger = LoggerFactory.getLogger("dev.backfill.batch");
 
 	private static final String TIMEOUTS = """
-			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)""";
+			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true),
+			       set_config('application_name', :application, true)""";
+
+	private static final long LOCK_RETRY_MILLIS = 250;
 
 	private final RunPlan plan;
 
@@ -85,7 +90,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	 * Watches the run lock, or the partition's own lock, which this tasklet holds while
 	 * its partition runs.
 	 */
-	private LockWatch lockWatch;
+	private @Nullable LockWatch lockWatch;
 
 	private @Nullable RunLock partitionLock;
 
@@ -94,6 +99,12 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	/** How the run's lines name the walk: the backfill, and its partition. */
 	private String label;
+
+	/**
+	 * How a batch's session is named while it runs, in {@code pg_stat_activity}: as the
+	 * lock's session, so that a hung worker's sessions can be told and ended together.
+	 */
+	private String application;
 
 	private final ThrottleGate gate;
 
@@ -126,6 +137,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.dataSource = dataSource;
 		this.run = run;
 		this.label = "'" + plan.pass().logName() + "'";
+		this.application = "backfill " + plan.pass().logName();
 		this.pass = plan.pass();
 		this.keyset = new Keyset(plan.shape());
 		this.jdbc = jdbc;
@@ -133,7 +145,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.jobRepository = jobRepository;
 		this.savepoint = new TransactionTemplate(transactionManager);
 		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-		this.lockWatch = new LockWatch(plan.lock(), plan.backfill().name(), jobRepository, transactionManager);
+		RunLock runLock = plan.lock();
+		this.lockWatch = (runLock != null)
+				? new LockWatch(runLock, plan.backfill().name(), jobRepository, transactionManager) : null;
 		this.transactionManager = transactionManager;
 		this.gate = new ThrottleGate(plan, jdbc, transactionManager, jobRepository, run);
 		this.retry = new BatchRetry(plan, log, transactionManager);
@@ -192,12 +206,35 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	// a second delivery of the same partition finds it held
 	private void takePartitionLock(StepExecution stepExecution) {
 		String lockName = JobNames.partitionLock(this.pass.logName(), this.partition);
-		RunLock lock = RunLock.tryAcquire(this.dataSource, lockName).orElseThrow(() -> new PartitionHeld(this.label));
+		this.application = RunLock.applicationName(lockName);
+		RunLock lock = takeLock(lockName);
 		this.partitionLock = lock;
 		this.lockWatch = new LockWatch(lock, lockName, this.jobRepository, this.transactionManager);
 		// who walks it, for status: the partition's own lock tells whether it still does
 		Owner.ofThisProcess(lock).writeTo(stepExecution.getExecutionContext());
 		this.jobRepository.updateExecutionContext(stepExecution);
+	}
+
+	// a worker whose partition was handed out again may still end its last batch: it
+	// lets go within a statement's time
+	private RunLock takeLock(String lockName) {
+		long deadline = System.nanoTime() + this.plan.settings().statementTimeout().plusSeconds(5).toNanos();
+		while (true) {
+			Optional<RunLock> lock = RunLock.tryAcquire(this.dataSource, lockName);
+			if (lock.isPresent()) {
+				return lock.get();
+			}
+			if (System.nanoTime() > deadline) {
+				throw new PartitionHeld(this.label);
+			}
+			try {
+				Thread.sleep(LOCK_RETRY_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new PartitionHeld(this.label);
+			}
+		}
 	}
 
 	@Override
@@ -219,15 +256,18 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 			return RepeatStatus.CONTINUABLE;
 		}
 		this.retry.awaitDelay();
-		long throttled = this.gate.await(step.getJobExecutionId());
+		long throttled = this.gate.await(step);
 		if (this.run.stop().get()) {
 			step.setTerminateOnly();
 			return RepeatStatus.CONTINUABLE;
 		}
-		this.lockWatch.beforeBatch(step.getJobExecution());
+		if (this.lockWatch != null) {
+			this.lockWatch.beforeBatch(step.getJobExecution());
+		}
 		this.jdbc.sql(TIMEOUTS)
 			.param("lock", this.plan.settings().lockTimeout().toMillis() + "ms")
 			.param("statement", this.plan.settings().statementTimeout().toMillis() + "ms")
+			.param("application", this.application)
 			.query()
 			.listOfRows();
 		// after the checkpoint; else from the bounded walk's lower bound, or from the
@@ -314,10 +354,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.lastCommitNanos = System.nanoTime();
 		// one line per batch boundary; structured logging
 		// (logging.structured.format.console) renders the pairs
-		batchLogger.atInfo()
-			.addKeyValue("backfill", this.pass.logName())
-			.addKeyValue("partition", this.partition)
-			.addKeyValue("batch", progress.batchNo())
+		LoggingEventBuilder line = batchLogger.atInfo().addKeyValue("backfill", this.pass.logName());
+		if (this.partition > 0) {
+			line = line.addKeyValue("partition", this.partition);
+		}
+		line.addKeyValue("batch", progress.batchNo())
 			.addKeyValue("from", progress.range().from().toString())
 			.addKeyValue("to", progress.range().to().toString())
 			.addKeyValue("rows", progress.batchRows())

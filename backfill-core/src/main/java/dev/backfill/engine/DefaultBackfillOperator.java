@@ -22,6 +22,7 @@ import dev.backfill.BatchSummary;
 import dev.backfill.DryRunOptions;
 import dev.backfill.Estimate;
 import dev.backfill.InvalidBackfillException;
+import dev.backfill.PartitionQueue;
 import dev.backfill.ProgressListener;
 import dev.backfill.RemovalNotice;
 import dev.backfill.RunOptions;
@@ -67,6 +68,8 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	private final Background background;
 
+	private final Workers workers;
+
 	// builds the engine once: each kind of work is a type of its own over its parts
 	private DefaultBackfillOperator(Builder builder) {
 		Tunings tunings = new Tunings(builder.backfills, builder.settings, builder.throttles, builder.listeners,
@@ -87,13 +90,14 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		Executions executions = new Executions(dataSource, jobRepository, transactionManager, history);
 		DeclarationCheck check = new DeclarationCheck(jdbc, transactionManager, jobRepository,
 				new BackfillTables(jdbc, prefix));
-		BackfillJobs jobs = new BackfillJobs(jobRepository, transactionManager, jdbc, log, dataSource);
+		BackfillJobs jobs = new BackfillJobs(jobRepository, transactionManager, jdbc, log, dataSource, builder.remote);
 		this.engine = new Engine(check, new LockedRuns(dataSource, history), tunings, jobs, executions, history, log,
 				discrepancies, transactionManager, jdbc);
 		this.walks = new Walks(this.engine);
 		this.verifications = new Verifications(this.engine);
 		this.dryRuns = new DryRuns(this.engine);
 		this.background = new Background(this);
+		this.workers = new Workers(this.engine, this.backfills, jobRepository, dataSource);
 	}
 
 	/**
@@ -141,6 +145,8 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		private final List<ProgressListener> listeners = new ArrayList<>();
 
 		private final Map<String, Tuning> tuning = new LinkedHashMap<>();
+
+		private @Nullable RemoteSettings remote;
 
 		private Builder(DataSource dataSource, Backfills backfills) {
 			this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -208,6 +214,26 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		}
 
 		/**
+		 * Lets runs hand their partitions to worker processes
+		 * ({@link RunOptions#remote()}), which take them from a queue and walk them with
+		 * {@link DefaultBackfillOperator#work}.
+		 * @param queue where partitions are put for the workers
+		 * @param pollInterval how often the run reads its partitions' state from the job
+		 * repository: a partition whose worker died is handed out again after two polls
+		 * @param staleAfter how long a running partition may go without an update (a
+		 * batch, or a hold's heartbeat) before its worker is taken for hung and its
+		 * sessions are ended
+		 * @return this builder
+		 * @throws IllegalArgumentException when the poll interval is not positive, or
+		 * {@code staleAfter} not longer than it
+		 * @since 0.2.0
+		 */
+		public Builder partitionQueue(PartitionQueue queue, Duration pollInterval, Duration staleAfter) {
+			this.remote = new RemoteSettings(Objects.requireNonNull(queue, "queue"), pollInterval, staleAfter);
+			return this;
+		}
+
+		/**
 		 * @return the operator
 		 * @throws InvalidBackfillException when a tuned name is not a declared backfill
 		 */
@@ -232,13 +258,31 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		return this.walks.run(this.backfills.get(name), options, listener);
 	}
 
+	/**
+	 * Walks a partition that a run handed to worker processes put on its
+	 * {@link PartitionQueue}: a worker's part, called for each partition it takes, in the
+	 * thread that took it, until the partition ends or stops. A partition that another
+	 * worker walks, or that ended, is passed over; one whose worker died is taken over
+	 * from its checkpoint.
+	 * @param stepName the worker step the request names
+	 * @param stepExecutionId the partition's step execution
+	 * @return whether this process walked it
+	 * @since 0.2.0
+	 */
+	public boolean work(String stepName, long stepExecutionId) {
+		return this.workers.work(stepName, stepExecutionId) != null;
+	}
+
 	@Override
 	public boolean stop(String name) {
 		this.backfills.get(name);
 		LockedRuns locked = this.engine.locked();
-		// when not here, another process may run it, verify it or roll it back
-		return locked.stop(name) || locked.isHeld(name)
-				&& this.engine.executions().stop(List.of(name, JobNames.rollback(name), JobNames.verify(name)));
+		boolean here = locked.stop(name);
+		// elsewhere too: another process may run it, verify it or roll it back, and the
+		// partitions of a run may be walked by worker processes, which read the stop from
+		// the job repository
+		return locked.isHeld(name)
+				&& this.engine.executions().stop(List.of(name, JobNames.rollback(name), JobNames.verify(name))) || here;
 	}
 
 	@Override

@@ -29,6 +29,7 @@ import org.springframework.batch.core.launch.support.JobOperatorFactoryBean;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -143,7 +144,7 @@ final class Executions {
 		Duration wall = Duration.between(started, Instant.now());
 		BackfillResult result = new BackfillResult(name, BackfillHistory.state(execution, true), execution.getId(),
 				resumed, run.tasklet().rowsThisProcess(), run.tasklet().batchesThisProcess(),
-				(WalkShape.partitionsOf(execution) > 1) ? this.history.partitions(execution).rowsDone()
+				(WalkShape.isPartitioned(execution)) ? this.history.partitions(execution).rowsDone()
 						: run.tasklet().rowsDone(),
 				wall, BackfillHistory.failure(execution));
 		logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", jobName,
@@ -225,12 +226,21 @@ final class Executions {
 	void markFailed(JobExecution execution) {
 		LocalDateTime now = LocalDateTime.now();
 		for (StepExecution step : execution.getStepExecutions()) {
-			if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
-				step.setStatus(BatchStatus.FAILED);
-				if (step.getEndTime() == null) {
-					step.setEndTime(now);
+			StepExecution current = step;
+			// a worker process may still commit a partition's batch meanwhile: read it
+			// again, and mark what it committed
+			while (current != null && (current.getStatus().isRunning() || current.getStatus() == BatchStatus.UNKNOWN)) {
+				current.setStatus(BatchStatus.FAILED);
+				if (current.getEndTime() == null) {
+					current.setEndTime(now);
 				}
-				this.jobRepository.update(step);
+				try {
+					this.jobRepository.update(current);
+					break;
+				}
+				catch (OptimisticLockingFailureException ex) {
+					current = this.jobRepository.getStepExecution(step.getId());
+				}
 			}
 		}
 		execution.setStatus(BatchStatus.FAILED);

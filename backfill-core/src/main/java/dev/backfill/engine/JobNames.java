@@ -45,6 +45,22 @@ final class JobNames {
 	}
 
 	/**
+	 * @param job the job of a run or a rollback
+	 * @return whether it is a rollback's
+	 */
+	static boolean isRollback(String job) {
+		return job.endsWith(ROLLBACK_SUFFIX);
+	}
+
+	/**
+	 * @param job the job of a run or a rollback
+	 * @return the backfill it walks
+	 */
+	static String backfillOf(String job) {
+		return isRollback(job) ? job.substring(0, job.length() - ROLLBACK_SUFFIX.length()) : job;
+	}
+
+	/**
 	 * @param backfill a backfill name
 	 * @return the job name of its verifies
 	 */

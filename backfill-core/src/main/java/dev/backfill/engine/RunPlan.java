@@ -25,15 +25,17 @@ import org.jspecify.annotations.Nullable;
  * @param settings the backfill's engine settings: timeouts and retries
  * @param throttles asked before every batch, in order
  * @param listener told of every batch, retry and hold
- * @param lock the run lock, held
+ * @param lock the run lock, held; {@code null} in a worker process, where each partition
+ * holds its own
  * @param undo for a new rollback, the union of the committed ranges it undoes;
  * {@code null} for a run, or to restart an unfinished rollback with its own
  * @param parallelism how many partitions a new walk is split into, and how many
  * partitions this process walks at once
+ * @param remote whether worker processes walk the partitions
  */
 record RunPlan(Backfill backfill, Pass pass, TableShape shape, int batchSize, @Nullable BatchSizing sizing,
-		BackfillSettings settings, List<BackfillThrottle> throttles, ProgressListener listener, RunLock lock,
-		@Nullable KeyRange undo, int parallelism) {
+		BackfillSettings settings, List<BackfillThrottle> throttles, ProgressListener listener, @Nullable RunLock lock,
+		@Nullable KeyRange undo, int parallelism, boolean remote) {
 
 	RunPlan {
 		throttles = List.copyOf(throttles);

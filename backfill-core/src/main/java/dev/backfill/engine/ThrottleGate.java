@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -27,6 +28,9 @@ final class ThrottleGate {
 
 	/** The longest single wait: a hold is asked again at least this often. */
 	static final long MAX_WAIT_MILLIS = 10_000;
+
+	/** How often a held walk records that it is alive. */
+	private static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	/** How often a paused run looks whether it was resumed. */
 	private static final Duration PAUSE_LOOK = Duration.ofSeconds(1);
@@ -75,13 +79,16 @@ final class ThrottleGate {
 	/**
 	 * Asks the pause and the chain before a batch, and waits while one holds, or until a
 	 * stop is asked.
-	 * @param jobExecutionId the run's job execution, whose status tells a stop asked
-	 * elsewhere
+	 * @param step the walk's step execution: its job execution's status tells a stop
+	 * asked elsewhere, and a long hold saves it now and then, so that its last update
+	 * tells a live walk from a hung one
 	 * @return how long it was held, 0 when nothing held it
 	 * @throws InterruptedException when interrupted while it waits
 	 */
-	long await(long jobExecutionId) throws InterruptedException {
+	long await(StepExecution step) throws InterruptedException {
+		long jobExecutionId = step.getJobExecutionId();
 		long start = System.nanoTime();
+		long beat = start;
 		int holds = 0;
 		String heldBy = null;
 		while (!this.run.stop().get()) {
@@ -111,6 +118,11 @@ final class ThrottleGate {
 			if (execution != null && (execution.getStatus() == BatchStatus.STOPPING
 					|| execution.getStatus() == BatchStatus.STOPPED)) {
 				this.run.requestStop();
+			}
+			if (System.nanoTime() - beat > HEARTBEAT_NANOS) {
+				// a version check too: a worker taken for dead meanwhile stops here
+				this.outside.executeWithoutResult((status) -> this.jobRepository.update(step));
+				beat = System.nanoTime();
 			}
 		}
 		long throttled = System.nanoTime() - start;

@@ -52,12 +52,12 @@ final class Tunings {
 
 	// everything a run or a rollback needs, resolved once: the job reads only this
 	RunPlan plan(Backfill backfill, Pass pass, TableShape shape, RunOptions options, ProgressListener listener,
-			RunLock lock, @Nullable KeyRange undo) {
+			@Nullable RunLock lock, @Nullable KeyRange undo) {
 		String name = backfill.name();
 		int override = options.batchSize();
 		return new RunPlan(backfill, pass, shape, batchSize(backfill, override), sizing(backfill, override),
 				settings(name), throttles(name), withListeners(listener), lock, undo,
-				parallelism(backfill, options.parallelism()));
+				parallelism(backfill, options.parallelism()), options.remote());
 	}
 
 	// the command line's, else the configuration's for the backfill, else the

@@ -15,14 +15,16 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * @param threads how many partitions this process walks at once
  * @param fixed the partitions when they are given (a rollback's committed ranges), or
  * {@code null} to cut the keys by their statistics
+ * @param remote whether worker processes walk the partitions, rather than threads of this
+ * one
  */
-record WalkShape(int partitions, int threads, @Nullable PartitionPlan fixed) {
+record WalkShape(int partitions, int threads, @Nullable PartitionPlan fixed, boolean remote) {
 
 	/** The job parameter that holds a partitioned walk's number of partitions. */
 	static final String PARTITIONS = "backfill.partitions";
 
 	/** One step, one thread: every walk before partitions existed. */
-	static final WalkShape ONE_STEP = new WalkShape(1, 1, null);
+	static final WalkShape ONE_STEP = new WalkShape(1, 1, null, false);
 
 	WalkShape {
 		if (partitions < 1 || threads < 1) {
@@ -37,7 +39,14 @@ record WalkShape(int partitions, int threads, @Nullable PartitionPlan fixed) {
 	 * @return the shape; one step when {@code partitions} is 1
 	 */
 	static WalkShape split(int partitions, int threads) {
-		return (partitions <= 1) ? ONE_STEP : new WalkShape(partitions, Math.min(partitions, threads), null);
+		return (partitions <= 1) ? ONE_STEP : new WalkShape(partitions, Math.min(partitions, threads), null, false);
+	}
+
+	/**
+	 * @return the same partitions, walked by worker processes
+	 */
+	WalkShape toWorkers() {
+		return new WalkShape(this.partitions, this.threads, this.fixed, true);
 	}
 
 	/**
@@ -47,7 +56,7 @@ record WalkShape(int partitions, int threads, @Nullable PartitionPlan fixed) {
 	 */
 	static WalkShape over(PartitionPlan plan, int threads) {
 		int partitions = plan.partitions().size();
-		return new WalkShape(partitions, Math.max(1, Math.min(partitions, threads)), plan);
+		return new WalkShape(partitions, Math.max(1, Math.min(partitions, threads)), plan, false);
 	}
 
 	/**
@@ -60,10 +69,18 @@ record WalkShape(int partitions, int threads, @Nullable PartitionPlan fixed) {
 	}
 
 	/**
+	 * @param execution an execution of a run or a rollback
+	 * @return whether it walks partitions (one, for a run handed whole to a worker)
+	 */
+	static boolean isPartitioned(JobExecution execution) {
+		return execution.getJobParameters().getLong(PARTITIONS) != null;
+	}
+
+	/**
 	 * @return whether the walk is split into partitions
 	 */
 	boolean partitioned() {
-		return this.partitions > 1 || this.fixed != null;
+		return this.partitions > 1 || this.fixed != null || this.remote;
 	}
 
 	/**

@@ -137,10 +137,13 @@ final class Walks {
 		int asked = plan.parallelism();
 		if (resumed != null) {
 			int partitions = WalkShape.partitionsOf(resumed);
-			if (partitions <= 1) {
-				if (asked > 1) {
-					logger.info("Backfill '{}' resumes in one walk, as it started; a parallelism of {} applies "
-							+ "to its next run", name, asked);
+			if (!WalkShape.isPartitioned(resumed)) {
+				// its checkpoint is one walk's: cut into partitions, it would start over
+				if (asked > 1 || plan.remote()) {
+					logger.info(
+							"Backfill '{}' resumes in one walk in this process, as it started; a parallelism "
+									+ "of {}{} applies to its next run",
+							name, asked, plan.remote() ? " on workers" : "");
 				}
 				return WalkShape.ONE_STEP;
 			}
@@ -149,12 +152,15 @@ final class Walks {
 				logger.info("Backfill '{}' resumes its {} partitions, {} at a time", name, partitions,
 						Math.min(threads, partitions));
 			}
-			return new WalkShape(partitions, Math.min(threads, partitions), null);
+			WalkShape shape = new WalkShape(partitions, Math.min(threads, partitions), null, false);
+			return plan.remote() ? shape.toWorkers() : shape;
 		}
-		if (given != null) {
-			return WalkShape.over(given, asked);
+		WalkShape shape = (given != null) ? WalkShape.over(given, asked) : WalkShape.split(asked, asked);
+		if (plan.remote()) {
+			// one partition is still a partition: a worker walks it
+			return (shape.partitioned() ? shape : new WalkShape(1, 1, null, false)).toWorkers();
 		}
-		return WalkShape.split(asked, asked);
+		return shape;
 	}
 
 	// the ranges the runs after a job execution committed, merged, in the key column's

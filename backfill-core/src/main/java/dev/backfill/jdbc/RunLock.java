@@ -37,6 +37,12 @@ public final class RunLock implements AutoCloseable {
 
 	private static final String BACKEND_PID = "SELECT pg_backend_pid()";
 
+	// the lock's session, and the sessions of the same process that work under its name
+	private static final String TERMINATE = """
+			SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a
+			WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+			  AND (a.pid = ? OR a.application_name = ?)""";
+
 	private static final String APPLICATION_NAME = "SELECT set_config('application_name', ?, false)";
 
 	private final DataSource dataSource;
@@ -114,6 +120,37 @@ public final class RunLock implements AutoCloseable {
 	}
 
 	/**
+	 * Ends the sessions that hold a lock and walk under its name: a worker that hangs
+	 * with a partition, so that another takes it. Its batch in flight rolls back.
+	 * @param dataSource the target database
+	 * @param backfill the name the lock was taken under
+	 * @return how many sessions were ended
+	 * @throws BackfillException when the database cannot be reached
+	 */
+	public static int terminateHolder(DataSource dataSource, String backfill) {
+		OptionalInt holder = holder(dataSource, backfill);
+		if (holder.isEmpty()) {
+			return 0;
+		}
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement ps = connection.prepareStatement(TERMINATE)) {
+			ps.setInt(1, holder.getAsInt());
+			ps.setString(2, applicationName(backfill));
+			try (ResultSet rs = ps.executeQuery()) {
+				int ended = 0;
+				while (rs.next()) {
+					ended += rs.getBoolean(1) ? 1 : 0;
+				}
+				return ended;
+			}
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Backfill '" + backfill + "': could not end the sessions of its lock: "
+					+ ex.getMessage() + ". Check that the role may signal them (pg_signal_backend).", ex);
+		}
+	}
+
+	/**
 	 * Tells whether a session of this database holds a backfill's lock, that is, whether
 	 * a live process runs it.
 	 * @param dataSource the target database
@@ -181,7 +218,7 @@ public final class RunLock implements AutoCloseable {
 	// visible in pg_stat_activity, so a DBA sees which session runs the backfill
 	private static void nameSession(Connection connection, String backfill) throws SQLException {
 		try (PreparedStatement ps = connection.prepareStatement(APPLICATION_NAME)) {
-			ps.setString(1, truncate("backfill " + backfill, 63));
+			ps.setString(1, applicationName(backfill));
 			ps.execute();
 		}
 	}
@@ -200,6 +237,15 @@ public final class RunLock implements AutoCloseable {
 		finally {
 			closeQuietly(this.connection);
 		}
+	}
+
+	/**
+	 * @param backfill the name a lock is taken under
+	 * @return how its session is named in {@code pg_stat_activity}, such as
+	 * {@code backfill orders-total}
+	 */
+	public static String applicationName(String backfill) {
+		return truncate("backfill " + backfill, 63);
 	}
 
 	static long key(String backfill) {
