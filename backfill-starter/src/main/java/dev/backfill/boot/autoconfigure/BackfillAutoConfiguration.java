@@ -11,6 +11,7 @@ import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillThrottle;
 import dev.backfill.Backfills;
 import dev.backfill.InvalidBackfillException;
+import dev.backfill.PartitionQueue;
 import dev.backfill.ProgressListener;
 import dev.backfill.Tuning;
 import dev.backfill.engine.DefaultBackfillOperator;
@@ -56,7 +57,8 @@ public final class BackfillAutoConfiguration {
 	@ConditionalOnMissingBean(BackfillOperator.class)
 	DefaultBackfillOperator backfillOperator(Backfills backfills, DataSource dataSource,
 			PlatformTransactionManager transactionManager, JobRepository jobRepository, BackfillProperties properties,
-			ObjectProvider<BackfillThrottle> throttles, ObjectProvider<ProgressListener> listeners) {
+			ObjectProvider<BackfillThrottle> throttles, ObjectProvider<ProgressListener> listeners,
+			ObjectProvider<PartitionQueue> partitionQueue) {
 		// the built-ins first, then the application's own, in their order
 		List<BackfillThrottle> beans = throttles.orderedStream().toList();
 		List<BackfillThrottle> chain = new ArrayList<>(
@@ -74,6 +76,11 @@ public final class BackfillAutoConfiguration {
 			own.addAll(beans);
 			operator.tuning(name, valid("backfill.jobs." + name + ".*",
 					() -> new Tuning(properties.toSettings(job), own, properties.parallelism(job))));
+		});
+		partitionQueue.ifAvailable((queue) -> {
+			BackfillProperties.Remote remote = properties.getRemote();
+			valid("backfill.remote.*",
+					() -> operator.partitionQueue(queue, remote.getPollInterval(), remote.getStaleAfter()));
 		});
 		return operator.build();
 	}

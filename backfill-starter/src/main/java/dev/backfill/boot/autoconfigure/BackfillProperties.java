@@ -88,6 +88,8 @@ public class BackfillProperties {
 
 	private final Throttle throttle = new Throttle();
 
+	private final Remote remote = new Remote();
+
 	/**
 	 * Settings of one backfill, by its name, overriding the ones above; what is left out
 	 * keeps the global value.
@@ -188,6 +190,74 @@ public class BackfillProperties {
 
 	public Map<String, Job> getJobs() {
 		return this.jobs;
+	}
+
+	public Remote getRemote() {
+		return this.remote;
+	}
+
+	/**
+	 * Partitions handed to worker processes over RabbitMQ (backfill run NAME --remote,
+	 * and backfill worker); the broker is Spring Boot's, set with spring.rabbitmq.*.
+	 */
+	public static class Remote {
+
+		/**
+		 * Queue the partitions travel on, declared durable; the run and its workers must
+		 * name the same one.
+		 */
+		private String queue = "backfill.partitions";
+
+		/**
+		 * How often the run reads its partitions' state from the job repository; a
+		 * partition whose worker died is handed out again after two polls.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(2);
+
+		/**
+		 * How long a running partition may go without an update (a batch, or a hold's
+		 * heartbeat every 10 s) before its worker is taken for hung and its sessions are
+		 * ended.
+		 */
+		private Duration staleAfter = Duration.ofMinutes(2);
+
+		/**
+		 * Partitions a worker walks at once, each in a thread of its own.
+		 */
+		private int workerThreads = 4;
+
+		public String getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(String queue) {
+			this.queue = queue;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getStaleAfter() {
+			return this.staleAfter;
+		}
+
+		public void setStaleAfter(Duration staleAfter) {
+			this.staleAfter = staleAfter;
+		}
+
+		public int getWorkerThreads() {
+			return this.workerThreads;
+		}
+
+		public void setWorkerThreads(int workerThreads) {
+			this.workerThreads = workerThreads;
+		}
+
 	}
 
 	/**

@@ -5,6 +5,8 @@ import java.util.List;
 import dev.backfill.BackfillOperator;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.BackfillProperties;
+import dev.backfill.boot.remote.PartitionWorkers;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -75,6 +77,12 @@ public final class BackfillCliAutoConfiguration {
 	@ConditionalOnMissingBean(name = "backfillStatusCommand")
 	BackfillCommand backfillStatusCommand(BackfillOperator operator) {
 		return new StatusCommand(operator);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "backfillWorkerCommand")
+	BackfillCommand backfillWorkerCommand(ObjectProvider<PartitionWorkers> workers) {
+		return new WorkerCommand(workers);
 	}
 
 	// a command checks the declarations itself, where the application's start would

@@ -3,9 +3,10 @@ package dev.backfill.boot.cli;
 import java.io.PrintStream;
 
 /**
- * One {@code backfill} sub-command. The starter provides nine: {@code list},
+ * One {@code backfill} sub-command. The starter provides ten: {@code list},
  * {@code status}, {@code run}, {@code dry-run}, {@code verify}, {@code rollback},
- * {@code stop}, {@code pause} and {@code resume}, each taking {@code --json}
+ * {@code stop}, {@code pause} and {@code resume}, each taking {@code --json}, and
+ * {@code worker}, which takes partitions of runs handed to workers
  * ({@link BackfillCommandRunner} answers {@code help} itself); an application adds its
  * own by declaring a bean.
  *

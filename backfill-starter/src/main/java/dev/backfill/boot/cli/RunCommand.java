@@ -40,14 +40,15 @@ final class RunCommand implements BackfillCommand {
 
 	@Override
 	public String usage() {
-		return "run NAME [--batch-size=N] [--parallelism=N] [--json]\n"
+		return "run NAME [--batch-size=N] [--parallelism=N] [--remote] [--json]\n"
 				+ "                               run a backfill, or resume it from its checkpoint;\n"
-				+ "                               --parallelism splits a new run into N partitions";
+				+ "                               --parallelism splits a new run into N partitions,\n"
+				+ "                               --remote hands them to 'backfill worker' processes";
 	}
 
 	@Override
 	public int run(CommandLine line, PrintStream out) {
-		line.allowOnly(Set.of("batch-size", "parallelism", "json"));
+		line.allowOnly(Set.of("batch-size", "parallelism", "remote", "json"));
 		String name = line.backfillName();
 		int batchSize = line.positiveInt("batch-size");
 		int parallelism = line.positiveInt("parallelism");
@@ -55,7 +56,7 @@ final class RunCommand implements BackfillCommand {
 			throw new UsageException("--parallelism=" + parallelism + " is not valid: give at most "
 					+ Backfill.MAX_PARALLELISM + " partitions, such as --parallelism=8.");
 		}
-		RunOptions options = new RunOptions(batchSize, parallelism);
+		RunOptions options = new RunOptions(batchSize, parallelism, line.flag("remote"));
 		if (line.flag("json")) {
 			BackfillResult result = this.operator.run(name, options, ProgressListener.NONE);
 			out.println(ReportJson.write(json(result, this.operator.status(name).lastKey())));
