@@ -1,0 +1,202 @@
+package dev.backfill.boot.remote;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.backfill.BackfillState;
+import dev.backfill.BackfillStatus;
+import dev.backfill.PartitionStatus;
+import dev.backfill.engine.DefaultBackfillOperator;
+import dev.backfill.jdbc.BatchRecord;
+import dev.backfill.jdbc.JdbcBatchLog;
+import dev.backfill.test.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static dev.backfill.test.BatchLogAssert.assertContiguous;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs handed to worker processes over a real RabbitMQ, each process a JVM of its own
+ * killed as kill -9 kills it: every row is changed exactly once, each partition's log is
+ * contiguous, and the partitions cover the table with no overlap.
+ */
+class RemotePartitionsTests {
+
+	private static final int ROWS = 24_000;
+
+	private HikariDataSource database;
+
+	private JdbcClient jdbc;
+
+	private final List<AppProcess> processes = new ArrayList<>();
+
+	private final String queue = "backfill-test-" + UUID.randomUUID();
+
+	// a database of its own for each test: the job repository holds only its runs
+	@BeforeEach
+	void createDatabase() {
+		assumeTrue(TestBroker.addresses() != null, TestBroker.whyNone());
+		this.database = TestDatabase.create();
+		this.jdbc = JdbcClient.create(this.database);
+	}
+
+	@AfterEach
+	void killProcesses() throws InterruptedException {
+		for (AppProcess process : this.processes) {
+			process.kill();
+		}
+		if (this.database != null) {
+			TestDatabase.drop(this.database);
+		}
+	}
+
+	@Test
+	void killedWorkerAndManagerResumeWithEveryRowChangedExactlyOnce() throws Exception {
+		createTable();
+		AppProcess first = worker();
+		worker();
+		worker();
+		AppProcess manager = manager("--parallelism=8");
+		awaitBatches(15);
+		first.kill();
+		awaitBatches(40);
+		manager.kill();
+		long atKill = batches();
+		Thread.sleep(1_000);
+		worker();
+		AppProcess again = manager();
+		assertThat(again.awaitExit(Duration.ofSeconds(180))).as(again.output()).isZero();
+		assertThat(again.output()).contains("resume");
+		assertThat(batches()).isGreaterThan(atKill);
+		assertExactlyOnce(8);
+	}
+
+	@Test
+	void partitionOfAWorkerThatNeverReturnsIsFinishedByAnother() throws Exception {
+		createTable();
+		AppProcess hung = worker();
+		worker();
+		AppProcess manager = manager("--parallelism=6", "--backfill.remote.stale-after=4s");
+		awaitBatches(10);
+		// holds its sessions and its broker connection, and does nothing
+		hung.suspend();
+		assertThat(manager.awaitExit(Duration.ofSeconds(180))).as(manager.output()).isZero();
+		assertThat(manager.output()).contains("made no progress");
+		assertExactlyOnce(6);
+	}
+
+	@Test
+	void pauseAndStopReachEveryWorker() throws Exception {
+		createTable();
+		worker();
+		worker();
+		AppProcess manager = manager("--parallelism=4");
+		awaitBatches(8);
+		DefaultBackfillOperator operator = operator();
+		BackfillStatus running = operator.status(RemoteApp.NAME);
+		assertThat(running.state()).isEqualTo(BackfillState.RUNNING);
+		assertThat(running.partitions()).hasSize(4);
+		assertThat(running.rowsDone())
+			.isEqualTo(running.partitions().stream().mapToLong(PartitionStatus::rowsDone).sum());
+		assertThat(running.partitions()).anySatisfy((p) -> {
+			assertThat(p.state()).isEqualTo(BackfillState.RUNNING);
+			assertThat(p.worker()).contains(" pid ");
+		});
+
+		operator.pause(RemoteApp.NAME, "the test");
+		// the batches in flight end; then none starts, on any worker
+		Thread.sleep(1_500);
+		long paused = batches();
+		Thread.sleep(2_000);
+		assertThat(batches()).isEqualTo(paused);
+		assertThat(operator.status(RemoteApp.NAME).state()).isEqualTo(BackfillState.PAUSED);
+		operator.resume(RemoteApp.NAME);
+		awaitBatches(paused + 4);
+
+		assertThat(operator.stop(RemoteApp.NAME)).isTrue();
+		assertThat(manager.awaitExit(Duration.ofSeconds(60))).as(manager.output()).isEqualTo(5);
+		long stopped = batches();
+		Thread.sleep(1_500);
+		assertThat(batches()).isEqualTo(stopped);
+		assertThat(operator.status(RemoteApp.NAME).state()).isEqualTo(BackfillState.STOPPED);
+
+		AppProcess resumed = manager();
+		assertThat(resumed.awaitExit(Duration.ofSeconds(180))).as(resumed.output()).isZero();
+		assertExactlyOnce(4);
+	}
+
+	private void createTable() {
+		this.jdbc.sql("CREATE TABLE " + RemoteApp.TABLE + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)")
+			.update();
+		this.jdbc.sql("INSERT INTO " + RemoteApp.TABLE + " (id) SELECT g FROM generate_series(1, ?) g")
+			.param(ROWS)
+			.update();
+		this.jdbc.sql("ANALYZE " + RemoteApp.TABLE).update();
+	}
+
+	private AppProcess worker() throws Exception {
+		AppProcess worker = AppProcess
+			.start(this.database, TestBroker.addresses(), this.queue, List.of("--backfill.remote.worker-threads=2"),
+					"backfill", "worker")
+			.awaitOutput("backfill worker: taking partitions", Duration.ofSeconds(60));
+		this.processes.add(worker);
+		return worker;
+	}
+
+	private AppProcess manager(String... options) throws Exception {
+		List<String> run = new ArrayList<>(List.of("backfill", "run", RemoteApp.NAME, "--remote"));
+		List<String> settings = new ArrayList<>(List.of("--backfill.remote.poll-interval=500ms"));
+		for (String option : options) {
+			(option.startsWith("--backfill.") ? settings : run).add(option);
+		}
+		AppProcess manager = AppProcess.start(this.database, TestBroker.addresses(), this.queue, settings,
+				run.toArray(String[]::new));
+		this.processes.add(manager);
+		return manager;
+	}
+
+	private DefaultBackfillOperator operator() {
+		return DefaultBackfillOperator.create(this.database, new RemoteApp().remoteCounter()).build();
+	}
+
+	private void assertExactlyOnce(int partitions) {
+		assertThat(this.jdbc.sql("SELECT count(*) FROM " + RemoteApp.TABLE + " WHERE counter <> 1")
+			.query(Long.class)
+			.single()).as("rows changed other than once").isZero();
+		Map<Integer, List<BatchRecord>> log = new JdbcBatchLog(this.jdbc, "BACKFILL_").find(RemoteApp.NAME)
+			.stream()
+			.collect(Collectors.groupingBy(BatchRecord::partition, TreeMap::new, Collectors.toList()));
+		assertThat(log).hasSize(partitions);
+		log.values().forEach((batches) -> assertContiguous(batches));
+		assertThat(log.values().stream().flatMap(List::stream).mapToLong(BatchRecord::rowsAffected).sum())
+			.isEqualTo(ROWS);
+		assertThat(operator().status(RemoteApp.NAME).state()).isEqualTo(BackfillState.COMPLETED);
+	}
+
+	private long batches() {
+		return this.jdbc
+			.sql("SELECT count(*) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = ? AND OUTCOME = 'COMMITTED'")
+			.param(RemoteApp.NAME)
+			.query(Long.class)
+			.single();
+	}
+
+	private void awaitBatches(long batches) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+		while (batches() < batches) {
+			assertThat(System.nanoTime()).as("%d batches in 120 s", batches).isLessThan(deadline);
+			Thread.sleep(50);
+		}
+	}
+
+}
