@@ -30,7 +30,7 @@ class ThrottleTest extends DatabaseTest {
 
 	@BeforeAll
 	static void createTables() {
-		for (String table : List.of("held_by_user", "capped", "waited_on")) {
+		for (String table : List.of("held_by_user", "capped", "waited_on", "capped_split")) {
 			Counters.create(jdbc, table, 6_000);
 		}
 	}
@@ -64,6 +64,18 @@ class ThrottleTest extends DatabaseTest {
 		assertThat(status.rowsPerSecond()).isGreaterThan(6_000 / (result.wallTime().toMillis() / 1000.0));
 		assertThat(count("SELECT count(*) FROM held_by_user WHERE counter <> 1")).isZero();
 		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("held-by-user"));
+	}
+
+	@Test
+	void rateCapHoldsTheRunAsAWholeAcrossItsPartitions() {
+		DefaultBackfillOperator operator = operator(counting("capped-split", "capped_split"),
+				new MaxRowsPerSecond(4_000));
+		BackfillResult result = operator.run("capped-split", new RunOptions(0, 4), ProgressListener.NONE);
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(count("SELECT count(*) FROM capped_split WHERE counter <> 1")).isZero();
+		// four partitions share the cap: 6,000 rows at 4,000 rows/s, not four times that;
+		// the last batches may start after 4,000 rows, at 1 s
+		assertThat(result.wallTime()).isGreaterThan(Duration.ofMillis(1_000));
 	}
 
 	@Test

@@ -239,6 +239,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	@Override
 	public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
+		this.run.ended(this.partition);
 		if (this.partitionLock != null) {
 			this.partitionLock.close();
 			this.partitionLock = null;

@@ -35,6 +35,9 @@ final class ForegroundMeter {
 
 	private long lastNanos;
 
+	/** The run's batches since the last reading: this process's, and others'. */
+	private long batches;
+
 	private boolean batchRan;
 
 	private long lastBatchNanos;
@@ -47,6 +50,16 @@ final class ForegroundMeter {
 	 */
 	void batchRan() {
 		this.batchRan = true;
+		this.batches++;
+	}
+
+	/**
+	 * Batches of the same run committed by other processes since the last reading: their
+	 * transaction ids are the run's, not the application's.
+	 * @param batches how many
+	 */
+	void ranElsewhere(long batches) {
+		this.batches += Math.max(0, batches);
 	}
 
 	/**
@@ -62,7 +75,7 @@ final class ForegroundMeter {
 			this.idleSeconds *= keep;
 			this.busyTransactions *= keep;
 			this.busySeconds *= keep;
-			long others = Math.max(0, xmax - this.lastXmax - (this.batchRan ? OWN_PER_BATCH : 0));
+			long others = Math.max(0, xmax - this.lastXmax - OWN_PER_BATCH * this.batches);
 			if (this.batchRan) {
 				this.busyTransactions += others;
 				this.busySeconds += seconds;
@@ -77,6 +90,7 @@ final class ForegroundMeter {
 		this.lastXmax = xmax;
 		this.lastNanos = nanos;
 		this.batchRan = false;
+		this.batches = 0;
 	}
 
 	/**

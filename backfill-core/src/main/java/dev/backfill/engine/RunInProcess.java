@@ -1,7 +1,9 @@
 package dev.backfill.engine;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -9,6 +11,7 @@ import dev.backfill.BackfillThrottle.Foreground;
 import dev.backfill.KeyRange;
 import dev.backfill.Progress;
 import dev.backfill.ProgressListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the partitions of one run share in this process, so that the run is paced and
@@ -37,9 +40,34 @@ final class RunInProcess {
 
 	private long batches;
 
+	/** For a worker process: the run in every process, which its throttles pace. */
+	private final @Nullable RunAcrossProcesses across;
+
+	/**
+	 * The run's batches in every process at the last reading of the application's writes.
+	 */
+	private long batchesEverywhere = -1;
+
+	/** This process's batches at that reading. */
+	private long batchesHere;
+
+	/** Partitions walking in this process now, by number. */
+	private final Set<Integer> walking = new HashSet<>();
+
 	RunInProcess(String name, ProgressListener listener) {
+		this(name, listener, null);
+	}
+
+	/**
+	 * @param name the run's job name
+	 * @param listener told of the run as a whole
+	 * @param across for a worker process, the run in every process; {@code null} when
+	 * this process walks all of it
+	 */
+	RunInProcess(String name, ProgressListener listener, @Nullable RunAcrossProcesses across) {
 		this.name = name;
 		this.listener = listener;
+		this.across = across;
 	}
 
 	AtomicBoolean stop() {
@@ -57,7 +85,23 @@ final class RunInProcess {
 	 * @param nanos {@link System#nanoTime()} now
 	 * @return what was measured so far
 	 */
-	synchronized Foreground readForeground(long xmax, long nanos) {
+	Foreground readForeground(long xmax, long nanos) {
+		// read before the lock: no partition waits on it while this one waits on the
+		// database
+		long everywhere = (this.across != null) ? this.across.committedBatches() : -1;
+		return read(xmax, nanos, everywhere);
+	}
+
+	private synchronized Foreground read(long xmax, long nanos, long everywhere) {
+		if (everywhere >= 0) {
+			// the transaction ids of the batches other workers committed meanwhile are
+			// the run's, not the application's
+			if (this.batchesEverywhere >= 0) {
+				this.foreground.ranElsewhere(everywhere - this.batchesEverywhere - (this.batches - this.batchesHere));
+			}
+			this.batchesEverywhere = everywhere;
+			this.batchesHere = this.batches;
+		}
 		this.foreground.read(xmax, nanos);
 		return this.foreground.foreground(nanos);
 	}
@@ -72,6 +116,23 @@ final class RunInProcess {
 	 */
 	synchronized long rowsThisProcess() {
 		return this.rows;
+	}
+
+	/**
+	 * The rows the rate cap weighs against this process's time: its own, and for a
+	 * worker, scaled by its share of the run's partitions walking now, so that the
+	 * workers together keep to the cap.
+	 * @return the rows
+	 */
+	long rowsForPace() {
+		int everywhere = (this.across != null) ? this.across.runningPartitions() : 0;
+		synchronized (this) {
+			int here = this.walking.size();
+			if (this.across == null || here == 0) {
+				return this.rows;
+			}
+			return Math.round((double) this.rows * Math.max(here, everywhere) / here);
+		}
 	}
 
 	/**
@@ -92,6 +153,7 @@ final class RunInProcess {
 		if (this.startNanos == 0) {
 			this.startNanos = System.nanoTime();
 		}
+		this.walking.add(partition);
 		this.partitions.put(partition, new Figures(rowsDone, rowsLeft, 0, 0));
 	}
 
@@ -139,6 +201,14 @@ final class RunInProcess {
 		long eta = (rate > 0) ? Math.round(left / rate) : 0;
 		return new Progress(this.name, this.batches, range, batch.batchRows(), batch.batchMillis(), done, left, rate,
 				eta, Duration.ofNanos(System.nanoTime() - this.startNanos), batch.batchKeys());
+	}
+
+	/**
+	 * A partition ended its walk in this process: completed, stopped or failed.
+	 * @param partition its number
+	 */
+	synchronized void ended(int partition) {
+		this.walking.remove(partition);
 	}
 
 	/** A partition's latest figures. */

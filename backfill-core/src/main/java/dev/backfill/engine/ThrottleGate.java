@@ -177,7 +177,7 @@ final class ThrottleGate {
 		long now = System.nanoTime();
 		BackfillThrottle.Foreground foreground = this.run.readForeground(xmax, now);
 		BackfillThrottle.Context context = new BackfillThrottle.Context(name, this.plan.shape().table().sql(),
-				this.jdbc, this.run.rowsThisProcess(), this.run.elapsedSeconds(now), foreground);
+				this.jdbc, this.run.rowsForPace(), this.run.elapsedSeconds(now), foreground);
 		for (BackfillThrottle throttle : this.plan.throttles()) {
 			BackfillThrottle.Decision decision = throttle.check(context);
 			if (decision.holds()) {

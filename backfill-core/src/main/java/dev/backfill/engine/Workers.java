@@ -99,7 +99,8 @@ final class Workers {
 					+ "': start workers of the same application version as the run");
 		}
 		Shared shared = this.runs.compute(job.getId(), (id, current) -> {
-			Shared walked = (current != null) ? current : new Shared(tasklets(backfill, jobName), new AtomicInteger());
+			Shared walked = (current != null) ? current
+					: new Shared(tasklets(backfill, jobName, id), new AtomicInteger());
 			walked.walking().incrementAndGet();
 			return walked;
 		});
@@ -125,13 +126,15 @@ final class Workers {
 	}
 
 	// the run's settings as this process resolves them: its own throttles and listeners
-	private RunTasklets tasklets(Backfill backfill, String jobName) {
+	private RunTasklets tasklets(Backfill backfill, String jobName, long jobExecutionId) {
 		TableShape shape = this.engine.shape(backfill,
 				JobNames.isRollback(jobName) ? DeclarationCheck.Work.ROLLBACK : DeclarationCheck.Work.RUN);
 		Pass pass = JobNames.isRollback(jobName) ? Pass.rollback(backfill, shape) : Pass.run(backfill, shape);
 		RunPlan plan = this.engine.tunings()
 			.plan(backfill, pass, shape, RunOptions.defaults(), ProgressListener.NONE, null, null);
-		return this.engine.jobs().tasklets(plan, new RunInProcess(jobName, plan.listener()));
+		return this.engine.jobs()
+			.tasklets(plan, new RunInProcess(jobName, plan.listener(),
+					new RunAcrossProcesses(this.engine.log(), this.jobRepository, jobExecutionId)));
 	}
 
 	private @Nullable StepExecution fail(StepExecution partition, String why) {

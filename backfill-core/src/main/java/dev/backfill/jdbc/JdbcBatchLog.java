@@ -47,6 +47,9 @@ public class JdbcBatchLog {
 			FROM %sBATCH_LOG WHERE JOB_EXECUTION_ID = ANY (:ids) AND PARTITION_NO = :partition AND OUTCOME = 'COMMITTED'
 			ORDER BY BATCH_NO DESC LIMIT 1""";
 
+	private static final String COUNT = """
+			SELECT count(*) FROM %sBATCH_LOG WHERE JOB_EXECUTION_ID = :job AND OUTCOME = 'COMMITTED'""";
+
 	private static final String EXISTS = "SELECT to_regclass(:table) IS NOT NULL";
 
 	private final JdbcClient jdbc;
@@ -214,6 +217,14 @@ public class JdbcBatchLog {
 			.param("after", afterJobExecutionId)
 			.query((rs, i) -> new KeyRange(rs.getString(1), rs.getString(3), rs.getBoolean(2)))
 			.list();
+	}
+
+	/**
+	 * @param jobExecutionId a job execution
+	 * @return how many batches it committed, in every partition
+	 */
+	public long committedBatches(long jobExecutionId) {
+		return this.jdbc.sql(COUNT.formatted(this.prefix)).param("job", jobExecutionId).query(Long.class).single();
 	}
 
 	/**
