@@ -88,7 +88,30 @@ public interface BackfillOperator {
 	 * @throws MissingPrivilegeException when the role may not write the table or the
 	 * batch log
 	 */
-	BackfillResult rollback(String name, ProgressListener listener);
+	default BackfillResult rollback(String name, ProgressListener listener) {
+		return rollback(name, RunOptions.defaults(), listener);
+	}
+
+	/**
+	 * Undoes a backfill as {@link #rollback(String, ProgressListener)} does, split into
+	 * partitions walked side by side when the options ask for a parallelism: each stretch
+	 * of committed keys is cut into partitions, by threads of this process or by worker
+	 * processes ({@link RunOptions#remote()}).
+	 * @param name the backfill name
+	 * @param options the batch size, parallelism and remote workers of a new rollback
+	 * @param listener receives progress after each committed batch
+	 * @return how it ended; {@link BackfillState#NOTHING_TO_ROLL_BACK} when no batch was
+	 * committed since the last rollback, so there was nothing to undo
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @throws OneWayBackfillException when the backfill is declared one-way
+	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls
+	 * back the backfill
+	 * @throws InvalidBackfillException when the declaration does not match the database
+	 * @throws MissingPrivilegeException when the role may not write the table or the
+	 * batch log
+	 * @since 0.2.0
+	 */
+	BackfillResult rollback(String name, RunOptions options, ProgressListener listener);
 
 	/**
 	 * The backfills whose run completed and whose latest verify passed longer ago than

@@ -31,6 +31,8 @@ class CrashResumeTest extends DatabaseTest {
 
 	static final String SPLIT = "crash-split";
 
+	static final String SPLIT_UNDONE = "crash-split-undone";
+
 	private static final int ROWS = 20_000;
 
 	@BeforeAll
@@ -40,6 +42,9 @@ class CrashResumeTest extends DatabaseTest {
 		jdbc.sql("CREATE TABLE crash_split (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 		jdbc.sql("INSERT INTO crash_split (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
 		jdbc.sql("ANALYZE crash_split").update();
+		jdbc.sql("CREATE TABLE crash_split_undone (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
+		jdbc.sql("INSERT INTO crash_split_undone (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
+		jdbc.sql("ANALYZE crash_split_undone").update();
 		jdbc.sql("CREATE TABLE crash_rollback (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 		jdbc.sql("INSERT INTO crash_rollback (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
 	}
@@ -115,6 +120,24 @@ class CrashResumeTest extends DatabaseTest {
 			.isEqualTo(ROWS);
 		assertThat(operator.status(SPLIT).partitions())
 			.allSatisfy((p) -> assertThat(p.state()).isEqualTo(BackfillState.COMPLETED));
+	}
+
+	@Test
+	void killedPartitionedRunIsRolledBackOverExactlyTheStretchesItsPartitionsCommitted() throws Exception {
+		ChildRun.killAfter(dataSource, SPLIT_UNDONE, 20, 4);
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill(SPLIT_UNDONE));
+		long changed = count("SELECT count(*) FROM crash_split_undone WHERE counter = 1");
+		assertThat(changed).isPositive().isLessThan(ROWS);
+		// each partition stopped part way: stretches of changed rows with gaps between
+		BackfillResult rollback = operator.rollback(SPLIT_UNDONE, new RunOptions(0, 2), ProgressListener.NONE);
+		assertThat(rollback.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(rollback.rowsDone()).isEqualTo(changed);
+		// the rollback is not idempotent either: a row it reached that the run had not
+		// is -1
+		assertThat(count("SELECT count(*) FROM crash_split_undone WHERE counter <> 0")).isZero();
+		assertThat(operator.run(SPLIT_UNDONE, RunOptions.defaults(), ProgressListener.NONE).state())
+			.isEqualTo(BackfillState.COMPLETED);
+		assertThat(count("SELECT count(*) FROM crash_split_undone WHERE counter <> 1")).isZero();
 	}
 
 	@Test

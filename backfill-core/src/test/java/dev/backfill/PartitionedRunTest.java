@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import dev.backfill.engine.DefaultBackfillOperator;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.test.Counters;
@@ -40,6 +41,23 @@ class PartitionedRunTest extends DatabaseTest {
 			.allSatisfy((p) -> assertThat(p.state()).isEqualTo(BackfillState.COMPLETED));
 		assertThat(status.rowsDone()).isEqualTo(20_000);
 		assertThat(status.partitions().stream().mapToLong(PartitionStatus::rowsDone).sum()).isEqualTo(20_000);
+	}
+
+	@Test
+	void rollbackIsSplitIntoPartitionsToo() {
+		Counters.create(jdbc, "split_undone", 12_000);
+		jdbc.sql("ANALYZE split_undone").update();
+		Backfill backfill = Counters.counting("split-undone", "split_undone", 500, 0);
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill);
+		assertThat(operator.run("split-undone", RunOptions.defaults(), ProgressListener.NONE).state())
+			.isEqualTo(BackfillState.COMPLETED);
+		BackfillResult rollback = operator.rollback("split-undone", new RunOptions(0, 3), ProgressListener.NONE);
+		assertThat(rollback.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(rollback.rowsDone()).isEqualTo(12_000);
+		assertThat(count("SELECT count(*) FROM split_undone WHERE counter <> 0")).isZero();
+		Map<Integer, List<BatchRecord>> undone = partitions("split-undone:rollback");
+		assertThat(undone).hasSize(3);
+		undone.values().forEach((log) -> assertContiguous(log));
 	}
 
 	@Test

@@ -309,8 +309,8 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 	}
 
 	@Override
-	public BackfillResult rollback(String name, ProgressListener listener) {
-		return this.walks.rollback(this.backfills.get(name), listener);
+	public BackfillResult rollback(String name, RunOptions options, ProgressListener listener) {
+		return this.walks.rollback(this.backfills.get(name), options, listener);
 	}
 
 	@Override

@@ -42,6 +42,15 @@ record RunPlan(Backfill backfill, Pass pass, TableShape shape, int batchSize, @N
 	}
 
 	/**
+	 * @param range the union of the committed ranges a new rollback undoes
+	 * @return the same plan, bounded to them
+	 */
+	RunPlan undoing(KeyRange range) {
+		return new RunPlan(this.backfill, this.pass, this.shape, this.batchSize, this.sizing, this.settings,
+				this.throttles, this.listener, this.lock, range, this.parallelism, this.remote);
+	}
+
+	/**
 	 * @return the name of the job and of its batch log rows
 	 */
 	String jobName() {

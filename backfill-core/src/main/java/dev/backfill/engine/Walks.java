@@ -62,7 +62,7 @@ final class Walks {
 		return BackfillHistory.unfinished(previous) ? previous : null;
 	}
 
-	BackfillResult rollback(Backfill backfill, ProgressListener listener) {
+	BackfillResult rollback(Backfill backfill, RunOptions options, ProgressListener listener) {
 		String name = backfill.name();
 		if (backfill.rollback() == null) {
 			throw new OneWayBackfillException(name, Objects.requireNonNull(backfill.oneWay()));
@@ -70,13 +70,13 @@ final class Walks {
 		TableShape shape = this.engine.shape(backfill, DeclarationCheck.Work.ROLLBACK);
 		return this.engine.locked()
 			.holding(name, "Rollback of '" + name + "'", "'backfill rollback " + name + "' resumes it",
-					(lock, stoppable) -> rollback(backfill, shape, listener, lock, stoppable));
+					(lock, stoppable) -> rollback(backfill, shape, options, listener, lock, stoppable));
 	}
 
 	// a new rollback undoes the ranges the runs since the last one committed; an
 	// unfinished one restarts with its own
-	private BackfillResult rollback(Backfill backfill, TableShape shape, ProgressListener listener, RunLock lock,
-			Consumer<Runnable> stoppable) throws Exception {
+	private BackfillResult rollback(Backfill backfill, TableShape shape, RunOptions options, ProgressListener listener,
+			RunLock lock, Consumer<Runnable> stoppable) throws Exception {
 		String name = backfill.name();
 		String job = JobNames.rollback(name);
 		BackfillHistory history = this.engine.history();
@@ -104,15 +104,17 @@ final class Walks {
 			}
 			logger.info("Backfill '{}': rolling back the ranges it committed, {}", name, committed);
 		}
-		// one stretch of committed keys is undone as a bounded walk; several (a run
-		// split into partitions that stopped) as one partition each
-		KeyRange undo = (committed.size() == 1) ? committed.get(0) : null;
-		PartitionPlan partitions = (committed.size() > 1) ? new PartitionPlan(committed.stream()
-			.map((range) -> new WalkBounds(shape.keyType().parse(range.from().toString()), range.fromIncluded(),
-					shape.keyType().parse(range.to().toString())))
-			.toList()) : null;
 		RunPlan plan = this.engine.tunings()
-			.plan(backfill, Pass.rollback(backfill, shape), shape, RunOptions.defaults(), listener, lock, undo);
+			.plan(backfill, Pass.rollback(backfill, shape), shape, options, listener, lock, null);
+		// one stretch of committed keys is undone as a bounded walk; several (a run
+		// split into partitions that stopped), or a parallelism, as partitions
+		PartitionPlan partitions = null;
+		if (committed.size() > 1 || plan.parallelism() > 1 || plan.remote()) {
+			partitions = RollbackPartitions.of(committed, shape, this.engine.jdbc(), plan.parallelism());
+		}
+		else if (committed.size() == 1) {
+			plan = plan.undoing(committed.get(0));
+		}
 		return launch(plan, partitions, stoppable, () -> {
 			JobExecution last = history.last(job);
 			return BackfillHistory.unfinished(last) ? last : null;

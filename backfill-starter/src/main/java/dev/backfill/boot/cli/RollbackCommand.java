@@ -8,6 +8,7 @@ import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillState;
 import dev.backfill.ProgressListener;
+import dev.backfill.RunOptions;
 import dev.backfill.boot.report.Formats;
 import dev.backfill.boot.report.ReportJson;
 
@@ -34,22 +35,24 @@ final class RollbackCommand implements BackfillCommand {
 
 	@Override
 	public String usage() {
-		return "rollback NAME [--json]       undo the ranges a backfill committed, with its declared rollback";
+		return "rollback NAME [--parallelism=N] [--remote] [--json]\n"
+				+ "                               undo the ranges a backfill committed, with its declared rollback";
 	}
 
 	@Override
 	public int run(CommandLine line, PrintStream out) {
-		line.allowOnly(Set.of("json"));
+		line.allowOnly(Set.of("parallelism", "remote", "json"));
 		String name = line.backfillName();
+		RunOptions options = new RunOptions(0, RunCommand.parallelism(line), line.flag("remote"));
 		if (line.flag("json")) {
-			BackfillResult result = this.operator.rollback(name, ProgressListener.NONE);
+			BackfillResult result = this.operator.rollback(name, options, ProgressListener.NONE);
 			out.println(ReportJson.write(RunCommand.json(result, null)));
 			return RunCommand.exitCode(result);
 		}
 		ProgressPrinter printer = new ProgressPrinter(out, RunCommand.isTerminal(), this.progressInterval);
 		BackfillResult result;
 		try {
-			result = this.operator.rollback(name, printer);
+			result = this.operator.rollback(name, options, printer);
 		}
 		finally {
 			printer.finish();

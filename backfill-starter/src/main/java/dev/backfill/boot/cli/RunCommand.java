@@ -51,12 +51,7 @@ final class RunCommand implements BackfillCommand {
 		line.allowOnly(Set.of("batch-size", "parallelism", "remote", "json"));
 		String name = line.backfillName();
 		int batchSize = line.positiveInt("batch-size");
-		int parallelism = line.positiveInt("parallelism");
-		if (parallelism > Backfill.MAX_PARALLELISM) {
-			throw new UsageException("--parallelism=" + parallelism + " is not valid: give at most "
-					+ Backfill.MAX_PARALLELISM + " partitions, such as --parallelism=8.");
-		}
-		RunOptions options = new RunOptions(batchSize, parallelism, line.flag("remote"));
+		RunOptions options = new RunOptions(batchSize, parallelism(line), line.flag("remote"));
 		if (line.flag("json")) {
 			BackfillResult result = this.operator.run(name, options, ProgressListener.NONE);
 			out.println(ReportJson.write(json(result, this.operator.status(name).lastKey())));
@@ -94,6 +89,16 @@ final class RunCommand implements BackfillCommand {
 
 	private static String resumes(@Nullable String lastKey) {
 		return (lastKey != null) ? "after key " + lastKey : "from the first key";
+	}
+
+	// the partitions a new run or rollback is split into, 0 when not given
+	static int parallelism(CommandLine line) {
+		int parallelism = line.positiveInt("parallelism");
+		if (parallelism > Backfill.MAX_PARALLELISM) {
+			throw new UsageException("--parallelism=" + parallelism + " is not valid: give at most "
+					+ Backfill.MAX_PARALLELISM + " partitions, such as --parallelism=8.");
+		}
+		return parallelism;
 	}
 
 	static int exitCode(BackfillResult result) {
