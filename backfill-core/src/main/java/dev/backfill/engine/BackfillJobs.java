@@ -100,7 +100,8 @@ final class BackfillJobs {
 			shape.addTo(next);
 			return next.toJobParameters();
 		};
-		RunTasklets tasklets = tasklets(plan, new RunInProcess(plan.jobName(), plan.listener()));
+		RunInProcess run = new RunInProcess(plan.jobName(), plan.listener());
+		RunTasklets tasklets = tasklets(plan, run);
 		RunLock lock = Objects.requireNonNull(plan.lock(), "a run holds its lock");
 		if (!shape.partitioned()) {
 			return handle(plan.jobName(), incrementer, true, lock, JobNames.STEP, tasklets);
@@ -116,7 +117,7 @@ final class BackfillJobs {
 						+ "and start workers with 'backfill worker'; or run it without --remote.");
 			}
 			handler = new RemotePartitionHandler(this.remote.queue(), this.jobRepository, this.dataSource,
-					plan.jobName(), this.remote);
+					plan.jobName(), this.remote, run);
 		}
 		else {
 			PoolCapacity.ensure(this.dataSource, plan.jobName(), shape.threads());

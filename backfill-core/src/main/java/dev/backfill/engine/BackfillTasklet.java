@@ -94,6 +94,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private @Nullable RunLock partitionLock;
 
+	/** Whether the partition's lock was taken by the caller, who lets it go. */
+	private boolean lockGiven;
+
 	/** The partition this tasklet walks, from 1, or 0 for a run in one step. */
 	private int partition;
 
@@ -207,7 +210,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	private void takePartitionLock(StepExecution stepExecution) {
 		String lockName = JobNames.partitionLock(this.pass.logName(), this.partition);
 		this.application = RunLock.applicationName(lockName);
-		RunLock lock = takeLock(lockName);
+		RunLock lock = (this.partitionLock != null) ? this.partitionLock
+				: takeLock(this.dataSource, lockName, this.plan.settings().statementTimeout())
+					.orElseThrow(() -> new PartitionHeld(this.label));
 		this.partitionLock = lock;
 		this.lockWatch = new LockWatch(lock, lockName, this.jobRepository, this.transactionManager);
 		// who walks it, for status: the partition's own lock tells whether it still does
@@ -215,32 +220,46 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.jobRepository.updateExecutionContext(stepExecution);
 	}
 
-	// a worker whose partition was handed out again may still end its last batch: it
-	// lets go within a statement's time
-	private RunLock takeLock(String lockName) {
-		long deadline = System.nanoTime() + this.plan.settings().statementTimeout().plusSeconds(5).toNanos();
+	/**
+	 * Takes a partition's lock: a worker whose partition was handed out again may still
+	 * end its last batch, and lets go within a statement's time.
+	 * @param dataSource the target database
+	 * @param lockName the partition's lock
+	 * @param statementTimeout how long a batch's statement may take
+	 * @return the lock, or empty when it is still held after that
+	 */
+	static Optional<RunLock> takeLock(DataSource dataSource, String lockName, Duration statementTimeout) {
+		long deadline = System.nanoTime() + statementTimeout.plusSeconds(5).toNanos();
 		while (true) {
-			Optional<RunLock> lock = RunLock.tryAcquire(this.dataSource, lockName);
-			if (lock.isPresent()) {
-				return lock.get();
-			}
-			if (System.nanoTime() > deadline) {
-				throw new PartitionHeld(this.label);
+			Optional<RunLock> lock = RunLock.tryAcquire(dataSource, lockName);
+			if (lock.isPresent() || System.nanoTime() > deadline) {
+				return lock;
 			}
 			try {
 				Thread.sleep(LOCK_RETRY_MILLIS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw new PartitionHeld(this.label);
+				return Optional.empty();
 			}
 		}
+	}
+
+	/**
+	 * Walks the partition holding a lock the caller took before the step started, so that
+	 * a partition's execution is never seen running without it; the caller lets it go
+	 * once the step's end is saved.
+	 * @param lock the partition's lock, held
+	 */
+	void holding(RunLock lock) {
+		this.partitionLock = lock;
+		this.lockGiven = true;
 	}
 
 	@Override
 	public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
 		this.run.ended(this.partition);
-		if (this.partitionLock != null) {
+		if (this.partitionLock != null && !this.lockGiven) {
 			this.partitionLock.close();
 			this.partitionLock = null;
 		}

@@ -277,12 +277,10 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 	public boolean stop(String name) {
 		this.backfills.get(name);
 		LockedRuns locked = this.engine.locked();
-		boolean here = locked.stop(name);
-		// elsewhere too: another process may run it, verify it or roll it back, and the
-		// partitions of a run may be walked by worker processes, which read the stop from
-		// the job repository
-		return locked.isHeld(name)
-				&& this.engine.executions().stop(List.of(name, JobNames.rollback(name), JobNames.verify(name))) || here;
+		// when not here, another process may run it, verify it or roll it back; a run
+		// here whose partitions worker processes walk passes the stop on to them
+		return locked.stop(name) || locked.isHeld(name)
+				&& this.engine.executions().stop(List.of(name, JobNames.rollback(name), JobNames.verify(name)));
 	}
 
 	@Override

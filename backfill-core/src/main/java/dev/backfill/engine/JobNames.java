@@ -28,6 +28,12 @@ final class JobNames {
 	private static final String PARTITION_SUFFIX = ":partition:";
 
 	/**
+	 * Exit code of a partition that failed for want of its connection or its lock, which
+	 * its run hands out again.
+	 */
+	static final String HAND_OUT_AGAIN = "HAND_OUT_AGAIN";
+
+	/**
 	 * Name of the step that walks one partition of a run or a rollback split into
 	 * partitions.
 	 */

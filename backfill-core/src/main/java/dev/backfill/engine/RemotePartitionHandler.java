@@ -39,7 +39,15 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(RemotePartitionHandler.class);
 
+	/**
+	 * How often a partition that failed for want of its connection is handed out again.
+	 */
+	private static final int MAX_HAND_OUTS = 5;
+
 	private final PartitionQueue queue;
+
+	/** The run in this process: a stop asked here is passed on to the workers. */
+	private final RunInProcess run;
 
 	private final JobRepository jobRepository;
 
@@ -52,7 +60,8 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 	private final Duration staleAfter;
 
 	RemotePartitionHandler(PartitionQueue queue, JobRepository jobRepository, DataSource dataSource, String jobName,
-			RemoteSettings settings) {
+			RemoteSettings settings, RunInProcess run) {
+		this.run = run;
 		this.queue = queue;
 		this.jobRepository = jobRepository;
 		this.dataSource = dataSource;
@@ -73,11 +82,21 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 		}
 		logger.info("Backfill '{}' hands {} partitions to its workers", this.jobName, partitions.size());
 		Map<String, Integer> deadPolls = new HashMap<>();
+		Map<String, Integer> handedOut = new HashMap<>();
 		while (true) {
 			sendAll(tracked, unsent);
 			Thread.sleep(this.pollInterval.toMillis());
-			JobExecution job = this.jobRepository.getJobExecution(manager.getJobExecutionId());
-			boolean stopping = job != null && (job.getStatus() == BatchStatus.STOPPING || job.isStopping());
+			JobExecution job = manager.getJobExecution();
+			if (this.run.stop().get() && !job.isStopping()) {
+				// the workers read it from the job repository, saved here on the run's
+				// own
+				// execution, which the run saves again when it ends
+				job.setStatus(BatchStatus.STOPPING);
+				this.jobRepository.update(job);
+			}
+			JobExecution saved = this.jobRepository.getJobExecution(manager.getJobExecutionId());
+			boolean stopping = job.isStopping()
+					|| saved != null && (saved.getStatus() == BatchStatus.STOPPING || saved.isStopping());
 			boolean allEnded = true;
 			for (Map.Entry<String, StepExecution> entry : tracked.entrySet()) {
 				StepExecution now = this.jobRepository.getStepExecution(entry.getValue().getId());
@@ -87,6 +106,14 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 				entry.setValue(now);
 				BatchStatus status = now.getStatus();
 				if (!status.isRunning()) {
+					if (status == BatchStatus.FAILED && !stopping
+							&& JobNames.HAND_OUT_AGAIN.equals(now.getExitStatus().getExitCode())
+							&& handedOut.merge(entry.getKey(), 1, Integer::sum) <= MAX_HAND_OUTS) {
+						allEnded = false;
+						entry.setValue(
+								again(manager.getJobExecution(), now, PartitionPlan.number(now.getExecutionContext())));
+						unsent.add(entry.getKey());
+					}
 					continue;
 				}
 				allEnded = false;
@@ -173,6 +200,11 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 			// a worker took it over meanwhile (the broker redelivered it)
 			return null;
 		}
+		return again(job, dead, partition);
+	}
+
+	// a new execution of the partition, from what the one before it committed
+	private StepExecution again(JobExecution job, StepExecution dead, int partition) {
 		// read after the update: what the dead worker committed last, and nothing after
 		StepExecution committed = this.jobRepository.getStepExecution(dead.getId());
 		ExecutionContext context = new ExecutionContext(
@@ -180,8 +212,10 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 		StepExecution again = this.jobRepository.createStepExecution(dead.getStepName(), job);
 		again.setExecutionContext(context);
 		this.jobRepository.updateExecutionContext(again);
-		logger.warn("Backfill '{}' partition {}: its worker died (execution {}); it is handed out again as execution "
-				+ "{}, from its checkpoint", this.jobName, partition, dead.getId(), again.getId());
+		logger.warn(
+				"Backfill '{}' partition {}: its worker died or lost its connection (execution {}); it is handed "
+						+ "out again as execution {}, from its checkpoint",
+				this.jobName, partition, dead.getId(), again.getId());
 		return again;
 	}
 

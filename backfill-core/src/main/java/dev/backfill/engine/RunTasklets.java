@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import dev.backfill.jdbc.RunLock;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -27,6 +28,9 @@ final class RunTasklets implements Tasklet, StepExecutionListener {
 
 	private final Map<Long, BackfillTasklet> walking = new ConcurrentHashMap<>();
 
+	/** Partition locks taken by a worker before it started the partition's step. */
+	private final Map<Long, RunLock> held = new ConcurrentHashMap<>();
+
 	private final AtomicLong rows = new AtomicLong();
 
 	private final AtomicLong batches = new AtomicLong();
@@ -42,6 +46,10 @@ final class RunTasklets implements Tasklet, StepExecutionListener {
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
 		BackfillTasklet tasklet = this.tasklets.get();
+		RunLock lock = this.held.remove(stepExecution.getId());
+		if (lock != null) {
+			tasklet.holding(lock);
+		}
 		this.walking.put(stepExecution.getId(), tasklet);
 		tasklet.beforeStep(stepExecution);
 	}
@@ -66,6 +74,15 @@ final class RunTasklets implements Tasklet, StepExecutionListener {
 		this.batches.addAndGet(tasklet.batchesThisProcess());
 		this.rowsDone = tasklet.rowsDone();
 		return tasklet.afterStep(stepExecution);
+	}
+
+	/**
+	 * The partition of a step execution is to be walked holding a lock its caller took.
+	 * @param stepExecutionId the partition's step execution
+	 * @param lock its lock, held
+	 */
+	void walkWith(long stepExecutionId, RunLock lock) {
+		this.held.put(stepExecutionId, lock);
 	}
 
 	/**

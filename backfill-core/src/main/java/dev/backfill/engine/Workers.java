@@ -2,6 +2,7 @@ package dev.backfill.engine;
 
 import java.time.LocalDateTime;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -81,11 +82,28 @@ final class Workers {
 					status);
 			return null;
 		}
-		if (status != BatchStatus.STARTING && RunLock.isHeld(this.dataSource, lock)) {
+		// the lock first: a partition's execution is never seen running without it
+		Optional<RunLock> taken = (status == BatchStatus.STARTING)
+				? BackfillTasklet.takeLock(this.dataSource, lock,
+						this.engine.tunings().settings(JobNames.backfillOf(jobName)).statementTimeout())
+				: RunLock.tryAcquire(this.dataSource, lock);
+		if (taken.isEmpty()) {
+			if (status == BatchStatus.STARTING) {
+				return fail(partition, "its lock stayed held by another session (a worker it was handed from "
+						+ "has not let go); handed out again", JobNames.HAND_OUT_AGAIN);
+			}
 			logger.debug("Backfill '{}' partition {} is walked by another worker; the request is passed over", jobName,
 					number);
 			return null;
 		}
+		try (RunLock partitionLock = taken.get()) {
+			return walk(partition, jobName, number, partitionLock);
+		}
+	}
+
+	private @Nullable StepExecution walk(StepExecution partition, String jobName, int number, RunLock lock) {
+		BatchStatus status = partition.getStatus();
+		JobExecution job = partition.getJobExecution();
 		if (status != BatchStatus.STARTING) {
 			logger.warn("Backfill '{}' partition {} was left {} by a worker that no longer holds its lock; this "
 					+ "worker takes it over from its checkpoint", jobName, number, status);
@@ -95,8 +113,10 @@ final class Workers {
 			backfill = this.backfills.get(JobNames.backfillOf(jobName));
 		}
 		catch (RuntimeException ex) {
-			return fail(partition, "this worker declares no backfill '" + JobNames.backfillOf(jobName)
-					+ "': start workers of the same application version as the run");
+			return fail(partition,
+					"this worker declares no backfill '" + JobNames.backfillOf(jobName)
+							+ "': start workers of the same application version as the run",
+					ExitStatus.FAILED.getExitCode());
 		}
 		Shared shared = this.runs.compute(job.getId(), (id, current) -> {
 			Shared walked = (current != null) ? current
@@ -107,7 +127,17 @@ final class Workers {
 		// a connection for each of the partitions walked here at once, and for its lock
 		PoolCapacity.ensure(this.dataSource, jobName, this.walking.incrementAndGet());
 		try {
+			shared.tasklets().walkWith(partition.getId(), lock);
 			this.engine.jobs().workerStep(shared.tasklets()).execute(partition);
+			if (partition.getStatus() == BatchStatus.FAILED
+					&& (TransientFailure.connectionLoss(partition.getFailureExceptions()) != null
+							|| LockWatch.lostIn(partition.getFailureExceptions()))) {
+				// nothing of its batch in flight was committed: the run hands it out
+				// again
+				partition.setExitStatus(new ExitStatus(JobNames.HAND_OUT_AGAIN,
+						"lost its connection or its lock on a worker; handed out again from its checkpoint"));
+				this.jobRepository.update(partition);
+			}
 		}
 		catch (JobInterruptedException ex) {
 			partition.setStatus(BatchStatus.STOPPED);
@@ -137,10 +167,10 @@ final class Workers {
 					new RunAcrossProcesses(this.engine.log(), this.jobRepository, jobExecutionId)));
 	}
 
-	private @Nullable StepExecution fail(StepExecution partition, String why) {
+	private @Nullable StepExecution fail(StepExecution partition, String why, String exitCode) {
 		logger.error("Backfill partition {} cannot be walked here: {}", partition.getStepName(), why);
 		partition.setStatus(BatchStatus.FAILED);
-		partition.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
+		partition.setExitStatus(new ExitStatus(exitCode, why));
 		partition.setEndTime(LocalDateTime.now());
 		try {
 			this.jobRepository.update(partition);
