@@ -68,7 +68,25 @@ public interface BackfillOperator {
 	 * @throws MissingPrivilegeException when the role may not read the table or write the
 	 * discrepancies
 	 */
-	Verification verify(String name);
+	default Verification verify(String name) {
+		return verify(name, RunOptions.defaults());
+	}
+
+	/**
+	 * Verifies a backfill as {@link #verify(String)} does, split into partitions of about
+	 * equal rows checked side by side by threads of this process when the options ask for
+	 * a parallelism; the verification sums the partitions'. An unfinished verify resumes
+	 * in the shape it started in.
+	 * @param name the backfill name
+	 * @param options the parallelism of a new verify (its batch size is the configured
+	 * one)
+	 * @return what it found
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @throws BackfillAlreadyRunningException when a live process runs, verifies or rolls
+	 * back the backfill
+	 * @since 0.2.0
+	 */
+	Verification verify(String name, RunOptions options);
 
 	/**
 	 * Undoes a backfill: runs its declared rollback statement over the key ranges its

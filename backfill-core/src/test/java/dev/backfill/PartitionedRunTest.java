@@ -61,6 +61,29 @@ class PartitionedRunTest extends DatabaseTest {
 	}
 
 	@Test
+	void verifyIsSplitIntoPartitionsToo() {
+		Counters.create(jdbc, "split_checked", 12_000);
+		jdbc.sql("ANALYZE split_checked").update();
+		Backfill backfill = Counters.counting("split-checked", "split_checked", 500, 0);
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill);
+		assertThat(operator.run("split-checked", new RunOptions(0, 2), ProgressListener.NONE).state())
+			.isEqualTo(BackfillState.COMPLETED);
+		// two rows the run missed, in different partitions
+		jdbc.sql("UPDATE split_checked SET counter = 0 WHERE id IN (17, 11017)").update();
+		Verification verification = operator.verify("split-checked", new RunOptions(0, 4));
+		assertThat(verification.keysChecked()).isEqualTo(12_000);
+		assertThat(verification.discrepancies()).isEqualTo(2);
+		assertThat(verification.firstKeys()).containsExactlyInAnyOrder("17", "11017");
+		assertThat(count("SELECT count(DISTINCT JOB_EXECUTION_ID) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE "
+				+ "'partition:%' AND JOB_EXECUTION_ID = " + verification.jobExecutionId()))
+			.isEqualTo(1);
+		assertThat(count("SELECT count(*) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'partition:%' "
+				+ "AND JOB_EXECUTION_ID = " + verification.jobExecutionId()))
+			.isEqualTo(4);
+		assertThat(operator.status("split-checked").verification().discrepancies()).isEqualTo(2);
+	}
+
+	@Test
 	void textKeysSplitInCollationOrder() {
 		jdbc.sql("""
 				CREATE TABLE split_text (code text PRIMARY KEY, counter int NOT NULL DEFAULT 0);

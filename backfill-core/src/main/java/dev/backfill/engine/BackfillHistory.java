@@ -125,10 +125,20 @@ final class BackfillHistory {
 			.findFirst()
 			.map(StepExecution::getExecutionContext)
 			.orElseGet(ExecutionContext::new);
+		VerifyCheckpoint checkpoint = VerifyCheckpoint.from(step);
+		if (WalkShape.isPartitioned(execution)) {
+			// a verify split into partitions: their sums, across its restarts
+			checkpoint = VerifyCheckpoint
+				.sum(PartitionRuns.of(this.jobRepository.getJobExecutions(execution.getJobInstance()))
+					.latest()
+					.values()
+					.stream()
+					.map((s) -> VerifyCheckpoint.from(s.getExecutionContext()))
+					.toList());
+		}
 		// as the job repository stores it, so that a verify reads back equal
 		Instant at = Objects.requireNonNullElse(instant(execution.getEndTime()), Instant.now())
 			.truncatedTo(ChronoUnit.MILLIS);
-		VerifyCheckpoint checkpoint = VerifyCheckpoint.from(step);
 		return new Verification(backfill.name(), execution.getId(), at, checkpoint.keysChecked(),
 				checkpoint.discrepancies(),
 				this.discrepancies.firstKeys(this.jobRepository.getJobExecutions(execution.getJobInstance())

@@ -173,11 +173,41 @@ final class BackfillJobs {
 	 * @return the job and its tasklet
 	 */
 	JobHandle<VerifyTasklet> buildVerify(Backfill backfill, TableShape shape, int batchSize, BackfillSettings settings,
-			JdbcDiscrepancies discrepancies, RunLock lock) {
+			JdbcDiscrepancies discrepancies, RunLock lock, WalkShape walk) {
 		VerifyTasklet tasklet = new VerifyTasklet(backfill, shape, this.jdbc, discrepancies, batchSize, settings,
 				new LockWatch(lock, backfill.name(), this.jobRepository, this.transactionManager));
-		return handle(JobNames.verify(backfill.name()), new RunIdIncrementer(), true, lock, JobNames.VERIFY_STEP,
-				tasklet);
+		String jobName = JobNames.verify(backfill.name());
+		if (!walk.partitioned()) {
+			return handle(jobName, new RunIdIncrementer(), true, lock, JobNames.VERIFY_STEP, tasklet);
+		}
+		// partitions of about equal rows, checked side by side; the verify's figures are
+		// their sums
+		JobParametersIncrementer incrementer = (parameters) -> {
+			JobParametersBuilder next = new JobParametersBuilder().addLong(RUN_ID,
+					Objects.requireNonNull(new RunIdIncrementer().getNext(parameters).getLong(RUN_ID)));
+			walk.addTo(next);
+			return next.toJobParameters();
+		};
+		WalkPartitioner partitioner = new WalkPartitioner(jobName, shape.keyType(),
+				() -> KeyPartitions.plan(this.jdbc, shape, "true", walk.partitions()), this.jobRepository);
+		PoolCapacity.ensure(this.dataSource, jobName, walk.threads());
+		SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("backfill-" + jobName + "-");
+		threads.setConcurrencyLimit(walk.threads());
+		TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
+		handler.setStep(
+				new StepBuilder(JobNames.PARTITION_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
+					.listener(tasklet)
+					.build());
+		handler.setTaskExecutor(threads);
+		handler.setGridSize(walk.partitions());
+		Step manager = new StepBuilder(JobNames.VERIFY_STEP, this.jobRepository)
+			.partitioner(JobNames.PARTITION_STEP, partitioner)
+			.partitionHandler(handler)
+			.listener(partitioner)
+			.build();
+		JobBuilder job = new JobBuilder(jobName, this.jobRepository).incrementer(incrementer)
+			.listener(new OwnerListener(this.jobRepository, lock));
+		return new JobHandle<>(job.start(manager).build(), tasklet);
 	}
 
 	/**

@@ -302,8 +302,8 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 	}
 
 	@Override
-	public Verification verify(String name) {
-		return this.verifications.verify(this.backfills.get(name));
+	public Verification verify(String name, RunOptions options) {
+		return this.verifications.verify(this.backfills.get(name), options);
 	}
 
 	@Override

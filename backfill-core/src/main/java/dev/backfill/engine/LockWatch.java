@@ -48,7 +48,8 @@ final class LockWatch {
 	 * session
 	 * @throws LockLost when another session holds the lock now
 	 */
-	void beforeBatch(JobExecution execution) {
+	// the partitions of a verify share the run lock: one looks at a time
+	synchronized void beforeBatch(JobExecution execution) {
 		int before = this.lock.backendPid();
 		RunLock.Renewal renewal;
 		try {

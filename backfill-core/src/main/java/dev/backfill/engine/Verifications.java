@@ -6,6 +6,7 @@ import dev.backfill.Backfill;
 import dev.backfill.BackfillException;
 import dev.backfill.BackfillLockLostException;
 import dev.backfill.BackfillSettings;
+import dev.backfill.RunOptions;
 import dev.backfill.Verification;
 import dev.backfill.jdbc.RunLock;
 import dev.backfill.jdbc.TableShape;
@@ -28,29 +29,33 @@ final class Verifications {
 		this.engine = engine;
 	}
 
-	Verification verify(Backfill backfill) {
+	Verification verify(Backfill backfill, RunOptions options) {
 		String name = backfill.name();
 		TableShape shape = this.engine.shape(backfill, DeclarationCheck.Work.VERIFY);
 		return this.engine.locked()
 			.holding(name, "Verify of '" + name + "'", "'backfill verify " + name + "' resumes it",
-					(lock, stoppable) -> verify(backfill, shape, lock, stoppable));
+					(lock, stoppable) -> verify(backfill, shape, options, lock, stoppable));
 	}
 
 	// an unfinished verify resumes from its checkpoint unless a run or a rollback
 	// started since: its earlier checks would be stale
-	private Verification verify(Backfill backfill, TableShape shape, RunLock lock, Consumer<Runnable> stoppable)
-			throws Exception {
+	private Verification verify(Backfill backfill, TableShape shape, RunOptions options, RunLock lock,
+			Consumer<Runnable> stoppable) throws Exception {
 		String name = backfill.name();
 		BackfillHistory history = this.engine.history();
 		JobExecution previous = history.last(JobNames.verify(name));
 		BackfillSettings settings = this.engine.tunings().settings(name);
+		boolean resume = BackfillHistory.unfinished(previous) && !history.changedSince(name, previous);
+		// a verify resumes in the shape it started in; a new one is split as asked
+		int asked = this.engine.tunings().parallelism(backfill, options.parallelism());
+		WalkShape walk = !resume ? WalkShape.split(asked, asked)
+				: WalkShape.isPartitioned(previous) ? WalkShape.split(WalkShape.partitionsOf(previous),
+						(asked > 1) ? asked : WalkShape.partitionsOf(previous)) : WalkShape.ONE_STEP;
 		JobHandle<VerifyTasklet> verify = this.engine.jobs()
 			.buildVerify(backfill, shape, Math.max(settings.batchSize(), settings.sizing().max()), settings,
-					this.engine.discrepancies(), lock);
+					this.engine.discrepancies(), lock, walk);
 		stoppable.accept(verify.tasklet()::requestStop);
-		JobExecution execution = this.engine.executions()
-			.launch(name, verify.job(), previous,
-					BackfillHistory.unfinished(previous) && !history.changedSince(name, previous));
+		JobExecution execution = this.engine.executions().launch(name, verify.job(), previous, resume);
 		if (LockWatch.lostIn(execution.getAllFailureExceptions())) {
 			throw new BackfillLockLostException(name, history.owner(name));
 		}

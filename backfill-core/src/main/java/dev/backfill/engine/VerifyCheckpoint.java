@@ -1,5 +1,7 @@
 package dev.backfill.engine;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -57,6 +59,15 @@ record VerifyCheckpoint(@Nullable String lastKey, long keysChecked, long discrep
 	 * @param found discrepancies it logged
 	 * @return the next checkpoint
 	 */
+	/**
+	 * @param partitions the checkpoints of a verify's partitions
+	 * @return the verify's: keys checked and discrepancies summed, with no last key
+	 */
+	static VerifyCheckpoint sum(List<VerifyCheckpoint> partitions) {
+		return new VerifyCheckpoint(null, partitions.stream().mapToLong(VerifyCheckpoint::keysChecked).sum(),
+				partitions.stream().mapToLong(VerifyCheckpoint::discrepancies).sum());
+	}
+
 	VerifyCheckpoint next(String toKey, long keys, long found) {
 		return new VerifyCheckpoint(toKey, this.keysChecked + keys, this.discrepancies + found);
 	}

@@ -3,8 +3,10 @@ package dev.backfill.engine;
 import java.sql.ResultSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
@@ -18,11 +20,13 @@ import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -59,10 +63,11 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	private final RowColumns columns;
 
-	private VerifyCheckpoint checkpoint = VerifyCheckpoint.START;
-
-	/** The checkpoint's last key, of the key's type. */
-	private @Nullable Object lastKey;
+	/**
+	 * Each step execution's walk: one for a verify in one walk, one per partition of a
+	 * verify split into partitions, walked side by side.
+	 */
+	private final Map<Long, Walk> walks = new ConcurrentHashMap<>();
 
 	private volatile boolean stopRequested;
 
@@ -160,12 +165,16 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
-		this.checkpoint = VerifyCheckpoint.from(stepExecution.getExecutionContext());
-		String last = this.checkpoint.lastKey();
-		this.lastKey = (last != null) ? this.shape.keyType().parse(last) : null;
-		if (this.lastKey != null) {
+		ExecutionContext context = stepExecution.getExecutionContext();
+		VerifyCheckpoint checkpoint = VerifyCheckpoint.from(context);
+		String last = checkpoint.lastKey();
+		Object lastKey = (last != null) ? this.shape.keyType().parse(last) : null;
+		WalkBounds bounds = (PartitionPlan.number(context) > 0) ? PartitionPlan.bounds(context, this.shape.keyType())
+				: WalkBounds.ALL;
+		this.walks.put(stepExecution.getId(), new Walk(bounds, checkpoint, lastKey));
+		if (lastKey != null) {
 			logger.info("Verify of '{}' resumes after key {} ({} keys checked, {} discrepancies)", this.backfill.name(),
-					this.lastKey, this.checkpoint.keysChecked(), this.checkpoint.discrepancies());
+					lastKey, checkpoint.keysChecked(), checkpoint.discrepancies());
 		}
 	}
 
@@ -181,7 +190,9 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms")
 			.query()
 			.listOfRows();
-		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, this.lastKey, false, this.batchSize, null);
+		Walk walk = this.walks.get(step.getId());
+		Object from = (walk.lastKey != null) ? walk.lastKey : walk.bounds.from();
+		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, from, false, this.batchSize, walk.bounds.until());
 		if (batch.isEmpty()) {
 			return RepeatStatus.FINISHED;
 		}
@@ -202,9 +213,9 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		}
 		// the context is saved in this transaction, with the discrepancies: a resumed
 		// verify logs nothing twice
-		this.lastKey = to;
-		this.checkpoint = this.checkpoint.next(to.toString(), keys, batchFound);
-		this.checkpoint.writeTo(step.getExecutionContext());
+		walk.lastKey = to;
+		walk.checkpoint = walk.checkpoint.next(to.toString(), keys, batchFound);
+		walk.checkpoint.writeTo(step.getExecutionContext());
 		contribution.incrementReadCount();
 		return batch.get().full() ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
 	}
@@ -236,6 +247,30 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 
 	void requestStop() {
 		this.stopRequested = true;
+	}
+
+	@Override
+	public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
+		this.walks.remove(stepExecution.getId());
+		return null;
+	}
+
+	/** Where one walk of the verify stands. */
+	private static final class Walk {
+
+		private final WalkBounds bounds;
+
+		private VerifyCheckpoint checkpoint;
+
+		/** The checkpoint's last key, of the key's type. */
+		private @Nullable Object lastKey;
+
+		Walk(WalkBounds bounds, VerifyCheckpoint checkpoint, @Nullable Object lastKey) {
+			this.bounds = bounds;
+			this.checkpoint = checkpoint;
+			this.lastKey = lastKey;
+		}
+
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.backfill.BackfillOperator;
+import dev.backfill.RunOptions;
 import dev.backfill.Verification;
 import dev.backfill.boot.report.BackfillReport;
 import dev.backfill.boot.report.ReportJson;
@@ -33,13 +34,15 @@ final class VerifyCommand implements BackfillCommand {
 
 	@Override
 	public String usage() {
-		return "verify NAME [--json]         check the work: no row pending, none failing the declared check";
+		return "verify NAME [--parallelism=N] [--json]\n"
+				+ "                               check the work: no row pending, none failing the declared check";
 	}
 
 	@Override
 	public int run(CommandLine line, PrintStream out) {
-		line.allowOnly(Set.of("json"));
-		Verification v = this.operator.verify(line.backfillName());
+		line.allowOnly(Set.of("parallelism", "json"));
+		String name = line.backfillName();
+		Verification v = this.operator.verify(name, new RunOptions(0, RunCommand.parallelism(line)));
 		if (line.flag("json")) {
 			out.println(ReportJson.write(json(v)));
 		}
