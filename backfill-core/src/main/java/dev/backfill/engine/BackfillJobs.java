@@ -120,23 +120,35 @@ final class BackfillJobs {
 					plan.jobName(), this.remote, run);
 		}
 		else {
-			PoolCapacity.ensure(this.dataSource, plan.jobName(), shape.threads());
-			SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("backfill-" + plan.jobName() + "-");
-			threads.setConcurrencyLimit(shape.threads());
-			TaskExecutorPartitionHandler local = new TaskExecutorPartitionHandler();
-			local.setStep(workerStep(tasklets));
-			local.setTaskExecutor(threads);
-			handler = local;
+			handler = inThreads(plan.jobName(), workerStep(tasklets), shape);
 		}
+		return partitioned(plan.jobName(), incrementer, lock, JobNames.STEP, partitioner, handler, shape, tasklets);
+	}
+
+	// partitions walked by threads of this process, no more at once than the shape says
+	private TaskExecutorPartitionHandler inThreads(String jobName, Step worker, WalkShape shape) {
+		PoolCapacity.ensure(this.dataSource, jobName, shape.threads());
+		SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("backfill-" + jobName + "-");
+		threads.setConcurrencyLimit(shape.threads());
+		TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
+		handler.setStep(worker);
+		handler.setTaskExecutor(threads);
+		return handler;
+	}
+
+	// a job of one partitioned step, whose partitioner keeps its plan in the step's
+	// context; the job records its owner
+	private <T> JobHandle<T> partitioned(String jobName, JobParametersIncrementer incrementer, RunLock lock,
+			String stepName, WalkPartitioner partitioner, AbstractPartitionHandler handler, WalkShape shape,
+			T tasklet) {
 		handler.setGridSize(shape.partitions());
-		Step manager = new StepBuilder(JobNames.STEP, this.jobRepository)
-			.partitioner(JobNames.PARTITION_STEP, partitioner)
+		Step manager = new StepBuilder(stepName, this.jobRepository).partitioner(JobNames.PARTITION_STEP, partitioner)
 			.partitionHandler(handler)
 			.listener(partitioner)
 			.build();
-		JobBuilder job = new JobBuilder(plan.jobName(), this.jobRepository).incrementer(incrementer)
+		JobBuilder job = new JobBuilder(jobName, this.jobRepository).incrementer(incrementer)
 			.listener(new OwnerListener(this.jobRepository, lock));
-		return new JobHandle<>(job.start(manager).build(), tasklets);
+		return new JobHandle<>(job.start(manager).build(), tasklet);
 	}
 
 	/**
@@ -190,24 +202,12 @@ final class BackfillJobs {
 		};
 		WalkPartitioner partitioner = new WalkPartitioner(jobName, shape.keyType(),
 				() -> KeyPartitions.plan(this.jdbc, shape, "true", walk.partitions()), this.jobRepository);
-		PoolCapacity.ensure(this.dataSource, jobName, walk.threads());
-		SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("backfill-" + jobName + "-");
-		threads.setConcurrencyLimit(walk.threads());
-		TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
-		handler.setStep(
-				new StepBuilder(JobNames.PARTITION_STEP, this.jobRepository).tasklet(tasklet, this.transactionManager)
-					.listener(tasklet)
-					.build());
-		handler.setTaskExecutor(threads);
-		handler.setGridSize(walk.partitions());
-		Step manager = new StepBuilder(JobNames.VERIFY_STEP, this.jobRepository)
-			.partitioner(JobNames.PARTITION_STEP, partitioner)
-			.partitionHandler(handler)
-			.listener(partitioner)
+		Step worker = new StepBuilder(JobNames.PARTITION_STEP, this.jobRepository)
+			.tasklet(tasklet, this.transactionManager)
+			.listener(tasklet)
 			.build();
-		JobBuilder job = new JobBuilder(jobName, this.jobRepository).incrementer(incrementer)
-			.listener(new OwnerListener(this.jobRepository, lock));
-		return new JobHandle<>(job.start(manager).build(), tasklet);
+		return partitioned(jobName, incrementer, lock, JobNames.VERIFY_STEP, partitioner,
+				inThreads(jobName, worker, walk), walk, tasklet);
 	}
 
 	/**

@@ -59,12 +59,13 @@ record PartitionRuns(Map<Integer, StepExecution> latest) {
 
 	/**
 	 * @return the statistics of the run as a whole: rows left summed, the rates of the
-	 * running partitions summed, their ETA at that rate; the batch size of the latest
-	 * partition to report
+	 * running partitions summed (of every partition, when none runs), their ETA at that
+	 * rate; the batch size of the latest partition to report
 	 */
 	RunStats stats() {
 		long left = 0;
 		double rate = 0;
+		double rateWhenLast = 0;
 		double throttled = 0;
 		RunStats last = null;
 		for (StepExecution step : this.latest.values()) {
@@ -75,13 +76,16 @@ record PartitionRuns(Map<Integer, StepExecution> latest) {
 			boolean running = step.getStatus().isRunning();
 			left += (step.getStatus() == BatchStatus.COMPLETED) ? 0 : stats.rowsRemaining();
 			rate += running ? stats.rowsPerSecond() : 0;
+			rateWhenLast += stats.rowsPerSecond();
 			// partitions are held side by side: the run was held as long as its longest
 			throttled = Math.max(throttled, stats.throttledSeconds());
 			last = stats;
 		}
 		long eta = (rate > 0) ? Math.round(left / rate) : 0;
-		return new RunStats(left, rate, eta, (last != null) ? last.batchSize() : 0, last != null && last.adaptive(),
-				throttled);
+		// a run with no partition at work (ended, or dead) shows the rate its partitions
+		// last had, as a run in one walk does
+		return new RunStats(left, (rate > 0) ? rate : rateWhenLast, eta, (last != null) ? last.batchSize() : 0,
+				last != null && last.adaptive(), throttled);
 	}
 
 	/**
