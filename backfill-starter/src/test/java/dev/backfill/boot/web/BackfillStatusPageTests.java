@@ -157,4 +157,49 @@ class BackfillStatusPageTests {
 			.contains("content=\"5; url=/ops/backfills\"");
 	}
 
+	@Test
+	void runInPartitionsHasATableOfThemWithAProgressBarEach() {
+		List<BackfillReport.PartitionSummary> partitions = List.of(
+				new BackfillReport.PartitionSummary(1, "[start, 1000]", "COMPLETED", 4, 1000, 0, 100, "1000", 0,
+						"host-1 pid 42"),
+				new BackfillReport.PartitionSummary(2, "(1000, 2000]", "RUNNING", 2, 500, 500, 50, "1500", 1234.5,
+						"host-2 pid 7"),
+				new BackfillReport.PartitionSummary(3, "(2000, end]", "WAITING", 0, 0, 1000, 0, null, 0, null));
+		BackfillReport report = new BackfillReport("orders", "RUNNING", 50, 1500, 1500, 1234.5, 2, 6, 250, null, 7L, AT,
+				null, null, null, 200, 0, null, null, List.of(), partitions);
+		String html = render(report);
+		assertThat(html)
+			.contains("<table class=\"partitions\"><caption>3 partitions (1 waiting, 1 running, 1 completed)</caption>")
+			.contains("<th>#</th><th>Range</th><th>State</th><th>Rows done / total</th><th>Done</th>"
+					+ "<th>Rows/s</th><th>Last key</th><th>Worker</th>")
+			.contains("<td class=\"number\">1</td><td>[start, 1000]</td><td>COMPLETED</td>"
+					+ "<td class=\"number\">1,000 / 1,000</td>")
+			.contains("<td class=\"number\">500 / ~1,000</td><td><span class=\"partition-bar\" role=\"progressbar\" "
+					+ "aria-valuenow=\"50.0\" aria-valuemin=\"0\" aria-valuemax=\"100\"><span style=\"width: 50.0%\">"
+					+ "</span></span> 50.0%</td><td class=\"number\">1,235</td><td>1500</td><td>host-2 pid 7</td>")
+			.contains("<td>(2000, end]</td><td>WAITING</td><td class=\"number\">0 / ~1,000</td>")
+			.contains("0.0%</td><td class=\"number\">0</td><td>&ndash;</td><td>&ndash;</td></tr>");
+		// the partitions come before the chart and the history
+		assertThat(html.indexOf("class=\"partitions\"")).isLessThan(html.indexOf("No batch committed yet."));
+	}
+
+	@Test
+	void partitionsAreEscaped() {
+		BackfillReport report = new BackfillReport("orders", "RUNNING", 0, 0, 10, 0, 0, 0, 0, null, 7L, AT, null, null,
+				null, 0, 0, null, null, List.of(), List.of(new BackfillReport.PartitionSummary(1, "[start, <b>]",
+						"RUNNING", 0, 0, 10, 0, "<i>", 0, "<script>x</script>")));
+		assertThat(render(report)).doesNotContain("[start, <b>]")
+			.doesNotContain("<i>")
+			.doesNotContain("<script>")
+			.contains("[start, &lt;b&gt;]")
+			.contains("&lt;script&gt;x&lt;/script&gt;");
+	}
+
+	@Test
+	void runInOneWalkHasNoTableOfPartitions() {
+		BackfillReport report = new BackfillReport("orders", "COMPLETED", 100, 1000, 0, 10, 0, 2, 100, "1000", 8L, AT,
+				AT.plusSeconds(200), null, null, 260, 0, null, null, List.of(), null);
+		assertThat(render(report)).doesNotContain("class=\"partitions\"").doesNotContain("partition-bar\"");
+	}
+
 }
