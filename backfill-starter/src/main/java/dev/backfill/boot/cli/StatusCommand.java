@@ -10,6 +10,7 @@ import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillStatus;
 import dev.backfill.Estimate;
 import dev.backfill.Verification;
+import dev.backfill.boot.report.BackfillReport.PartitionSummary;
 import dev.backfill.boot.report.BackfillReports;
 import dev.backfill.boot.report.Formats;
 import dev.backfill.boot.report.ReportJson;
@@ -17,9 +18,11 @@ import dev.backfill.boot.report.ReportJson;
 /**
  * {@code backfill status [NAME] [--json]}: progress, rate and ETA of the latest runs, and
  * the latest dry-run's estimate with its error once the run completed, read from the job
- * repository, so it works from any process and for a run whose process died. With
- * {@code --json}, the endpoint's view of the backfills ({@link BackfillReports}): of one
- * with its recent batches, or of all, in name order, without them.
+ * repository, so it works from any process and for a run whose process died. A run split
+ * into partitions has a line counting them by state and, for one backfill, a line for
+ * each ({@link PartitionLines}). With {@code --json}, the endpoint's view of the
+ * backfills ({@link BackfillReports}): of one with its recent batches, or of all, in name
+ * order, without them.
  */
 final class StatusCommand implements BackfillCommand {
 
@@ -82,6 +85,13 @@ final class StatusCommand implements BackfillCommand {
 					case ROLLED_BACK -> "rolled back; 'backfill run " + s.backfill() + "' starts again; last run";
 					default -> "last run";
 				}, s.owner(), (s.exitMessage() != null) ? ": " + s.exitMessage() : "");
+			}
+			if (!s.partitions().isEmpty()) {
+				List<PartitionSummary> partitions = s.partitions().stream().map(PartitionSummary::of).toList();
+				out.println("  " + Formats.partitionCounts(partitions));
+				if (!line.arguments().isEmpty()) {
+					PartitionLines.of(partitions, "  ").forEach(out::println);
+				}
 			}
 		}
 		return OK;

@@ -3,17 +3,20 @@ package dev.backfill.boot.report;
 import java.time.Instant;
 import java.util.List;
 
+import dev.backfill.BackfillState;
 import dev.backfill.BackfillStatus;
 import dev.backfill.BatchSummary;
 import dev.backfill.Estimate;
+import dev.backfill.PartitionStatus;
 import dev.backfill.Verification;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code backfill status --json}, the {@code backfills} endpoint and the status page
  * show of one backfill: its latest run's progress, rate and ETA, the latest dry-run and
- * verify, and, for one backfill, its recent batches. Plain values with no Actuator type;
- * its components are the JSON fields ({@link ReportJson}).
+ * verify, for a run split into partitions each partition, and, for one backfill, its
+ * recent batches. Plain values with no Actuator type; its components are the JSON fields
+ * ({@link ReportJson}).
  *
  * @param name the backfill name
  * @param state the latest run's state, such as {@code RUNNING}
@@ -38,13 +41,16 @@ import org.jspecify.annotations.Nullable;
  * @param lastVerify the latest verify, or {@code null}
  * @param recentBatches the latest committed batches, oldest first; {@code null} in the
  * list of all backfills
+ * @param partitions for a run split into partitions, each of them in key order (the
+ * figures above are their sums); {@code null} for a run in one walk
  * @since 0.1.0
  */
 public record BackfillReport(String name, String state, double percentDone, long rowsDone, long rowsRemainingEstimate,
 		double rowsPerSecond, long etaSeconds, long batches, int batchSize, @Nullable String lastKey,
 		@Nullable Long jobExecutionId, @Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner,
 		@Nullable String exitMessage, double runSeconds, double throttledSeconds, @Nullable DryRunSummary lastDryRun,
-		@Nullable VerifySummary lastVerify, @Nullable List<BatchSummary> recentBatches) {
+		@Nullable VerifySummary lastVerify, @Nullable List<BatchSummary> recentBatches,
+		@Nullable List<PartitionSummary> partitions) {
 
 	/**
 	 * Reports on a backfill.
@@ -54,6 +60,9 @@ public record BackfillReport(String name, String state, double percentDone, long
 	 * @return the report
 	 */
 	public static BackfillReport of(BackfillStatus status, @Nullable List<BatchSummary> recentBatches) {
+		// a run in one walk has none: left out, as a dry-run or verify never made
+		List<PartitionSummary> partitions = status.partitions().isEmpty() ? null
+				: status.partitions().stream().map(PartitionSummary::of).toList();
 		return new BackfillReport(status.backfill(), status.state().name(), Formats.tenths(100 * status.fractionDone()),
 				status.rowsDone(), status.rowsRemainingEstimate(), Formats.tenths(status.rowsPerSecond()),
 				status.etaSeconds(), status.batches(), status.batchSize(), status.lastKey(), status.jobExecutionId(),
@@ -61,7 +70,7 @@ public record BackfillReport(String name, String state, double percentDone, long
 				Formats.thousandths(status.runSeconds()), Formats.thousandths(status.throttledSeconds()),
 				(status.estimate() != null) ? DryRunSummary.of(status) : null,
 				(status.verification() != null) ? VerifySummary.of(status.verification()) : null,
-				(recentBatches != null) ? List.copyOf(recentBatches) : null);
+				(recentBatches != null) ? List.copyOf(recentBatches) : null, partitions);
 	}
 
 	/**
@@ -136,6 +145,51 @@ public record BackfillReport(String name, String state, double percentDone, long
 		public static VerifySummary of(Verification v) {
 			return new VerifySummary(v.jobExecutionId(), v.at(), v.keysChecked(), v.discrepancies(), v.passed(),
 					v.checked(), v.firstKeys());
+		}
+
+	}
+
+	/**
+	 * One partition of a run split into partitions, in brief.
+	 *
+	 * @param partition its number, from 1, in key order
+	 * @param range its keys, such as {@code (1000, 2000]}
+	 * @param state its state, such as {@code RUNNING}, or {@code WAITING} until a thread
+	 * or a worker takes it
+	 * @param batches batches it committed
+	 * @param rowsDone rows it changed
+	 * @param rowsRemainingEstimate rows estimated still to change in its range
+	 * @param percentDone rows done as a share of rows done and rows estimated to remain,
+	 * from 0 to 100
+	 * @param lastKey its checkpoint, or {@code null} before its first batch
+	 * @param rowsPerSecond its recent rows per second while it runs, else 0
+	 * @param worker host and pid of the process that walks or walked it, or {@code null}
+	 * before one took it
+	 * @since 0.2.0
+	 */
+	public record PartitionSummary(int partition, String range, String state, long batches, long rowsDone,
+			long rowsRemainingEstimate, double percentDone, @Nullable String lastKey, double rowsPerSecond,
+			@Nullable String worker) {
+
+		/**
+		 * @param p a partition's status
+		 * @return it in brief
+		 */
+		public static PartitionSummary of(PartitionStatus p) {
+			return new PartitionSummary(p.partition(), p.range(), p.state().name(), p.batches(), p.rowsDone(),
+					p.rowsRemainingEstimate(), Formats.tenths(100 * fractionDone(p)), p.lastKey(),
+					Formats.tenths(p.rowsPerSecond()), p.worker());
+		}
+
+		// as BackfillStatus.fractionDone counts the run: the rows remaining are an
+		// estimate, so a completed partition, or one that changed rows and found
+		// nothing left, counts as all done
+		private static double fractionDone(PartitionStatus p) {
+			long total = p.rowsDone() + p.rowsRemainingEstimate();
+			if (total == 0) {
+				return (p.rowsDone() > 0 || p.state() == BackfillState.COMPLETED) ? 1 : 0;
+			}
+			return (double) p.rowsDone() / total;
 		}
 
 	}

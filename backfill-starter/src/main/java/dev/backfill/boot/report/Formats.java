@@ -5,11 +5,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.backfill.BackfillState;
 
 /**
- * How the command line, the status page and the JSON views write numbers and times.
+ * How the command line, the status page and the JSON views write numbers, times and
+ * states.
  *
  * @since 0.1.0
  */
@@ -145,6 +151,48 @@ public final class Formats {
 		ZonedDateTime time = at.atZone(zone);
 		boolean today = time.toLocalDate().equals(now.atZone(zone).toLocalDate());
 		return DateTimeFormatter.ofPattern(today ? "HH:mm" : "yyyy-MM-dd HH:mm", locale).format(time);
+	}
+
+	/**
+	 * A state in words, as a sentence has it: {@code running}, {@code waiting},
+	 * {@code never run}.
+	 * @param state a run's or a partition's state
+	 * @return it in lower case
+	 * @since 0.2.0
+	 */
+	public static String state(BackfillState state) {
+		// no default: a new state is a compile error here rather than a blank
+		return switch (state) {
+			case NEVER_RUN -> "never run";
+			case WAITING -> "waiting";
+			case RUNNING -> "running";
+			case PAUSED -> "paused";
+			case DEAD -> "dead";
+			case STOPPED -> "stopped";
+			case FAILED -> "failed";
+			case COMPLETED -> "completed";
+			case ROLLED_BACK -> "rolled back";
+			case NOTHING_TO_ROLL_BACK -> "nothing to roll back";
+		};
+	}
+
+	/**
+	 * How many partitions a run has and in which states, such as
+	 * {@code 8 partitions (3 waiting, 5 running)}, the states in their order of
+	 * {@link BackfillState}.
+	 * @param partitions the run's partitions
+	 * @return them counted in words
+	 * @since 0.2.0
+	 */
+	public static String partitionCounts(List<BackfillReport.PartitionSummary> partitions) {
+		Map<BackfillState, Long> counts = partitions.stream()
+			.collect(Collectors.groupingBy((p) -> BackfillState.valueOf(p.state()),
+					() -> new EnumMap<>(BackfillState.class), Collectors.counting()));
+		return counts.entrySet()
+			.stream()
+			.map((e) -> e.getValue() + " " + state(e.getKey()))
+			.collect(Collectors.joining(", ",
+					partitions.size() + ((partitions.size() == 1) ? " partition (" : " partitions ("), ")"));
 	}
 
 	/**

@@ -20,10 +20,11 @@ import org.springframework.web.util.HtmlUtils;
 
 /**
  * The status page: every backfill with a progress bar, its state, effective and working
- * rates, ETA and times, its latest dry-run and verify, a chart of its recent batches'
- * rates, the latest executions of its runs, and, for a user who may act, pause, resume
- * and stop buttons. Plain HTML and SVG built on the server, refreshing itself every few
- * seconds; times are written in the server's zone.
+ * rates, ETA and times, its latest dry-run and verify, for a run split into partitions a
+ * table of them, a chart of its recent batches' rates, the latest executions of its runs,
+ * and, for a user who may act, pause, resume and stop buttons. Plain HTML and SVG built
+ * on the server, refreshing itself every few seconds; times are written in the server's
+ * zone.
  *
  * @since 0.1.0
  */
@@ -37,11 +38,11 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 	private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
 	// each backfill's section, in order: a new part is one more entry
-	private static final List<Section> SECTIONS = List.of(new Summary(), new ActionButtons(), new BatchChart(),
-			new RunHistory());
+	private static final List<Section> SECTIONS = List.of(new Summary(), new ActionButtons(), new PartitionTable(),
+			new BatchChart(), new RunHistory());
 
-	// the bar's fill and track are colours used nowhere else on the page, so that a
-	// screenshot finds them
+	// the bar's fill and track are colours used nowhere else on the page (the
+	// partitions' small bars have their own), so that a screenshot finds them
 	private static final String STYLE = """
 			body { font: 14px/1.45 system-ui, sans-serif; color: #212529; margin: 24px 32px; }
 			h1 { font-size: 20px; margin: 0 0 4px; }
@@ -56,10 +57,14 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 			.notice { background: #fff3bf; border: 1px solid #fab005; padding: 4px 8px; display: inline-block; }
 			.actions form { display: inline; margin-right: 6px; }
 			.chart { display: block; margin: 8px 0 2px; }
-			.history { border-collapse: collapse; margin-top: 8px; }
-			.history caption { text-align: left; color: #6c757d; }
-			.history th, .history td { border-bottom: 1px solid #ced4da; padding: 2px 10px 2px 0; text-align: left; }
-			.history td.number { text-align: right; }
+			.history, .partitions { border-collapse: collapse; margin-top: 8px; }
+			.history caption, .partitions caption { text-align: left; color: #6c757d; }
+			.history th, .history td, .partitions th, .partitions td { border-bottom: 1px solid #ced4da;
+			padding: 2px 10px 2px 0; text-align: left; }
+			.history td.number, .partitions td.number { text-align: right; }
+			.partition-bar { display: inline-block; width: 80px; height: 8px; background: #e9ecef;
+			vertical-align: middle; }
+			.partition-bar span { display: block; height: 8px; background: #4dabf7; }
 			""";
 
 	private final BackfillReports reports;

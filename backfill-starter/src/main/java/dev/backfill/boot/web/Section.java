@@ -2,8 +2,8 @@ package dev.backfill.boot.web;
 
 /**
  * One part of a backfill's section of the status page, such as its chart of recent
- * batches. The page draws each in turn: a new part (a table of a run's partitions, say)
- * is one more section, with what it reads added to {@link BackfillView}.
+ * batches or the table of a run's partitions. The page draws each in turn: a new part is
+ * one more section, with what it reads added to {@link BackfillView}.
  */
 @FunctionalInterface
 interface Section {
