@@ -12,9 +12,13 @@ import java.time.Duration;
  * reads, such as 0.01
  * @param maxDuration time after which sampling stops, whatever the number of batches
  * sampled
+ * @param parallelism partitions the run is to walk side by side: the dry-run runs that
+ * many of its sampled batches at once too, and estimates the run at the speed-up it
+ * measured; 0 or 1 for a run in one walk
  * @since 0.1.0
  */
-public record DryRunOptions(int batchSize, int sampleBatches, double maxSampleShare, Duration maxDuration) {
+public record DryRunOptions(int batchSize, int sampleBatches, double maxSampleShare, Duration maxDuration,
+		int parallelism) {
 
 	/** Most batches an automatically sized sample takes. */
 	public static final int DEFAULT_SAMPLE_BATCHES = 20;
@@ -43,6 +47,21 @@ public record DryRunOptions(int batchSize, int sampleBatches, double maxSampleSh
 		if (maxDuration.isNegative() || maxDuration.isZero()) {
 			throw new IllegalArgumentException("Sample time bound " + maxDuration + " must be positive, such as 30s");
 		}
+		if (parallelism < 0 || parallelism > Backfill.MAX_PARALLELISM) {
+			throw new IllegalArgumentException(
+					"Parallelism " + parallelism + " must be from 1 to " + Backfill.MAX_PARALLELISM + ", such as 4");
+		}
+	}
+
+	/**
+	 * Options of a dry-run that estimates a run in one walk.
+	 * @param batchSize keys per batch, 0 for the run's
+	 * @param sampleBatches batches to sample, 0 for automatic
+	 * @param maxSampleShare the largest share of the table an automatic sample reads
+	 * @param maxDuration the time bound of the sample
+	 */
+	public DryRunOptions(int batchSize, int sampleBatches, double maxSampleShare, Duration maxDuration) {
+		this(batchSize, sampleBatches, maxSampleShare, maxDuration, 0);
 	}
 
 	/**
@@ -50,7 +69,7 @@ public record DryRunOptions(int batchSize, int sampleBatches, double maxSampleSh
 	 * 30 seconds
 	 */
 	public static DryRunOptions defaults() {
-		return new DryRunOptions(0, 0, DEFAULT_MAX_SAMPLE_SHARE, DEFAULT_MAX_DURATION);
+		return new DryRunOptions(0, 0, DEFAULT_MAX_SAMPLE_SHARE, DEFAULT_MAX_DURATION, 0);
 	}
 
 	/**
@@ -58,7 +77,8 @@ public record DryRunOptions(int batchSize, int sampleBatches, double maxSampleSh
 	 * @return these options with another batch size
 	 */
 	public DryRunOptions withBatchSize(int batchSize) {
-		return new DryRunOptions(batchSize, this.sampleBatches, this.maxSampleShare, this.maxDuration);
+		return new DryRunOptions(batchSize, this.sampleBatches, this.maxSampleShare, this.maxDuration,
+				this.parallelism);
 	}
 
 	/**
@@ -66,7 +86,18 @@ public record DryRunOptions(int batchSize, int sampleBatches, double maxSampleSh
 	 * @return these options with another sample size
 	 */
 	public DryRunOptions withSampleBatches(int sampleBatches) {
-		return new DryRunOptions(this.batchSize, sampleBatches, this.maxSampleShare, this.maxDuration);
+		return new DryRunOptions(this.batchSize, sampleBatches, this.maxSampleShare, this.maxDuration,
+				this.parallelism);
+	}
+
+	/**
+	 * @param parallelism partitions the run is to walk side by side, 0 or 1 for one walk
+	 * @return these options estimating a run at that parallelism
+	 * @since 0.2.0
+	 */
+	public DryRunOptions withParallelism(int parallelism) {
+		return new DryRunOptions(this.batchSize, this.sampleBatches, this.maxSampleShare, this.maxDuration,
+				parallelism);
 	}
 
 }

@@ -50,6 +50,9 @@ import org.jspecify.annotations.Nullable;
  * @param sampleWalBytes WAL bytes the dry-run wrote, though rolled back
  * @param warnings what the user should act on, in words
  * @param elapsedSeconds the dry-run's own time
+ * @param parallelism the partitions the run is estimated for, 1 for one walk
+ * @param parallelSpeedup how much faster that many sampled batches ran side by side than
+ * one after the other, as the dry-run measured it; 1 for one walk
  * @since 0.1.0
  */
 public record Estimate(String backfill, long jobExecutionId, Instant at, int batchSize, boolean adaptive,
@@ -57,7 +60,8 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 		double estimatedSecondsLow, double estimatedSecondsHigh, double rowsPerSecond, long maxBatchMillis,
 		int suggestedBatchSize, long walBytesPerBatch, long walBytesEstimate, double rowsPerBatch,
 		@Nullable Boolean idempotent, @Nullable KeyRange idempotencyRange, long rewrittenRows, List<Sample> samples,
-		int sampledBatches, long sampleRows, long sampleWalBytes, List<String> warnings, double elapsedSeconds) {
+		int sampledBatches, long sampleRows, long sampleWalBytes, List<String> warnings, double elapsedSeconds,
+		int parallelism, double parallelSpeedup) {
 
 	/**
 	 * Copies the lists.
@@ -65,6 +69,15 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 	public Estimate {
 		samples = List.copyOf(samples);
 		warnings = List.copyOf(warnings);
+	}
+
+	/**
+	 * @return predicted wall time of the run at {@link #parallelism()}: the estimate of
+	 * one walk over the measured speed-up
+	 * @since 0.2.0
+	 */
+	public double estimatedSecondsInParallel() {
+		return this.estimatedSeconds / this.parallelSpeedup;
 	}
 
 	/**
@@ -127,6 +140,8 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 		private Cost cost = new Cost(0, 0, 0);
 
 		private List<String> warnings = List.of();
+
+		private Parallel parallel = new Parallel(1, 1);
 
 		private Builder(String backfill, long jobExecutionId, Instant at) {
 			this.backfill = Objects.requireNonNull(backfill, "backfill");
@@ -256,7 +271,22 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 					this.writes.walBytesPerBatch(), this.writes.walBytesEstimate(), this.writes.rowsPerBatch(),
 					this.idempotency.idempotent(), this.idempotency.idempotencyRange(),
 					this.idempotency.rewrittenRows(), this.samples.samples(), this.samples.sampledBatches(),
-					this.cost.sampleRows(), this.cost.sampleWalBytes(), this.warnings, this.cost.elapsedSeconds());
+					this.cost.sampleRows(), this.cost.sampleWalBytes(), this.warnings, this.cost.elapsedSeconds(),
+					this.parallel.parallelism(), this.parallel.speedup());
+		}
+
+		/**
+		 * @param parallelism the partitions the run is estimated for
+		 * @param speedup how much faster that many sampled batches ran side by side
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder parallel(int parallelism, double speedup) {
+			this.parallel = new Parallel(Math.max(1, parallelism), (speedup > 0) ? speedup : 1);
+			return this;
+		}
+
+		private record Parallel(int parallelism, double speedup) {
 		}
 
 		private record Size(int batchSize, boolean adaptive) {

@@ -48,6 +48,33 @@ class DryRunTest extends DatabaseTest {
 	}
 
 	@Test
+	void dryRunAtAParallelismMeasuresItsBatchesSideBySide() {
+		// a statement that waits rather than works: partitions side by side gain nearly
+		// their number
+		Backfill waiting = Backfill.sql("waiting")
+			.table("counters")
+			.key("id")
+			.pending("counter = 0")
+			.update("WITH pause AS (SELECT pg_sleep(0.2)) UPDATE counters SET counter = counter + 1 FROM pause "
+					+ "WHERE id > :from AND id <= :to")
+			.rollback("UPDATE counters SET counter = 0 WHERE id > :from AND id <= :to")
+			.batchSize(500)
+			.build();
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, waiting);
+		Estimate estimate = operator.dryRun("waiting",
+				DryRunOptions.defaults().withSampleBatches(4).withParallelism(4));
+		assertThat(estimate.parallelism()).isEqualTo(4);
+		assertThat(estimate.parallelSpeedup()).isGreaterThan(1.5).isLessThanOrEqualTo(4);
+		assertThat(estimate.estimatedSecondsInParallel()).isLessThan(estimate.estimatedSeconds());
+		assertThat(count("SELECT count(*) FROM counters WHERE counter <> 0")).isZero();
+		// recorded with the estimate, for status
+		assertThat(operator.status("waiting").estimate().parallelSpeedup()).isEqualTo(estimate.parallelSpeedup());
+		Estimate oneWalk = operator.dryRun("waiting", DryRunOptions.defaults().withSampleBatches(3));
+		assertThat(oneWalk.parallelism()).isEqualTo(1);
+		assertThat(oneWalk.estimatedSecondsInParallel()).isEqualTo(oneWalk.estimatedSeconds());
+	}
+
+	@Test
 	void nonIdempotentBackfillIsFlaggedWithItsRange() {
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource, counting("count-up", "counters"));
 		Estimate estimate = operator.dryRun("count-up", DryRunOptions.defaults().withSampleBatches(3));

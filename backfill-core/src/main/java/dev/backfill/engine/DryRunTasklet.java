@@ -93,6 +93,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private final IdempotencyCheck idempotency;
 
+	private final SideBySide sideBySide;
+
 	private final List<Double> calibrationCosts = new ArrayList<>();
 
 	private final List<Double> calibrationCompletions = new ArrayList<>();
@@ -136,6 +138,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		BatchWork work = BatchWork.of(backfill, shape);
 		this.sampler = BatchSampler.of(backfill.name(), shape, work, jdbc, savepoint, plan.batchSize());
 		this.idempotency = IdempotencyCheck.of(shape, work, jdbc, savepoint);
+		this.sideBySide = new SideBySide(work, jdbc, transactionManager, settings);
 	}
 
 	@Override
@@ -293,6 +296,9 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			.samples(sampled, sampled.size())
 			.cost(this.rolledBackRows + idempotency.rowsWritten(), this.rolledBackWal + idempotency.walBytes(), elapsed)
 			.warnings(warnings)
+			.parallel(this.options.parallelism(),
+					(this.options.parallelism() > 1) ? this.sideBySide.speedup(this.samples, this.options.parallelism())
+							: 1)
 			.build();
 	}
 

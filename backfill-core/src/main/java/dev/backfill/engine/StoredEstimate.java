@@ -42,6 +42,11 @@ final class StoredEstimate {
 						e.sampleWalBytes(), "elapsedSeconds", e.elapsedSeconds()),
 				Map.of("warnings", String.join("\n", e.warnings())));
 		figures.forEach((group) -> group.forEach((key, value) -> context.put(PREFIX + key, value)));
+		if (e.parallelism() > 1) {
+			// an estimate of one walk keeps the keys it always had
+			context.putInt(PREFIX + "parallelism", e.parallelism());
+			context.putDouble(PREFIX + "parallelSpeedup", e.parallelSpeedup());
+		}
 		KeyRange range = e.idempotencyRange();
 		if (range != null) {
 			context.putString(PREFIX + "idempotencyFrom", range.from().toString());
@@ -81,6 +86,9 @@ final class StoredEstimate {
 			.cost(stored.longValue("sampleRows"), stored.longValue("sampleWalBytes"),
 					stored.doubleValue("elapsedSeconds"))
 			.warnings(warnings.isEmpty() ? List.of() : warnings.lines().toList())
+			// estimates recorded before 0.2.0 are of one walk
+			.parallel(context.containsKey(PREFIX + "parallelism") ? stored.intValue("parallelism") : 1,
+					context.containsKey(PREFIX + "parallelSpeedup") ? stored.doubleValue("parallelSpeedup") : 1)
 			.build();
 	}
 

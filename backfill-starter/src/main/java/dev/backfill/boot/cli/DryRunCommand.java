@@ -15,11 +15,11 @@ import dev.backfill.boot.report.Formats;
 import dev.backfill.boot.report.ReportJson;
 
 /**
- * {@code backfill dry-run NAME [--sample-batches=N] [--batch-size=N] [--json]}: estimates
- * a run from sample batches applied and rolled back. Exits 0 with an estimate, 4 when the
- * backfill is not idempotent, 1 when the dry-run failed, 2 when no estimate can be made
- * here (unknown name, bad option, empty table, sample larger than the table), 3 when the
- * backfill is running.
+ * {@code backfill dry-run NAME [--sample-batches=N] [--batch-size=N] [--parallelism=N] [--json]}:
+ * estimates a run from sample batches applied and rolled back. Exits 0 with an estimate,
+ * 4 when the backfill is not idempotent, 1 when the dry-run failed, 2 when no estimate
+ * can be made here (unknown name, bad option, empty table, sample larger than the table),
+ * 3 when the backfill is running.
  */
 final class DryRunCommand implements BackfillCommand {
 
@@ -39,14 +39,14 @@ final class DryRunCommand implements BackfillCommand {
 
 	@Override
 	public String usage() {
-		return "dry-run NAME [--sample-batches=N] [--batch-size=N] [--json]\n"
+		return "dry-run NAME [--sample-batches=N] [--batch-size=N] [--parallelism=N] [--json]\n"
 				+ "                               estimate runtime, lock time and WAL; check idempotency; "
 				+ "commit nothing";
 	}
 
 	@Override
 	public int run(CommandLine line, PrintStream out) {
-		line.allowOnly(Set.of("sample-batches", "batch-size", "json"));
+		line.allowOnly(Set.of("sample-batches", "batch-size", "parallelism", "json"));
 		String name = line.backfillName();
 		DryRunOptions options;
 		try {
@@ -56,7 +56,8 @@ final class DryRunCommand implements BackfillCommand {
 			throw new UsageException("backfill.dry-run.* is not valid: " + ex.getMessage() + ".");
 		}
 		options = options.withBatchSize(line.positiveInt("batch-size"))
-			.withSampleBatches(line.positiveInt("sample-batches"));
+			.withSampleBatches(line.positiveInt("sample-batches"))
+			.withParallelism(RunCommand.parallelism(line));
 		Estimate estimate;
 		try {
 			estimate = this.operator.dryRun(name, options);
@@ -93,6 +94,13 @@ final class DryRunCommand implements BackfillCommand {
 						+ "as its 90th), ~%,.0f rows/s%n",
 				Formats.seconds(e.estimatedSeconds()), Formats.seconds(e.estimatedSecondsLow()),
 				Formats.seconds(e.estimatedSecondsHigh()), e.rowsPerSecond());
+		if (e.parallelism() > 1) {
+			out.printf(
+					"  in %d partitions ~%s: %d sampled batches ran %.1fx as fast side by side as one after "
+							+ "the other (rolled back)%n",
+					e.parallelism(), Formats.seconds(e.estimatedSecondsInParallel()),
+					Math.min(e.parallelism(), Math.min(8, e.sampledBatches())), e.parallelSpeedup());
+		}
 		out.printf("  longest batch    %,d ms holding its row locks%s%n", e.maxBatchMillis(),
 				(e.suggestedBatchSize() > 0) ? "  OVER 1 s: use --batch-size=" + e.suggestedBatchSize()
 						: " (under 1 s)");
@@ -141,6 +149,11 @@ final class DryRunCommand implements BackfillCommand {
 		map.put("rowsEstimatedBy", e.rowsEstimatedBy());
 		map.put("batches", e.batches());
 		map.put("estimatedSeconds", Formats.thousandths(e.estimatedSeconds()));
+		if (e.parallelism() > 1) {
+			map.put("parallelism", e.parallelism());
+			map.put("parallelSpeedup", Formats.thousandths(e.parallelSpeedup()));
+			map.put("estimatedSecondsInParallel", Formats.thousandths(e.estimatedSecondsInParallel()));
+		}
 		map.put("estimatedSecondsLow", Formats.thousandths(e.estimatedSecondsLow()));
 		map.put("estimatedSecondsHigh", Formats.thousandths(e.estimatedSecondsHigh()));
 		map.put("rowsPerSecond", Math.round(e.rowsPerSecond()));
