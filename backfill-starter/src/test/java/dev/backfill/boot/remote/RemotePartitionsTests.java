@@ -1,5 +1,6 @@
 package dev.backfill.boot.remote;
 
+import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +134,29 @@ class RemotePartitionsTests {
 		AppProcess resumed = manager();
 		assertThat(resumed.awaitExit(Duration.ofSeconds(180))).as(resumed.output()).isZero();
 		assertExactlyOnce(4);
+	}
+
+	@Test
+	void brokerRestartedMidRunIsRiddenThrough() throws Exception {
+		// the machine's own broker, which the test may stop and start
+		assumeTrue(TestBroker.addresses().contains("127.0.0.1") && new File("/usr/sbin/rabbitmqctl").canExecute(),
+				"needs the local RabbitMQ and rabbitmqctl to restart it");
+		createTable();
+		worker();
+		worker();
+		AppProcess manager = manager("--parallelism=6");
+		awaitBatches(10);
+		rabbitmqctl("stop_app");
+		Thread.sleep(3_000);
+		rabbitmqctl("start_app");
+		assertThat(manager.awaitExit(Duration.ofSeconds(180))).as(manager.output()).isZero();
+		assertExactlyOnce(6);
+	}
+
+	private static void rabbitmqctl(String command) throws Exception {
+		Process process = new ProcessBuilder("rabbitmqctl", command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes());
+		assertThat(process.waitFor()).as(output).isZero();
 	}
 
 	private void createTable() {
