@@ -55,6 +55,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	private static final Logger batchLogger = LoggerFactory.getLogger("dev.backfill.batch");
 
 	private static final String TIMEOUTS = """
+			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)""";
+
+	// a partition's batch is named as its lock's session, so that the sessions of a hung
+	// worker's partition can be told and ended together
+	private static final String PARTITION_TIMEOUTS = """
 			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true),
 			       set_config('application_name', :application, true)""";
 
@@ -104,8 +109,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	private String label;
 
 	/**
-	 * How a batch's session is named while it runs, in {@code pg_stat_activity}: as the
-	 * lock's session, so that a hung worker's sessions can be told and ended together.
+	 * How a partition's batch session is named while it runs, in
+	 * {@code pg_stat_activity}: as the partition lock's session.
 	 */
 	private String application;
 
@@ -269,6 +274,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
 		StepExecution step = chunkContext.getStepContext().getStepExecution();
+		if (this.run.leaving()) {
+			throw new WorkerLeft(this.label);
+		}
 		if (this.run.stop().get()) {
 			// Spring Batch ends the step STOPPED after this empty chunk; the checkpoint
 			// is the last batch's
@@ -284,12 +292,10 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		if (this.lockWatch != null) {
 			this.lockWatch.beforeBatch(step.getJobExecution());
 		}
-		this.jdbc.sql(TIMEOUTS)
+		JdbcClient.StatementSpec timeouts = this.jdbc.sql((this.partition > 0) ? PARTITION_TIMEOUTS : TIMEOUTS)
 			.param("lock", this.plan.settings().lockTimeout().toMillis() + "ms")
-			.param("statement", this.plan.settings().statementTimeout().toMillis() + "ms")
-			.param("application", this.application)
-			.query()
-			.listOfRows();
+			.param("statement", this.plan.settings().statementTimeout().toMillis() + "ms");
+		((this.partition > 0) ? timeouts.param("application", this.application) : timeouts).query().listOfRows();
 		// after the checkpoint; else from the bounded walk's lower bound, or from the
 		// smallest key
 		Object from = (this.lastKey != null) ? this.lastKey : this.bounds.from();
@@ -420,6 +426,20 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	 */
 	long rowsDone() {
 		return this.checkpoint.rowsDone();
+	}
+
+	/**
+	 * Thrown into a partition's step before its next batch when its worker process
+	 * leaves: the run hands the partition to another worker.
+	 */
+	static final class WorkerLeft extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		WorkerLeft(String label) {
+			super("Backfill " + label + ": its worker leaves; another worker takes it from its checkpoint");
+		}
+
 	}
 
 	/** Thrown into a partition's step when another session holds its lock. */

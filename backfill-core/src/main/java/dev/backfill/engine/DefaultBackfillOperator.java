@@ -273,6 +273,18 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		return this.workers.work(stepName, stepExecutionId) != null;
 	}
 
+	/**
+	 * This worker process leaves: it walks no more partitions, and those it walks end
+	 * after their batch in flight; their runs hand them to other workers, which go on
+	 * from their checkpoints. Call it before the process closes its connection pool.
+	 * @param timeout how long to wait for the partitions to end
+	 * @return whether they all ended in time
+	 * @since 0.2.0
+	 */
+	public boolean leave(Duration timeout) {
+		return this.workers.leave(timeout);
+	}
+
 	@Override
 	public boolean stop(String name) {
 		this.backfills.get(name);

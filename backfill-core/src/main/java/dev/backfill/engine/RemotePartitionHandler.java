@@ -213,7 +213,7 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 		again.setExecutionContext(context);
 		this.jobRepository.updateExecutionContext(again);
 		logger.warn(
-				"Backfill '{}' partition {}: its worker died or lost its connection (execution {}); it is handed "
+				"Backfill '{}' partition {}: its worker left, died or lost its connection (execution {}); it is handed "
 						+ "out again as execution {}, from its checkpoint",
 				this.jobName, partition, dead.getId(), again.getId());
 		return again;

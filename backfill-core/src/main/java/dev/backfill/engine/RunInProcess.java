@@ -28,6 +28,9 @@ final class RunInProcess {
 
 	private final AtomicBoolean stop = new AtomicBoolean();
 
+	/** A worker process that leaves: its partitions end after their batch in flight. */
+	private final AtomicBoolean leaving = new AtomicBoolean();
+
 	private final ForegroundMeter foreground = new ForegroundMeter();
 
 	/** Each partition's latest figures, by partition number (0 for a run in one step). */
@@ -72,6 +75,21 @@ final class RunInProcess {
 
 	AtomicBoolean stop() {
 		return this.stop;
+	}
+
+	/**
+	 * The worker process leaves: its partitions end after their batch in flight, to be
+	 * handed to other workers.
+	 */
+	void leave() {
+		this.leaving.set(true);
+	}
+
+	/**
+	 * @return whether this worker process leaves
+	 */
+	boolean leaving() {
+		return this.leaving.get();
 	}
 
 	/** Asks every partition to stop before its next batch. */

@@ -85,6 +85,11 @@ final class RunTasklets implements Tasklet, StepExecutionListener {
 		this.held.put(stepExecutionId, lock);
 	}
 
+	/** This worker process leaves: its walks end after their batch in flight. */
+	void leave() {
+		this.run.leave();
+	}
+
 	/**
 	 * Asks every walk of the run to stop before its next batch; batches in flight commit.
 	 */

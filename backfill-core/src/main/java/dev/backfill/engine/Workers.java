@@ -1,6 +1,8 @@
 package dev.backfill.engine;
 
+import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +46,9 @@ final class Workers {
 	private final JobRepository jobRepository;
 
 	private final DataSource dataSource;
+
+	/** Whether this process leaves: it takes no more partitions. */
+	private volatile boolean leaving;
 
 	/** Partitions walked in this process now, of every run. */
 	private final AtomicInteger walking = new AtomicInteger();
@@ -118,6 +123,10 @@ final class Workers {
 							+ "': start workers of the same application version as the run",
 					ExitStatus.FAILED.getExitCode());
 		}
+		if (this.leaving) {
+			// taken between the process's last look at the queue and its leaving
+			return fail(partition, "its worker leaves; handed out again", JobNames.HAND_OUT_AGAIN);
+		}
 		Shared shared = this.runs.compute(job.getId(), (id, current) -> {
 			Shared walked = (current != null) ? current
 					: new Shared(tasklets(backfill, jobName, id), new AtomicInteger());
@@ -131,7 +140,8 @@ final class Workers {
 			this.engine.jobs().workerStep(shared.tasklets()).execute(partition);
 			if (partition.getStatus() == BatchStatus.FAILED
 					&& (TransientFailure.connectionLoss(partition.getFailureExceptions()) != null
-							|| LockWatch.lostIn(partition.getFailureExceptions()))) {
+							|| LockWatch.lostIn(partition.getFailureExceptions())
+							|| left(partition.getFailureExceptions()))) {
 				// nothing of its batch in flight was committed: the run hands it out
 				// again
 				partition.setExitStatus(new ExitStatus(JobNames.HAND_OUT_AGAIN,
@@ -153,6 +163,42 @@ final class Workers {
 					(id, walked) -> (walked.walking().decrementAndGet() == 0) ? null : walked);
 		}
 		return partition;
+	}
+
+	/**
+	 * This process leaves: the partitions it walks end after their batch in flight, and
+	 * their runs hand them to other workers.
+	 * @param timeout how long to wait for them to end
+	 * @return whether they all ended in time
+	 */
+	boolean leave(Duration timeout) {
+		this.leaving = true;
+		this.runs.values().forEach((shared) -> shared.tasklets().leave());
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.walking.get() > 0) {
+			if (System.nanoTime() > deadline) {
+				return false;
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean left(List<Throwable> failures) {
+		for (Throwable failure : failures) {
+			for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+				if (t instanceof BackfillTasklet.WorkerLeft) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	// the run's settings as this process resolves them: its own throttles and listeners

@@ -99,8 +99,9 @@ public final class BackfillRemoteAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PartitionWorkers backfillPartitionWorkers(ApplicationContext context, BackfillProperties properties) {
-		return new PartitionWorkers(context, WORKER, properties.getRemote());
+	PartitionWorkers backfillPartitionWorkers(ApplicationContext context, BackfillProperties properties,
+			ObjectProvider<DefaultBackfillOperator> operator) {
+		return new PartitionWorkers(context, WORKER, properties, operator);
 	}
 
 }

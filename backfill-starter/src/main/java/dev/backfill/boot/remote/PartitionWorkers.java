@@ -1,8 +1,11 @@
 package dev.backfill.boot.remote;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 import dev.backfill.boot.autoconfigure.BackfillProperties;
+import dev.backfill.engine.DefaultBackfillOperator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.Lifecycle;
 import org.springframework.context.SmartLifecycle;
@@ -25,10 +28,17 @@ public final class PartitionWorkers implements SmartLifecycle {
 
 	private final BackfillProperties.Remote remote;
 
-	PartitionWorkers(ApplicationContext context, String adapter, BackfillProperties.Remote remote) {
+	private final ObjectProvider<DefaultBackfillOperator> operator;
+
+	private final Duration shutdownTimeout;
+
+	PartitionWorkers(ApplicationContext context, String adapter, BackfillProperties properties,
+			ObjectProvider<DefaultBackfillOperator> operator) {
 		this.context = context;
 		this.adapter = adapter;
-		this.remote = remote;
+		this.remote = properties.getRemote();
+		this.operator = operator;
+		this.shutdownTimeout = properties.getShutdownTimeout();
 	}
 
 	/** Starts taking partitions from the queue. */
@@ -40,9 +50,24 @@ public final class PartitionWorkers implements SmartLifecycle {
 		}
 	}
 
-	/** Stops taking partitions: the application shuts down. */
+	/**
+	 * Stops taking partitions, and leaves: the partitions this process walks end after
+	 * their batch in flight and go to other workers, before the connection pool closes.
+	 */
 	@Override
 	public void stop() {
+		if (this.running) {
+			DefaultBackfillOperator engine = this.operator.getIfAvailable();
+			// first the word, so that the partitions in flight end after their batch
+			// while the queue's consumers stop, which waits for them
+			if (engine != null) {
+				engine.leave(Duration.ZERO);
+			}
+			this.context.getBean(this.adapter, Lifecycle.class).stop();
+			if (engine != null) {
+				engine.leave(this.shutdownTimeout);
+			}
+		}
 		this.stopped.countDown();
 	}
 

@@ -73,6 +73,12 @@ final class AppProcess {
 		return this.process.exitValue();
 	}
 
+	/** Stops the process as SIGTERM does, and waits for it to end. */
+	int terminate(Duration timeout) throws Exception {
+		this.process.destroy();
+		return awaitExit(timeout);
+	}
+
 	/** Kills the process as kill -9 does. */
 	void kill() throws InterruptedException {
 		this.process.destroyForcibly().waitFor();

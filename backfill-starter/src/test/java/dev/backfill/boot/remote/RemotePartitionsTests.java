@@ -137,6 +137,20 @@ class RemotePartitionsTests {
 	}
 
 	@Test
+	void workerStoppedWithSigtermHandsItsPartitionsToTheOthers() throws Exception {
+		createTable();
+		AppProcess leaving = worker();
+		worker();
+		AppProcess manager = manager("--parallelism=4");
+		awaitBatches(10);
+		// it ends its batches in flight and leaves; its partitions go on elsewhere
+		leaving.terminate(Duration.ofSeconds(60));
+		assertThat(manager.awaitExit(Duration.ofSeconds(180))).as(manager.output()).isZero();
+		assertThat(manager.output()).contains("handed out again");
+		assertExactlyOnce(4);
+	}
+
+	@Test
 	void brokerRestartedMidRunIsRiddenThrough() throws Exception {
 		// the machine's own broker, which the test may stop and start
 		assumeTrue(TestBroker.addresses().contains("127.0.0.1") && new File("/usr/sbin/rabbitmqctl").canExecute(),
