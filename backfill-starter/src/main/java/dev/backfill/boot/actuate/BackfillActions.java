@@ -50,19 +50,21 @@ public class BackfillActions {
 	public BackfillActions(BackfillOperator operator, Supplier<DryRunOptions> dryRunOptions) {
 		this.operator = operator;
 		this.actions.put("start",
-				(name, by) -> inBackground(name, "start", BackgroundWork.Task.run(RunOptions.defaults()), by));
-		this.actions.put("stop", (name, by) -> done(name, "stop", operator.stop(name)
+				(name, by, options) -> inBackground(name, "start", BackgroundWork.Task.run(options), by));
+		this.actions.put("stop", (name, by, options) -> done(name, "stop", operator.stop(name)
 				? "asked to stop: it stops once its batch in flight has committed" : "not running: nothing to stop"));
-		this.actions.put("pause", (name, by) -> {
+		this.actions.put("pause", (name, by, options) -> {
 			operator.pause(name, by);
 			return done(name, "pause", "paused: its run holds before its next batch until it is resumed");
 		});
-		this.actions.put("resume", (name, by) -> done(name, "resume",
+		this.actions.put("resume", (name, by, options) -> done(name, "resume",
 				operator.resume(name) ? "resumed: its run takes its next batch within a second" : "was not paused"));
-		this.actions.put("dry-run",
-				(name, by) -> inBackground(name, "dry-run", BackgroundWork.Task.dryRun(dryRunOptions.get()), by));
-		this.actions.put("verify", (name, by) -> inBackground(name, "verify", BackgroundWork.Task.verify(), by));
-		this.actions.put("rollback", (name, by) -> inBackground(name, "rollback", BackgroundWork.Task.rollback(), by));
+		this.actions.put("dry-run", (name, by, options) -> inBackground(name, "dry-run",
+				BackgroundWork.Task.dryRun(dryRunOptions.get()), by));
+		this.actions.put("verify",
+				(name, by, options) -> inBackground(name, "verify", BackgroundWork.Task.verify(), by));
+		this.actions.put("rollback",
+				(name, by, options) -> inBackground(name, "rollback", BackgroundWork.Task.rollback(), by));
 	}
 
 	/**
@@ -98,6 +100,24 @@ public class BackfillActions {
 	 * @throws BackfillException when the work failed at once
 	 */
 	public ActionResult perform(String name, @Nullable String action, String by) {
+		return perform(name, action, by, RunOptions.defaults());
+	}
+
+	/**
+	 * Takes an action on a backfill, a start with options: the partitions of the run, and
+	 * whether worker processes walk them.
+	 * @param name the backfill name
+	 * @param action the action's name, such as {@code start}
+	 * @param by who asks, for the logs and the pause flag
+	 * @param options the options of a start; the other actions leave them
+	 * @return what was done
+	 * @throws NoSuchBackfillException when no backfill has that name
+	 * @throws InvalidEndpointRequestException when no action has that name
+	 * @throws BackfillAlreadyRunningException when starting a backfill that runs
+	 * @throws BackfillException when the work failed at once
+	 * @since 0.2.0
+	 */
+	public ActionResult perform(String name, @Nullable String action, String by, RunOptions options) {
 		// the name first: an unknown backfill is a 404 whatever the action
 		this.operator.lastStarted(name);
 		Action chosen = (action != null) ? this.actions.get(action) : null;
@@ -109,7 +129,7 @@ public class BackfillActions {
 					"Valid actions: " + valid);
 		}
 		logger.info("Backfill '{}': {} asked by {}", name, action, by);
-		return chosen.perform(name, by);
+		return chosen.perform(name, by, options);
 	}
 
 	private ActionResult inBackground(String name, String action, BackgroundWork.Task task, String by) {
@@ -174,7 +194,7 @@ public class BackfillActions {
 	@FunctionalInterface
 	private interface Action {
 
-		ActionResult perform(String name, String by);
+		ActionResult perform(String name, String by, RunOptions options);
 
 	}
 

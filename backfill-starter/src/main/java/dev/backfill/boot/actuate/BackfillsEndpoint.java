@@ -2,9 +2,11 @@ package dev.backfill.boot.actuate;
 
 import java.util.List;
 
+import dev.backfill.Backfill;
 import dev.backfill.BackfillAlreadyRunningException;
 import dev.backfill.BackfillException;
 import dev.backfill.NoSuchBackfillException;
+import dev.backfill.RunOptions;
 import dev.backfill.boot.report.BackfillReport;
 import dev.backfill.boot.report.BackfillReports;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +38,9 @@ public class BackfillsEndpoint {
 	 * Creates the endpoint.
 	 * @param reports reads what the endpoint shows
 	 * @param actions what it can do
+	 * @param parallelism for a start, the partitions of a new run (its configured or
+	 * declared parallelism when absent)
+	 * @param remote for a start, whether worker processes walk the partitions
 	 * @param access who may act
 	 */
 	public BackfillsEndpoint(BackfillReports reports, BackfillActions actions, ActionAccess access) {
@@ -83,15 +88,30 @@ public class BackfillsEndpoint {
 	 */
 	@WriteOperation
 	public BackfillActions.ActionResult act(SecurityContext securityContext, @Selector String name,
-			@Nullable String action) {
+			@Nullable String action, @Nullable Integer parallelism, @Nullable Boolean remote) {
 		return this.actions.perform(name, action,
-				this.access.overJmx(securityContext.getPrincipal(), securityContext::isUserInRole, name, action));
+				this.access.overJmx(securityContext.getPrincipal(), securityContext::isUserInRole, name, action),
+				options(parallelism, remote));
 	}
 
 	// the web extension's action: the same, with the request's user
-	BackfillActions.ActionResult actOverHttp(SecurityContext securityContext, String name, @Nullable String action) {
+	BackfillActions.ActionResult actOverHttp(SecurityContext securityContext, String name, @Nullable String action,
+			@Nullable Integer parallelism, @Nullable Boolean remote) {
 		return this.actions.perform(name, action,
-				this.access.overHttp(securityContext.getPrincipal(), securityContext::isUserInRole, name, action));
+				this.access.overHttp(securityContext.getPrincipal(), securityContext::isUserInRole, name, action),
+				options(parallelism, remote));
+	}
+
+	// a start's partitions, and whether worker processes walk them
+	private static RunOptions options(@Nullable Integer parallelism, @Nullable Boolean remote) {
+		int partitions = (parallelism != null) ? parallelism : 0;
+		if (partitions < 0 || partitions > Backfill.MAX_PARALLELISM) {
+			throw new InvalidEndpointRequestException(
+					"parallelism " + partitions + " is not valid: give from 1 to " + Backfill.MAX_PARALLELISM
+							+ " partitions, such as {\"action\": \"start\", \"parallelism\": 8}.",
+					"parallelism from 1 to " + Backfill.MAX_PARALLELISM);
+		}
+		return new RunOptions(0, partitions, Boolean.TRUE.equals(remote));
 	}
 
 	/**

@@ -53,14 +53,18 @@ public class BackfillsEndpointWebExtension {
 	 * @param securityContext who asks
 	 * @param name the backfill name
 	 * @param action what to do
+	 * @param parallelism for a start, the partitions of a new run (its configured or
+	 * declared parallelism when absent)
+	 * @param remote for a start, whether worker processes walk the partitions
 	 * @return what was done: 200, or 202 when it goes on in the background; else 403,
 	 * 400, 404, 409 or 500 with a message
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> act(SecurityContext securityContext, @Selector String name,
-			@Nullable String action) {
+			@Nullable String action, @Nullable Integer parallelism, @Nullable Boolean remote) {
 		return answer(() -> {
-			BackfillActions.ActionResult result = this.endpoint.actOverHttp(securityContext, name, action);
+			BackfillActions.ActionResult result = this.endpoint.actOverHttp(securityContext, name, action, parallelism,
+					remote);
 			return new WebEndpointResponse<>(result, result.inProgress() ? 202 : WebEndpointResponse.STATUS_OK);
 		});
 	}
