@@ -127,7 +127,9 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 				String lock = JobNames.partitionLock(this.jobName, partition);
 				if (RunLock.isHeld(this.dataSource, lock)) {
 					deadPolls.remove(entry.getKey());
-					if (stale(now)) {
+					// a batch longer than staleAfter runs a statement; a hung worker's
+					// sessions sit idle
+					if (stale(now) && !RunLock.isBusy(this.dataSource, lock)) {
 						logger.warn(
 								"Backfill '{}' partition {} made no progress for {}: its worker hangs; its "
 										+ "sessions are ended so that another worker takes it",

@@ -37,6 +37,10 @@ public final class RunLock implements AutoCloseable {
 
 	private static final String BACKEND_PID = "SELECT pg_backend_pid()";
 
+	private static final String BUSY = """
+			SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+			    AND application_name = ? AND state = 'active' AND wait_event_type IS DISTINCT FROM 'Client')""";
+
 	// the lock's session, and the sessions of the same process that work under its name
 	private static final String TERMINATE = """
 			SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a
@@ -147,6 +151,28 @@ public final class RunLock implements AutoCloseable {
 		catch (SQLException ex) {
 			throw new BackfillException("Backfill '" + backfill + "': could not end the sessions of its lock: "
 					+ ex.getMessage() + ". Check that the role may signal them (pg_signal_backend).", ex);
+		}
+	}
+
+	/**
+	 * Tells whether a session working under a lock's name runs a statement now: a long
+	 * batch, not a hung worker, whose sessions sit idle.
+	 * @param dataSource the target database
+	 * @param backfill the name the lock was taken under
+	 * @return whether one of its sessions is active
+	 * @throws BackfillException when the database cannot be reached
+	 */
+	public static boolean isBusy(DataSource dataSource, String backfill) {
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement ps = connection.prepareStatement(BUSY)) {
+			ps.setString(1, applicationName(backfill));
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next() && rs.getBoolean(1);
+			}
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Backfill '" + backfill + "': could not look at its sessions: "
+					+ ex.getMessage() + ". Check that the database is reachable.", ex);
 		}
 	}
 
