@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times the takeover of a dead worker's partitions: enrich-customers (a Java backfill calling an HTTP service per
-# row, benchmarks/EnrichService.java) split into PARTITIONS partitions over RabbitMQ to WORKERS worker JVMs, each with
-# threads enough to walk every partition (so a survivor has a free thread for each orphan); KILL_AFTER seconds after
+# row, benchmarks/EnrichService.java) split into PARTITIONS (4) partitions over RabbitMQ to WORKERS (3) worker JVMs of
+# THREADS (2) threads each, so that the survivors have a free thread for each orphan; KILL_AFTER seconds after
 # the run's first batch, the worker that walks the most partitions is killed with kill -9. For each of its partitions
 # the script waits for the first batch committed after the kill, and reports the time from the kill to that batch's
 # start and to its commit (STARTED_AT + DURATION_MS in BACKFILL_BATCH_LOG), and how the partition came back:
@@ -21,7 +21,8 @@ cd "$(dirname "$0")/.."
 ROWS=${ROWS:-100000}
 RUNS=${RUNS:-3}
 PARTITIONS=${PARTITIONS:-4}
-WORKERS=${WORKERS:-2}
+WORKERS=${WORKERS:-3}
+THREADS=${THREADS:-2}
 KILL_AFTER=${KILL_AFTER:-15}
 BATCH=${BATCH:-500}
 POLL=${POLL:-2s}
@@ -73,11 +74,11 @@ walkers() {
     while read -r partition port; do
       pid=$(ss -Htnp "( sport = :$port )" | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
       echo "$partition $pid"
-    done
+    done | sort -u
 }
 
 echo "run,partition,killed_worker_partitions,seconds_to_next_batch_start,seconds_to_next_batch_commit,taken_over_as,step_executions,requests_over_rows" > "$OUT"
-threads=$PARTITIONS
+threads=$THREADS
 for ((r = 1; r <= RUNS; r++)); do
   workers=()
   for ((k = 1; k <= WORKERS; k++)); do
