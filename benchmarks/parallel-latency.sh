@@ -23,6 +23,8 @@ COMBOS=${COMBOS:-1:1 2:1 2:2 4:1 4:2 4:4 8:1 8:2 8:4}
 CAP=${CAP:-60}
 BATCH=${BATCH:-1000}
 DELAY_MS=${DELAY_MS:-2}
+# the impact budget off by default: it holds batches while the server's other work slows, and this server may be shared
+MAX_IMPACT=${MAX_IMPACT:-0}
 PORT=${PORT:-8099}
 DB=${DB:-bench_parallel_latency}
 JAR=${JAR:-sample-jobs/target/sample-jobs.jar}
@@ -39,6 +41,7 @@ SAMPLER=benchmarks/load-sampler.py
 
 APP=(--spring.datasource.url="$URL" --spring.datasource.username="$PGUSER" --sample.enrich.enabled=true
   --sample.enrich.url="http://127.0.0.1:$PORT/enrich?id=" --spring.rabbitmq.addresses="$AMQP"
+  --backfill.throttle.max-impact="$MAX_IMPACT" --logging.level.dev.backfill.engine.ThrottleGate=INFO
   --backfill.remote.queue="$QUEUE" --backfill.remote.poll-interval=2s)
 # started in the background only: exec makes $! the JVM itself, so that kill reaches it
 app() { exec java -Xmx256m -Dbackfill.bench="$1" -jar "$JAR" backfill "${@:2}" "${APP[@]}"; }
@@ -113,7 +116,9 @@ for combo in $COMBOS; do
   {
     echo "$n partitions over $w workers ($threads threads each): $state, $rows rows, $log_rate rows/s over ${window} s"
     "$SAMPLER" summary "$LOGS/load-$n-$w.jsonl" "$f0" "$f1"
-    cat "$LOGS"/worker-$n-$w-*.log "$LOGS/run-$n-$w.log" | grep -E 'WARN|ERROR' | cut -c 1-200 | sed -E 's/^[0-9T:.Z-]+ +//' \
+    cat "$LOGS"/worker-$n-$w-*.log | grep -o 'goes on after [0-9]* ms' \
+      | awk '{ n++; s += $4 } END { print "  throttle holds: " n + 0 ", " s + 0 " ms held in all" }'
+    cat "$LOGS"/worker-$n-$w-*.log "$LOGS/run-$n-$w.log" | grep -E 'WARN|ERROR|holds|goes on after' | cut -c 1-200 | sed -E 's/^[0-9T:.Z-]+ +//' \
       | sort | uniq -c | sort -rn | head -5 || true
   } | tee -a "$LOAD"
   for pid in "${workers[@]}"; do kill "$pid" 2> /dev/null || true; done

@@ -9,7 +9,8 @@
 #   ./mvnw -B -o -DskipTests package && ROWS=5000000 ROUNDS=2 benchmarks/parallel-sql.sh
 #
 # PARALLELISMS picks the partition counts (default "1 2 4"); ARGS adds options to every run, such as
-# ARGS=--backfill.throttle.max-impact=0 for the impact budget off.
+# ARGS=--backfill.throttle.max-impact=0 for the impact budget off. Throttle holds are logged (ThrottleGate at INFO)
+# and counted in the load file.
 # Needs psql and a PostgreSQL server (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres) on which it may create
 # the database $DB. Not run by CI.
 set -euo pipefail
@@ -63,7 +64,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     start=$(now)
     # shellcheck disable=SC2086
     java -Xmx256m -Dbackfill.bench=run -jar "$JAR" backfill run normalize-emails --batch-size="$BATCH" \
-      --parallelism="$p" $ARGS "${SPRING[@]}" > /tmp/parallel-sql-run 2>&1
+      --parallelism="$p" --logging.level.dev.backfill.engine.ThrottleGate=INFO $ARGS "${SPRING[@]}" > /tmp/parallel-sql-run 2>&1
     seconds=$(echo "$(now) - $start" | bc)
     kill "$sampler"; wait "$sampler" || true
     wal=$(sql -At -c "SELECT round((pg_current_wal_lsn() - '$wal0') / 1048576.0)")
@@ -83,7 +84,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
     {
       echo "round $round, parallelism $p: $log_rate rows/s over ${window} s, WAL $wal MB"
       "$SAMPLER" summary /tmp/parallel-sql-load.jsonl "$t0" "$t1"
-      grep -E 'WARN' /tmp/parallel-sql-run | cut -c1-240 | sort | uniq -c | sort -rn | head -5 || true
+      grep -o 'goes on after [0-9]* ms' /tmp/parallel-sql-run \
+        | awk '{ n++; s += $4 } END { print "  throttle holds: " n + 0 ", " s + 0 " ms held in all" }'
+      grep -E 'WARN|goes on after' /tmp/parallel-sql-run | cut -c1-240 | sort | uniq -c | sort -rn | head -5 || true
     } | tee -a "$LOAD"
   done
 done
