@@ -117,7 +117,7 @@ for combo in $COMBOS; do
     echo "$n partitions over $w workers ($threads threads each): $state, $rows rows, $log_rate rows/s over ${window} s"
     "$SAMPLER" summary "$LOGS/load-$n-$w.jsonl" "$f0" "$f1"
     cat "$LOGS"/worker-$n-$w-*.log | grep -o 'goes on after [0-9]* ms' \
-      | awk '{ n++; s += $4 } END { print "  throttle holds: " n + 0 ", " s + 0 " ms held in all" }'
+      | awk '{ n++; s += $4 } END { print "  throttle holds: " n + 0 ", " s + 0 " ms held in all" }' || true
     cat "$LOGS"/worker-$n-$w-*.log "$LOGS/run-$n-$w.log" | grep -E 'WARN|ERROR|holds|goes on after' | cut -c 1-200 | sed -E 's/^[0-9T:.Z-]+ +//' \
       | sort | uniq -c | sort -rn | head -5 || true
   } | tee -a "$LOAD"

@@ -85,7 +85,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
       echo "round $round, parallelism $p: $log_rate rows/s over ${window} s, WAL $wal MB"
       "$SAMPLER" summary /tmp/parallel-sql-load.jsonl "$t0" "$t1"
       grep -o 'goes on after [0-9]* ms' /tmp/parallel-sql-run \
-        | awk '{ n++; s += $4 } END { print "  throttle holds: " n + 0 ", " s + 0 " ms held in all" }'
+        | awk '{ n++; s += $4 } END { print "  throttle holds: " n + 0 ", " s + 0 " ms held in all" }' || true
       grep -E 'WARN|goes on after' /tmp/parallel-sql-run | cut -c1-240 | sort | uniq -c | sort -rn | head -5 || true
     } | tee -a "$LOAD"
   done
