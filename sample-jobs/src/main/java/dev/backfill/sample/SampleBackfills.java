@@ -1,16 +1,26 @@
 package dev.backfill.sample;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 
 import dev.backfill.Backfill;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The sample backfills over {@code customers}: one in SQL, one in Java.
+ * The sample backfills over {@code customers}: one in SQL, one in Java, and, with
+ * {@code sample.enrich.enabled=true}, one in Java bound by the latency of an HTTP
+ * service.
  *
  * @since 0.1.0
  */
@@ -64,6 +74,55 @@ public class SampleBackfills {
 						+ row.getString("last_name") + "; expected " + expected[0] + ", " + expected[1];
 			})
 			.build();
+	}
+
+	/**
+	 * Fills {@code enrichment} with what an HTTP service answers for each row's id, one
+	 * call per row: a backfill whose time goes in waiting, not in the database, which
+	 * partitions ({@code --parallelism}, {@code --remote}) speed up. Registered only with
+	 * {@code sample.enrich.enabled=true}; its column is not in {@code schema.sql}, so add
+	 * it first: {@code ALTER TABLE customers ADD COLUMN enrichment text}.
+	 * @param url the service, to which the row's id is appended
+	 * ({@code sample.enrich.url}, default {@code http://127.0.0.1:8099/enrich?id=})
+	 * @return the declaration
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty("sample.enrich.enabled")
+	Backfill enrichCustomers(@Value("${sample.enrich.url:http://127.0.0.1:8099/enrich?id=}") String url) {
+		HttpClient http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+		return Backfill.java("enrich-customers")
+			.table("customers")
+			.key("id")
+			.pending("enrichment IS NULL")
+			.read("email")
+			.write("enrichment")
+			.process((row) -> row.set("enrichment", enrichment(http, url + row.key())))
+			.rollback("UPDATE customers SET enrichment = NULL WHERE id > :from AND id <= :to")
+			.build();
+	}
+
+	// the service's answer; anything but 200 fails the batch and the run
+	private static String enrichment(HttpClient http, String uri) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).build();
+		try {
+			HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException("enrichment service answered " + response.statusCode() + " for " + uri
+						+ "; check sample.enrich.url");
+			}
+			return response.body().strip();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("enrichment service " + uri + " did not answer: " + ex.getMessage()
+					+ "; start it or correct sample.enrich.url", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while calling " + uri, ex);
+		}
 	}
 
 	/**
