@@ -73,6 +73,21 @@ class RemoteRunTest extends DatabaseTest {
 	}
 
 	@Test
+	void workersKeepTheBatchSizeTheRunWasGiven() {
+		Counters.create(jdbc, "remote_sized", 6_000);
+		jdbc.sql("ANALYZE remote_sized").update();
+		// declares no size: a worker on its own would adapt from its configured one
+		Backfill backfill = Counters.timed("remote-sized", "remote_sized", 0);
+		startWorkers(backfill, 1, 2);
+		BackfillResult result = manager(backfill).run("remote-sized", new RunOptions(250, 3, true),
+				ProgressListener.NONE);
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(count("SELECT count(*) FROM remote_sized WHERE counter <> 1")).isZero();
+		assertThat(count("SELECT max(KEY_COUNT) FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = 'remote-sized'"))
+			.isEqualTo(250);
+	}
+
+	@Test
 	void stopReachesEveryWorker() throws Exception {
 		Counters.create(jdbc, "remote_stopped", 12_000);
 		jdbc.sql("ANALYZE remote_stopped").update();
@@ -111,7 +126,7 @@ class RemoteRunTest extends DatabaseTest {
 	private DefaultBackfillOperator manager(Backfill backfill) {
 		return DefaultBackfillOperator.create(dataSource, backfill)
 			.partitionQueue((step, id) -> this.queue.add(new long[] { id }), Duration.ofMillis(200),
-					Duration.ofSeconds(30))
+					Duration.ofSeconds(5))
 			.build();
 	}
 

@@ -97,7 +97,7 @@ final class BackfillJobs {
 			if (undo != null) {
 				WalkBounds.addTo(undo, next);
 			}
-			shape.addTo(next);
+			shape.addTo(next, plan);
 			return next.toJobParameters();
 		};
 		RunInProcess run = new RunInProcess(plan.jobName(), plan.listener());

@@ -83,6 +83,7 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 		logger.info("Backfill '{}' hands {} partitions to its workers", this.jobName, partitions.size());
 		Map<String, Integer> deadPolls = new HashMap<>();
 		Map<String, Integer> handedOut = new HashMap<>();
+		Set<String> ended = new HashSet<>();
 		while (true) {
 			sendAll(tracked, unsent);
 			Thread.sleep(this.pollInterval.toMillis());
@@ -107,7 +108,8 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 				BatchStatus status = now.getStatus();
 				if (!status.isRunning()) {
 					if (status == BatchStatus.FAILED && !stopping
-							&& JobNames.HAND_OUT_AGAIN.equals(now.getExitStatus().getExitCode())
+							&& (JobNames.HAND_OUT_AGAIN.equals(now.getExitStatus().getExitCode())
+									|| ended.contains(entry.getKey()))
 							&& handedOut.merge(entry.getKey(), 1, Integer::sum) <= MAX_HAND_OUTS) {
 						allEnded = false;
 						entry.setValue(
@@ -135,6 +137,8 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 										+ "sessions are ended so that another worker takes it",
 								this.jobName, partition, this.staleAfter);
 						RunLock.terminateHolder(this.dataSource, lock);
+						// its failure is ours: it is handed out again however it ends
+						ended.add(entry.getKey());
 					}
 					continue;
 				}

@@ -23,6 +23,12 @@ record WalkShape(int partitions, int threads, @Nullable PartitionPlan fixed, boo
 	/** The job parameter that holds a partitioned walk's number of partitions. */
 	static final String PARTITIONS = "backfill.partitions";
 
+	/**
+	 * The job parameter that holds the fixed batch size of a partitioned walk, which its
+	 * workers use rather than their own.
+	 */
+	static final String BATCH_SIZE = "backfill.batchSize";
+
 	/** One step, one thread: every walk before partitions existed. */
 	static final WalkShape ONE_STEP = new WalkShape(1, 1, null, false);
 
@@ -77,6 +83,15 @@ record WalkShape(int partitions, int threads, @Nullable PartitionPlan fixed, boo
 	}
 
 	/**
+	 * @param execution an execution of a partitioned walk
+	 * @return the fixed batch size it started with, or 0 when its batches adapt
+	 */
+	static int batchSizeOf(JobExecution execution) {
+		Long size = execution.getJobParameters().getLong(BATCH_SIZE);
+		return (size != null) ? size.intValue() : 0;
+	}
+
+	/**
 	 * @return whether the walk is split into partitions
 	 */
 	boolean partitioned() {
@@ -84,12 +99,26 @@ record WalkShape(int partitions, int threads, @Nullable PartitionPlan fixed, boo
 	}
 
 	/**
-	 * Adds the shape to a new walk's job parameters.
+	 * Adds the shape to a new verify's job parameters.
 	 * @param parameters the job parameters
 	 */
 	void addTo(JobParametersBuilder parameters) {
 		if (partitioned()) {
 			parameters.addLong(PARTITIONS, (long) this.partitions, false);
+		}
+	}
+
+	/**
+	 * Adds the shape to a new walk's job parameters, with its batch size when fixed.
+	 * @param parameters the job parameters
+	 * @param plan the walk
+	 */
+	void addTo(JobParametersBuilder parameters, RunPlan plan) {
+		addTo(parameters);
+		if (partitioned()) {
+			if (plan.sizing() == null) {
+				parameters.addLong(BATCH_SIZE, (long) plan.batchSize(), false);
+			}
 		}
 	}
 

@@ -87,6 +87,19 @@ final class Workers {
 					status);
 			return null;
 		}
+		// room in the pool first, for the lock's session, the batch's and the checks',
+		// before any of them is held
+		PoolCapacity.ensure(this.dataSource, jobName, this.walking.incrementAndGet());
+		try {
+			return take(partition, jobName, number, lock, status);
+		}
+		finally {
+			this.walking.decrementAndGet();
+		}
+	}
+
+	private @Nullable StepExecution take(StepExecution partition, String jobName, int number, String lock,
+			BatchStatus status) {
 		// the lock first: a partition's execution is never seen running without it
 		Optional<RunLock> taken = (status == BatchStatus.STARTING)
 				? BackfillTasklet.takeLock(this.dataSource, lock,
@@ -129,12 +142,10 @@ final class Workers {
 		}
 		Shared shared = this.runs.compute(job.getId(), (id, current) -> {
 			Shared walked = (current != null) ? current
-					: new Shared(tasklets(backfill, jobName, id), new AtomicInteger());
+					: new Shared(tasklets(backfill, jobName, id, job), new AtomicInteger());
 			walked.walking().incrementAndGet();
 			return walked;
 		});
-		// a connection for each of the partitions walked here at once, and for its lock
-		PoolCapacity.ensure(this.dataSource, jobName, this.walking.incrementAndGet());
 		try {
 			shared.tasklets().walkWith(partition.getId(), lock);
 			this.engine.jobs().workerStep(shared.tasklets()).execute(partition);
@@ -158,7 +169,6 @@ final class Workers {
 					number);
 		}
 		finally {
-			this.walking.decrementAndGet();
 			this.runs.computeIfPresent(job.getId(),
 					(id, walked) -> (walked.walking().decrementAndGet() == 0) ? null : walked);
 		}
@@ -201,13 +211,14 @@ final class Workers {
 		return false;
 	}
 
-	// the run's settings as this process resolves them: its own throttles and listeners
-	private RunTasklets tasklets(Backfill backfill, String jobName, long jobExecutionId) {
+	// the run's settings as this process resolves them: its own throttles and listeners,
+	// and the run's fixed batch size when it has one
+	private RunTasklets tasklets(Backfill backfill, String jobName, long jobExecutionId, JobExecution job) {
 		TableShape shape = this.engine.shape(backfill,
 				JobNames.isRollback(jobName) ? DeclarationCheck.Work.ROLLBACK : DeclarationCheck.Work.RUN);
 		Pass pass = JobNames.isRollback(jobName) ? Pass.rollback(backfill, shape) : Pass.run(backfill, shape);
 		RunPlan plan = this.engine.tunings()
-			.plan(backfill, pass, shape, RunOptions.defaults(), ProgressListener.NONE, null, null);
+			.plan(backfill, pass, shape, new RunOptions(WalkShape.batchSizeOf(job)), ProgressListener.NONE, null, null);
 		return this.engine.jobs()
 			.tasklets(plan, new RunInProcess(jobName, plan.listener(),
 					new RunAcrossProcesses(this.engine.log(), this.jobRepository, jobExecutionId)));
