@@ -18,6 +18,7 @@ import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.job.parameters.JobParametersIncrementer;
 import org.springframework.batch.core.job.parameters.RunIdIncrementer;
@@ -91,9 +92,7 @@ final class BackfillJobs {
 		// a new walk's parameters: how many partitions, and the committed ranges a
 		// rollback undoes; a restart keeps its own
 		JobParametersIncrementer incrementer = (parameters) -> {
-			// the next run id, and nothing else of the previous instance's parameters
-			Long runId = new RunIdIncrementer().getNext(parameters).getLong(RUN_ID);
-			JobParametersBuilder next = new JobParametersBuilder().addLong(RUN_ID, Objects.requireNonNull(runId));
+			JobParametersBuilder next = nextRun(parameters);
 			if (undo != null) {
 				WalkBounds.addTo(undo, next);
 			}
@@ -123,6 +122,12 @@ final class BackfillJobs {
 			handler = inThreads(plan.jobName(), workerStep(tasklets), shape);
 		}
 		return partitioned(plan.jobName(), incrementer, lock, JobNames.STEP, partitioner, handler, shape, tasklets);
+	}
+
+	// the next run id, and nothing else of the previous instance's parameters
+	private static JobParametersBuilder nextRun(@Nullable JobParameters parameters) {
+		Long runId = new RunIdIncrementer().getNext(parameters).getLong(RUN_ID);
+		return new JobParametersBuilder().addLong(RUN_ID, Objects.requireNonNull(runId));
 	}
 
 	// partitions walked by threads of this process, no more at once than the shape says
@@ -195,8 +200,7 @@ final class BackfillJobs {
 		// partitions of about equal rows, checked side by side; the verify's figures are
 		// their sums
 		JobParametersIncrementer incrementer = (parameters) -> {
-			JobParametersBuilder next = new JobParametersBuilder().addLong(RUN_ID,
-					Objects.requireNonNull(new RunIdIncrementer().getNext(parameters).getLong(RUN_ID)));
+			JobParametersBuilder next = nextRun(parameters);
 			walk.addTo(next);
 			return next.toJobParameters();
 		};

@@ -69,7 +69,10 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private static final int MAX_WARM_UPS = 10;
 
-	private static final String TIMEOUTS = """
+	/**
+	 * The timeouts of a sampled batch, the run's; the batches side by side set them too.
+	 */
+	static final String TIMEOUTS = """
 			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)""";
 
 	private final Backfill backfill;

@@ -80,9 +80,18 @@ final class LockWatch {
 	 * @return whether its step stopped because another session held the run lock
 	 */
 	public static boolean lostIn(List<Throwable> failures) {
+		return causedBy(failures, LockLost.class);
+	}
+
+	/**
+	 * @param failures the failures of an execution
+	 * @param cause an exception type of the engine's
+	 * @return whether one of them, or one of their causes, is of that type
+	 */
+	static boolean causedBy(List<Throwable> failures, Class<? extends Throwable> cause) {
 		for (Throwable failure : failures) {
 			for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
-				if (t instanceof LockLost) {
+				if (cause.isInstance(t)) {
 					return true;
 				}
 			}

@@ -1,7 +1,6 @@
 package dev.backfill.engine;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -110,18 +109,6 @@ record PartitionRuns(Map<Integer, StepExecution> latest) {
 					(owner != null) ? owner.host() + " pid " + owner.pid() : null));
 		}
 		return statuses;
-	}
-
-	/**
-	 * @return the partitions that are not done: not completed, in the order of their
-	 * numbers
-	 */
-	List<StepExecution> unfinished() {
-		return this.latest.values()
-			.stream()
-			.filter((s) -> s.getStatus() != BatchStatus.COMPLETED)
-			.sorted(Comparator.comparing(StepExecution::getId))
-			.toList();
 	}
 
 	private static BackfillState state(StepExecution step, boolean held) {

@@ -28,9 +28,6 @@ final class SideBySide {
 
 	private static final Logger logger = LoggerFactory.getLogger(SideBySide.class);
 
-	private static final String TIMEOUTS = """
-			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)""";
-
 	private static final int MAX_AT_ONCE = 8;
 
 	private final BatchWork work;
@@ -78,7 +75,7 @@ final class SideBySide {
 				running.add(threads.submit(() -> {
 					start.await();
 					this.transaction.executeWithoutResult((status) -> {
-						this.jdbc.sql(TIMEOUTS)
+						this.jdbc.sql(DryRunTasklet.TIMEOUTS)
 							.param("lock", this.settings.lockTimeout().toMillis() + "ms")
 							.param("statement", this.settings.statementTimeout().toMillis() + "ms")
 							.query()

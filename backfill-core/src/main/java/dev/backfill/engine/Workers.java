@@ -2,7 +2,6 @@ package dev.backfill.engine;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -151,8 +150,8 @@ final class Workers {
 			this.engine.jobs().workerStep(shared.tasklets()).execute(partition);
 			if (partition.getStatus() == BatchStatus.FAILED
 					&& (TransientFailure.connectionLoss(partition.getFailureExceptions()) != null
-							|| LockWatch.lostIn(partition.getFailureExceptions())
-							|| left(partition.getFailureExceptions()))) {
+							|| LockWatch.lostIn(partition.getFailureExceptions()) || LockWatch
+								.causedBy(partition.getFailureExceptions(), BackfillTasklet.WorkerLeft.class))) {
 				// nothing of its batch in flight was committed: the run hands it out
 				// again
 				partition.setExitStatus(new ExitStatus(JobNames.HAND_OUT_AGAIN,
@@ -198,17 +197,6 @@ final class Workers {
 			}
 		}
 		return true;
-	}
-
-	private static boolean left(List<Throwable> failures) {
-		for (Throwable failure : failures) {
-			for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
-				if (t instanceof BackfillTasklet.WorkerLeft) {
-					return true;
-				}
-			}
-		}
-		return false;
 	}
 
 	// the run's settings as this process resolves them: its own throttles and listeners,
