@@ -13,8 +13,10 @@ import org.jspecify.annotations.Nullable;
  * {@link BackfillState#NOTHING_TO_ROLL_BACK}
  * @param jobExecutionId the Spring Batch job execution of this process's part of the run
  * @param resumed whether it resumed an earlier, unfinished execution
- * @param rows rows changed in this process
- * @param batches batches committed in this process
+ * @param rows rows changed in this process; for a run handed to worker processes
+ * ({@code --remote}), the rows its workers changed in this execution
+ * @param batches batches committed in this process; for a run handed to worker processes,
+ * the batches its workers committed in this execution
  * @param rowsDone rows changed by the whole run, across restarts
  * @param wallTime wall time in this process
  * @param failure what failed, or {@code null}

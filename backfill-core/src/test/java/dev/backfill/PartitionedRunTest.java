@@ -1,5 +1,6 @@
 package dev.backfill;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,9 +28,22 @@ class PartitionedRunTest extends DatabaseTest {
 	void everyRowOnceAcrossPartitions() {
 		Counters.create(jdbc, "split_counters", 20_000);
 		Backfill backfill = Counters.counting("split-counters", "split_counters", 500, 0);
+		List<String> finished = new ArrayList<>();
+		ProgressListener listener = new ProgressListener() {
+			@Override
+			public void onBatch(Progress progress) {
+			}
+
+			@Override
+			public void onFinished(String name) {
+				finished.add(name);
+			}
+		};
 		BackfillResult result = TestOperators.operator(dataSource, backfill)
-			.run("split-counters", new RunOptions(0, 4), ProgressListener.NONE);
+			.run("split-counters", new RunOptions(0, 4), listener);
 		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		// once for the run, not once per partition
+		assertThat(finished).containsExactly("split-counters");
 		assertThat(result.rows()).isEqualTo(20_000);
 		assertThat(result.rowsDone()).isEqualTo(20_000);
 		assertThat(count("SELECT count(*) FROM split_counters WHERE counter <> 1")).isZero();
@@ -41,6 +55,27 @@ class PartitionedRunTest extends DatabaseTest {
 			.allSatisfy((p) -> assertThat(p.state()).isEqualTo(BackfillState.COMPLETED));
 		assertThat(status.rowsDone()).isEqualTo(20_000);
 		assertThat(status.partitions().stream().mapToLong(PartitionStatus::rowsDone).sum()).isEqualTo(20_000);
+	}
+
+	@Test
+	void aRunInOneStepIsFinishedOnceToo() {
+		Counters.create(jdbc, "whole_counters", 3_000);
+		Backfill backfill = Counters.counting("whole-counters", "whole_counters", 500, 0);
+		List<String> finished = new ArrayList<>();
+		ProgressListener listener = new ProgressListener() {
+			@Override
+			public void onBatch(Progress progress) {
+			}
+
+			@Override
+			public void onFinished(String name) {
+				finished.add(name);
+			}
+		};
+		assertThat(TestOperators.operator(dataSource, backfill)
+			.run("whole-counters", RunOptions.defaults(), listener)
+			.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(finished).containsExactly("whole-counters");
 	}
 
 	@Test

@@ -54,15 +54,35 @@ class RemoteRunTest extends DatabaseTest {
 		jdbc.sql("ANALYZE remote_counters").update();
 		Backfill backfill = Counters.counting("remote-counters", "remote_counters", 300, 0.01);
 		startWorkers(backfill, 2, 3);
-		BackfillResult result = manager(backfill).run("remote-counters", new RunOptions(0, 6, true),
-				ProgressListener.NONE);
+		List<Progress> told = new ArrayList<>();
+		List<String> finished = new ArrayList<>();
+		ProgressListener listener = new ProgressListener() {
+			@Override
+			public void onBatch(Progress progress) {
+				told.add(progress);
+			}
+
+			@Override
+			public void onFinished(String name) {
+				finished.add(name);
+			}
+		};
+		BackfillResult result = manager(backfill).run("remote-counters", new RunOptions(0, 6, true), listener);
 		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
 		assertThat(result.rowsDone()).isEqualTo(12_000);
-		// the run's process walked nothing itself
-		assertThat(result.rows()).isZero();
 		assertThat(count("SELECT count(*) FROM remote_counters WHERE counter <> 1")).isZero();
 		Map<Integer, List<BatchRecord>> partitions = partitions("remote-counters");
 		assertThat(partitions).hasSize(6);
+		// the run's process walked nothing itself, and reports every batch its workers
+		// committed, read from the batch log, as a run that walks them itself does
+		long logged = partitions.values().stream().mapToLong(List::size).sum();
+		assertThat(result.rows()).isEqualTo(12_000);
+		assertThat(result.batches()).isEqualTo(logged);
+		assertThat(told).hasSize((int) logged);
+		assertThat(told.stream().mapToLong(Progress::batchRows).sum()).isEqualTo(12_000);
+		assertThat(told).extracting(Progress::batchNo).isSorted().doesNotHaveDuplicates();
+		assertThat(told.get(told.size() - 1).rowsDone()).isEqualTo(12_000);
+		assertThat(finished).containsExactly("remote-counters");
 		partitions.values().forEach((log) -> assertContiguous(log));
 		BackfillStatus status = manager(backfill).status("remote-counters");
 		assertThat(status.state()).isEqualTo(BackfillState.COMPLETED);

@@ -16,6 +16,8 @@ import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.RunLock;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -28,6 +30,7 @@ import org.springframework.batch.core.partition.support.AbstractPartitionHandler
 import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -115,13 +118,24 @@ final class BackfillJobs {
 						+ "spring-integration-amqp to the application, point spring.rabbitmq.* at the broker, "
 						+ "and start workers with 'backfill worker'; or run it without --remote.");
 			}
-			handler = new RemotePartitionHandler(this.remote.queue(), this.jobRepository, this.dataSource,
+			handler = new RemotePartitionHandler(this.remote.queue(), this.jobRepository, this.dataSource, this.log,
 					plan.jobName(), this.remote, run);
 		}
 		else {
 			handler = inThreads(plan.jobName(), workerStep(tasklets), shape);
 		}
-		return partitioned(plan.jobName(), incrementer, lock, JobNames.STEP, partitioner, handler, shape, tasklets);
+		// the run is finished when every partition is: its listeners are told once
+		StepExecutionListener finished = new StepExecutionListener() {
+			@Override
+			public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
+				if (stepExecution.getStatus() == BatchStatus.COMPLETED) {
+					run.completed();
+				}
+				return null;
+			}
+		};
+		return partitioned(plan.jobName(), incrementer, lock, JobNames.STEP, partitioner, handler, shape, tasklets,
+				finished);
 	}
 
 	// the next run id, and nothing else of the previous instance's parameters
@@ -144,12 +158,13 @@ final class BackfillJobs {
 	// a job of one partitioned step, whose partitioner keeps its plan in the step's
 	// context; the job records its owner
 	private <T> JobHandle<T> partitioned(String jobName, JobParametersIncrementer incrementer, RunLock lock,
-			String stepName, WalkPartitioner partitioner, AbstractPartitionHandler handler, WalkShape shape,
-			T tasklet) {
+			String stepName, WalkPartitioner partitioner, AbstractPartitionHandler handler, WalkShape shape, T tasklet,
+			StepExecutionListener ended) {
 		handler.setGridSize(shape.partitions());
 		Step manager = new StepBuilder(stepName, this.jobRepository).partitioner(JobNames.PARTITION_STEP, partitioner)
 			.partitionHandler(handler)
 			.listener(partitioner)
+			.listener(ended)
 			.build();
 		JobBuilder job = new JobBuilder(jobName, this.jobRepository).incrementer(incrementer)
 			.listener(new OwnerListener(this.jobRepository, lock));
@@ -211,7 +226,8 @@ final class BackfillJobs {
 			.listener(tasklet)
 			.build();
 		return partitioned(jobName, incrementer, lock, JobNames.VERIFY_STEP, partitioner,
-				inThreads(jobName, worker, walk), walk, tasklet);
+				inThreads(jobName, worker, walk), walk, tasklet, new StepExecutionListener() {
+				});
 	}
 
 	/**

@@ -129,11 +129,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private @Nullable Object lastKey;
 
-	private long rowsThisProcess;
-
 	private long keysThisProcess;
-
-	private long batchesThisProcess;
 
 	private long startNanos;
 
@@ -374,9 +370,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.size.committed(progress.batchKeys(), progress.batchMillis());
 		this.checkpoint = next;
 		this.lastKey = progress.range().to();
-		this.rowsThisProcess += progress.batchRows();
 		this.keysThisProcess += progress.batchKeys();
-		this.batchesThisProcess++;
 		this.lastCommitNanos = System.nanoTime();
 		// one line per batch boundary; structured logging
 		// (logging.structured.format.console) renders the pairs
@@ -405,20 +399,6 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	private RunStats stats(long rowsLeft, double rowsPerSecond, long etaSeconds) {
 		return new RunStats(rowsLeft, rowsPerSecond, etaSeconds, this.size.current(), this.size.adaptive(),
 				this.gate.throttledSeconds());
-	}
-
-	/**
-	 * @return rows changed in this process
-	 */
-	long rowsThisProcess() {
-		return this.rowsThisProcess;
-	}
-
-	/**
-	 * @return batches committed in this process
-	 */
-	long batchesThisProcess() {
-		return this.batchesThisProcess;
 	}
 
 	/**

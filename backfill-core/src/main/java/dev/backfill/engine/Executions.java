@@ -143,9 +143,8 @@ final class Executions {
 		}
 		Duration wall = Duration.between(started, Instant.now());
 		BackfillResult result = new BackfillResult(name, BackfillHistory.state(execution, true), execution.getId(),
-				resumed, run.tasklet().rowsThisProcess(), run.tasklet().batchesThisProcess(),
-				(WalkShape.isPartitioned(execution)) ? this.history.partitions(execution).rowsDone()
-						: run.tasklet().rowsDone(),
+				resumed, run.tasklet().rows(), run.tasklet().batches(), (WalkShape.isPartitioned(execution))
+						? this.history.partitions(execution).rowsDone() : run.tasklet().rowsDone(),
 				wall, BackfillHistory.failure(execution));
 		logger.info("Backfill '{}' {}: {} rows in {} batches, {} ms, {} rows/s", jobName,
 				result.state().name().toLowerCase(), result.rows(), result.batches(), wall.toMillis(),

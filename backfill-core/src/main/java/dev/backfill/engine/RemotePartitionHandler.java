@@ -5,12 +5,16 @@ import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
 import dev.backfill.PartitionQueue;
+import dev.backfill.jdbc.BatchRecord;
+import dev.backfill.jdbc.JdbcBatchLog;
 import dev.backfill.jdbc.RunLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +25,7 @@ import org.springframework.batch.core.partition.support.AbstractPartitionHandler
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
 
 /**
@@ -55,13 +60,16 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 
 	private final String jobName;
 
+	private final JdbcBatchLog log;
+
 	private final Duration pollInterval;
 
 	private final Duration staleAfter;
 
-	RemotePartitionHandler(PartitionQueue queue, JobRepository jobRepository, DataSource dataSource, String jobName,
-			RemoteSettings settings, RunInProcess run) {
+	RemotePartitionHandler(PartitionQueue queue, JobRepository jobRepository, DataSource dataSource, JdbcBatchLog log,
+			String jobName, RemoteSettings settings, RunInProcess run) {
 		this.run = run;
+		this.log = log;
 		this.queue = queue;
 		this.jobRepository = jobRepository;
 		this.dataSource = dataSource;
@@ -84,6 +92,7 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 		Map<String, Integer> deadPolls = new HashMap<>();
 		Map<String, Integer> handedOut = new HashMap<>();
 		Set<String> ended = new HashSet<>();
+		Map<Integer, Long> seen = new TreeMap<>();
 		while (true) {
 			sendAll(tracked, unsent);
 			Thread.sleep(this.pollInterval.toMillis());
@@ -152,9 +161,29 @@ final class RemotePartitionHandler extends AbstractPartitionHandler {
 					unsent.add(entry.getKey());
 				}
 			}
+			report(manager.getJobExecution(), seen);
 			if (allEnded) {
 				return new HashSet<>(tracked.values());
 			}
+		}
+	}
+
+	// the batches the workers committed since the last poll, told to this process's
+	// listeners; a log out of reach is read at the next poll
+	private void report(JobExecution job, Map<Integer, Long> seen) {
+		try {
+			List<BatchRecord> batches = this.log.committedAfter(job.getId(), seen);
+			if (batches.isEmpty()) {
+				return;
+			}
+			for (BatchRecord batch : batches) {
+				seen.merge(batch.partition(), batch.batchNo(), Math::max);
+			}
+			this.run.committedElsewhere(batches,
+					PartitionRuns.of(this.jobRepository.getJobExecutions(job.getJobInstance())));
+		}
+		catch (DataAccessException ex) {
+			logger.debug("Backfill '{}' could not read its workers' batches: {}", this.jobName, ex.getMessage());
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.backfill.engine;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -11,6 +12,7 @@ import dev.backfill.BackfillThrottle.Foreground;
 import dev.backfill.KeyRange;
 import dev.backfill.Progress;
 import dev.backfill.ProgressListener;
+import dev.backfill.jdbc.BatchRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -130,10 +132,19 @@ final class RunInProcess {
 	}
 
 	/**
-	 * @return rows all partitions changed in this process
+	 * @return rows all partitions changed in this process; for a run handed to workers,
+	 * the rows they changed in this execution
 	 */
-	synchronized long rowsThisProcess() {
+	synchronized long rows() {
 		return this.rows;
+	}
+
+	/**
+	 * @return batches all partitions committed in this process; for a run handed to
+	 * workers, the batches they committed in this execution
+	 */
+	synchronized long batches() {
+		return this.batches;
 	}
 
 	/**
@@ -195,7 +206,35 @@ final class RunInProcess {
 	}
 
 	/**
-	 * A partition found no key left: its rate no longer counts.
+	 * Batches worker processes committed, as the batch log shows them: the process that
+	 * handed the partitions out tells its listeners of each, with the figures of the run
+	 * as the job repository holds them, so that it shows the run as one that walks it
+	 * itself would.
+	 * @param batches the batches, oldest first
+	 * @param run the run's partitions
+	 */
+	synchronized void committedElsewhere(List<BatchRecord> batches, PartitionRuns run) {
+		if (batches.isEmpty()) {
+			return;
+		}
+		if (this.startNanos == 0) {
+			this.startNanos = System.nanoTime();
+		}
+		RunStats stats = run.stats();
+		long done = run.rowsDone();
+		for (BatchRecord batch : batches) {
+			this.rows += batch.rowsAffected();
+			this.batches++;
+			this.listener.onBatch(new Progress(this.name, this.batches,
+					new KeyRange(batch.fromKey(), batch.toKey(), batch.fromIncluded()), batch.rowsAffected(),
+					batch.durationMs(), done, stats.rowsRemaining(), stats.rowsPerSecond(), stats.etaSeconds(),
+					Duration.ofNanos(System.nanoTime() - this.startNanos), batch.keys()));
+		}
+	}
+
+	/**
+	 * A partition found no key left: its rate no longer counts. A run in one step is then
+	 * finished.
 	 * @param partition its number
 	 */
 	synchronized void finished(int partition) {
@@ -203,6 +242,14 @@ final class RunInProcess {
 		if (figures != null) {
 			this.partitions.put(partition, new Figures(figures.rowsDone(), 0, 0, figures.batches()));
 		}
+		if (partition == 0) {
+			this.listener.onFinished(this.name);
+		}
+	}
+
+	/** Every partition of the run completed. */
+	void completed() {
+		this.listener.onFinished(this.name);
 	}
 
 	// the run as a whole: rows summed, rates of the partitions at work summed, the ETA of

@@ -2,7 +2,6 @@ package dev.backfill.engine;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import dev.backfill.jdbc.RunLock;
@@ -30,10 +29,6 @@ final class RunTasklets implements Tasklet, StepExecutionListener {
 
 	/** Partition locks taken by a worker before it started the partition's step. */
 	private final Map<Long, RunLock> held = new ConcurrentHashMap<>();
-
-	private final AtomicLong rows = new AtomicLong();
-
-	private final AtomicLong batches = new AtomicLong();
 
 	/** Rows the last walk that ended here changed across restarts: a one-step run's. */
 	private volatile long rowsDone;
@@ -70,8 +65,6 @@ final class RunTasklets implements Tasklet, StepExecutionListener {
 		if (tasklet == null) {
 			return null;
 		}
-		this.rows.addAndGet(tasklet.rowsThisProcess());
-		this.batches.addAndGet(tasklet.batchesThisProcess());
 		this.rowsDone = tasklet.rowsDone();
 		return tasklet.afterStep(stepExecution);
 	}
@@ -98,17 +91,19 @@ final class RunTasklets implements Tasklet, StepExecutionListener {
 	}
 
 	/**
-	 * @return rows changed in this process, by every walk
+	 * @return rows changed in this process, by every walk; for a run handed to workers,
+	 * by the workers in this execution
 	 */
-	long rowsThisProcess() {
-		return this.rows.get() + this.walking.values().stream().mapToLong(BackfillTasklet::rowsThisProcess).sum();
+	long rows() {
+		return this.run.rows();
 	}
 
 	/**
-	 * @return batches committed in this process, by every walk
+	 * @return batches committed in this process, by every walk; for a run handed to
+	 * workers, by the workers in this execution
 	 */
-	long batchesThisProcess() {
-		return this.batches.get() + this.walking.values().stream().mapToLong(BackfillTasklet::batchesThisProcess).sum();
+	long batches() {
+		return this.run.batches();
 	}
 
 	/**

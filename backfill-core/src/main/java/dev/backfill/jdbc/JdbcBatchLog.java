@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Map;
 
 import dev.backfill.KeyRange;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +50,15 @@ public class JdbcBatchLog {
 
 	private static final String COUNT = """
 			SELECT count(*) FROM %sBATCH_LOG WHERE JOB_EXECUTION_ID = :job AND OUTCOME = 'COMMITTED'""";
+
+	private static final String AFTER = """
+			SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY, FROM_INCLUDED, TO_KEY,
+			       KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT, PARTITION_NO
+			FROM %sBATCH_LOG b
+			WHERE JOB_EXECUTION_ID = :job AND OUTCOME = 'COMMITTED'
+			    AND BATCH_NO > coalesce((SELECT seen.batch_no FROM unnest(:partitions, :batchNos) AS seen(partition_no,
+			        batch_no) WHERE seen.partition_no = b.PARTITION_NO), 0)
+			ORDER BY STARTED_AT, PARTITION_NO, BATCH_NO""";
 
 	private static final String EXISTS = "SELECT to_regclass(:table) IS NOT NULL";
 
@@ -225,6 +235,23 @@ public class JdbcBatchLog {
 	 */
 	public long committedBatches(long jobExecutionId) {
 		return this.jdbc.sql(COUNT.formatted(this.prefix)).param("job", jobExecutionId).query(Long.class).single();
+	}
+
+	/**
+	 * The batches a job execution committed after those already seen, oldest first: what
+	 * the process that hands a run's partitions to workers reports of them.
+	 * @param jobExecutionId a job execution
+	 * @param seen the latest batch number seen of each partition, by partition number;
+	 * partitions not in it are read from their first batch
+	 * @return the batches committed since
+	 */
+	public List<BatchRecord> committedAfter(long jobExecutionId, Map<Integer, Long> seen) {
+		return this.jdbc.sql(AFTER.formatted(this.prefix))
+			.param("job", jobExecutionId)
+			.param("partitions", seen.keySet().toArray(Integer[]::new))
+			.param("batchNos", seen.values().toArray(Long[]::new))
+			.query(JdbcBatchLog::record)
+			.list();
 	}
 
 	/**

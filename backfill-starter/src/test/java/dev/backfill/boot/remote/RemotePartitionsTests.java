@@ -148,6 +148,9 @@ class RemotePartitionsTests {
 		assertThat(manager.awaitExit(Duration.ofSeconds(180))).as(manager.output()).isZero();
 		assertThat(manager.output()).contains("handed out again");
 		assertExactlyOnce(4);
+		// the manager walked nothing, and reports the run its workers walked
+		assertThat(manager.output()).contains(String.format("%s completed: %,d rows in ", RemoteApp.NAME, ROWS))
+			.contains(String.format("/%,d rows", ROWS));
 	}
 
 	@Test
