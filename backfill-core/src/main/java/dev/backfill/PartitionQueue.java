@@ -21,4 +21,14 @@ public interface PartitionQueue {
 	 */
 	void put(String stepName, long stepExecutionId);
 
+	/**
+	 * Checks that the queue can be reached now: a run, or a worker, whose queue is out of
+	 * reach when it starts fails at once with the reason rather than wait for it. A queue
+	 * that goes out of reach during a run (a broker restart) is tried again at each poll.
+	 * Does nothing unless implemented.
+	 * @throws BackfillException naming what could not be reached and how to fix it
+	 */
+	default void check() {
+	}
+
 }

@@ -118,6 +118,7 @@ final class BackfillJobs {
 						+ "spring-integration-amqp to the application, point spring.rabbitmq.* at the broker, "
 						+ "and start workers with 'backfill worker'; or run it without --remote.");
 			}
+			this.remote.queue().check();
 			handler = new RemotePartitionHandler(this.remote.queue(), this.jobRepository, this.dataSource, this.log,
 					plan.jobName(), this.remote, run);
 		}

@@ -19,8 +19,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.integration.amqp.dsl.Amqp;
 import org.springframework.integration.config.EnableIntegration;
 import org.springframework.integration.dsl.IntegrationFlow;
-import org.springframework.messaging.MessageChannel;
-import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * Hands the partitions of runs started with {@code --remote} to worker processes over
@@ -66,14 +64,9 @@ public final class BackfillRemoteAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PartitionQueue backfillPartitionQueue(ApplicationContext context) {
-		return (stepName, stepExecutionId) -> {
-			MessageChannel requests = context.getBean(REQUESTS, MessageChannel.class);
-			if (!requests
-				.send(MessageBuilder.withPayload(new StepExecutionRequest(stepName, stepExecutionId)).build())) {
-				throw new IllegalStateException("the partition request was not sent");
-			}
-		};
+	PartitionQueue backfillPartitionQueue(ApplicationContext context, ConnectionFactory connectionFactory,
+			BackfillProperties properties) {
+		return new RabbitPartitionQueue(context, connectionFactory, properties.getRemote().getQueue());
 	}
 
 	@Bean
@@ -100,8 +93,8 @@ public final class BackfillRemoteAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PartitionWorkers backfillPartitionWorkers(ApplicationContext context, BackfillProperties properties,
-			ObjectProvider<DefaultBackfillOperator> operator) {
-		return new PartitionWorkers(context, WORKER, properties, operator);
+			PartitionQueue queue, ObjectProvider<DefaultBackfillOperator> operator) {
+		return new PartitionWorkers(context, WORKER, properties, queue, operator);
 	}
 
 }

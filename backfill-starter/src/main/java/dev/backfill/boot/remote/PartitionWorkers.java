@@ -3,6 +3,7 @@ package dev.backfill.boot.remote;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import dev.backfill.PartitionQueue;
 import dev.backfill.boot.autoconfigure.BackfillProperties;
 import dev.backfill.engine.DefaultBackfillOperator;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,21 +31,29 @@ public final class PartitionWorkers implements SmartLifecycle {
 
 	private final ObjectProvider<DefaultBackfillOperator> operator;
 
+	private final PartitionQueue queue;
+
 	private final Duration shutdownTimeout;
 
-	PartitionWorkers(ApplicationContext context, String adapter, BackfillProperties properties,
+	PartitionWorkers(ApplicationContext context, String adapter, BackfillProperties properties, PartitionQueue queue,
 			ObjectProvider<DefaultBackfillOperator> operator) {
 		this.context = context;
+		this.queue = queue;
 		this.adapter = adapter;
 		this.remote = properties.getRemote();
 		this.operator = operator;
 		this.shutdownTimeout = properties.getShutdownTimeout();
 	}
 
-	/** Starts taking partitions from the queue. */
+	/**
+	 * Starts taking partitions from the queue.
+	 * @throws dev.backfill.BackfillException when the queue cannot be reached
+	 */
 	@Override
 	public void start() {
 		if (!this.running) {
+			// a worker started against no broker says so and ends, rather than wait
+			this.queue.check();
 			this.context.getBean(this.adapter, Lifecycle.class).start();
 			this.running = true;
 		}
