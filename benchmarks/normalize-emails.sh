@@ -5,8 +5,10 @@
 #
 #   ./mvnw -B clean install -DskipTests && ROWS=5000000 ROUNDS=3 benchmarks/normalize-emails.sh
 #
-# VARIANTS picks and orders the variants (default "single psql_keyset framework"); framework_no_budget runs the
-# framework with the impact budget off (--backfill.throttle.max-impact=0); framework_before runs the jar named by
+# VARIANTS picks and orders the variants (default "single psql_keyset framework"); framework_defaults runs the
+# framework as users run it, without --batch-size (batches adapt to the target duration), against the same loop;
+# framework_no_budget runs the framework with the impact budget off (--backfill.throttle.max-impact=0);
+# framework_before runs the jar named by
 # JAR_BEFORE (an earlier build of the sample app), to compare two versions side by side in one run:
 #
 #   git worktree add /tmp/before <commit> && (cd /tmp/before && ./mvnw -B -DskipTests package)
@@ -68,16 +70,29 @@ framework() {
 }
 
 framework_jar() {
+  framework_sized "$1" --batch-size="$BATCH" "${@:2}"
+}
+
+framework_sized() {
   local jar=$1
   shift
   if [ -n "$TIME" ]; then
     "$TIME" -f "maxrss_kb=%M" -o /tmp/backfill-bench-time java -Xmx256m -jar "$jar" backfill run normalize-emails \
-      --batch-size="$BATCH" "$@" "${SPRING[@]}" > /tmp/backfill-bench-run
+      "$@" "${SPRING[@]}" > /tmp/backfill-bench-run
   else
-    java -Xmx256m -jar "$jar" backfill run normalize-emails --batch-size="$BATCH" "$@" "${SPRING[@]}" \
-      > /tmp/backfill-bench-run
+    java -Xmx256m -jar "$jar" backfill run normalize-emails "$@" "${SPRING[@]}" > /tmp/backfill-bench-run
   fi
   tail -n 1 /tmp/backfill-bench-run >&2
+}
+
+# as users run it: no --batch-size, batches adapt to the target duration
+framework_defaults() {
+  framework_sized "$JAR"
+}
+
+framework_defaults_before() {
+  [ -n "$JAR_BEFORE" ] || { echo "framework_defaults_before needs JAR_BEFORE" >&2; exit 2; }
+  framework_sized "$JAR_BEFORE"
 }
 
 # the same backfill on an earlier build (JAR_BEFORE), for a before/after comparison in one sitting
@@ -126,8 +141,10 @@ ratio = lambda base, s: f"{base / s:.2f}" if base else ""
 print(f"| variant | median s | rows/s | vs psql keyset loop | vs single UPDATE |")
 print(f"| --- | --- | --- | --- | --- |")
 lines = [('single UPDATE', single), ('psql keyset loop', loop)]
-for v, name in [('framework', 'framework'), ('framework_no_budget', 'framework, impact budget off'),
-                ('framework_before', 'framework, JAR_BEFORE')]:
+for v, name in [('framework', 'framework'), ('framework_defaults', 'framework at the defaults'),
+                ('framework_no_budget', 'framework, impact budget off'),
+                ('framework_before', 'framework, JAR_BEFORE'),
+                ('framework_defaults_before', 'framework at the defaults, JAR_BEFORE')]:
     lines += [(f"{name}, whole process", med(v, 'seconds')), (f"{name}, job only", med(v, 'job_seconds'))]
 for name, s in lines:
     if s:

@@ -6,11 +6,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Asked before every batch whether the database can take it now. The engine asks every
- * throttle of the chain; while one holds, the run waits (no transaction open), asks
- * again, logs the reason once per change, and leaves the time out of its rows per second
- * and ETA. Declare one as a bean to add it to the chain (an application's own latency
- * objective, say); the built-ins are in {@code dev.backfill.throttle}.
+ * Asked before every batch whether the database can take it now (after a go-ahead that
+ * stands for a while, {@link Decision#proceedFor(Duration)}, once that time is up). The
+ * engine asks every throttle of the chain; while one holds, the run waits (no transaction
+ * open), asks again, logs the reason once per change, and leaves the time out of its rows
+ * per second and ETA. Declare one as a bean to add it to the chain (an application's own
+ * latency objective, say); the built-ins are in {@code dev.backfill.throttle}.
  *
  * @since 0.1.0
  */
@@ -87,8 +88,10 @@ public interface BackfillThrottle {
 	 * A throttle's answer.
 	 *
 	 * @param reason why to hold, or {@code null} to proceed
-	 * @param pause how long to hold before asking again, or {@code null} for the engine's
-	 * backoff
+	 * @param pause for a hold, how long to hold before asking again, or {@code null} for
+	 * the engine's backoff; for a go-ahead, how long it stands: the engine does not ask
+	 * this throttle again for so long, which spares a batch the round trip of a look at
+	 * the database that cannot have changed (or {@code null}: asked before every batch)
 	 */
 	record Decision(@Nullable String reason, @Nullable Duration pause) {
 
@@ -99,6 +102,15 @@ public interface BackfillThrottle {
 		 */
 		public static Decision proceed() {
 			return PROCEED;
+		}
+
+		/**
+		 * @param stands how long the go-ahead stands, such as 1 second for a look at
+		 * replication lag: the throttle is not asked again before that
+		 * @return go ahead, for that long
+		 */
+		public static Decision proceedFor(Duration stands) {
+			return new Decision(null, stands);
 		}
 
 		/**

@@ -30,7 +30,7 @@ class ThrottleTest extends DatabaseTest {
 
 	@BeforeAll
 	static void createTables() {
-		for (String table : List.of("held_by_user", "capped", "waited_on", "capped_split")) {
+		for (String table : List.of("held_by_user", "capped", "waited_on", "capped_split", "looked_at")) {
 			Counters.create(jdbc, table, 6_000);
 		}
 	}
@@ -64,6 +64,27 @@ class ThrottleTest extends DatabaseTest {
 		assertThat(status.rowsPerSecond()).isGreaterThan(6_000 / (result.wallTime().toMillis() / 1000.0));
 		assertThat(count("SELECT count(*) FROM held_by_user WHERE counter <> 1")).isZero();
 		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("held-by-user"));
+	}
+
+	@Test
+	void aGoAheadThatStandsIsNotAskedAgainUntilItsTimeIsUp() {
+		AtomicInteger everyBatch = new AtomicInteger();
+		AtomicInteger standing = new AtomicInteger();
+		BackfillThrottle asked = (context) -> {
+			everyBatch.incrementAndGet();
+			return BackfillThrottle.Decision.proceed();
+		};
+		// a look at the database that holds for an hour: asked once for the whole run
+		BackfillThrottle stands = (context) -> {
+			standing.incrementAndGet();
+			return BackfillThrottle.Decision.proceedFor(Duration.ofHours(1));
+		};
+		BackfillResult result = operator(counting("looked-at", "looked_at"), asked, stands).run("looked-at",
+				RunOptions.defaults(), ProgressListener.NONE);
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(result.batches()).isEqualTo(12);
+		assertThat(everyBatch).hasValueGreaterThanOrEqualTo(12);
+		assertThat(standing).hasValue(1);
 	}
 
 	@Test

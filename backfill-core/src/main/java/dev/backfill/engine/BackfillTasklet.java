@@ -1,9 +1,11 @@
 package dev.backfill.engine;
 
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +33,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -54,14 +57,21 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	 */
 	private static final Logger batchLogger = LoggerFactory.getLogger("dev.backfill.batch");
 
+	// a batch's first statement, one round trip: its timeouts, and the savepoint its
+	// probe and work run in, which a batch that meets a lock or a timeout rolls back to
+	// (kept to the commit: releasing it would cost a round trip and gain nothing)
 	private static final String TIMEOUTS = """
-			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)""";
+			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true);
+			SAVEPOINT backfill_batch""";
 
 	// a partition's batch is named as its lock's session, so that the sessions of a hung
 	// worker's partition can be told and ended together
 	private static final String PARTITION_TIMEOUTS = """
 			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true),
-			       set_config('application_name', :application, true)""";
+			       set_config('application_name', :application, true);
+			SAVEPOINT backfill_batch""";
+
+	private static final String ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT backfill_batch";
 
 	private static final long LOCK_RETRY_MILLIS = 250;
 
@@ -82,7 +92,11 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	/**
 	 * Rolls a batch that meets a lock or a timeout back alone, so that it is tried again.
 	 */
+	/** Nested transactions for the failure's diagnosis, after the batch rolled back. */
 	private final TransactionTemplate savepoint;
+
+	/** For the batch's first statement, which is two. */
+	private final NamedParameterJdbcTemplate statements;
 
 	private final DataSource dataSource;
 
@@ -147,6 +161,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.jdbc = jdbc;
 		this.log = log;
 		this.jobRepository = jobRepository;
+		this.statements = new NamedParameterJdbcTemplate(dataSource);
 		this.savepoint = new TransactionTemplate(transactionManager);
 		this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		RunLock runLock = plan.lock();
@@ -288,10 +303,13 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		if (this.lockWatch != null) {
 			this.lockWatch.beforeBatch(step.getJobExecution());
 		}
-		JdbcClient.StatementSpec timeouts = this.jdbc.sql((this.partition > 0) ? PARTITION_TIMEOUTS : TIMEOUTS)
-			.param("lock", this.plan.settings().lockTimeout().toMillis() + "ms")
-			.param("statement", this.plan.settings().statementTimeout().toMillis() + "ms");
-		((this.partition > 0) ? timeouts.param("application", this.application) : timeouts).query().listOfRows();
+		Map<String, Object> timeouts = new HashMap<>();
+		timeouts.put("lock", this.plan.settings().lockTimeout().toMillis() + "ms");
+		timeouts.put("statement", this.plan.settings().statementTimeout().toMillis() + "ms");
+		timeouts.put("application", this.application);
+		// two statements: executed, not queried, so that both results are read
+		this.statements.execute((this.partition > 0) ? PARTITION_TIMEOUTS : TIMEOUTS, timeouts,
+				PreparedStatement::execute);
 		// after the checkpoint; else from the bounded walk's lower bound, or from the
 		// smallest key
 		Object from = (this.lastKey != null) ? this.lastKey : this.bounds.from();
@@ -300,39 +318,41 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		long batchNo = this.checkpoint.batches() + 1;
 		Instant startedAt = Instant.now();
 		long probeStart = System.nanoTime();
-		Keyset.Batch probe;
+		// the probe and the work in the batch's savepoint: a batch that meets a lock or
+		// a timeout is rolled back alone, and tried again; an exclusive lock on the
+		// table (a migration's ALTER TABLE) holds the probe as well
+		Attempt attempt = new Attempt();
+		long done = 0;
 		try {
-			// in a savepoint too: an exclusive lock on the table (a migration's ALTER
-			// TABLE) holds the probe as well
-			probe = this.savepoint
-				.execute((status) -> this.keyset.next(this.jdbc, from, fromIncluded, size, this.bounds.until())
-					.orElse(null));
+			attempt.probe = this.keyset.next(this.jdbc, from, fromIncluded, size, this.bounds.until()).orElse(null);
+			if (attempt.probe != null) {
+				attempt.workStart = System.nanoTime();
+				done = this.pass.work().apply(this.jdbc, attempt.probe.range());
+			}
 		}
 		catch (DataAccessException ex) {
-			this.retry.probeFailed(ex, step, batchNo, from, size, startedAt, probeStart);
+			rollBackToSavepoint(ex);
+			if (attempt.probe == null) {
+				this.retry.probeFailed(ex, step, batchNo, from, size, startedAt, probeStart);
+				return RepeatStatus.CONTINUABLE;
+			}
+			KeyRange range = attempt.probe.range();
+			if (TransientFailure.of(ex) == null) {
+				// fails the run, and Spring Batch rolls the chunk's transaction back
+				throw this.pass.work().explain(this.jdbc, range, ex, this.savepoint);
+			}
+			this.retry.batchFailed(ex, step, batchNo, range, attempt.probe.keys(), size, startedAt, attempt.workStart);
 			return RepeatStatus.CONTINUABLE;
 		}
+		Keyset.Batch probe = attempt.probe;
 		if (probe == null) {
 			finish(step.getExecutionContext());
 			return RepeatStatus.FINISHED;
 		}
 		KeyRange range = probe.range();
 		long keys = probe.keys();
-		long workStart = System.nanoTime();
-		long rows;
-		try {
-			// in a savepoint: a batch that meets a lock or a timeout is rolled back
-			// alone, and tried again
-			rows = Objects.requireNonNull(this.savepoint.execute((status) -> this.pass.work().apply(this.jdbc, range)));
-		}
-		catch (DataAccessException ex) {
-			if (TransientFailure.of(ex) == null) {
-				// fails the run, and Spring Batch rolls the chunk's transaction back
-				throw this.pass.work().explain(this.jdbc, range, ex, this.savepoint);
-			}
-			this.retry.batchFailed(ex, step, batchNo, range, keys, size, startedAt, workStart);
-			return RepeatStatus.CONTINUABLE;
-		}
+		long rows = done;
+		long workStart = attempt.workStart;
 		long workMillis = (System.nanoTime() - workStart) / 1_000_000;
 		this.gate.batchRan();
 		Checkpoint next = this.checkpoint.next(range.to().toString(), rows, keys);
@@ -396,6 +416,18 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.run.finished(this.partition);
 	}
 
+	// a connection lost meanwhile cannot roll back: the failure goes up as it is, and
+	// the run resumes from its checkpoint
+	private void rollBackToSavepoint(DataAccessException failure) {
+		try {
+			this.jdbc.sql(ROLLBACK_TO_SAVEPOINT).update();
+		}
+		catch (DataAccessException ex) {
+			failure.addSuppressed(ex);
+			throw failure;
+		}
+	}
+
 	private RunStats stats(long rowsLeft, double rowsPerSecond, long etaSeconds) {
 		return new RunStats(rowsLeft, rowsPerSecond, etaSeconds, this.size.current(), this.size.adaptive(),
 				this.gate.throttledSeconds());
@@ -430,6 +462,15 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		PartitionHeld(String label) {
 			super("Backfill " + label + " is held by another session: another worker runs it");
 		}
+
+	}
+
+	/** What one try at a batch got to: its probe, and when its work started. */
+	private static final class Attempt {
+
+		private Keyset.@Nullable Batch probe;
+
+		private long workStart;
 
 	}
 

@@ -12,12 +12,6 @@ import dev.backfill.BackfillThrottle.Foreground;
  */
 final class ForegroundMeter {
 
-	/**
-	 * Read outside the batch's transaction: the next transaction id to complete, as a
-	 * number.
-	 */
-	static final String XMAX = "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint";
-
 	private static final double HALF_LIFE_SECONDS = 10;
 
 	// a batch's own transaction ids: its transaction and the savepoint its work writes in

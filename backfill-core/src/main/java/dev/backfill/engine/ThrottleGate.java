@@ -1,8 +1,9 @@
 package dev.backfill.engine;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.backfill.BackfillThrottle;
@@ -65,6 +66,12 @@ final class ThrottleGate {
 
 	private long throttledNanos;
 
+	/**
+	 * When each throttle of the chain is to be asked again ({@link System#nanoTime()}):
+	 * after a go-ahead that stands for a while, not before every batch.
+	 */
+	private final long[] askAgain;
+
 	ThrottleGate(RunPlan plan, JdbcClient jdbc, PlatformTransactionManager transactionManager,
 			JobRepository jobRepository, RunInProcess run) {
 		this.plan = plan;
@@ -74,6 +81,8 @@ final class ThrottleGate {
 		this.run = run;
 		this.outside = new TransactionTemplate(transactionManager);
 		this.outside.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+		this.askAgain = new long[plan.throttles().size()];
+		Arrays.fill(this.askAgain, System.nanoTime());
 	}
 
 	/**
@@ -166,23 +175,29 @@ final class ThrottleGate {
 
 	private Verdict decide() {
 		String name = this.plan.backfill().name();
-		Optional<JdbcPauses.Pause> pause = this.pauses.find(name);
-		if (pause.isPresent()) {
-			return new Verdict(BackfillThrottle.Decision
-				.hold(String.format("paused by %s since %s; 'backfill resume %s' lets it go on", pause.get().by(),
-						pause.get().since(), name), PAUSE_LOOK),
-					"pause");
+		JdbcPauses.Look look = this.pauses.look(name);
+		JdbcPauses.Pause pause = look.pause();
+		if (pause != null) {
+			return new Verdict(BackfillThrottle.Decision.hold(String
+				.format("paused by %s since %s; 'backfill resume %s' lets it go on", pause.by(), pause.since(), name),
+					PAUSE_LOOK), "pause");
 		}
-		Long xmax = this.jdbc.sql(ForegroundMeter.XMAX).query(Long.class).single();
 		long now = System.nanoTime();
-		BackfillThrottle.Foreground foreground = this.run.readForeground(xmax, now);
+		BackfillThrottle.Foreground foreground = this.run.readForeground(look.xmax(), now);
 		BackfillThrottle.Context context = new BackfillThrottle.Context(name, this.plan.shape().table().sql(),
 				this.jdbc, this.run.rowsForPace(), this.run.elapsedSeconds(now), foreground);
-		for (BackfillThrottle throttle : this.plan.throttles()) {
+		List<BackfillThrottle> throttles = this.plan.throttles();
+		for (int i = 0; i < throttles.size(); i++) {
+			if (now - this.askAgain[i] < 0) {
+				// its last go-ahead still stands
+				continue;
+			}
+			BackfillThrottle throttle = throttles.get(i);
 			BackfillThrottle.Decision decision = throttle.check(context);
 			if (decision.holds()) {
 				return new Verdict(decision, throttle.getClass().getSimpleName());
 			}
+			this.askAgain[i] = (decision.pause() != null) ? now + decision.pause().toNanos() : now;
 		}
 		return new Verdict(BackfillThrottle.Decision.proceed(), null);
 	}

@@ -3,6 +3,7 @@ package dev.backfill.jdbc;
 import java.time.Instant;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -18,6 +19,11 @@ public class JdbcPauses {
 	private static final String RESUME = "DELETE FROM %sPAUSE WHERE BACKFILL_NAME = :name";
 
 	private static final String FIND = "SELECT PAUSED_AT, PAUSED_BY FROM %sPAUSE WHERE BACKFILL_NAME = :name";
+
+	// the left join answers once whether or not the backfill is paused
+	private static final String LOOK = """
+			SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, p.PAUSED_AT, p.PAUSED_BY
+			FROM (VALUES (1)) one LEFT JOIN %sPAUSE p ON p.BACKFILL_NAME = :name""";
 
 	private static final String EXISTS = "SELECT to_regclass(:table) IS NOT NULL";
 
@@ -65,6 +71,21 @@ public class JdbcPauses {
 	}
 
 	/**
+	 * What a run looks at before each batch, in one round trip: its pause, and the
+	 * {@code xmax} of the database's snapshot, from which the engine measures the
+	 * application's writes.
+	 * @param backfill the backfill name
+	 * @return the look
+	 */
+	public Look look(String backfill) {
+		return this.jdbc.sql(LOOK.formatted(this.prefix))
+			.param("name", backfill)
+			.query((rs, i) -> new Look(rs.getLong(1),
+					(rs.getTimestamp(2) != null) ? new Pause(rs.getTimestamp(2).toInstant(), rs.getString(3)) : null))
+			.single();
+	}
+
+	/**
 	 * @return whether the table exists
 	 */
 	public boolean exists() {
@@ -85,6 +106,15 @@ public class JdbcPauses {
 	 * @param by who set it
 	 */
 	public record Pause(Instant since, String by) {
+	}
+
+	/**
+	 * What a run saw before a batch.
+	 *
+	 * @param xmax the {@code xmax} of the database's snapshot: the next transaction id
+	 * @param pause the backfill's pause, or {@code null} when it is not paused
+	 */
+	public record Look(long xmax, @Nullable Pause pause) {
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.backfill.throttle;
 
+import java.time.Duration;
+
 import dev.backfill.BackfillThrottle;
 
 /**
@@ -14,10 +16,15 @@ public record Autovacuum() implements BackfillThrottle {
 	private static final String VACUUMING = """
 			SELECT count(*) FROM pg_stat_progress_vacuum WHERE relid = to_regclass(:table)""";
 
+	/**
+	 * How long a look that found no vacuum stands: a vacuum runs for seconds at least.
+	 */
+	static final Duration STANDS = Duration.ofSeconds(1);
+
 	@Override
 	public Decision check(Context context) {
 		long running = context.jdbc().sql(VACUUMING).param("table", context.table()).query(Long.class).single();
-		return (running > 0) ? Decision.hold("vacuum running on " + context.table()) : Decision.proceed();
+		return (running > 0) ? Decision.hold("vacuum running on " + context.table()) : Decision.proceedFor(STANDS);
 	}
 
 }

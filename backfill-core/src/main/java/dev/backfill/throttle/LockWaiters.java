@@ -1,5 +1,7 @@
 package dev.backfill.throttle;
 
+import java.time.Duration;
+
 import dev.backfill.BackfillThrottle;
 
 /**
@@ -22,11 +24,17 @@ public record LockWaiters(int max) implements BackfillThrottle {
 			       OR (w.locktype = 'transactionid' AND EXISTS (SELECT 1 FROM pg_locks t WHERE t.pid = w.pid
 			           AND t.locktype = 'tuple' AND t.relation = to_regclass(:table))))""";
 
+	/**
+	 * How long a look that found no queue stands: five looks a second, not one before
+	 * each of a hundred short batches.
+	 */
+	static final Duration STANDS = Duration.ofMillis(200);
+
 	@Override
 	public Decision check(Context context) {
 		long waiters = context.jdbc().sql(WAITERS).param("table", context.table()).query(Long.class).single();
 		return (waiters > this.max) ? Decision.hold(waiters + " sessions wait for locks on " + context.table())
-				: Decision.proceed();
+				: Decision.proceedFor(STANDS);
 	}
 
 }
