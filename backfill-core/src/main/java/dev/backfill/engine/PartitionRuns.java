@@ -57,9 +57,11 @@ record PartitionRuns(Map<Integer, StepExecution> latest) {
 	}
 
 	/**
-	 * @return the statistics of the run as a whole: rows left summed, the rates of the
-	 * running partitions summed (of every partition, when none runs), their ETA at that
-	 * rate; the batch size of the latest partition to report
+	 * @return the statistics of the run as a whole: rows left summed (a partition that
+	 * has not started counts as many as the mean of those that did: the plan cut them to
+	 * about equal pending rows), the rates of the running partitions summed (of every
+	 * partition, when none runs), their ETA at that rate; the batch size of the latest
+	 * partition to report
 	 */
 	RunStats stats() {
 		long left = 0;
@@ -67,11 +69,17 @@ record PartitionRuns(Map<Integer, StepExecution> latest) {
 		double rateWhenLast = 0;
 		double throttled = 0;
 		RunStats last = null;
+		int unstarted = 0;
+		long startedRows = 0;
+		int started = 0;
 		for (StepExecution step : this.latest.values()) {
 			RunStats stats = RunStats.from(step.getExecutionContext());
 			if (stats == null) {
+				unstarted += (step.getStatus() == BatchStatus.COMPLETED) ? 0 : 1;
 				continue;
 			}
+			started++;
+			startedRows += checkpoint(step).rowsDone() + stats.rowsRemaining();
 			boolean running = step.getStatus().isRunning();
 			left += (step.getStatus() == BatchStatus.COMPLETED) ? 0 : stats.rowsRemaining();
 			rate += running ? stats.rowsPerSecond() : 0;
@@ -79,6 +87,11 @@ record PartitionRuns(Map<Integer, StepExecution> latest) {
 			// partitions are held side by side: the run was held as long as its longest
 			throttled = Math.max(throttled, stats.throttledSeconds());
 			last = stats;
+		}
+		// the partitions were cut to about equal pending rows: one that no worker took
+		// yet has about as many as those that started
+		if (started > 0) {
+			left += Math.round((double) startedRows / started * unstarted);
 		}
 		long eta = (rate > 0) ? Math.round(left / rate) : 0;
 		// a run with no partition at work (ended, or dead) shows the rate its partitions
