@@ -29,16 +29,7 @@ class PartitionedRunTest extends DatabaseTest {
 		Counters.create(jdbc, "split_counters", 20_000);
 		Backfill backfill = Counters.counting("split-counters", "split_counters", 500, 0);
 		List<String> finished = new ArrayList<>();
-		ProgressListener listener = new ProgressListener() {
-			@Override
-			public void onBatch(Progress progress) {
-			}
-
-			@Override
-			public void onFinished(String name) {
-				finished.add(name);
-			}
-		};
+		ProgressListener listener = finishedInto(finished);
 		BackfillResult result = TestOperators.operator(dataSource, backfill)
 			.run("split-counters", new RunOptions(0, 4), listener);
 		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
@@ -62,16 +53,7 @@ class PartitionedRunTest extends DatabaseTest {
 		Counters.create(jdbc, "whole_counters", 3_000);
 		Backfill backfill = Counters.counting("whole-counters", "whole_counters", 500, 0);
 		List<String> finished = new ArrayList<>();
-		ProgressListener listener = new ProgressListener() {
-			@Override
-			public void onBatch(Progress progress) {
-			}
-
-			@Override
-			public void onFinished(String name) {
-				finished.add(name);
-			}
-		};
+		ProgressListener listener = finishedInto(finished);
 		assertThat(TestOperators.operator(dataSource, backfill)
 			.run("whole-counters", RunOptions.defaults(), listener)
 			.state()).isEqualTo(BackfillState.COMPLETED);
@@ -179,6 +161,20 @@ class PartitionedRunTest extends DatabaseTest {
 		return new JdbcBatchLog(jdbc, "BACKFILL_").find(name)
 			.stream()
 			.collect(Collectors.groupingBy(BatchRecord::partition, TreeMap::new, Collectors.toList()));
+	}
+
+	// tells only the names of the runs that finished
+	private static ProgressListener finishedInto(List<String> finished) {
+		return new ProgressListener() {
+			@Override
+			public void onBatch(Progress progress) {
+			}
+
+			@Override
+			public void onFinished(String name) {
+				finished.add(name);
+			}
+		};
 	}
 
 }

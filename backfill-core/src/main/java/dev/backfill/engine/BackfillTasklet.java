@@ -89,9 +89,6 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final PlatformTransactionManager transactionManager;
 
-	/**
-	 * Rolls a batch that meets a lock or a timeout back alone, so that it is tried again.
-	 */
 	/** Nested transactions for the failure's diagnosis, after the batch rolled back. */
 	private final TransactionTemplate savepoint;
 
@@ -322,12 +319,12 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		// a timeout is rolled back alone, and tried again; an exclusive lock on the
 		// table (a migration's ALTER TABLE) holds the probe as well
 		Attempt attempt = new Attempt();
-		long done = 0;
+		long rows = 0;
 		try {
 			attempt.probe = this.keyset.next(this.jdbc, from, fromIncluded, size, this.bounds.until()).orElse(null);
 			if (attempt.probe != null) {
 				attempt.workStart = System.nanoTime();
-				done = this.pass.work().apply(this.jdbc, attempt.probe.range());
+				rows = this.pass.work().apply(this.jdbc, attempt.probe.range());
 			}
 		}
 		catch (DataAccessException ex) {
@@ -351,9 +348,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		}
 		KeyRange range = probe.range();
 		long keys = probe.keys();
-		long rows = done;
-		long workStart = attempt.workStart;
-		long workMillis = (System.nanoTime() - workStart) / 1_000_000;
+		long workMillis = (System.nanoTime() - attempt.workStart) / 1_000_000;
 		this.gate.batchRan();
 		Checkpoint next = this.checkpoint.next(range.to().toString(), rows, keys);
 		this.log.append(new BatchRecord(this.pass.logName(), step.getJobExecutionId(), step.getId(), next.batches(),

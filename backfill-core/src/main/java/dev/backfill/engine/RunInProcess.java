@@ -214,9 +214,6 @@ final class RunInProcess {
 	 * @param run the run's partitions
 	 */
 	synchronized void committedElsewhere(List<BatchRecord> batches, PartitionRuns run) {
-		if (batches.isEmpty()) {
-			return;
-		}
 		if (this.startNanos == 0) {
 			this.startNanos = System.nanoTime();
 		}

@@ -7,6 +7,7 @@ import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.support.MessageBuilder;
 
@@ -46,18 +47,11 @@ final class RabbitPartitionQueue implements PartitionQueue {
 		}
 		catch (AmqpException ex) {
 			throw new BackfillException("Cannot reach the RabbitMQ broker at " + this.connectionFactory.getHost() + ":"
-					+ this.connectionFactory.getPort() + " for queue '" + this.queue + "' (" + rootMessage(ex)
+					+ this.connectionFactory.getPort() + " for queue '" + this.queue + "' ("
+					+ NestedExceptionUtils.getMostSpecificCause(ex).getMessage()
 					+ "). Start the broker, or point spring.rabbitmq.host, port, username and password (or "
 					+ "spring.rabbitmq.addresses) at it; then run the command again.");
 		}
-	}
-
-	private static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 	}
 
 }
