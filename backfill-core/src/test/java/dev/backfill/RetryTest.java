@@ -37,6 +37,9 @@ class RetryTest extends DatabaseTest {
 		for (String table : List.of("held_briefly", "held_long", "terminated", "unknown_state", "altered")) {
 			Counters.create(jdbc, table, 5_000);
 		}
+		// one key in three: the walk probes for its batches' ends
+		Counters.create(jdbc, "altered_sparse", 15_000);
+		jdbc.sql("DELETE FROM altered_sparse WHERE id % 3 <> 0; ANALYZE altered_sparse").update();
 	}
 
 	private static Backfill counting(String name, String table) {
@@ -89,18 +92,38 @@ class RetryTest extends DatabaseTest {
 	}
 
 	@Test
+	void tableLockedExclusivelyMidRunHoldsTheBatchWhichIsTriedAgain() throws Exception {
+		// the key is dense: the walk spans key values, and the work is the first to meet
+		// the lock; batch 3, after key 2000, timed out on it, then was tried again
+		assertThat(runThroughAnExclusiveLock("altered", "altered")).allSatisfy((attempt) -> {
+			assertThat(attempt.fromKey()).isEqualTo("2000");
+			assertThat(Long.parseLong(attempt.toKey())).isGreaterThan(2000);
+		});
+	}
+
+	@Test
 	void tableLockedExclusivelyMidRunHoldsTheProbeWhichIsTriedAgain() throws Exception {
+		// one key in three: the walk probes, and the probe for batch 3, after key 6000,
+		// timed out on the lock: logged with no keys, then tried again
+		assertThat(runThroughAnExclusiveLock("altered-sparse", "altered_sparse")).allSatisfy((attempt) -> {
+			assertThat(attempt.fromKey()).isEqualTo("6000");
+			assertThat(attempt.toKey()).isEqualTo("6000");
+			assertThat(attempt.keys()).isZero();
+		});
+	}
+
+	// a migration's ALTER TABLE after batch 2 holds every statement on the table for 2 s:
+	// the run waits it out and completes, each row changed once
+	private List<FailedAttempt> runThroughAnExclusiveLock(String name, String table) throws Exception {
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource,
-				settings(new Retry(30, Duration.ofMillis(250), Duration.ofSeconds(1))), counting("altered", "altered"));
+				settings(new Retry(30, Duration.ofMillis(250), Duration.ofSeconds(1))), counting(name, table));
 		AtomicReference<CompletableFuture<Void>> released = new AtomicReference<>();
-		BackfillResult result = operator.run("altered", RunOptions.defaults(), (progress) -> {
+		BackfillResult result = operator.run(name, RunOptions.defaults(), (progress) -> {
 			if (progress.batchNo() == 2) {
-				// what a migration's ALTER TABLE does: every statement on the table
-				// waits, the next probe first
 				try {
 					Connection migration = dataSource.getConnection();
 					migration.setAutoCommit(false);
-					migration.createStatement().execute("LOCK TABLE altered IN ACCESS EXCLUSIVE MODE");
+					migration.createStatement().execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
 					released.set(CompletableFuture.runAsync(() -> {
 						try (migration) {
 							TimeUnit.MILLISECONDS.sleep(2_000);
@@ -119,18 +142,15 @@ class RetryTest extends DatabaseTest {
 		released.get().get(20, TimeUnit.SECONDS);
 
 		assertThat(result.state()).as(String.valueOf(result.failure())).isEqualTo(BackfillState.COMPLETED);
-		assertThat(count("SELECT count(*) FROM altered WHERE counter <> 1")).isZero();
-		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("altered"));
-		// the probe for batch 3, after key 2000, timed out on the lock: logged with no
-		// keys, then tried again
-		assertThat(new JdbcBatchLog(jdbc, "BACKFILL_").failures("altered")).isNotEmpty().allSatisfy((attempt) -> {
+		assertThat(count("SELECT count(*) FROM " + table + " WHERE counter <> 1")).isZero();
+		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find(name));
+		List<FailedAttempt> failures = new JdbcBatchLog(jdbc, "BACKFILL_").failures(name);
+		assertThat(failures).isNotEmpty().allSatisfy((attempt) -> {
 			assertThat(attempt.batchNo()).isEqualTo(3);
-			assertThat(attempt.fromKey()).isEqualTo("2000");
-			assertThat(attempt.toKey()).isEqualTo("2000");
-			assertThat(attempt.keys()).isZero();
 			assertThat(attempt.sqlState()).isEqualTo("55P03");
 			assertThat(attempt.retried()).isTrue();
 		});
+		return failures;
 	}
 
 	@Test

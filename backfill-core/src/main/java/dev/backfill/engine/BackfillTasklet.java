@@ -81,6 +81,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final Keyset keyset;
 
+	/** How this step's walk finds its batches when its key is a dense integer. */
+	private @Nullable KeySpans spans;
+
 	private final JdbcClient jdbc;
 
 	private final JdbcBatchLog log;
@@ -203,12 +206,17 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		Object after = (this.lastKey != null) ? this.lastKey : this.bounds.from();
 		long keys = this.pass.remaining().keysIn(this.jdbc, after, this.bounds.until());
 		long pending = this.pass.remaining().pendingIn(this.jdbc, after, this.bounds.until());
+		this.spans = KeySpans.of(this.jdbc, this.keyset, after, this.bounds.until(), keys).orElse(null);
+		if (this.spans != null) {
+			// the walk counts the key values it spans
+			keys = this.spans.ahead();
+		}
 		this.forecast.start(keys, pending);
 		this.run.started(this.partition, saved.rowsDone(), pending);
 		if (this.lastKey == null) {
-			logger.info("Backfill {} starts on {}{}: about {} keys, {} pending, {} keys per batch", this.label,
+			logger.info("Backfill {} starts on {}{}: about {} keys, {} pending, {} keys per batch{}", this.label,
 					this.plan.shape().table(), (this.partition > 0) ? ", keys " + this.bounds : "", keys, pending,
-					this.size.current());
+					this.size.current(), (this.spans != null) ? " (spans of key values: the key is dense)" : "");
 		}
 		else {
 			logger.info("Backfill {} resumes from checkpoint after key {} (batch {}, {} rows done): about {} keys left",
@@ -321,7 +329,10 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		Attempt attempt = new Attempt();
 		long rows = 0;
 		try {
-			attempt.probe = this.keyset.next(this.jdbc, from, fromIncluded, size, this.bounds.until()).orElse(null);
+			attempt.probe = ((this.spans != null)
+					? this.spans.next(this.jdbc, from, fromIncluded, size, this.bounds.until())
+					: this.keyset.next(this.jdbc, from, fromIncluded, size, this.bounds.until()))
+				.orElse(null);
 			if (attempt.probe != null) {
 				attempt.workStart = System.nanoTime();
 				rows = this.pass.work().apply(this.jdbc, attempt.probe.range());

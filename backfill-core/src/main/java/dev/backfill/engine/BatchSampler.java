@@ -20,18 +20,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  * @param shape the table's shape
  * @param work the backfill's batch work
  * @param keyset finds the batches
+ * @param spans finds them instead when a run walks by spans of key values
  * @param jdbc the connection of the dry-run's transaction
  * @param savepoint nested transactions in it, each rolled back
  * @param batchSize keys per sampled batch
  */
-record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset, JdbcClient jdbc,
-		TransactionTemplate savepoint, int batchSize) {
+record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset, @Nullable KeySpans spans,
+		JdbcClient jdbc, TransactionTemplate savepoint, int batchSize) {
 
 	private static final String WAL_POSITION = "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint";
 
 	static BatchSampler of(String name, TableShape shape, BatchWork work, JdbcClient jdbc,
-			TransactionTemplate savepoint, int batchSize) {
-		return new BatchSampler(name, shape, work, new Keyset(shape), jdbc, savepoint, batchSize);
+			TransactionTemplate savepoint, SamplePlan plan) {
+		return new BatchSampler(name, shape, work, new Keyset(shape), plan.spans(), jdbc, savepoint, plan.batchSize());
 	}
 
 	// a calibration call finds its batch as a run does, one key long, and writes its end
@@ -64,11 +65,11 @@ record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset
 	// no retry mends is explained as a run would explain it
 	Measured apply(@Nullable Object start) {
 		long probeStart = System.nanoTime();
-		Optional<Keyset.Batch> batch = this.keyset.next(this.jdbc, start, false, this.batchSize, null);
+		Optional<Keyset.Batch> batch = next(start);
 		if (batch.isEmpty()) {
 			// the sampled key is now the last one (rows deleted since): sample the first
 			// batch instead
-			batch = this.keyset.next(this.jdbc, null, false, this.batchSize, null);
+			batch = next(null);
 		}
 		KeyRange range = batch
 			.orElseThrow(() -> new IllegalStateException(
@@ -96,6 +97,11 @@ record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset
 		onCompletion(System.nanoTime(), (nanos) -> measured.completionNanos = nanos);
 		measured.probeNanos = probeNanos;
 		return measured;
+	}
+
+	private Optional<Keyset.Batch> next(@Nullable Object start) {
+		return (this.spans != null) ? this.spans.next(this.jdbc, start, false, this.batchSize, null)
+				: this.keyset.next(this.jdbc, start, false, this.batchSize, null);
 	}
 
 	static long walPosition(JdbcClient jdbc) {

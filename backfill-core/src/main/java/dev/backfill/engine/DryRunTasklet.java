@@ -139,7 +139,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		TransactionTemplate savepoint = new TransactionTemplate(transactionManager);
 		savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		BatchWork work = BatchWork.of(backfill, shape);
-		this.sampler = BatchSampler.of(backfill.name(), shape, work, jdbc, savepoint, plan.batchSize());
+		this.sampler = BatchSampler.of(backfill.name(), shape, work, jdbc, savepoint, plan);
 		this.idempotency = IdempotencyCheck.of(shape, work, jdbc, savepoint);
 		this.sideBySide = new SideBySide(work, jdbc, transactionManager, settings);
 	}

@@ -3,6 +3,7 @@ package dev.backfill.engine;
 import java.util.Optional;
 
 import dev.backfill.KeyRange;
+import dev.backfill.jdbc.KeyType;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,6 +33,27 @@ final class Keyset {
 		this.first = "SELECT " + this.key + " FROM " + this.table + " ORDER BY " + this.key + " LIMIT 1";
 		this.fromEnd = "SELECT " + this.key + " FROM " + this.table + " ORDER BY " + this.key
 				+ " DESC OFFSET :skip LIMIT 1";
+	}
+
+	/**
+	 * @return whether the key is an integer, which a walk may also span by arithmetic
+	 */
+	boolean integer() {
+		return this.shape.keyType() == KeyType.INTEGER;
+	}
+
+	/**
+	 * @return the key column, quoted
+	 */
+	String keySql() {
+		return this.key;
+	}
+
+	/**
+	 * @return the table, quoted
+	 */
+	String tableSql() {
+		return this.table;
 	}
 
 	/** A batch's range, how many keys it holds, and whether it holds all it asked for. */

@@ -25,8 +25,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * @param warmUp lower bound (exclusive) of the warm-up batch; {@code null} for the first
  * batch, from the smallest key
  * @param starts lower bounds (exclusive) of the sampled batches, in key order
+ * @param spans how a run walks a dense integer key, and so the samples: by spans of key
+ * values, which {@code keys} then counts; {@code null} when it probes
  */
-record SamplePlan(long keys, long pending, int batchSize, @Nullable Object warmUp, List<@Nullable Object> starts) {
+record SamplePlan(long keys, long pending, int batchSize, @Nullable Object warmUp, List<@Nullable Object> starts,
+		@Nullable KeySpans spans) {
 
 	/** Pages read to place the samples: enough for percentiles, few reads. */
 	private static final int PAGE_SAMPLE = 400;
@@ -62,6 +65,10 @@ record SamplePlan(long keys, long pending, int batchSize, @Nullable Object warmU
 		Object start = null;
 		RemainingWork remaining = new RemainingWork(backfill, shape);
 		long keys = Math.max(1, remaining.keysAfter(jdbc, null));
+		KeySpans spans = KeySpans.of(jdbc, keyset, null, null, keys).orElse(null);
+		if (spans != null) {
+			keys = spans.ahead();
+		}
 		long pending = remaining.pendingAfter(jdbc, null);
 		long batches = Math.max(1, (keys + batchSize - 1) / batchSize);
 		int n;
@@ -93,7 +100,7 @@ record SamplePlan(long keys, long pending, int batchSize, @Nullable Object warmU
 		}
 		Object warmUp = at(sampled, random.nextDouble() * lastFull, start);
 		// few sampled keys (a small or bloated table) can place two samples on one start
-		return new SamplePlan(keys, pending, batchSize, warmUp, starts.stream().distinct().toList());
+		return new SamplePlan(keys, pending, batchSize, warmUp, starts.stream().distinct().toList(), spans);
 	}
 
 	private static @Nullable Object at(List<Object> sorted, double q, @Nullable Object start) {

@@ -36,7 +36,7 @@ class ExtrapolationTest {
 	}
 
 	private static SamplePlan plan(long keys, long pending, int batchSize) {
-		return new SamplePlan(keys, pending, batchSize, null, List.of());
+		return new SamplePlan(keys, pending, batchSize, null, List.of(), null);
 	}
 
 	private static Extrapolation fixed(SamplePlan plan, Extrapolation.Timed... samples) {
