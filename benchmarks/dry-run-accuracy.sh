@@ -10,6 +10,13 @@
 #
 #   CASES="normalize-emails:adaptive split-names:adaptive" ROWS=5000000 ROUNDS=3 benchmarks/dry-run-accuracy.sh
 #
+# A third part picks the table's shape: uniform (the default, as seeded) or skewed, where the pending rows and the
+# row widths are not uniform over the key range: the first 70% of the keys already done (email_normalized set), and
+# a band of wide rows (emails 500 characters longer) from 85% to 90% of the keys:
+#
+#   CASES="normalize-emails:adaptive:uniform normalize-emails:adaptive:skewed" ROWS=5000000 ROUNDS=3 \
+#     benchmarks/dry-run-accuracy.sh
+#
 # Needs psql, jq and a PostgreSQL server (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres) on which it may
 # create the database $DB. Not run by CI.
 set -euo pipefail
@@ -28,22 +35,27 @@ mkdir -p benchmarks/results
 app() { java ${JAVA_OPTS:-} -Xmx256m -jar "$JAR" backfill "$@" --spring.datasource.url="$URL" --spring.datasource.username="$PGUSER"; }
 sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
-echo "round,backfill,batch_size,rows,sampled_batches,estimated_s,low_s,high_s,actual_s,error,dry_run_s,dry_run_share,max_batch_ms,wal_estimate_mb,wal_actual_mb,idempotent,sample_dead_tuples,sample_wal_mb" > "$OUT"
+echo "round,shape,backfill,batch_size,rows,sampled_batches,estimated_s,low_s,high_s,actual_s,error,dry_run_s,dry_run_share,max_batch_ms,wal_estimate_mb,wal_actual_mb,idempotent,sample_dead_tuples,sample_wal_mb" > "$OUT"
 for ((round = 1; round <= ROUNDS; round++)); do
   for case in $CASES; do
-    backfill=${case%%:*} batch=${case##*:}
+    IFS=: read -r backfill batch shape <<< "$case"
+    shape=${shape:-uniform}
     size=(--batch-size="$batch")
     [ "$batch" = adaptive ] && size=()
     psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
     app seed --rows="$ROWS" > /dev/null
+    if [ "$shape" = skewed ]; then
+      sql -c "UPDATE customers SET email_normalized = lower(trim(email)) WHERE id <= $ROWS * 7 / 10" \
+        -c "UPDATE customers SET email = repeat('x', 500) || email WHERE id > $ROWS * 85 / 100 AND id <= $ROWS * 9 / 10"
+    fi
     sql -c "VACUUM (ANALYZE) customers" -c "CHECKPOINT"
     app dry-run "$backfill" "${size[@]}" --json > /tmp/backfill-dry-run.json
     wal_before=$(sql -At -c "SELECT pg_current_wal_lsn()")
     app run "$backfill" "${size[@]}" > /dev/null
     wal_actual=$(sql -At -c "SELECT round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal_before') / 1048576.0, 1)")
     app status "$backfill" --json > /tmp/backfill-status.json
-    jq -r --arg round "$round" --arg wal "$wal_actual" -s '.[0] as $d | .[1] as $s |
-      [$round, $d.name, $d.batchSize, $d.rowsEstimate, $d.sampledBatches, $d.estimatedSeconds,
+    jq -r --arg round "$round" --arg shape "$shape" --arg wal "$wal_actual" -s '.[0] as $d | .[1] as $s |
+      [$round, $shape, $d.name, $d.batchSize, $d.rowsEstimate, $d.sampledBatches, $d.estimatedSeconds,
        $d.estimatedSecondsLow, $d.estimatedSecondsHigh, $s.runSeconds, $s.lastDryRun.estimateError, $d.elapsedSeconds,
        (($d.elapsedSeconds / $s.runSeconds * 1000 | round) / 1000), $d.maxBatchMillis,
        (($d.walBytesEstimate / 104857.6 | round) / 10), $wal, $d.idempotent, $d.sampleRows,
@@ -57,10 +69,10 @@ echo "results: $OUT"
 python3 - "$OUT" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-print("| backfill | batch size | samples | estimated s (range) | actual s | error | dry-run s (share of run) | WAL est. / actual MB |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+print("| shape | backfill | batch size | samples | estimated s (range) | actual s | error | dry-run s (share of run) | WAL est. / actual MB |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for r in rows:
-    print(f"| {r['backfill']} | {int(r['batch_size']):,} | {r['sampled_batches']} | {float(r['estimated_s']):.1f} "
+    print(f"| {r['shape']} | {r['backfill']} | {int(r['batch_size']):,} | {r['sampled_batches']} | {float(r['estimated_s']):.1f} "
           f"({float(r['low_s']):.1f}–{float(r['high_s']):.1f}) | {float(r['actual_s']):.1f} | {100 * float(r['error']):+.0f}% "
           f"| {float(r['dry_run_s']):.2f} ({100 * float(r['dry_run_share']):.1f}%) | {r['wal_estimate_mb']} / {r['wal_actual_mb']} |")
 PY

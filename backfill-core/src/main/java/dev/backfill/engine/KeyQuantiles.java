@@ -39,12 +39,6 @@ final class KeyQuantiles {
 	private static final String BOUNDS = """
 			SELECT u.bound FROM unnest(CAST(:bounds AS %s[])) WITH ORDINALITY u(bound, i) ORDER BY u.i""";
 
-	// the files' size, not relpages (0 until the first VACUUM or ANALYZE); every
-	// partition of a partitioned table
-	private static final String PAGES = """
-			SELECT coalesce(sum(pg_relation_size(relid)), 0) / current_setting('block_size')::bigint
-			FROM pg_partition_tree(to_regclass(:table))""";
-
 	private static final String PERCENTILES = """
 			SELECT u.bound FROM (
 			  SELECT percentile_disc(ARRAY(SELECT g::float8 / :buckets FROM generate_series(0, :buckets) g))
@@ -74,7 +68,7 @@ final class KeyQuantiles {
 		if (!histogram.isEmpty()) {
 			return histogram;
 		}
-		long pages = jdbc.sql(PAGES).param("table", table).query(Long.class).optional().orElse(0L);
+		long pages = TablePages.of(jdbc, table);
 		double percent = Math.min(100, Math.max(0.0001, 100.0 * SAMPLE_PAGES / Math.max(1, pages)));
 		List<Object> sampled = keys(jdbc.sql(PERCENTILES.formatted(table, shape.keySql(), SAMPLE))
 			.param("buckets", BUCKETS)

@@ -34,12 +34,6 @@ record SamplePlan(long keys, long pending, int batchSize, @Nullable Object warmU
 	/** Pages read to place the samples: enough for percentiles, few reads. */
 	private static final int PAGE_SAMPLE = 400;
 
-	// the files' size, not relpages (0 until the first VACUUM or ANALYZE); every
-	// partition of a partitioned table
-	private static final String PAGES = """
-			SELECT coalesce(sum(pg_relation_size(relid)), 0) / current_setting('block_size')::bigint
-			FROM pg_partition_tree(to_regclass(:table))""";
-
 	private static final String IN_RECOVERY = "SELECT pg_is_in_recovery()";
 
 	long batches() {
@@ -118,7 +112,7 @@ record SamplePlan(long keys, long pending, int batchSize, @Nullable Object warmU
 				+ shape.keySql() + " AS backfill_k, (CAST(CAST(ctid AS text) AS point))[0] AS backfill_b FROM "
 				+ shape.table().sql() + " TABLESAMPLE SYSTEM (CAST(:percent AS real))) backfill_s "
 				+ "ORDER BY backfill_b, backfill_k) backfill_d ORDER BY backfill_k";
-		long pages = jdbc.sql(PAGES).param("table", shape.table().sql()).query(Long.class).optional().orElse(0L);
+		long pages = TablePages.of(jdbc, shape.table().sql());
 		double percent = (pages > PAGE_SAMPLE) ? 100.0 * PAGE_SAMPLE / pages : 100;
 		// a bloated table has many empty pages: read more, but never more than 16 times
 		// the first share
