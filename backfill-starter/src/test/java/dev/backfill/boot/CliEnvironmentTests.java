@@ -1,5 +1,7 @@
 package dev.backfill.boot;
 
+import java.util.List;
+
 import dev.backfill.boot.cli.CliEnvironment;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
@@ -18,6 +20,32 @@ class CliEnvironmentTests {
 	}
 
 	@Test
+	void aCommandStartsWithoutTheEndpointThePageAndTheRemoteFlows() {
+		assertThat(excluded("backfill", "status")).containsExactlyInAnyOrder(
+				"dev.backfill.boot.actuate.BackfillEndpointAutoConfiguration",
+				"dev.backfill.boot.web.BackfillStatusPageAutoConfiguration",
+				"dev.backfill.boot.remote.BackfillRemoteAutoConfiguration");
+		assertThat(excluded("backfill", "run", "x", "--parallelism=4"))
+			.contains("dev.backfill.boot.remote.BackfillRemoteAutoConfiguration");
+	}
+
+	@Test
+	void aWorkerAndARemoteRunKeepTheRemoteFlows() {
+		for (String[] args : new String[][] { { "backfill", "worker" }, { "backfill", "run", "x", "--remote" },
+				{ "backfill", "rollback", "x", "--remote", "--parallelism=4" } }) {
+			assertThat(excluded(args)).as(String.join(" ", args))
+				.doesNotContain("dev.backfill.boot.remote.BackfillRemoteAutoConfiguration")
+				.contains("dev.backfill.boot.actuate.BackfillEndpointAutoConfiguration");
+		}
+	}
+
+	@Test
+	void anApplicationsOwnExclusionsReplaceTheCommandsList() {
+		assertThat(excluded("backfill", "status", "--spring.autoconfigure.exclude=com.example.Other"))
+			.containsExactly("com.example.Other");
+	}
+
+	@Test
 	void userSettingsWinOverCommandLineDefaults() {
 		StandardEnvironment environment = environment("backfill", "status", "--logging.level.root=INFO");
 		assertThat(environment.getProperty("logging.level.root")).isEqualTo("INFO");
@@ -27,6 +55,10 @@ class CliEnvironmentTests {
 	void otherArgumentsLeaveTheApplicationAlone() {
 		StandardEnvironment environment = environment("serve", "backfill");
 		assertThat(environment.getProperty("spring.main.web-application-type")).isNull();
+	}
+
+	private static List<String> excluded(String... args) {
+		return List.of(environment(args).getRequiredProperty("spring.autoconfigure.exclude").split(","));
 	}
 
 	private static StandardEnvironment environment(String... args) {

@@ -1,5 +1,8 @@
 package dev.backfill.boot.cli;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -15,6 +18,11 @@ import org.springframework.core.env.MapPropertySource;
  * the command prints its own progress; a lost connection shows as the engine's one WARN
  * line, without the stack traces the pool, the transaction infrastructure and Spring
  * Batch log for it. Every default can be overridden.
+ * <p>
+ * A command also starts without what it cannot use: the Actuator endpoint and the status
+ * page (there is no web server), and the remote partitions' message flows, except for
+ * {@code backfill worker} and a command given {@code --remote}. An application that sets
+ * {@code spring.autoconfigure.exclude} itself replaces this list.
  *
  * @since 0.1.0
  */
@@ -43,11 +51,26 @@ public class CliEnvironment implements EnvironmentPostProcessor {
 			// engine resumes the run from its checkpoint, or reports the failure itself
 			Map.entry("logging.level.org.springframework.batch.core.job.AbstractJob", "OFF"));
 
+	/** What no command uses: a command starts no web server. */
+	static final List<String> WEB = List.of("dev.backfill.boot.actuate.BackfillEndpointAutoConfiguration",
+			"dev.backfill.boot.web.BackfillStatusPageAutoConfiguration");
+
+	/** What only a worker and a command given --remote use. */
+	static final String REMOTE = "dev.backfill.boot.remote.BackfillRemoteAutoConfiguration";
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		String words = environment.getProperty(CommandLinePropertySource.DEFAULT_NON_OPTION_ARGS_PROPERTY_NAME);
 		if (words != null && (words.equals("backfill") || words.startsWith("backfill,"))) {
-			environment.getPropertySources().addLast(new MapPropertySource("backfillCommandLine", DEFAULTS));
+			Map<String, Object> defaults = new HashMap<>(DEFAULTS);
+			List<String> excluded = new ArrayList<>(WEB);
+			boolean remote = words.equals("backfill,worker") || words.startsWith("backfill,worker,")
+					|| environment.containsProperty("remote");
+			if (!remote) {
+				excluded.add(REMOTE);
+			}
+			defaults.put("spring.autoconfigure.exclude", String.join(",", excluded));
+			environment.getPropertySources().addLast(new MapPropertySource("backfillCommandLine", defaults));
 		}
 	}
 
