@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # normalize-emails at the defaults on 50,000,000 customers (`backfill seed`), heap capped at 256 MB:
 #  - the run is killed with kill -9 at 10% of the keys, resumed, killed again at 90%, and resumed to the end; for each
-#    resume, the time from the JVM's launch to its first committed batch (polled in the batch log), and to the log's
-#    "resumes from checkpoint" line;
+#    leg, the time from the JVM's launch to its first committed batch (polled in the batch log), and, from the job
+#    repository and the batch log, from the job execution's start to the end of its first batch's work;
 #  - `GET /actuator/backfills/normalize-emails` (an application started beside the run, as an operator's would be)
 #    timed STATUS_CALLS times while the run goes on, and `backfill status` as a whole process once;
 #  - the last leg's max RSS, and the batches' work time and keys at 1%, 50% and 99% of the run from the batch log.
@@ -48,8 +48,7 @@ leg() {
   pid=$!
   while [ "$(committed)" -le "$before" ]; do sleep 0.05; done
   first=$(now)
-  line=$(grep -m1 -o 'resumes from checkpoint after key [0-9]*' /tmp/scale-run.log || echo "starts from the first key")
-  echo "leg from batch $before: first batch committed $(echo "$first - $launched" | bc) s after launch ($line)"
+  echo "leg from batch $before: first batch committed $(echo "$first - $launched" | bc) s after launch"
   if [ "$until" = 0 ]; then
     wait "$pid"
     tail -1 /tmp/scale-run.log
@@ -88,5 +87,12 @@ sql "WITH l AS (SELECT BATCH_NO, DURATION_MS, KEY_COUNT, ntile(100) OVER (ORDER 
      FROM BACKFILL_BATCH_LOG WHERE OUTCOME = 'COMMITTED' AND BACKFILL_NAME = 'normalize-emails')
      SELECT 'pct ' || pct || ': ' || count(*) || ' batches, work ' || round(avg(DURATION_MS)) || ' ms, '
        || round(avg(KEY_COUNT)) || ' keys' FROM l WHERE pct IN (1, 50, 99) GROUP BY pct ORDER BY pct"
+sql "SELECT 'execution ' || e.JOB_EXECUTION_ID || ' (' || e.STATUS || '): first batch ' || f.BATCH_NO || ' after key '
+       || f.FROM_KEY || ', its work done ' || round(extract(epoch FROM f.STARTED_AT - e.START_TIME) * 1000 + f.DURATION_MS)
+       || ' ms after the job started'
+     FROM BATCH_JOB_EXECUTION e JOIN LATERAL (SELECT * FROM BACKFILL_BATCH_LOG l
+       WHERE l.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID ORDER BY l.BATCH_NO LIMIT 1) f ON true ORDER BY e.JOB_EXECUTION_ID"
+echo "batches: $(sql "SELECT count(*) || ' committed, numbered ' || min(BATCH_NO) || ' to ' || max(BATCH_NO) || ', '
+     || sum(ROWS_AFFECTED) || ' rows' FROM BACKFILL_BATCH_LOG WHERE OUTCOME = 'COMMITTED'")"
 echo "rows wrong: $(sql "SELECT count(*) FROM customers WHERE email_normalized IS DISTINCT FROM lower(trim(email))")"
 echo "results: $OUT"
