@@ -75,10 +75,11 @@ final class States {
 
 	/**
 	 * @return the events of the scenario's command without a fault, from a copy of its
-	 * state
+	 * state: one recording for the bigint key, walked in spans of key values, and one for
+	 * the keys walked by probes (uuid stands for text too), per form
 	 */
 	synchronized Trace trace(Scenario scenario, Variant of) throws Exception {
-		Variant variant = new Variant(KeyColumn.BIGINT, of.form());
+		Variant variant = new Variant((of.key() == KeyColumn.BIGINT) ? KeyColumn.BIGINT : KeyColumn.UUID, of.form());
 		String key = scenario + " " + variant.encode();
 		Trace trace = this.traces.get(key);
 		if (trace == null) {
