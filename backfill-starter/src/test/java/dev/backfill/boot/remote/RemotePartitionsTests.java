@@ -1,6 +1,7 @@
 package dev.backfill.boot.remote;
 
 import java.io.File;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,7 +220,7 @@ class RemotePartitionsTests {
 	private void assertExactlyOnce(int partitions) {
 		assertThat(this.jdbc.sql("SELECT count(*) FROM " + RemoteApp.TABLE + " WHERE counter <> 1")
 			.query(Long.class)
-			.single()).as("rows changed other than once").isZero();
+			.single()).as("rows changed other than once; %s", evidence()).isZero();
 		Map<Integer, List<BatchRecord>> log = new JdbcBatchLog(this.jdbc, "BACKFILL_").find(RemoteApp.NAME)
 			.stream()
 			.collect(Collectors.groupingBy(BatchRecord::partition, TreeMap::new, Collectors.toList()));
@@ -228,6 +229,46 @@ class RemotePartitionsTests {
 		assertThat(log.values().stream().flatMap(List::stream).mapToLong(BatchRecord::rowsAffected).sum())
 			.isEqualTo(ROWS);
 		assertThat(operator().status(RemoteApp.NAME).state()).isEqualTo(BackfillState.COMPLETED);
+	}
+
+	// what a failure needs to be told apart: the rows by count, the batch log and the
+	// step executions by partition, and what each process printed last
+	private String evidence() {
+		StringBuilder evidence = new StringBuilder("rows by counter: ");
+		evidence.append(this.jdbc
+			.sql("SELECT string_agg(counter || ' x' || n, ', ' ORDER BY counter) FROM (SELECT counter, count(*) n FROM "
+					+ RemoteApp.TABLE + " GROUP BY counter) c")
+			.query(String.class)
+			.single());
+		evidence.append("\nbatch log by partition and execution:");
+		this.jdbc
+			.sql("SELECT PARTITION_NO || ' exec ' || JOB_EXECUTION_ID || ': ' || count(*) || ' batches ('"
+					+ " || min(BATCH_NO) || '..' || max(BATCH_NO) || '), rows ' || sum(ROWS_AFFECTED)"
+					+ " FROM BACKFILL_BATCH_LOG WHERE BACKFILL_NAME = ? AND OUTCOME = 'COMMITTED'"
+					+ " GROUP BY PARTITION_NO, JOB_EXECUTION_ID ORDER BY PARTITION_NO, JOB_EXECUTION_ID")
+			.param(RemoteApp.NAME)
+			.query(String.class)
+			.list()
+			.forEach((line) -> evidence.append("\n  ").append(line));
+		evidence.append("\nsteps:");
+		this.jdbc
+			.sql("SELECT JOB_EXECUTION_ID || ' ' || STEP_NAME || ' ' || STATUS FROM BATCH_STEP_EXECUTION"
+					+ " ORDER BY STEP_EXECUTION_ID")
+			.query(String.class)
+			.list()
+			.forEach((line) -> evidence.append("\n  ").append(line));
+		for (AppProcess process : this.processes) {
+			String output;
+			try {
+				output = process.output();
+			}
+			catch (IOException ex) {
+				output = "(unreadable: " + ex + ")";
+			}
+			evidence.append("\n--- a process, its last lines:\n")
+				.append(output.substring(Math.max(0, output.length() - 3000)));
+		}
+		return evidence.toString();
 	}
 
 	private long batches() {
