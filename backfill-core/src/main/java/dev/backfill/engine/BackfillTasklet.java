@@ -81,8 +81,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final Keyset keyset;
 
-	/** How this step's walk finds its batches when its key is a dense integer. */
-	private @Nullable KeySpans spans;
+	/** How this step's walk finds its batches: the keyset, or spans of a dense key. */
+	private KeyWalk walk;
 
 	private final JdbcClient jdbc;
 
@@ -158,6 +158,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.application = "backfill " + plan.pass().logName();
 		this.pass = plan.pass();
 		this.keyset = new Keyset(plan.shape());
+		this.walk = this.keyset;
 		this.jdbc = jdbc;
 		this.log = log;
 		this.jobRepository = jobRepository;
@@ -206,17 +207,18 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		Object after = (this.lastKey != null) ? this.lastKey : this.bounds.from();
 		long keys = this.pass.remaining().keysIn(this.jdbc, after, this.bounds.until());
 		long pending = this.pass.remaining().pendingIn(this.jdbc, after, this.bounds.until());
-		this.spans = KeySpans.of(this.jdbc, this.keyset, after, this.bounds.until(), keys).orElse(null);
-		if (this.spans != null) {
+		Optional<KeySpans> spans = KeySpans.of(this.jdbc, this.keyset, after, this.bounds.until(), keys);
+		this.walk = spans.isPresent() ? spans.get() : this.keyset;
+		if (spans.isPresent()) {
 			// the walk counts the key values it spans
-			keys = this.spans.ahead();
+			keys = spans.get().ahead();
 		}
 		this.forecast.start(keys, pending);
 		this.run.started(this.partition, saved.rowsDone(), pending);
 		if (this.lastKey == null) {
 			logger.info("Backfill {} starts on {}{}: about {} keys, {} pending, {} keys per batch{}", this.label,
 					this.plan.shape().table(), (this.partition > 0) ? ", keys " + this.bounds : "", keys, pending,
-					this.size.current(), (this.spans != null) ? " (spans of key values: the key is dense)" : "");
+					this.size.current(), spans.isPresent() ? " (spans of key values: the key is dense)" : "");
 		}
 		else {
 			logger.info("Backfill {} resumes from checkpoint after key {} (batch {}, {} rows done): about {} keys left",
@@ -329,10 +331,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		Attempt attempt = new Attempt();
 		long rows = 0;
 		try {
-			attempt.probe = ((this.spans != null)
-					? this.spans.next(this.jdbc, from, fromIncluded, size, this.bounds.until())
-					: this.keyset.next(this.jdbc, from, fromIncluded, size, this.bounds.until()))
-				.orElse(null);
+			attempt.probe = this.walk.next(this.jdbc, from, fromIncluded, size, this.bounds.until()).orElse(null);
 			if (attempt.probe != null) {
 				attempt.workStart = System.nanoTime();
 				rows = this.pass.work().apply(this.jdbc, attempt.probe.range());

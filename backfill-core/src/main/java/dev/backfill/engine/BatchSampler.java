@@ -20,19 +20,21 @@ import org.springframework.transaction.support.TransactionTemplate;
  * @param shape the table's shape
  * @param work the backfill's batch work
  * @param keyset finds the batches
- * @param spans finds them instead when a run walks by spans of key values
+ * @param walk finds a sample's range as the run would: the keyset, or spans of key values
  * @param jdbc the connection of the dry-run's transaction
  * @param savepoint nested transactions in it, each rolled back
  * @param batchSize keys per sampled batch
  */
-record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset, @Nullable KeySpans spans,
-		JdbcClient jdbc, TransactionTemplate savepoint, int batchSize) {
+record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset, KeyWalk walk, JdbcClient jdbc,
+		TransactionTemplate savepoint, int batchSize) {
 
 	private static final String WAL_POSITION = "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint";
 
 	static BatchSampler of(String name, TableShape shape, BatchWork work, JdbcClient jdbc,
 			TransactionTemplate savepoint, SamplePlan plan) {
-		return new BatchSampler(name, shape, work, new Keyset(shape), plan.spans(), jdbc, savepoint, plan.batchSize());
+		Keyset keyset = new Keyset(shape);
+		return new BatchSampler(name, shape, work, keyset, (plan.spans() != null) ? plan.spans() : keyset, jdbc,
+				savepoint, plan.batchSize());
 	}
 
 	// a calibration call finds its batch as a run does, one key long, and writes its end
@@ -100,8 +102,7 @@ record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset
 	}
 
 	private Optional<Keyset.Batch> next(@Nullable Object start) {
-		return (this.spans != null) ? this.spans.next(this.jdbc, start, false, this.batchSize, null)
-				: this.keyset.next(this.jdbc, start, false, this.batchSize, null);
+		return this.walk.next(this.jdbc, start, false, this.batchSize, null);
 	}
 
 	static long walPosition(JdbcClient jdbc) {

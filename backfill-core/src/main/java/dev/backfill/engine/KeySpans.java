@@ -15,7 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * ({@link #DENSE}), and probes elsewhere. A batch's keys are the values it spans, an
  * upper bound of its rows.
  */
-final class KeySpans {
+final class KeySpans implements KeyWalk {
 
 	/**
 	 * How dense the key must be over a walk, as rows per key value, for spans to beat the
@@ -25,17 +25,14 @@ final class KeySpans {
 
 	private final Keyset keyset;
 
-	private final String largestSql;
-
 	/** The largest key seen: read again when a batch would reach it. */
 	private long largest;
 
 	/** The key values ahead of the walk when it started, as it counts its keys. */
 	private final long ahead;
 
-	private KeySpans(Keyset keyset, String largestSql, long largest, long ahead) {
+	private KeySpans(Keyset keyset, long largest, long ahead) {
 		this.keyset = keyset;
-		this.largestSql = largestSql;
 		this.largest = largest;
 		this.ahead = ahead;
 	}
@@ -54,9 +51,7 @@ final class KeySpans {
 		if (!keyset.integer() || keys <= 0) {
 			return Optional.empty();
 		}
-		String largestSql = "SELECT " + keyset.keySql() + " FROM " + keyset.tableSql() + " ORDER BY " + keyset.keySql()
-				+ " DESC LIMIT 1";
-		Optional<Long> largest = largest(jdbc, largestSql);
+		Optional<Long> largest = largest(jdbc, keyset);
 		Optional<Long> lower = (after != null) ? Optional.of((Long) after) : keyset.first(jdbc).map(Long.class::cast);
 		if (largest.isEmpty() || lower.isEmpty()) {
 			return Optional.empty();
@@ -64,20 +59,13 @@ final class KeySpans {
 		long upper = (until != null) ? Math.min((Long) until, largest.get()) : largest.get();
 		// from the smallest key, that key is one of the values
 		double values = Math.max(1.0, (double) upper - lower.get() + ((after != null) ? 0 : 1));
-		return (keys / values >= DENSE)
-				? Optional.of(new KeySpans(keyset, largestSql, largest.get(), Math.round(values))) : Optional.empty();
+		return (keys / values >= DENSE) ? Optional.of(new KeySpans(keyset, largest.get(), Math.round(values)))
+				: Optional.empty();
 	}
 
-	/**
-	 * The next batch of a walk, as {@link Keyset#next} finds it.
-	 * @param jdbc a client in the batch's transaction
-	 * @param from where the walk stands, or {@code null} before the first batch
-	 * @param fromIncluded whether {@code from} itself belongs to the batch
-	 * @param n how many key values a full batch spans
-	 * @param until the walk's inclusive upper bound, or {@code null} to walk to the end
-	 * @return the batch, or empty when no key is left
-	 */
-	Optional<Keyset.Batch> next(JdbcClient jdbc, @Nullable Object from, boolean fromIncluded, int n,
+	// as Keyset finds it, n key values long
+	@Override
+	public Optional<Keyset.Batch> next(JdbcClient jdbc, @Nullable Object from, boolean fromIncluded, int n,
 			@Nullable Object until) {
 		long lower;
 		boolean included = fromIncluded;
@@ -98,7 +86,7 @@ final class KeySpans {
 		long to = (lower > Long.MAX_VALUE - reach) ? Long.MAX_VALUE : lower + reach;
 		if (to >= this.largest) {
 			// keys added since the walk looked are walked as a probe would find them
-			this.largest = largest(jdbc, this.largestSql).orElse(Long.MIN_VALUE);
+			this.largest = largest(jdbc, this.keyset).orElse(Long.MIN_VALUE);
 			to = Math.min(to, this.largest);
 		}
 		boolean last = false;
@@ -122,8 +110,8 @@ final class KeySpans {
 		return this.ahead;
 	}
 
-	private static Optional<Long> largest(JdbcClient jdbc, String sql) {
-		return jdbc.sql(sql).query(Long.class).optional();
+	private static Optional<Long> largest(JdbcClient jdbc, Keyset keyset) {
+		return keyset.nthFromEnd(jdbc, 0).map(Long.class::cast);
 	}
 
 }

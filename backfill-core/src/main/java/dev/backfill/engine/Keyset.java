@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * from the start. A walk's first range starts at the smallest key itself, so no value
  * below it is needed.
  */
-final class Keyset {
+final class Keyset implements KeyWalk {
 
 	private final TableShape shape;
 
@@ -42,35 +42,13 @@ final class Keyset {
 		return this.shape.keyType() == KeyType.INTEGER;
 	}
 
-	/**
-	 * @return the key column, quoted
-	 */
-	String keySql() {
-		return this.key;
-	}
-
-	/**
-	 * @return the table, quoted
-	 */
-	String tableSql() {
-		return this.table;
-	}
-
 	/** A batch's range, how many keys it holds, and whether it holds all it asked for. */
 	record Batch(KeyRange range, long keys, boolean full) {
 	}
 
-	/**
-	 * The next batch of a walk.
-	 * @param from where the walk stands: the key the previous batch ended at, or
-	 * {@code null} before the first batch
-	 * @param fromIncluded whether {@code from} itself belongs to the batch (a bounded
-	 * walk's first range)
-	 * @param n how many keys a full batch holds
-	 * @param until the walk's inclusive upper bound, or {@code null} to walk to the end
-	 * @return the batch, or empty when no key is left
-	 */
-	Optional<Batch> next(JdbcClient jdbc, @Nullable Object from, boolean fromIncluded, int n, @Nullable Object until) {
+	@Override
+	public Optional<Batch> next(JdbcClient jdbc, @Nullable Object from, boolean fromIncluded, int n,
+			@Nullable Object until) {
 		Object lower = from;
 		boolean included = fromIncluded;
 		if (lower == null) {

@@ -220,7 +220,7 @@ class RemotePartitionsTests {
 	private void assertExactlyOnce(int partitions) {
 		assertThat(this.jdbc.sql("SELECT count(*) FROM " + RemoteApp.TABLE + " WHERE counter <> 1")
 			.query(Long.class)
-			.single()).as("rows changed other than once; %s", evidence()).isZero();
+			.single()).as(() -> "rows changed other than once; " + evidence()).isZero();
 		Map<Integer, List<BatchRecord>> log = new JdbcBatchLog(this.jdbc, "BACKFILL_").find(RemoteApp.NAME)
 			.stream()
 			.collect(Collectors.groupingBy(BatchRecord::partition, TreeMap::new, Collectors.toList()));
