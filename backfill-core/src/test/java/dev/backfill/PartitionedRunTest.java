@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import dev.backfill.engine.DefaultBackfillOperator;
@@ -13,6 +15,10 @@ import dev.backfill.test.Counters;
 import dev.backfill.test.DatabaseTest;
 import dev.backfill.test.TestOperators;
 import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 import static dev.backfill.test.BatchLogAssert.assertContiguous;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,6 +135,60 @@ class PartitionedRunTest extends DatabaseTest {
 				INSERT INTO split_sparse (id) VALUES (9000000000);
 				ANALYZE split_sparse""").update();
 		runCounting("split-sparse", "split_sparse", "id", 4);
+	}
+
+	// Spring Batch creates a partition's execution, with an empty context, in a
+	// transaction of its own, and saves its context in the next: a process that died
+	// between the two (the splitter's, or a hand-out again to another worker) left an
+	// execution that names no partition, which a resume once took as a walk of the whole
+	// table
+	@Test
+	void aPartitionExecutionCutShortBeforeItsContextResumesWithinItsOwnKeys() throws Exception {
+		Counters.create(jdbc, "split_cut", 12_000);
+		jdbc.sql("ANALYZE split_cut").update();
+		Backfill backfill = Counters.counting("split-cut", "split_cut", 500, 0);
+		AtomicReference<JobRepository> repository = new AtomicReference<>();
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, BackfillSettings.DEFAULTS, List.of(),
+				(r) -> {
+					repository.set(r);
+					return r;
+				}, backfill);
+		AtomicInteger batches = new AtomicInteger();
+		BackfillResult stopped = operator.run("split-cut", new RunOptions(0, 3), (progress) -> {
+			if (batches.incrementAndGet() == 4) {
+				operator.stop("split-cut");
+			}
+		});
+		assertThat(stopped.state()).isEqualTo(BackfillState.STOPPED);
+		long done = count("SELECT count(*) FROM split_cut WHERE counter = 1");
+		assertThat(done).isBetween(1L, 11_999L);
+		JobExecution last = repository.get()
+			.getLastJobExecution(repository.get().getJobInstances("split-cut", 0, 1).get(0));
+		for (String partition : new String[] { "partition:p0001", "partition:p0002" }) {
+			repository.get().createStepExecution(partition, last);
+		}
+		// and one whose only execution lost its context, though its batches are logged:
+		// its keys come from the plan, its checkpoint from the batch log
+		StepExecution third = last.getStepExecutions()
+			.stream()
+			.filter((step) -> step.getStepName().equals("partition:p0003"))
+			.findFirst()
+			.orElseThrow();
+		third.setExecutionContext(new ExecutionContext());
+		repository.get().updateExecutionContext(third);
+
+		BackfillResult resumed = TestOperators.operator(dataSource, backfill)
+			.run("split-cut", new RunOptions(0, 3), ProgressListener.NONE);
+		assertThat(resumed.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(count("SELECT count(*) FROM split_cut WHERE counter <> 1")).isZero();
+		assertThat(resumed.rows()).isEqualTo(12_000 - done);
+		Map<Integer, List<BatchRecord>> partitions = partitions("split-cut");
+		assertThat(partitions).hasSize(3);
+		partitions.values().forEach((log) -> assertContiguous(log));
+		BackfillStatus status = TestOperators.operator(dataSource, backfill).status("split-cut");
+		assertThat(status.partitions()).hasSize(3)
+			.allSatisfy((p) -> assertThat(p.state()).isEqualTo(BackfillState.COMPLETED));
+		assertThat(status.rowsDone()).isEqualTo(12_000);
 	}
 
 	private void runCounting(String name, String table, String key, int parallelism) {

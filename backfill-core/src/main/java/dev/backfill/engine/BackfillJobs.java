@@ -31,6 +31,7 @@ import org.springframework.batch.core.partition.support.TaskExecutorPartitionHan
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.PartitionStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -162,7 +163,8 @@ final class BackfillJobs {
 			String stepName, WalkPartitioner partitioner, AbstractPartitionHandler handler, WalkShape shape, T tasklet,
 			StepExecutionListener ended) {
 		handler.setGridSize(shape.partitions());
-		Step manager = new StepBuilder(stepName, this.jobRepository).partitioner(JobNames.PARTITION_STEP, partitioner)
+		Step manager = new PartitionStepBuilder(new StepBuilder(stepName, this.jobRepository))
+			.splitter(new PartitionSplitter(this.jobRepository, partitioner))
 			.partitionHandler(handler)
 			.listener(partitioner)
 			.listener(ended)
