@@ -15,9 +15,13 @@ package dev.backfill.faults;
  * call's own
  * @param after the event just before it in the recorded trace ({@code sql.log}): a
  * command that meets the point after another event went another way than the recording (a
- * dry-run samples at random), and the fault does not strike
+ * dry-run samples at random), and the fault does not strike; {@link #ANY} strikes after
+ * any event
  */
 record FaultPoint(String phase, String name, String event, int occurrence, boolean lockSession, String after) {
+
+	/** Strikes whatever event came before. */
+	static final String ANY = "*";
 
 	/**
 	 * @return the row heading of the matrix

@@ -3,7 +3,9 @@ package dev.backfill.faults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.backfill.BackfillState;
 import dev.backfill.Estimate;
@@ -44,7 +46,7 @@ final class Invariants {
 		Command command = scenario.command();
 		JdbcClient jdbc = database.jdbc();
 		List<String> problems = new ArrayList<>();
-		int expected = (command == Command.RUN || command == Command.VERIFY) ? 1 : 0;
+		int expected = (command.runs() || command == Command.VERIFY) ? 1 : 0;
 		Map<Integer, Long> counters = new TreeMap<>();
 		jdbc.sql("SELECT counter, count(*) FROM " + CounterBackfill.TABLE + " GROUP BY counter").query((rs) -> {
 			counters.put(rs.getInt(1), rs.getLong(2));
@@ -56,7 +58,7 @@ final class Invariants {
 			.status(variant.name())
 			.state();
 		BackfillState expectedState = switch (command) {
-			case RUN, VERIFY -> BackfillState.COMPLETED;
+			case RUN, RUN_IN_PARTITIONS, VERIFY -> BackfillState.COMPLETED;
 			case ROLLBACK -> BackfillState.ROLLED_BACK;
 			case DRY_RUN -> BackfillState.NEVER_RUN;
 		};
@@ -68,6 +70,7 @@ final class Invariants {
 		}
 		switch (command) {
 			case RUN -> walk(jdbc, variant, variant.name(), CounterBackfill.ROWS, problems);
+			case RUN_IN_PARTITIONS -> walkInPartitions(jdbc, variant.name(), problems);
 			// a rollback undoes what the run committed: all of it, or the 3 batches of a
 			// run that died
 			case ROLLBACK -> walk(jdbc, variant, variant.name() + ":rollback",
@@ -99,18 +102,45 @@ final class Invariants {
 		BackfillState state = TestOperators.operator(database.pool(), variant.backfill())
 			.status(variant.name())
 			.state();
-		return (command == Command.RUN && state == BackfillState.COMPLETED)
+		return (command.runs() && state == BackfillState.COMPLETED)
 				|| (command == Command.ROLLBACK && state == BackfillState.ROLLED_BACK);
+	}
+
+	// the batches of the job instance that committed last, in two partitions: each one
+	// contiguous walk, together every row once (which the counters show key by key)
+	private static void walkInPartitions(JdbcClient jdbc, String name, List<String> problems) {
+		Map<Integer, List<BatchRecord>> partitions = lastInstance(jdbc, name).stream()
+			.collect(Collectors.groupingBy(BatchRecord::partition, TreeMap::new, Collectors.toList()));
+		if (!partitions.keySet().equals(Set.of(1, 2))) {
+			problems.add(name + " logged batches of partitions " + partitions.keySet() + ", expected [1, 2]");
+		}
+		partitions.forEach((partition, log) -> {
+			try {
+				BatchLogAssert.assertContiguous(log);
+			}
+			catch (AssertionError ex) {
+				problems.add(name + " partition " + partition + "'s batches are not contiguous: "
+						+ ex.getMessage().strip().lines().findFirst().orElse(""));
+			}
+		});
+		long rows = partitions.values().stream().flatMap(List::stream).mapToLong(BatchRecord::rowsAffected).sum();
+		if (rows != CounterBackfill.ROWS) {
+			problems.add(name + "'s batches changed " + rows + " rows, expected " + CounterBackfill.ROWS);
+		}
+	}
+
+	private static List<BatchRecord> lastInstance(JdbcClient jdbc, String name) {
+		List<Long> executions = jdbc.sql(RANGE_OWNER).param("name", name).query(Long.class).list();
+		return new JdbcBatchLog(jdbc, "BACKFILL_").find(name)
+			.stream()
+			.filter((b) -> executions.contains(b.jobExecutionId()))
+			.toList();
 	}
 
 	// the batches of the job instance that committed last: one walk from the first key
 	// over the first keys
 	private static void walk(JdbcClient jdbc, Variant variant, String name, int keys, List<String> problems) {
-		List<Long> executions = jdbc.sql(RANGE_OWNER).param("name", name).query(Long.class).list();
-		List<BatchRecord> log = new JdbcBatchLog(jdbc, "BACKFILL_").find(name)
-			.stream()
-			.filter((b) -> executions.contains(b.jobExecutionId()))
-			.toList();
+		List<BatchRecord> log = lastInstance(jdbc, name);
 		if (log.isEmpty()) {
 			problems.add(name + " logged no batch");
 			return;

@@ -30,6 +30,19 @@ enum Scenario {
 					call("restart", "repo.createJobExecution"), call("restart", "repo.createStepExecution"),
 					commit("batch 1", "sql.commit"))),
 
+	// Spring Batch creates a partition's execution and saves its context in two
+	// transactions: halted between them (after the creation), a resume once walked the
+	// whole table from that partition's empty context
+	RUN_IN_PARTITIONS("run in 2 partitions", State.FRESH, Command.RUN_IN_PARTITIONS, "launch",
+			List.of(call("launch", "repo.createStepExecution", 2),
+					call("launch", "repo.updateExecutionContext(StepExecution)", 2),
+					call("launch", "repo.createStepExecution", 3), call("finish", "repo.update(JobExecution)"))),
+
+	RESUME_IN_PARTITIONS("resume in 2 partitions", State.DEAD_IN_PARTITIONS, Command.RUN_IN_PARTITIONS, "restart",
+			List.of(call("recover", "repo.update(StepExecution)"), call("restart", "repo.createStepExecution", 2),
+					call("restart", "repo.updateExecutionContext(StepExecution)", 2),
+					call("finish", "repo.update(JobExecution)"))),
+
 	RUN_AFTER_ROLLBACK("run after rollback", State.ROLLED_BACK, Command.RUN, "launch",
 			List.of(call("launch", "repo.createJobInstance"), call("launch", "repo.createJobExecution"))),
 

@@ -18,6 +18,12 @@ enum State {
 	 */
 	DEAD("a run halted after batch 3"),
 
+	/**
+	 * A run in two partitions whose JVM halted right after its third batch committed: the
+	 * execution and its partitions left STARTED.
+	 */
+	DEAD_IN_PARTITIONS("a run in 2 partitions halted after its batch 3"),
+
 	/** The run halted after batch 3, then rolled back: every counter 0. */
 	ROLLED_BACK("a run halted after batch 3, then rolled back");
 

@@ -44,7 +44,8 @@ final class States {
 				this.runner.record(done, variant, Command.RUN);
 				yield done;
 			}
-			case DEAD -> dead(variant);
+			case DEAD -> dead(variant, Scenario.RUN);
+			case DEAD_IN_PARTITIONS -> dead(variant, Scenario.RUN_IN_PARTITIONS);
 			case ROLLED_BACK -> {
 				Databases.Database rolledBack = this.databases.copy(template(State.DEAD, variant));
 				this.runner.record(rolledBack, variant, Command.ROLLBACK);
@@ -57,17 +58,24 @@ final class States {
 		return database.name();
 	}
 
-	// a real crash: a child JVM halted right after the commit of batch 3
-	private Databases.Database dead(Variant variant) throws Exception {
-		FaultPoint point = trace(Scenario.RUN, variant).find("batch 3", "sql.commit", 1, false).orElseThrow();
+	// a real crash: a child JVM halted right after the commit of batch 3 (in partitions,
+	// of the third batch to commit)
+	private Databases.Database dead(Variant variant, Scenario run) throws Exception {
+		Trace trace = trace(run, variant);
+		FaultPoint point = ((run == Scenario.RUN) ? trace.find("batch 3", "sql.commit", 1, false)
+				: trace.batchCommit(3))
+			.orElseThrow();
 		Databases.Database dead = this.databases.copy(template(State.FRESH, variant));
-		ChildJvm.Exit exit = this.runner.halt(dead, variant, Command.RUN, point, Fault.HALT_AFTER);
+		ChildJvm.Exit exit = this.runner.halt(dead, variant, run.command(), point, Fault.HALT_AFTER);
 		if (exit.exitCode() != FaultInjector.HALTED) {
 			throw new IllegalStateException(
 					"The child did not halt after batch 3 (exit " + exit.exitCode() + "):\n" + exit.output());
 		}
 		long batches = dead.jdbc().sql("SELECT count(*) FROM BACKFILL_BATCH_LOG").query(Long.class).single();
-		if (batches != 3) {
+		// in partitions, the commits before the batches' may come in another order, and
+		// the other partition may commit one more as the JVM halts
+		if ((run == Scenario.RUN) ? batches != 3
+				: batches < 1 || batches >= CounterBackfill.ROWS / CounterBackfill.BATCH_SIZE) {
 			throw new IllegalStateException("A run halted after batch 3 logged " + batches + " batches");
 		}
 		return dead;

@@ -121,6 +121,23 @@ final class Trace {
 		return Optional.empty();
 	}
 
+	/**
+	 * The commit of the n-th batch to commit, whatever came before it: in a run of
+	 * partitions walked in threads, the events of batches interleave, and differ from the
+	 * recording's order.
+	 * @return the point, or empty when fewer batches committed
+	 */
+	Optional<FaultPoint> batchCommit(int n) {
+		int seen = 0;
+		for (Event e : this.events) {
+			if (e.phase().startsWith("batch ") && e.event().equals("sql.commit") && ++seen == n) {
+				return Optional.of(new FaultPoint("batch commit " + n, "sql.commit", "sql.commit", e.occurrence(),
+						false, FaultPoint.ANY));
+			}
+		}
+		return Optional.empty();
+	}
+
 	private String before(int i) {
 		return (i == 0) ? "" : this.events.get(i - 1).event();
 	}
