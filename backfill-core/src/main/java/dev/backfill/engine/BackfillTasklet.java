@@ -178,13 +178,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	public void beforeStep(StepExecution stepExecution) {
 		ExecutionContext context = stepExecution.getExecutionContext();
 		KeyType keyType = this.plan.shape().keyType();
-		this.partition = PartitionPlan.number(context);
-		if (this.partition == 0 && stepExecution.getStepName().startsWith(JobNames.PARTITION_STEP + ":")) {
-			// a partition's execution whose context was never saved: unbounded, it would
-			// walk the whole table
-			throw new IllegalStateException("Backfill '" + this.pass.logName() + "': " + stepExecution.getStepName()
-					+ " (execution " + stepExecution.getId() + ") names no partition in its context; it is not walked");
-		}
+		this.partition = PartitionPlan.numberOf(stepExecution);
 		if (this.partition > 0) {
 			this.bounds = PartitionPlan.bounds(context, keyType);
 			this.label = "'" + this.pass.logName() + "' partition " + this.partition;

@@ -84,6 +84,22 @@ final class JobNames {
 	}
 
 	/**
+	 * @param key a partition's key, {@code p0001}
+	 * @return the name of its step executions, {@code partition:p0001}
+	 */
+	static String partitionStep(String key) {
+		return PARTITION_STEP + ":" + key;
+	}
+
+	/**
+	 * @param stepName a step execution's name
+	 * @return whether it is a partition's
+	 */
+	static boolean isPartitionStep(String stepName) {
+		return stepName.startsWith(PARTITION_STEP + ":");
+	}
+
+	/**
 	 * @param job the job of a run or a rollback
 	 * @param partition one of its partitions, from 1
 	 * @return the name of the partition's own lock

@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import dev.backfill.jdbc.KeyType;
 import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
@@ -133,6 +134,23 @@ record PartitionPlan(List<WalkBounds> partitions) {
 	 */
 	static int number(ExecutionContext worker) {
 		return worker.containsKey(NUMBER) ? worker.getInt(NUMBER) : 0;
+	}
+
+	/**
+	 * The partition a step about to walk is given: a partition's execution whose context
+	 * was never saved names none, and unbounded it would walk the whole table.
+	 * @param step the step execution of a run, a rollback or a verify
+	 * @return the number of its partition, from 1; 0 when it walks no partition
+	 * @throws IllegalStateException when it is a partition's execution that names none
+	 */
+	static int numberOf(StepExecution step) {
+		int number = number(step.getExecutionContext());
+		if (number == 0 && JobNames.isPartitionStep(step.getStepName())) {
+			throw new IllegalStateException(
+					"Backfill job '" + step.getJobExecution().getJobInstance().getJobName() + "': " + step.getStepName()
+							+ " (execution " + step.getId() + ") names no partition in its context; it is not walked");
+		}
+		return number;
 	}
 
 	/**

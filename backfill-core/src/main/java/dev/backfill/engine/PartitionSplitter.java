@@ -55,7 +55,7 @@ final class PartitionSplitter implements StepExecutionSplitter {
 		JobExecution job = manager.getJobExecution();
 		Set<StepExecution> partitions = new HashSet<>();
 		for (Map.Entry<String, ExecutionContext> planned : this.partitioner.partition(gridSize).entrySet()) {
-			String stepName = JobNames.PARTITION_STEP + ":" + planned.getKey();
+			String stepName = JobNames.partitionStep(planned.getKey());
 			StepExecution last = this.jobRepository.getLastStepExecution(job.getJobInstance(), stepName);
 			ExecutionContext context = planned.getValue();
 			if (last != null) {

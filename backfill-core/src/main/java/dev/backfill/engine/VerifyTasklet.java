@@ -169,8 +169,8 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		VerifyCheckpoint checkpoint = VerifyCheckpoint.from(context);
 		String last = checkpoint.lastKey();
 		Object lastKey = (last != null) ? this.shape.keyType().parse(last) : null;
-		WalkBounds bounds = (PartitionPlan.number(context) > 0) ? PartitionPlan.bounds(context, this.shape.keyType())
-				: WalkBounds.ALL;
+		WalkBounds bounds = (PartitionPlan.numberOf(stepExecution) > 0)
+				? PartitionPlan.bounds(context, this.shape.keyType()) : WalkBounds.ALL;
 		this.walks.put(stepExecution.getId(), new Walk(bounds, checkpoint, lastKey));
 		if (lastKey != null) {
 			logger.info("Verify of '{}' resumes after key {} ({} keys checked, {} discrepancies)", this.backfill.name(),
