@@ -34,7 +34,7 @@ class MaxImpactTest extends DatabaseTest {
 	static void createTables() {
 		jdbc.sql("CREATE TABLE app_row (id int PRIMARY KEY, n bigint NOT NULL)").update();
 		jdbc.sql("INSERT INTO app_row VALUES (1, 0)").update();
-		for (String table : List.of("unrested", "rested")) {
+		for (String table : List.of("unrested", "rested", "quiet")) {
 			jdbc.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 			jdbc.sql("INSERT INTO " + table + " (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
 		}
@@ -76,6 +76,29 @@ class MaxImpactTest extends DatabaseTest {
 		assertThat(budgeted.status("rested").throttledSeconds()).isGreaterThan(1.5);
 		assertThat(count("SELECT count(*) FROM rested WHERE counter <> 1")).isZero();
 		assertContiguous(new JdbcBatchLog(jdbc, "BACKFILL_").find("rested"));
+	}
+
+	@Test
+	void aRunOnADatabaseNoOtherSessionWritesToDoesNotRestToSampleIt() {
+		// 40 batches of at least 30 ms: more than a second of batches, after which a
+		// database with writers is sampled
+		Backfill slow = Backfill.sql("quiet")
+			.table("quiet")
+			.key("id")
+			.pending("counter = 0")
+			.update("UPDATE quiet SET counter = counter + 1 "
+					+ "WHERE id > :from AND id <= :to AND (SELECT pg_sleep(0.03)) IS NOT NULL")
+			.rollback("UPDATE quiet SET counter = 0 WHERE id > :from AND id <= :to")
+			.batchSize(100)
+			.build();
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, BackfillSettings.DEFAULTS,
+				List.of(new MaxImpact(0.05)), slow);
+		BackfillResult result = operator.run("quiet", RunOptions.defaults(), (p) -> {
+		});
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(result.wallTime()).isGreaterThan(Duration.ofMillis(1_200));
+		assertThat(operator.status("quiet").throttledSeconds()).isZero();
+		assertThat(count("SELECT count(*) FROM quiet WHERE counter <> 1")).isZero();
 	}
 
 	// the application's write transactions per second, alone for two seconds or during
@@ -152,6 +175,18 @@ class MaxImpactTest extends DatabaseTest {
 		// the first half second runs as it comes
 		Foreground starting = new Foreground(0, 0, 0, 0.3, Duration.ofMillis(100), Duration.ZERO);
 		assertThat(new MaxImpact(0.1).check(context(starting)).holds()).isFalse();
+		// no other session wrote: no sample for the first 17 s or so, then one a minute
+		Foreground quietStart = new Foreground(0, 0, 0, 3, Duration.ofMillis(100), Duration.ZERO);
+		assertThat(new MaxImpact(0.1).check(context(quietStart)).holds()).isFalse();
+		Foreground quietLong = new Foreground(0, 0, 0.001, 11, Duration.ofMillis(100), Duration.ZERO);
+		assertThat(new MaxImpact(0.1).check(context(quietLong)).reason()).startsWith("measuring");
+		Foreground quietSampled = new Foreground(0, 0, 0.05, 11, Duration.ofMillis(100), Duration.ZERO);
+		assertThat(new MaxImpact(0.1).check(context(quietSampled)).holds()).isFalse();
+		// one write a second between batches is a writer: sampled as before
+		Foreground writer = new Foreground(1, 0, 2, 3, Duration.ofMillis(100), Duration.ZERO);
+		assertThat(new MaxImpact(0.1).check(context(writer)).holds()).isFalse();
+		Foreground writerUnrested = new Foreground(0, 2, 0.01, 3, Duration.ofMillis(100), Duration.ZERO);
+		assertThat(new MaxImpact(0.1).check(context(writerUnrested)).reason()).startsWith("measuring");
 	}
 
 	@Test

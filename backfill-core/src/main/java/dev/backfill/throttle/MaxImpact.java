@@ -10,9 +10,12 @@ import dev.backfill.BackfillThrottle;
  * ({@link dev.backfill.BackfillThrottle.Foreground#slowdown()}); when a batch slows them
  * by {@code s}, the run rests after each batch for as long as makes batches take
  * {@code share / s} of the time, so that they lose about {@code share} of their writes
- * (the measure runs low: see {@link #DEFAULT_SHARE}). While nothing is known (no other
- * session writes, or the run has not rested between batches lately) it goes on, resting
- * for a short sample now and then.
+ * (the measure runs low: see {@link #DEFAULT_SHARE}). While nothing is known (the run has
+ * not rested between batches lately) it goes on, resting for a short sample now and then:
+ * after half a second of batches, then about every 10 s. On a database where no other
+ * session took a transaction id lately, while batches ran or while it rested, there are
+ * no writes to keep: it samples after about 17 s of batches, then about once a minute, in
+ * case the application's writes had stalled altogether.
  *
  * @param share the share of the application's write throughput the backfill may take,
  * above 0 and below 1, such as {@code 0.05}
@@ -36,6 +39,15 @@ public record MaxImpact(double share) implements BackfillThrottle {
 
 	private static final Duration SAMPLE = Duration.ofMillis(200);
 
+	// fewer transactions than one, decayed, is no other session writing at all
+	private static final double QUIET = 1;
+
+	// a quiet database's sample: its 0.2 s rest decays under this in a minute (six half
+	// lives), and 10 s of decayed batches take about 17 s to build up
+	private static final double QUIET_MIN_IDLE = SAMPLE.toMillis() / 1000.0 / 64;
+
+	private static final double QUIET_BUSY_BEFORE_SAMPLE = 10;
+
 	/**
 	 * Validates the share.
 	 * @throws IllegalArgumentException when it is not between 0 and 1
@@ -50,7 +62,12 @@ public record MaxImpact(double share) implements BackfillThrottle {
 	@Override
 	public Decision check(Context context) {
 		Foreground foreground = context.foreground();
-		if (foreground.busySeconds() >= BUSY_BEFORE_SAMPLE && foreground.idleSeconds() < MIN_IDLE) {
+		boolean quiet = foreground.idleRate() * foreground.idleSeconds()
+				+ foreground.busyRate() * foreground.busySeconds() < QUIET;
+		boolean due = quiet
+				? foreground.busySeconds() >= QUIET_BUSY_BEFORE_SAMPLE && foreground.idleSeconds() < QUIET_MIN_IDLE
+				: foreground.busySeconds() >= BUSY_BEFORE_SAMPLE && foreground.idleSeconds() < MIN_IDLE;
+		if (due) {
 			return Decision.hold("measuring the application's writes between batches", SAMPLE);
 		}
 		double slowdown = foreground.slowdown();
