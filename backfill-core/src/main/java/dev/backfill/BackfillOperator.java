@@ -185,6 +185,18 @@ public interface BackfillOperator {
 	BackfillStatus status(String name);
 
 	/**
+	 * Whether a backfill is done and proven, so that the contract step of its migration
+	 * may run: its latest run completed and a verify after it found no discrepancy.
+	 * @param name the backfill name
+	 * @return the verdict, with why not and what to do
+	 * @throws NoSuchBackfillException when none is declared under the name
+	 * @since 0.3.0
+	 */
+	default Readiness readiness(String name) {
+		return Readiness.of(status(name));
+	}
+
+	/**
 	 * Starts a run, dry-run, verify or rollback on a thread of its own and returns at
 	 * once: what the endpoint, the status page and an application use to start work they
 	 * do not wait for. The work is what {@link #run}, {@link #dryRun}, {@link #verify} or

@@ -23,6 +23,7 @@ class CliEnvironmentTests {
 	void aCommandStartsWithoutTheEndpointThePageAndTheRemoteFlows() {
 		assertThat(excluded("backfill", "status")).containsExactlyInAnyOrder(
 				"dev.backfill.boot.actuate.BackfillEndpointAutoConfiguration",
+				"dev.backfill.boot.actuate.BackfillHealthAutoConfiguration",
 				"dev.backfill.boot.web.BackfillStatusPageAutoConfiguration",
 				"dev.backfill.boot.remote.BackfillRemoteAutoConfiguration");
 		assertThat(excluded("backfill", "run", "x", "--parallelism=4"))

@@ -80,6 +80,12 @@ public final class BackfillCliAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "backfillCheckCommand")
+	BackfillCommand backfillCheckCommand(BackfillOperator operator) {
+		return new CheckCommand(operator);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(name = "backfillWorkerCommand")
 	BackfillCommand backfillWorkerCommand(ObjectProvider<PartitionWorkers> workers) {
 		return new WorkerCommand(workers);

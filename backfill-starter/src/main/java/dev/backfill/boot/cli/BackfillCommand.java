@@ -3,10 +3,10 @@ package dev.backfill.boot.cli;
 import java.io.PrintStream;
 
 /**
- * One {@code backfill} sub-command. The starter provides ten: {@code list},
- * {@code status}, {@code run}, {@code dry-run}, {@code verify}, {@code rollback},
- * {@code stop}, {@code pause} and {@code resume}, each taking {@code --json}, and
- * {@code worker}, which takes partitions of runs handed to workers
+ * One {@code backfill} sub-command. The starter provides eleven: {@code list},
+ * {@code status}, {@code run}, {@code dry-run}, {@code verify}, {@code check},
+ * {@code rollback}, {@code stop}, {@code pause} and {@code resume}, each taking
+ * {@code --json}, and {@code worker}, which takes partitions of runs handed to workers
  * ({@link BackfillCommandRunner} answers {@code help} itself); an application adds its
  * own by declaring a bean.
  *
@@ -34,6 +34,12 @@ public interface BackfillCommand {
 
 	/** Exit code: the run was stopped (stop command, SIGTERM) and can be resumed. */
 	int STOPPED = 5;
+
+	/**
+	 * Exit code of {@code check}: a backfill is not done, or not verified since its run.
+	 * @since 0.3.0
+	 */
+	int NOT_READY = 6;
 
 	/**
 	 * @return the command's name, such as {@code run}

@@ -53,6 +53,7 @@ public class CliEnvironment implements EnvironmentPostProcessor {
 
 	/** What no command uses: a command starts no web server. */
 	static final List<String> WEB = List.of("dev.backfill.boot.actuate.BackfillEndpointAutoConfiguration",
+			"dev.backfill.boot.actuate.BackfillHealthAutoConfiguration",
 			"dev.backfill.boot.web.BackfillStatusPageAutoConfiguration");
 
 	/** What only a worker and a command given --remote use. */
