@@ -186,10 +186,12 @@ public interface BackfillOperator {
 
 	/**
 	 * Whether a backfill is done and proven, so that the contract step of its migration
-	 * may run: its latest run completed and a verify after it found no discrepancy.
+	 * may run: its latest run completed and a verify after it found no discrepancy. A
+	 * backfill no longer declared answers from the job repository's record of it.
 	 * @param name the backfill name
 	 * @return the verdict, with why not and what to do
-	 * @throws NoSuchBackfillException when none is declared under the name
+	 * @throws NoSuchBackfillException when none is declared under the name and the job
+	 * repository records none
 	 * @since 0.3.0
 	 */
 	default Readiness readiness(String name) {

@@ -3,6 +3,7 @@ package dev.backfill;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -41,6 +42,16 @@ public final class Backfills {
 			throw new NoSuchBackfillException(name, this.byName.keySet());
 		}
 		return backfill;
+	}
+
+	/**
+	 * Finds a backfill that may not be declared.
+	 * @param name the name
+	 * @return the backfill, or empty when none has that name
+	 * @since 0.3.0
+	 */
+	public Optional<Backfill> find(String name) {
+		return Optional.ofNullable(this.byName.get(name));
 	}
 
 	/**

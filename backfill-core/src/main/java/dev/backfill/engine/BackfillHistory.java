@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -119,6 +120,12 @@ final class BackfillHistory {
 	}
 
 	Verification verification(Backfill backfill, JobExecution execution) {
+		return verification(backfill.name(), declaresCheck(backfill), execution);
+	}
+
+	// checked: whether the declaration checks more than the pending condition (false for
+	// one no longer declared)
+	private Verification verification(String name, boolean checked, JobExecution execution) {
 		ExecutionContext step = execution.getStepExecutions()
 			.stream()
 			.filter((s) -> s.getStepName().equals(JobNames.VERIFY_STEP))
@@ -139,13 +146,12 @@ final class BackfillHistory {
 		// as the job repository stores it, so that a verify reads back equal
 		Instant at = Objects.requireNonNullElse(instant(execution.getEndTime()), Instant.now())
 			.truncatedTo(ChronoUnit.MILLIS);
-		return new Verification(backfill.name(), execution.getId(), at, checkpoint.keysChecked(),
-				checkpoint.discrepancies(),
+		return new Verification(name, execution.getId(), at, checkpoint.keysChecked(), checkpoint.discrepancies(),
 				this.discrepancies.firstKeys(this.jobRepository.getJobExecutions(execution.getJobInstance())
 					.stream()
 					.map(JobExecution::getId)
 					.toList(), 10),
-				declaresCheck(backfill));
+				checked);
 	}
 
 	// whether verify checks more than that no row is pending: a declared statement or row
@@ -159,11 +165,11 @@ final class BackfillHistory {
 
 	// the latest verify that completed
 	@Nullable Verification lastVerification(String name) {
-		Backfill backfill = this.backfills.get(name);
+		boolean checked = this.backfills.find(name).map(BackfillHistory::declaresCheck).orElse(false);
 		for (JobInstance each : this.jobRepository.getJobInstances(JobNames.verify(name), 0, 20)) {
 			for (JobExecution execution : this.jobRepository.getJobExecutions(each)) {
 				if (execution.getStatus() == BatchStatus.COMPLETED) {
-					return verification(backfill, execution);
+					return verification(name, checked, execution);
 				}
 			}
 		}
@@ -172,6 +178,27 @@ final class BackfillHistory {
 
 	BackfillStatus status(String name) {
 		this.backfills.get(name);
+		return statusOfRecord(name);
+	}
+
+	/**
+	 * Whether the job repository holds any run, verify or rollback of a backfill.
+	 * @param name the backfill name
+	 * @return whether one was ever launched
+	 */
+	boolean recorded(String name) {
+		return Stream.of(name, JobNames.verify(name), JobNames.rollback(name))
+			.anyMatch((job) -> !this.jobRepository.getJobInstances(job, 0, 1).isEmpty());
+	}
+
+	/**
+	 * The status of a backfill as the job repository records it, also when it is no
+	 * longer declared (a migration's contract step that ships with its removal): then
+	 * nothing is estimated of its table.
+	 * @param name the backfill name
+	 * @return its status
+	 */
+	BackfillStatus statusOfRecord(String name) {
 		Estimate estimate = lastEstimate(name);
 		JobExecution execution = last(name);
 		if (execution == null) {
@@ -237,7 +264,9 @@ final class BackfillHistory {
 	// text
 	private KeyType keyType(String name) {
 		try {
-			return TableShape.read(this.jdbc, this.backfills.get(name)).keyType();
+			return this.backfills.find(name)
+				.map((backfill) -> TableShape.read(this.jdbc, backfill).keyType())
+				.orElse(KeyType.TEXT);
 		}
 		catch (RuntimeException ex) {
 			return KeyType.TEXT;
@@ -331,7 +360,10 @@ final class BackfillHistory {
 	}
 
 	long estimateAll(String name) {
-		Backfill backfill = this.backfills.get(name);
+		Backfill backfill = this.backfills.find(name).orElse(null);
+		if (backfill == null) {
+			return 0;
+		}
 		try {
 			return PlannedWork.pendingRows(backfill, TableShape.read(this.jdbc, backfill), this.jdbc);
 		}

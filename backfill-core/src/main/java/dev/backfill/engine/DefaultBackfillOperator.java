@@ -24,6 +24,7 @@ import dev.backfill.Estimate;
 import dev.backfill.InvalidBackfillException;
 import dev.backfill.PartitionQueue;
 import dev.backfill.ProgressListener;
+import dev.backfill.Readiness;
 import dev.backfill.RemovalNotice;
 import dev.backfill.RunOptions;
 import dev.backfill.RunSummary;
@@ -331,6 +332,16 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 	@Override
 	public BackfillStatus status(String name) {
 		return this.engine.history().status(name);
+	}
+
+	@Override
+	public Readiness readiness(String name) {
+		BackfillHistory history = this.engine.history();
+		if (this.backfills.find(name).isEmpty() && history.recorded(name)) {
+			// removed with the contract step it gates: its record still answers
+			return Readiness.of(history.statusOfRecord(name));
+		}
+		return Readiness.of(history.status(name));
 	}
 
 	@Override
