@@ -50,6 +50,29 @@ public class SampleBackfills {
 	}
 
 	/**
+	 * Fills {@code orders.total} from {@code total_cents}: the backfill of the sample's
+	 * Flyway sequence (db/migration expands, db/contract contracts once this one is done
+	 * and verified).
+	 * @return the declaration
+	 */
+	@Bean
+	Backfill orderTotals() {
+		return Backfill.sql("order-totals")
+			.table("orders")
+			.key("id")
+			.pending("total IS NULL")
+			.update("""
+					UPDATE orders SET total = total_cents / 100.0
+					WHERE id > :from AND id <= :to AND total IS NULL""")
+			.rollback("UPDATE orders SET total = NULL WHERE id > :from AND id <= :to")
+			.verify("""
+					SELECT id, 'total is ' || total || ', expected ' || total_cents / 100.0
+					FROM orders WHERE id > :from AND id <= :to AND total <> total_cents / 100.0""")
+			.removeOldPath(Duration.ofDays(7), "drop column orders.total_cents with the release after the contract")
+			.build();
+	}
+
+	/**
 	 * Splits {@code full_name} into {@code first_name} and {@code last_name} in Java.
 	 * @return the declaration
 	 */
