@@ -1,8 +1,10 @@
 package dev.backfill;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.backfill.jdbc.SqlIdentifier;
@@ -65,6 +67,8 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 
 	private final Removal removeOldPath;
 
+	private final List<String> after;
+
 	/** The most partitions a run may be split into. */
 	public static final int MAX_PARALLELISM = 256;
 
@@ -92,6 +96,7 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		this.batchSize = builder.batchSize;
 		this.parallelism = builder.parallelism;
 		this.removeOldPath = builder.removeOldPath;
+		this.after = List.copyOf(builder.after);
 		if (this.rollback == null && this.oneWay == null) {
 			throw new InvalidBackfillException("Backfill '" + this.name + "' declares no rollback. Write the rollback "
 					+ "before the migration: add .rollback(\"UPDATE ... WHERE key > :from AND key <= :to\"), or "
@@ -198,6 +203,15 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		return this.removeOldPath;
 	}
 
+	/**
+	 * @return the backfills that must have completed before this one runs, in the order
+	 * declared; empty when it runs on its own
+	 * @since 0.3.0
+	 */
+	public List<String> after() {
+		return this.after;
+	}
+
 	@Override
 	public String toString() {
 		String form = (this instanceof SqlBackfill) ? "SQL" : "JAVA";
@@ -256,6 +270,8 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		int parallelism = 1;
 
 		Removal removeOldPath = Removal.DEFAULT;
+
+		final Set<String> after = new LinkedHashSet<>();
 
 		Builder(String name) {
 			this.name = name;
@@ -367,6 +383,33 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		public B removeOldPath(Duration after, String what) {
 			this.removeOldPath = new Removal(Objects.requireNonNull(after, "after"),
 					Objects.requireNonNull(what, "what"));
+			return self();
+		}
+
+		/**
+		 * Backfills that must have completed before this one runs: it reads what they
+		 * write. A run refuses, naming the one not done and its state, until each one's
+		 * latest run completed; unknown names and cycles are refused when the
+		 * declarations are collected, at the application's start.
+		 * @param backfills the names of the backfills this one runs after
+		 * @return this builder
+		 * @throws InvalidBackfillException when a name is not a valid backfill name, or
+		 * is this backfill's own
+		 * @since 0.3.0
+		 */
+		public B after(String... backfills) {
+			for (String other : backfills) {
+				if (other == null || !NAME.matcher(other).matches()) {
+					throw new InvalidBackfillException("Backfill '" + this.name + "': .after(\"" + other
+							+ "\") names no backfill: a backfill name is lower-case letters, digits, '.', '_' and "
+							+ "'-', such as .after(\"normalize-emails\").");
+				}
+				if (other.equals(this.name)) {
+					throw new InvalidBackfillException("Backfill '" + this.name
+							+ "' runs .after(...) itself: name the backfills whose writes it reads.");
+				}
+				this.after.add(other);
+			}
 			return self();
 		}
 

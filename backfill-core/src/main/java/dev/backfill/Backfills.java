@@ -1,5 +1,6 @@
 package dev.backfill;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,9 @@ public final class Backfills {
 	/**
 	 * Collects declarations.
 	 * @param backfills the declared backfills
-	 * @throws InvalidBackfillException when two share a name
+	 * @throws InvalidBackfillException when two share a name, or a backfill runs
+	 * {@link Backfill#after() after} one not declared, or some run after each other in a
+	 * cycle
 	 */
 	public Backfills(Collection<Backfill> backfills) {
 		for (Backfill backfill : backfills) {
@@ -28,6 +31,42 @@ public final class Backfills {
 						+ " and " + backfill + ". Give each a name of its own; the name is its Spring Batch job name.");
 			}
 		}
+		for (Backfill backfill : this.byName.values()) {
+			for (String other : backfill.after()) {
+				if (!this.byName.containsKey(other)) {
+					throw new InvalidBackfillException("Backfill '" + backfill.name() + "' runs after '" + other
+							+ "', which is not declared. Declared backfills: " + String.join(", ", this.byName.keySet())
+							+ ". Correct the name in .after(...), or declare '" + other + "'.");
+				}
+			}
+		}
+		for (Backfill backfill : this.byName.values()) {
+			List<String> cycle = cycleFrom(backfill.name(), new ArrayList<>());
+			if (!cycle.isEmpty()) {
+				throw new InvalidBackfillException(
+						"Backfills run after each other in a cycle: " + String.join(" runs after ", cycle)
+								+ ". None of them could ever run: remove one of these .after(...).");
+			}
+		}
+	}
+
+	// the path back to a backfill on the path, or empty when its .after(...) end
+	private List<String> cycleFrom(String name, List<String> path) {
+		int seen = path.indexOf(name);
+		if (seen >= 0) {
+			List<String> cycle = new ArrayList<>(path.subList(seen, path.size()));
+			cycle.add(name);
+			return cycle;
+		}
+		path.add(name);
+		for (String other : this.byName.get(name).after()) {
+			List<String> cycle = cycleFrom(other, path);
+			if (!cycle.isEmpty()) {
+				return cycle;
+			}
+		}
+		path.remove(path.size() - 1);
+		return List.of();
 	}
 
 	/**

@@ -351,7 +351,11 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public BackgroundWork start(String name, BackgroundWork.Task task, String by) {
-		this.backfills.get(name);
+		Backfill backfill = this.backfills.get(name);
+		if (task.kind() == BackgroundWork.Kind.RUN) {
+			// refused now, as a run already going is, not later in the background
+			new RunOrder(this.engine.history()).check(backfill);
+		}
 		return this.background.start(name, task, by);
 	}
 

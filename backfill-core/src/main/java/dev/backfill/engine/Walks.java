@@ -37,6 +37,7 @@ final class Walks {
 	BackfillResult run(Backfill backfill, RunOptions options, ProgressListener listener) {
 		String name = backfill.name();
 		TableShape shape = this.engine.shape(backfill, DeclarationCheck.Work.RUN);
+		new RunOrder(this.engine.history()).check(backfill);
 		return this.engine.locked()
 			.holding(name, "Backfill '" + name + "'", "run it again to resume it", (lock, stoppable) -> {
 				RunPlan plan = this.engine.tunings()

@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 
 import dev.backfill.BackfillAlreadyRunningException;
 import dev.backfill.BackfillException;
+import dev.backfill.BackfillOrderException;
 import dev.backfill.CannotEstimateException;
 import dev.backfill.NoSuchBackfillException;
 import dev.backfill.OneWayBackfillException;
@@ -83,8 +84,10 @@ public class BackfillsEndpointWebExtension {
 			return problem(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage());
 		}
 		// the backfill's or the table's state stands in the way: a run, an empty table, a
-		// read-only standby, a rollback asked of a one-way backfill
-		catch (BackfillAlreadyRunningException | CannotEstimateException | OneWayBackfillException ex) {
+		// read-only standby, a rollback asked of a one-way backfill, one it runs after
+		// not done
+		catch (BackfillAlreadyRunningException | CannotEstimateException | OneWayBackfillException
+				| BackfillOrderException ex) {
 			return problem(409, ex.getMessage());
 		}
 		catch (BackfillException ex) {

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import dev.backfill.BackfillAlreadyRunningException;
 import dev.backfill.BackfillException;
+import dev.backfill.BackfillOrderException;
 import dev.backfill.InvalidBackfillException;
 import dev.backfill.MissingPrivilegeException;
 import dev.backfill.NoSuchBackfillException;
@@ -114,7 +115,8 @@ public class BackfillCommandRunner implements ApplicationRunner, ExitCodeGenerat
 			this.out.println("backfill: " + ex.getMessage());
 			return BackfillCommand.ALREADY_RUNNING;
 		}
-		catch (OneWayBackfillException | InvalidBackfillException | MissingPrivilegeException ex) {
+		catch (OneWayBackfillException | InvalidBackfillException | MissingPrivilegeException
+				| BackfillOrderException ex) {
 			// refused, as a bad request is: nothing was done, and doing it again changes
 			// nothing
 			this.out.println("backfill: " + ex.getMessage());

@@ -53,8 +53,9 @@ final class ListCommand implements BackfillCommand {
 		}
 		out.printf("%-30s %-5s %-30s %-12s %s%n", "NAME", "FORM", "TABLE", "KEY", "UNDO");
 		for (Backfill b : this.operator.backfills()) {
-			out.printf("%-30s %-5s %-30s %-12s %s%n", b.name(), form(b), b.table(), b.key(),
-					(b.rollback() != null) ? "rollback" : "one-way: " + b.oneWay());
+			out.printf("%-30s %-5s %-30s %-12s %s%s%n", b.name(), form(b), b.table(), b.key(),
+					(b.rollback() != null) ? "rollback" : "one-way: " + b.oneWay(),
+					b.after().isEmpty() ? "" : "; runs after " + String.join(", ", b.after()));
 		}
 		for (RemovalNotice notice : due.values()) {
 			out.println("REMOVE: " + notice.message());
@@ -70,6 +71,7 @@ final class ListCommand implements BackfillCommand {
 		map.put("key", b.key());
 		map.put("rollback", b.rollback() != null);
 		map.put("oneWay", b.oneWay());
+		map.put("after", b.after());
 		map.put("removeAfterDays", b.removeOldPath().after().toDays());
 		map.put("removalDue", notice != null);
 		map.put("removal", (notice != null) ? Map.of("verifiedAt", notice.verifiedAt().toString(), "dueAt",
