@@ -53,6 +53,8 @@ import org.jspecify.annotations.Nullable;
  * @param parallelism the partitions the run is estimated for, 1 for one walk
  * @param parallelSpeedup how much faster that many sampled batches ran side by side than
  * one after the other, as the dry-run measured it; 1 for one walk
+ * @param timeEstimatedBy how {@code estimatedSeconds} was reached, in words: what was
+ * measured and what was assumed; empty for an estimate recorded before 0.3.0
  * @since 0.1.0
  */
 public record Estimate(String backfill, long jobExecutionId, Instant at, int batchSize, boolean adaptive,
@@ -61,7 +63,7 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 		int suggestedBatchSize, long walBytesPerBatch, long walBytesEstimate, double rowsPerBatch,
 		@Nullable Boolean idempotent, @Nullable KeyRange idempotencyRange, long rewrittenRows, List<Sample> samples,
 		int sampledBatches, long sampleRows, long sampleWalBytes, List<String> warnings, double elapsedSeconds,
-		int parallelism, double parallelSpeedup) {
+		int parallelism, double parallelSpeedup, String timeEstimatedBy) {
 
 	/**
 	 * Copies the lists.
@@ -143,6 +145,8 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 
 		private Parallel parallel = new Parallel(1, 1);
 
+		private String timeEstimatedBy = "";
+
 		private Builder(String backfill, long jobExecutionId, Instant at) {
 			this.backfill = Objects.requireNonNull(backfill, "backfill");
 			this.jobExecutionId = jobExecutionId;
@@ -185,6 +189,17 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 				double estimatedSecondsHigh, double rowsPerSecond) {
 			this.duration = new Duration(batches, estimatedSeconds, estimatedSecondsLow, estimatedSecondsHigh,
 					rowsPerSecond);
+			return this;
+		}
+
+		/**
+		 * Sets how the wall time was reached.
+		 * @param timeEstimatedBy what was measured and what was assumed, in words
+		 * @return this builder
+		 * @since 0.3.0
+		 */
+		public Builder timedBy(String timeEstimatedBy) {
+			this.timeEstimatedBy = Objects.requireNonNull(timeEstimatedBy);
 			return this;
 		}
 
@@ -272,7 +287,7 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 					this.idempotency.idempotent(), this.idempotency.idempotencyRange(),
 					this.idempotency.rewrittenRows(), this.samples.samples(), this.samples.sampledBatches(),
 					this.cost.sampleRows(), this.cost.sampleWalBytes(), this.warnings, this.cost.elapsedSeconds(),
-					this.parallel.parallelism(), this.parallel.speedup());
+					this.parallel.parallelism(), this.parallel.speedup(), this.timeEstimatedBy);
 		}
 
 		/**

@@ -80,6 +80,7 @@ record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset
 		long keys = batch.get().keys();
 		long probeNanos = System.nanoTime() - probeStart;
 		Measured measured = new Measured(range, keys);
+		measured.probeStartNanos = probeStart;
 		// only the probe and the work are timed: the savepoint and the WAL positions are
 		// the dry-run's own cost
 		try {
@@ -88,6 +89,7 @@ record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset
 				long workStart = System.nanoTime();
 				measured.rows = this.work.apply(this.jdbc, range);
 				measured.workNanos = System.nanoTime() - workStart;
+				measured.workEndNanos = workStart + measured.workNanos;
 				measured.walBytes = walPosition(this.jdbc) - walBefore;
 				status.setRollbackOnly();
 			});
@@ -141,7 +143,13 @@ record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset
 
 		long probeNanos;
 
+		/** When its probe started ({@link System#nanoTime()}). */
+		long probeStartNanos;
+
 		long workNanos;
+
+		/** When its work ended ({@link System#nanoTime()}). */
+		long workEndNanos;
 
 		long completionNanos;
 
@@ -161,10 +169,16 @@ record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset
 		// a run's batch: the probe, the work and the commit as timed here, plus what a
 		// batch pays besides them
 		Extrapolation.Timed sample(double overheadMillis) {
-			double completion = this.completionNanos / 1e6;
-			return new Extrapolation.Timed(new Estimate.Sample(this.range, this.keys, this.rows,
-					workMillis() + completion + overheadMillis, this.workNanos / 1e6 + completion, this.walBytes),
-					this.workNanos / 1e6);
+			return between(this.completionNanos / 1e6 + overheadMillis);
+		}
+
+		// a run's batch: the probe and the work as timed here, and what a batch pays
+		// between its work and the next one's probe (the commit among it)
+		Extrapolation.Timed between(double betweenMillis) {
+			return new Extrapolation.Timed(
+					new Estimate.Sample(this.range, this.keys, this.rows, workMillis() + betweenMillis,
+							this.workNanos / 1e6 + this.completionNanos / 1e6, this.walBytes),
+					this.workNanos / 1e6, this.completionNanos / 1e6);
 		}
 
 	}

@@ -37,9 +37,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <li>warm-up: the client side of the warm-up batch (read and process, no write) until
  * 300,000 rows went through it, then the warm-up batch applied until its time stops
  * falling, so that per-row code is compiled (JIT) before samples are timed;</li>
- * <li>the samples ({@link BatchSampler}): a sample's cost is its timed probe, work and
- * commit (which flushes the WAL the work wrote, though rolled back) plus the calibrated
- * per-batch cost;</li>
+ * <li>the samples ({@link BatchSampler}): a sample's cost is its timed probe and work,
+ * plus what a batch pays between its work and the next one's probe, measured between the
+ * sampled batches (the commit among it, which flushes the WAL the work wrote, though
+ * rolled back); with fewer than three samples, its commit plus the calibrated per-batch
+ * cost. At the size an adaptive run settles at, the work and the commit scale with the
+ * batch;</li>
  * <li>the idempotency check ({@link IdempotencyCheck}), which applies one sampled batch
  * twice in one rolled-back savepoint;</li>
  * <li>the estimate, extrapolated from the samples ({@link Extrapolation}).</li>
@@ -48,12 +51,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	/**
-	 * Fewest and most batches without work that calibrate the per-batch cost: a tenth of
-	 * the run's batches.
+	 * Fewest and most batches without work that calibrate the per-batch cost, a twentieth
+	 * of the run's batches: the JVM's warm-up of a batch's path, and the per-batch cost
+	 * when too few samples were measured between.
 	 */
-	private static final int MIN_CALIBRATION = 100;
+	private static final int MIN_CALIBRATION = 20;
 
-	private static final int MAX_CALIBRATION = 500;
+	private static final int MAX_CALIBRATION = 50;
 
 	/**
 	 * Rows the warm-up processes without writing, so that per-row code is compiled before
@@ -68,6 +72,9 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	private static final int MIN_WARM_UPS = 3;
 
 	private static final int MAX_WARM_UPS = 10;
+
+	/** Fewest measures between samples that stand for a run's batches. */
+	private static final int MIN_BETWEEN = 3;
 
 	/**
 	 * The timeouts of a sampled batch, the run's; the batches side by side set them too.
@@ -90,6 +97,16 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	private final SamplePlan plan;
 
 	private final List<Extrapolation.Timed> samples = new ArrayList<>();
+
+	/** The sampled batches as measured, in the order sampled. */
+	private final List<BatchSampler.Measured> measured = new ArrayList<>();
+
+	/**
+	 * From each sample's work to the next one's probe: what a run's batch pays besides
+	 * its probe and work (its log row, its checkpoint, its commit, the next batch's
+	 * timeouts), met right after a real batch's work as a run meets it.
+	 */
+	private final List<Double> betweenSamples = new ArrayList<>();
 
 	/** How the run's batches adapt, or {@code null} when their size is fixed. */
 	private final @Nullable BatchSizing sizing;
@@ -198,6 +215,14 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 						: this.plan.starts().get(this.attempted++);
 				try {
 					this.previous = this.sampler.apply(start);
+					if (this.phase == Phase.SAMPLE) {
+						BatchSampler.Measured sampled = this.previous;
+						if (!this.measured.isEmpty()) {
+							BatchSampler.Measured last = this.measured.get(this.measured.size() - 1);
+							this.betweenSamples.add((sampled.probeStartNanos - last.workEndNanos) / 1e6);
+						}
+						this.measured.add(sampled);
+					}
 				}
 				catch (DataAccessException ex) {
 					TransientFailure failure = TransientFailure.of(ex);
@@ -236,7 +261,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 			// the more batches a run has, the more their fixed cost weighs, and the
 			// longer the JVM is warm
 			case CALIBRATE -> (this.calibrationCosts.size() < Math.min(MAX_CALIBRATION,
-					Math.max(MIN_CALIBRATION, this.plan.batches() / 10)) && elapsed < bound / 20) ? Phase.CALIBRATE
+					Math.max(MIN_CALIBRATION, this.plan.batches() / 20)) && elapsed < bound / 20) ? Phase.CALIBRATE
 							: next(Phase.WARM_UP, now);
 			case WARM_UP -> stillWarmingUp(elapsed, bound) ? Phase.WARM_UP : next(Phase.SAMPLE, now);
 			case SAMPLE -> (this.attempted < this.plan.starts().size() && (elapsed < bound || this.samples.isEmpty()))
@@ -274,14 +299,15 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	// samples to estimate: the arithmetic is the extrapolation's, the warnings of
 	// timeouts and of the time bound are the phases'
 	private Estimate estimate(StepExecution step) {
-		List<Estimate.Sample> sampled = this.samples.stream().map(Extrapolation.Timed::sample).toList();
+		List<Extrapolation.Timed> timed = timed();
+		List<Estimate.Sample> sampled = timed.stream().map(Extrapolation.Timed::sample).toList();
 		if (sampled.isEmpty()) {
 			throw new IllegalStateException("Every sampled batch of '" + this.backfill.name() + "' hit a timeout, so "
 					+ "there is nothing to estimate from: " + String.join(" ", this.timedOut) + " Find what holds "
 					+ "the rows (pg_locks), or raise backfill.lock-timeout / backfill.statement-timeout.");
 		}
 		IdempotencyCheck.Outcome idempotency = this.idempotency.check(sampled);
-		Extrapolation run = new Extrapolation(this.samples, this.plan, this.sizing, this.settings.sizing());
+		Extrapolation run = new Extrapolation(timed, this.plan, this.sizing, this.settings.sizing());
 		List<String> warnings = new ArrayList<>();
 		run.lockWarning().ifPresent(warnings::add);
 		warnings.addAll(this.timedOut);
@@ -295,18 +321,48 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		idempotency.warning().ifPresent(warnings::add);
 		double elapsed = (System.nanoTime() - this.stepStartNanos) / 1e9;
 		return run.into(Estimate.builder(this.backfill.name(), step.getJobExecutionId(), Instant.now()))
+			.timedBy(run.timeEstimatedBy(between()))
 			.idempotency(idempotency.idempotent(), idempotency.range(), idempotency.rewritten())
 			.samples(sampled, sampled.size())
 			.cost(this.rolledBackRows + idempotency.rowsWritten(), this.rolledBackWal + idempotency.walBytes(), elapsed)
 			.warnings(warnings)
 			.parallel(this.options.parallelism(),
-					(this.options.parallelism() > 1) ? this.sideBySide.speedup(this.samples, this.options.parallelism())
-							: 1)
+					(this.options.parallelism() > 1) ? this.sideBySide.speedup(timed, this.options.parallelism()) : 1)
 			.build();
 	}
 
 	@Nullable Estimate estimate() {
 		return this.estimate;
+	}
+
+	private String between() {
+		return (this.betweenSamples.size() < MIN_BETWEEN) ? String
+			.format("each sample's commit and %.2f ms a batch measured on %d batches without work (too few samples to "
+					+ "measure between them)", overheadMillis(), this.calibrationCosts.size())
+				: String.format("%.2f ms a batch measured between the sampled batches' work (its log row, "
+						+ "checkpoint and commit; median of %d)", betweenMillis(), this.betweenSamples.size());
+	}
+
+	private double betweenMillis() {
+		return Extrapolation
+			.percentile(this.betweenSamples.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 0.5);
+	}
+
+	// what a batch pays besides its probe and work, as measured between the sampled
+	// batches (after a real batch's work, its commit flushing that work's WAL), when
+	// there are enough; otherwise the calibrated batches without work and each sample's
+	// commit
+	private List<Extrapolation.Timed> timed() {
+		if (this.betweenSamples.size() < MIN_BETWEEN) {
+			return this.samples;
+		}
+		double between = betweenMillis();
+		logger.debug(
+				"Dry-run of '{}': {} ms per batch between the sampled batches' work (median of {}), {} ms "
+						+ "calibrated",
+				this.backfill.name(), String.format("%.2f", between), this.betweenSamples.size(),
+				String.format("%.2f", overheadMillis()));
+		return this.measured.stream().map((m) -> m.between(between)).toList();
 	}
 
 	private enum Phase {

@@ -206,6 +206,18 @@ final class Extrapolation {
 	}
 
 	/**
+	 * @param between how a batch's cost besides its probe and work was measured, in words
+	 * @return how the wall time was reached, in words: what was measured, what assumed
+	 */
+	String timeEstimatedBy(String between) {
+		String scaled = (this.batchSize == this.plan.batchSize()) ? "each sample's probe and work"
+				: String.format("each sample's probe, its work and its commit scaled from %,d to %,d keys (the size "
+						+ "an adaptive run settles at)", this.plan.batchSize(), this.batchSize);
+		return String.format("%s, plus %s; times the %,d batches, as if the run met the table as the samples did",
+				scaled, between, batches());
+	}
+
+	/**
 	 * Sets the run's figures: its size, the planner's counts, time, locks and writes.
 	 * @param estimate the estimate being built
 	 * @return the same builder
@@ -256,20 +268,26 @@ final class Extrapolation {
 	}
 
 	/**
-	 * A sampled batch, with its statement's time alone, which scales with the batch size;
-	 * the rest of its cost (probe, commit, step update) does not.
+	 * A sampled batch, with the parts of its time that scale with the batch size: its
+	 * statement, and its commit, which flushes the WAL the statement wrote; the rest of
+	 * its cost (probe, log row, step update) does not.
 	 *
 	 * @param sample the sample as the estimate shows it
 	 * @param workMillis its statement's time
+	 * @param flushMillis its commit's time
 	 */
-	record Timed(Estimate.Sample sample, double workMillis) {
+	record Timed(Estimate.Sample sample, double workMillis, double flushMillis) {
+
+		Timed(Estimate.Sample sample, double workMillis) {
+			this(sample, workMillis, 0);
+		}
 
 		double millisAt(double scale) {
-			return this.sample.millis() - this.workMillis + this.workMillis * scale;
+			return this.sample.millis() + (this.workMillis + this.flushMillis) * (scale - 1);
 		}
 
 		double transactionMillisAt(double scale) {
-			return this.sample.transactionMillis() - this.workMillis + this.workMillis * scale;
+			return this.sample.transactionMillis() + (this.workMillis + this.flushMillis) * (scale - 1);
 		}
 
 	}

@@ -40,7 +40,7 @@ final class StoredEstimate {
 				Map.of("idempotent", String.valueOf(e.idempotent()), "rewrittenRows", e.rewrittenRows()),
 				Map.of("sampledBatches", e.sampledBatches(), "sampleRows", e.sampleRows(), "sampleWalBytes",
 						e.sampleWalBytes(), "elapsedSeconds", e.elapsedSeconds()),
-				Map.of("warnings", String.join("\n", e.warnings())));
+				Map.of("warnings", String.join("\n", e.warnings()), "timeEstimatedBy", e.timeEstimatedBy()));
 		figures.forEach((group) -> group.forEach((key, value) -> context.put(PREFIX + key, value)));
 		if (e.parallelism() > 1) {
 			// an estimate of one walk keeps the keys it always had
@@ -86,6 +86,8 @@ final class StoredEstimate {
 			.cost(stored.longValue("sampleRows"), stored.longValue("sampleWalBytes"),
 					stored.doubleValue("elapsedSeconds"))
 			.warnings(warnings.isEmpty() ? List.of() : warnings.lines().toList())
+			// estimates recorded before 0.3.0 do not say
+			.timedBy(context.containsKey(PREFIX + "timeEstimatedBy") ? stored.text("timeEstimatedBy") : "")
 			// estimates recorded before 0.2.0 are of one walk
 			.parallel(context.containsKey(PREFIX + "parallelism") ? stored.intValue("parallelism") : 1,
 					context.containsKey(PREFIX + "parallelSpeedup") ? stored.doubleValue("parallelSpeedup") : 1)

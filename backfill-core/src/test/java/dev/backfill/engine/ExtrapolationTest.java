@@ -118,6 +118,25 @@ class ExtrapolationTest {
 	}
 
 	@Test
+	void theCommitScalesWithTheBatchAsItsWorkDoesAndTheRestIsKept() {
+		BatchSizing sizing = new BatchSizing(Duration.ofMillis(100), 100, 50_000);
+		// 25 ms of statement and a 2 ms commit, which flushes the statement's WAL, in 30
+		Extrapolation.Timed each = new Extrapolation.Timed(
+				new Estimate.Sample(new KeyRange(0L, 500L), 500, 500, 30, 27, 50_000), 25, 2);
+		Extrapolation run = new Extrapolation(List.of(each, each, each), plan(20_000, 20_000, 500), sizing, sizing);
+		assertThat(run.scale()).isEqualTo(4.0);
+		// 100 ms of statement, 8 of commit, the other 3 ms kept: 10 batches of 111 ms
+		assertThat(run.seconds()).isCloseTo(1.11, within(1e-9));
+		assertThat(run.maxBatchMillis()).isEqualTo(108);
+		assertThat(run.timeEstimatedBy("3.00 ms a batch measured between the sampled batches' work"))
+			.isEqualTo("each sample's probe, its work and its commit scaled from 500 to 2,000 keys (the size an "
+					+ "adaptive run settles at), plus 3.00 ms a batch measured between the sampled batches' work; "
+					+ "times the 10 batches, as if the run met the table as the samples did");
+		// at the sampled size nothing is scaled
+		assertThat(fixed(plan(20_000, 20_000, 500), each).seconds()).isCloseTo(1.2, within(1e-9));
+	}
+
+	@Test
 	void fixedSizeRunIsEstimatedAtTheSampledSize() {
 		Extrapolation.Timed each = sample(500, 500, 30, 27, 50_000, 25);
 		Extrapolation run = fixed(plan(20_000, 20_000, 500), each, each, each);

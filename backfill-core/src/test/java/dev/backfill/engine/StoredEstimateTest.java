@@ -32,6 +32,7 @@ class StoredEstimateTest {
 		.samples(List.of(new Estimate.Sample(CHECKED, 1_000, 990, 12.5, 9.0, 81_920)), 5)
 		.cost(11_000, 900_000, 3.25)
 		.warnings(List.of("first", "second"))
+		.timedBy("each sample's probe and work, plus 2.50 ms a batch measured between the sampled batches' work")
 		.build();
 
 	/**
@@ -60,6 +61,9 @@ class StoredEstimateTest {
 		Map<String, Object> stored = new TreeMap<>();
 		context.entrySet().forEach((e) -> stored.put(e.getKey(), e.getValue()));
 		Map<String, Object> released = released();
+		// what 0.3.0 adds
+		released.put("backfill.estimate.timeEstimatedBy",
+				"each sample's probe and work, plus 2.50 ms a batch measured between the sampled batches' work");
 		assertThat(stored).isEqualTo(released);
 		stored.forEach((key, value) -> assertThat(value).as(key).isExactlyInstanceOf(released.get(key).getClass()));
 	}
@@ -86,8 +90,9 @@ class StoredEstimateTest {
 		ExecutionContext context = new ExecutionContext(released);
 		Estimate read = StoredEstimate.from("orders-total-cents", 42, context);
 		assertThat(read).usingRecursiveComparison()
-			.ignoringFields("adaptive", "idempotent", "idempotencyRange", "samples", "warnings")
+			.ignoringFields("adaptive", "idempotent", "idempotencyRange", "samples", "warnings", "timeEstimatedBy")
 			.isEqualTo(ESTIMATE);
+		assertThat(read.timeEstimatedBy()).isEmpty();
 		assertThat(read.adaptive()).isFalse();
 		assertThat(read.idempotent()).isNull();
 		assertThat(read.idempotencyRange()).isNull();

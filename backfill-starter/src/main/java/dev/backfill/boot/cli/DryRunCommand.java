@@ -94,6 +94,9 @@ final class DryRunCommand implements BackfillCommand {
 						+ "as its 90th), ~%,.0f rows/s%n",
 				Formats.seconds(e.estimatedSeconds()), Formats.seconds(e.estimatedSecondsLow()),
 				Formats.seconds(e.estimatedSecondsHigh()), e.rowsPerSecond());
+		if (!e.timeEstimatedBy().isEmpty()) {
+			out.printf("                   (%s)%n", e.timeEstimatedBy());
+		}
 		if (e.parallelism() > 1) {
 			out.printf(
 					"  in %d partitions ~%s: %d sampled batches ran %.1fx as fast side by side as one after "
@@ -149,6 +152,7 @@ final class DryRunCommand implements BackfillCommand {
 		map.put("rowsEstimatedBy", e.rowsEstimatedBy());
 		map.put("batches", e.batches());
 		map.put("estimatedSeconds", Formats.thousandths(e.estimatedSeconds()));
+		map.put("timeEstimatedBy", e.timeEstimatedBy());
 		if (e.parallelism() > 1) {
 			map.put("parallelism", e.parallelism());
 			map.put("parallelSpeedup", Formats.thousandths(e.parallelSpeedup()));
