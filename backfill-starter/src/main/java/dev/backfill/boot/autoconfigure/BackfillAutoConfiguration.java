@@ -109,6 +109,12 @@ public final class BackfillAutoConfiguration {
 		return new BackfillShutdown(operator, properties.getShutdownTimeout());
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	StartupRuns backfillStartupRuns(BackfillOperator operator, BackfillProperties properties) {
+		return new StartupRuns(operator, properties.getRunOnStartup());
+	}
+
 	// after every singleton, so schema initializers and migrations (Flyway, Liquibase)
 	// have run; started as 'backfill COMMAND', the command checks them itself, so that it
 	// exits with code 2 and the problems rather than failing to start

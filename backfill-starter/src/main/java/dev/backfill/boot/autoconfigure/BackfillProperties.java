@@ -1,6 +1,7 @@
 package dev.backfill.boot.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,14 @@ public class BackfillProperties {
 	 * unchecked.
 	 */
 	private boolean validateOnStartup = true;
+
+	/**
+	 * Backfills to run in the background once the application is ready, one after another
+	 * (a backfill after those it runs after). Of a fleet started together, the run lock
+	 * lets one instance run each; a run stopped or crashed resumes at the next start. A
+	 * backfill command runs none.
+	 */
+	private List<String> runOnStartup = new ArrayList<>();
 
 	/**
 	 * Longest wait, when the application shuts down, for its runs to finish their batch
@@ -158,6 +167,14 @@ public class BackfillProperties {
 
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public List<String> getRunOnStartup() {
+		return this.runOnStartup;
+	}
+
+	public void setRunOnStartup(List<String> runOnStartup) {
+		this.runOnStartup = runOnStartup;
 	}
 
 	public boolean isValidateOnStartup() {

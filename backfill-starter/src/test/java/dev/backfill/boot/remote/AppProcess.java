@@ -32,21 +32,43 @@ final class AppProcess {
 
 	static AppProcess start(HikariDataSource database, String broker, String queue, List<String> settings,
 			String... command) throws IOException {
+		List<String> args = java(database);
+		args.addAll(List.of(command));
+		args.add("--spring.rabbitmq.addresses=" + broker);
+		args.add("--backfill.remote.queue=" + queue);
+		args.addAll(settings);
+		return launch(args, "remote-" + command[1], String.join(" ", command));
+	}
+
+	/**
+	 * A {@link RemoteApp} process as an application is deployed: no command and no
+	 * broker, kept alive until it is stopped.
+	 */
+	static AppProcess app(HikariDataSource database, List<String> settings, String what) throws IOException {
+		List<String> args = java(database);
+		args.add("--spring.main.keep-alive=true");
+		args.add("--spring.autoconfigure.exclude=dev.backfill.boot.remote.BackfillRemoteAutoConfiguration");
+		args.addAll(settings);
+		return launch(args, "app-", what);
+	}
+
+	// the test's JVM and classpath, on the test's database, with no web server
+	private static List<String> java(HikariDataSource database) {
 		List<String> args = new ArrayList<>(List.of(
 				System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-Xmx256m",
 				"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), RemoteApp.class.getName()));
-		args.addAll(List.of(command));
 		args.add("--spring.datasource.url=" + database.getJdbcUrl());
 		args.add("--spring.datasource.username=" + database.getUsername());
 		args.add("--spring.datasource.password=" + ((database.getPassword() != null) ? database.getPassword() : ""));
-		args.add("--spring.rabbitmq.addresses=" + broker);
 		args.add("--spring.main.web-application-type=none");
 		args.add("--spring.main.banner-mode=off");
-		args.add("--backfill.remote.queue=" + queue);
-		args.addAll(settings);
-		Path output = Files.createTempFile("remote-" + command[1], ".log");
+		return args;
+	}
+
+	private static AppProcess launch(List<String> args, String log, String what) throws IOException {
+		Path output = Files.createTempFile(log, ".log");
 		Process process = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-		return new AppProcess(process, output, String.join(" ", command));
+		return new AppProcess(process, output, what);
 	}
 
 	/** Waits until the process printed a line, such as a worker's readiness. */
@@ -87,6 +109,10 @@ final class AppProcess {
 	/** Suspends the process (SIGSTOP): it holds its sessions and does nothing. */
 	void suspend() throws Exception {
 		new ProcessBuilder("kill", "-STOP", String.valueOf(this.process.pid())).start().waitFor();
+	}
+
+	boolean alive() {
+		return this.process.isAlive();
 	}
 
 	String output() throws IOException {

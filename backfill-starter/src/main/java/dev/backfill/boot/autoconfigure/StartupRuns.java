@@ -1,0 +1,173 @@
+package dev.backfill.boot.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import dev.backfill.Backfill;
+import dev.backfill.BackfillAlreadyRunningException;
+import dev.backfill.BackfillException;
+import dev.backfill.BackfillOperator;
+import dev.backfill.BackfillOrderException;
+import dev.backfill.BackfillResult;
+import dev.backfill.BackfillState;
+import dev.backfill.BackfillStatus;
+import dev.backfill.InvalidBackfillException;
+import dev.backfill.ProgressListener;
+import dev.backfill.RunOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.DefaultApplicationArguments;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
+
+/**
+ * Runs the backfills named by {@code backfill.run-on-startup} once the application is
+ * ready, one after another on a thread of their own, a backfill after those it runs
+ * {@link Backfill#after() after}; one whose latest run completed is not run again. Each
+ * run takes the backfill's run lock as every run does, so of a fleet started together one
+ * instance runs each backfill and the others see it running and carry on; a run stopped
+ * or crashed resumes from its checkpoint at the next start. The application's shutdown
+ * stops the run after its batch in flight ({@link BackfillShutdown}), and no further one
+ * starts. A {@code backfill} command runs none.
+ *
+ * @since 0.3.0
+ */
+public class StartupRuns implements ApplicationListener<ApplicationEvent> {
+
+	private static final Logger logger = LoggerFactory.getLogger(StartupRuns.class);
+
+	private final BackfillOperator operator;
+
+	private final List<String> names;
+
+	private volatile boolean closing;
+
+	private volatile Thread thread;
+
+	/**
+	 * @param operator runs the backfills
+	 * @param names the backfills to run, as configured
+	 * @throws InvalidBackfillException when a name is not declared
+	 */
+	public StartupRuns(BackfillOperator operator, List<String> names) {
+		this.operator = operator;
+		this.names = inOrder(operator.backfills(), names);
+	}
+
+	/**
+	 * @return the backfills to run, each after those it runs after
+	 */
+	public List<String> names() {
+		return this.names;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof ContextClosedEvent) {
+			this.closing = true;
+		}
+		else if (event instanceof ApplicationReadyEvent ready && !this.names.isEmpty() && !command(ready.getArgs())) {
+			Thread runs = new Thread(this::runAll, "backfill-startup");
+			this.thread = runs;
+			runs.start();
+		}
+	}
+
+	/**
+	 * Waits for the runs started at startup to end.
+	 * @param millis longest wait
+	 * @throws InterruptedException when interrupted
+	 */
+	void join(long millis) throws InterruptedException {
+		Thread runs = this.thread;
+		if (runs != null) {
+			runs.join(millis);
+		}
+	}
+
+	private static boolean command(String[] args) {
+		List<String> words = new DefaultApplicationArguments(args).getNonOptionArgs();
+		return !words.isEmpty() && words.get(0).equals("backfill");
+	}
+
+	private void runAll() {
+		logger.info("Backfills to run on startup (backfill.run-on-startup): {}", String.join(", ", this.names));
+		for (String name : this.names) {
+			if (this.closing) {
+				return;
+			}
+			try {
+				BackfillStatus status = this.operator.status(name);
+				if (status.state() == BackfillState.COMPLETED) {
+					// each start would walk the whole table again for rows it cannot have
+					// left: 'backfill run' does that when asked
+					logger.info("Backfill '{}' completed {}; not run again on startup", name, status.endedAt());
+					continue;
+				}
+				BackfillResult result = this.operator.run(name, RunOptions.defaults(), ProgressListener.NONE);
+				logger.info("Backfill '{}' run on startup ended {}: {} rows in {} batches{}", name, result.state(),
+						result.rows(), result.batches(),
+						(result.state() == BackfillState.COMPLETED) ? "" : "; the next start resumes it");
+				if (result.state() == BackfillState.STOPPED) {
+					// a stop asked of it, or the shutdown: the rest waits too
+					return;
+				}
+			}
+			catch (BackfillAlreadyRunningException ex) {
+				logger.info("Backfill '{}' runs in another process; this one carries on ({})", name, ex.getMessage());
+			}
+			catch (BackfillOrderException ex) {
+				logger.warn("Backfill '{}' not run on startup: {} The next start tries again.", name, ex.getMessage());
+			}
+			catch (BackfillException ex) {
+				logger.error("Backfill '{}' run on startup failed: {} The next start resumes it.", name,
+						ex.getMessage());
+			}
+			catch (RuntimeException ex) {
+				if (this.closing) {
+					return;
+				}
+				logger.error("Backfill '{}' run on startup failed; the next start resumes it", name, ex);
+			}
+		}
+	}
+
+	// the declared names, each after the listed ones it runs after
+	private static List<String> inOrder(List<Backfill> declared, List<String> names) {
+		Map<String, Backfill> byName = declared.stream().collect(Collectors.toMap(Backfill::name, Function.identity()));
+		for (String name : names) {
+			if (!byName.containsKey(name)) {
+				throw new InvalidBackfillException("backfill.run-on-startup names '" + name
+						+ "', which is not declared. Declared backfills: "
+						+ String.join(", ", byName.keySet().stream().sorted().toList()) + ". Correct the property.");
+			}
+		}
+		Set<String> listed = new LinkedHashSet<>(names);
+		Set<String> ordered = new LinkedHashSet<>();
+		for (String name : listed) {
+			visit(name, byName, listed, ordered);
+		}
+		return new ArrayList<>(ordered);
+	}
+
+	// the declarations have no cycle (Backfills refuses one)
+	private static void visit(String name, Map<String, Backfill> byName, Set<String> listed, Set<String> ordered) {
+		if (ordered.contains(name)) {
+			return;
+		}
+		for (String before : byName.get(name).after()) {
+			if (listed.contains(before)) {
+				visit(before, byName, listed, ordered);
+			}
+		}
+		ordered.add(name);
+	}
+
+}
