@@ -89,6 +89,10 @@ class ContractGateTests extends DatabaseTest {
 				.containsEntry("name", "gate-amounts")
 				.containsEntry("verdict", "READY");
 
+			// the endpoint's and status --json's report says the same
+			assertThat(Cli.run(context, "backfill", "status", "gate-amounts", "--json"))
+				.contains("\"readiness\":{\"ready\":true,\"verdict\":\"READY\",\"reason\":\"completed ");
+
 			// a run after the verify (new rows the old path wrote meanwhile) needs a
 			// verify
 			// of its own

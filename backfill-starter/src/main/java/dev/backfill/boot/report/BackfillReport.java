@@ -8,6 +8,7 @@ import dev.backfill.BackfillStatus;
 import dev.backfill.BatchSummary;
 import dev.backfill.Estimate;
 import dev.backfill.PartitionStatus;
+import dev.backfill.Readiness;
 import dev.backfill.Verification;
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +44,8 @@ import org.jspecify.annotations.Nullable;
  * list of all backfills
  * @param partitions for a run split into partitions, each of them in key order (the
  * figures above are their sums); {@code null} for a run in one walk
+ * @param readiness whether the contract step of its migration may run ({@code backfill
+ * check}), or {@code null} when not known
  * @since 0.1.0
  */
 public record BackfillReport(String name, String state, double percentDone, long rowsDone, long rowsRemainingEstimate,
@@ -50,7 +53,22 @@ public record BackfillReport(String name, String state, double percentDone, long
 		@Nullable Long jobExecutionId, @Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner,
 		@Nullable String exitMessage, double runSeconds, double throttledSeconds, @Nullable DryRunSummary lastDryRun,
 		@Nullable VerifySummary lastVerify, @Nullable List<BatchSummary> recentBatches,
-		@Nullable List<PartitionSummary> partitions) {
+		@Nullable List<PartitionSummary> partitions, @Nullable ReadinessSummary readiness) {
+
+	/**
+	 * A report that does not say whether the backfill is ready.
+	 * @since 0.1.0
+	 */
+	public BackfillReport(String name, String state, double percentDone, long rowsDone, long rowsRemainingEstimate,
+			double rowsPerSecond, long etaSeconds, long batches, int batchSize, @Nullable String lastKey,
+			@Nullable Long jobExecutionId, @Nullable Instant startedAt, @Nullable Instant endedAt,
+			@Nullable String owner, @Nullable String exitMessage, double runSeconds, double throttledSeconds,
+			@Nullable DryRunSummary lastDryRun, @Nullable VerifySummary lastVerify,
+			@Nullable List<BatchSummary> recentBatches, @Nullable List<PartitionSummary> partitions) {
+		this(name, state, percentDone, rowsDone, rowsRemainingEstimate, rowsPerSecond, etaSeconds, batches, batchSize,
+				lastKey, jobExecutionId, startedAt, endedAt, owner, exitMessage, runSeconds, throttledSeconds,
+				lastDryRun, lastVerify, recentBatches, partitions, null);
+	}
 
 	/**
 	 * Reports on a backfill.
@@ -70,7 +88,8 @@ public record BackfillReport(String name, String state, double percentDone, long
 				Formats.thousandths(status.runSeconds()), Formats.thousandths(status.throttledSeconds()),
 				(status.estimate() != null) ? DryRunSummary.of(status) : null,
 				(status.verification() != null) ? VerifySummary.of(status.verification()) : null,
-				(recentBatches != null) ? List.copyOf(recentBatches) : null, partitions);
+				(recentBatches != null) ? List.copyOf(recentBatches) : null, partitions,
+				ReadinessSummary.of(Readiness.of(status)));
 	}
 
 	/**
@@ -145,6 +164,27 @@ public record BackfillReport(String name, String state, double percentDone, long
 		public static VerifySummary of(Verification v) {
 			return new VerifySummary(v.jobExecutionId(), v.at(), v.keysChecked(), v.discrepancies(), v.passed(),
 					v.checked(), v.firstKeys());
+		}
+
+	}
+
+	/**
+	 * Whether the contract step of the backfill's migration may run, as
+	 * {@code backfill check} says.
+	 *
+	 * @param ready whether its latest run completed and a verify after it passed
+	 * @param verdict what holds it back, or {@code READY}
+	 * @param reason the verdict in words, with what to do next
+	 * @since 0.3.0
+	 */
+	public record ReadinessSummary(boolean ready, String verdict, String reason) {
+
+		/**
+		 * @param readiness the backfill's readiness
+		 * @return it in brief
+		 */
+		public static ReadinessSummary of(Readiness readiness) {
+			return new ReadinessSummary(readiness.ready(), readiness.verdict().name(), readiness.reason());
 		}
 
 	}
