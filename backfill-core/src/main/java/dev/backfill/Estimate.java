@@ -74,6 +74,24 @@ public record Estimate(String backfill, long jobExecutionId, Instant at, int bat
 	}
 
 	/**
+	 * An estimate that does not say how its wall time was reached, as 0.2 built them.
+	 * @since 0.2.0
+	 */
+	public Estimate(String backfill, long jobExecutionId, Instant at, int batchSize, boolean adaptive,
+			long keysEstimate, long rowsEstimate, String rowsEstimatedBy, long batches, double estimatedSeconds,
+			double estimatedSecondsLow, double estimatedSecondsHigh, double rowsPerSecond, long maxBatchMillis,
+			int suggestedBatchSize, long walBytesPerBatch, long walBytesEstimate, double rowsPerBatch,
+			@Nullable Boolean idempotent, @Nullable KeyRange idempotencyRange, long rewrittenRows, List<Sample> samples,
+			int sampledBatches, long sampleRows, long sampleWalBytes, List<String> warnings, double elapsedSeconds,
+			int parallelism, double parallelSpeedup) {
+		this(backfill, jobExecutionId, at, batchSize, adaptive, keysEstimate, rowsEstimate, rowsEstimatedBy, batches,
+				estimatedSeconds, estimatedSecondsLow, estimatedSecondsHigh, rowsPerSecond, maxBatchMillis,
+				suggestedBatchSize, walBytesPerBatch, walBytesEstimate, rowsPerBatch, idempotent, idempotencyRange,
+				rewrittenRows, samples, sampledBatches, sampleRows, sampleWalBytes, warnings, elapsedSeconds,
+				parallelism, parallelSpeedup, "");
+	}
+
+	/**
 	 * @return predicted wall time of the run at {@link #parallelism()}: the estimate of
 	 * one walk over the measured speed-up
 	 * @since 0.2.0

@@ -57,7 +57,9 @@ public record Readiness(String backfill, Verdict verdict, String reason) {
 	}
 
 	/**
-	 * Reads the verdict from a backfill's status.
+	 * Reads the verdict from a backfill's status alone;
+	 * {@link BackfillOperator#readiness} also holds the gate for a rollback or a verify
+	 * begun after it and not finished.
 	 * @param status the backfill's status, from the job repository
 	 * @return whether it is ready, and why not
 	 */
@@ -87,7 +89,10 @@ public record Readiness(String backfill, Verdict verdict, String reason) {
 		String name = status.backfill();
 		Verification verification = status.verification();
 		Instant completed = status.endedAt();
-		if (verification == null || (completed != null && verification.at().isBefore(completed))) {
+		// by the job repository's one sequence of execution ids, not by clocks that
+		// processes in other time zones or with other offsets wrote
+		Long run = status.jobExecutionId();
+		if (verification == null || (run != null && verification.jobExecutionId() < run)) {
 			return new Readiness(name, Verdict.NOT_VERIFIED,
 					"completed" + at(completed) + " but not verified since: run 'backfill verify " + name + "'");
 		}

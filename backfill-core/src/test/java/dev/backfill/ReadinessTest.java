@@ -24,8 +24,10 @@ class ReadinessTest {
 			.satisfies((r) -> assertThat(r.ready()).isTrue())
 			.extracting(Readiness::reason)
 			.isEqualTo("completed 2026-12-03T07:10:00Z, verified 2026-12-03T07:11:00Z: 5,000 keys, no discrepancy");
-		// a verify that ended before the run did proves nothing of the run
-		Readiness before = Readiness.of(status(BackfillState.COMPLETED, verification(ENDED.minusSeconds(1), 0)));
+		// a verify launched before the run's execution proves nothing of the run,
+		// whatever
+		// its clock said
+		Readiness before = Readiness.of(status(BackfillState.COMPLETED, verification(2, ENDED.plusSeconds(3600), 0)));
 		assertThat(before.verdict()).isEqualTo(Readiness.Verdict.NOT_VERIFIED);
 		assertThat(before.reason())
 			.isEqualTo("completed 2026-12-03T07:10:00Z but not verified since: run 'backfill verify b'");
@@ -66,7 +68,11 @@ class ReadinessTest {
 	}
 
 	private static Verification verification(Instant at, long discrepancies) {
-		return new Verification("b", 4, at, 5000, discrepancies,
+		return verification(4, at, discrepancies);
+	}
+
+	private static Verification verification(long jobExecutionId, Instant at, long discrepancies) {
+		return new Verification("b", jobExecutionId, at, 5000, discrepancies,
 				(discrepancies > 0) ? List.of("7", "8", "9") : List.of(), true);
 	}
 

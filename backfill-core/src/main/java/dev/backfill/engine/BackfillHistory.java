@@ -22,6 +22,7 @@ import dev.backfill.Backfills;
 import dev.backfill.Estimate;
 import dev.backfill.JavaBackfill;
 import dev.backfill.PartitionStatus;
+import dev.backfill.Readiness;
 import dev.backfill.RemovalNotice;
 import dev.backfill.RunSummary;
 import dev.backfill.SqlBackfill;
@@ -179,6 +180,36 @@ final class BackfillHistory {
 	BackfillStatus status(String name) {
 		this.backfills.get(name);
 		return statusOfRecord(name);
+	}
+
+	/**
+	 * Whether a backfill is done and proven: {@link Readiness#of its status}, held back
+	 * also by a rollback begun after its run and not completed (half the rows undone), or
+	 * by a verify begun after the one that passed and not completed (it may have found
+	 * what the earlier did not).
+	 * @param name the backfill name
+	 * @param declared whether it is declared, or answers from its record
+	 * @return the verdict
+	 */
+	Readiness readiness(String name, boolean declared) {
+		BackfillStatus status = declared ? status(name) : statusOfRecord(name);
+		JobExecution run = last(name);
+		JobExecution rollback = last(JobNames.rollback(name));
+		if (run != null && rollback != null && rollback.getId() > run.getId()
+				&& rollback.getStatus() != BatchStatus.COMPLETED) {
+			return new Readiness(name, Readiness.Verdict.ROLLED_BACK,
+					"a rollback begun after its run is " + rollback.getStatus() + " (job execution " + rollback.getId()
+							+ "): finish it with 'backfill rollback " + name + "', then run and verify it again");
+		}
+		Verification passed = status.verification();
+		JobExecution verify = last(JobNames.verify(name));
+		if (status.state() == BackfillState.COMPLETED && passed != null && verify != null
+				&& verify.getId() > passed.jobExecutionId() && verify.getStatus() != BatchStatus.COMPLETED) {
+			return new Readiness(name, Readiness.Verdict.NOT_VERIFIED,
+					"a verify begun after the one that passed is " + verify.getStatus() + " (job execution "
+							+ verify.getId() + "): finish it with 'backfill verify " + name + "'");
+		}
+		return Readiness.of(status);
 	}
 
 	/**

@@ -169,16 +169,16 @@ record BatchSampler(String name, TableShape shape, BatchWork work, Keyset keyset
 		// a run's batch: the probe, the work and the commit as timed here, plus what a
 		// batch pays besides them
 		Extrapolation.Timed sample(double overheadMillis) {
-			return between(this.completionNanos / 1e6 + overheadMillis);
+			return between(this.completionNanos / 1e6 + overheadMillis, this.completionNanos / 1e6);
 		}
 
 		// a run's batch: the probe and the work as timed here, and what a batch pays
 		// between its work and the next one's probe (the commit among it)
-		Extrapolation.Timed between(double betweenMillis) {
+		Extrapolation.Timed between(double betweenMillis, double commitMillis) {
 			return new Extrapolation.Timed(
 					new Estimate.Sample(this.range, this.keys, this.rows, workMillis() + betweenMillis,
 							this.workNanos / 1e6 + this.completionNanos / 1e6, this.walBytes),
-					this.workNanos / 1e6, this.completionNanos / 1e6);
+					this.workNanos / 1e6, commitMillis);
 		}
 
 	}

@@ -337,11 +337,9 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 	@Override
 	public Readiness readiness(String name) {
 		BackfillHistory history = this.engine.history();
-		if (this.backfills.find(name).isEmpty() && history.recorded(name)) {
-			// removed with the contract step it gates: its record still answers
-			return Readiness.of(history.statusOfRecord(name));
-		}
-		return Readiness.of(history.status(name));
+		// removed with the contract step it gates: its record still answers
+		boolean declared = this.backfills.find(name).isPresent() || !history.recorded(name);
+		return history.readiness(name, declared);
 	}
 
 	@Override

@@ -108,6 +108,9 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	 */
 	private final List<Double> betweenSamples = new ArrayList<>();
 
+	/** Whether a sample failed since the last one measured: no gap spans it. */
+	private boolean chainBroken;
+
 	/** How the run's batches adapt, or {@code null} when their size is fixed. */
 	private final @Nullable BatchSizing sizing;
 
@@ -217,11 +220,12 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 					this.previous = this.sampler.apply(start);
 					if (this.phase == Phase.SAMPLE) {
 						BatchSampler.Measured sampled = this.previous;
-						if (!this.measured.isEmpty()) {
+						if (!this.measured.isEmpty() && !this.chainBroken) {
 							BatchSampler.Measured last = this.measured.get(this.measured.size() - 1);
 							this.betweenSamples.add((sampled.probeStartNanos - last.workEndNanos) / 1e6);
 						}
 						this.measured.add(sampled);
+						this.chainBroken = false;
 					}
 				}
 				catch (DataAccessException ex) {
@@ -234,6 +238,8 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 					// reason to discard the other samples
 					this.timedOut.add(String.format("The batch %s hit a timeout (%s): a run would retry there.",
 							(start != null) ? "after key " + start : "from the first key", failure));
+					// the wait is not a batch's cost: the next sample starts a new gap
+					this.chainBroken = this.phase == Phase.SAMPLE;
 					this.warmUpFailed |= (this.phase == Phase.WARM_UP);
 				}
 				return RepeatStatus.CONTINUABLE;
@@ -362,7 +368,12 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 						+ "calibrated",
 				this.backfill.name(), String.format("%.2f", between), this.betweenSamples.size(),
 				String.format("%.2f", overheadMillis()));
-		return this.measured.stream().map((m) -> m.between(between)).toList();
+		// the gaps' commits are typical ones: so is the commit that scales with the
+		// batch,
+		// rather than a sample's own, which may have met a flush stall
+		double commit = Extrapolation
+			.percentile(this.measured.stream().mapToDouble((m) -> m.completionNanos / 1e6).sorted().toArray(), 0.5);
+		return this.measured.stream().map((m) -> m.between(between, commit)).toList();
 	}
 
 	private enum Phase {

@@ -282,12 +282,13 @@ final class Extrapolation {
 			this(sample, workMillis, 0);
 		}
 
+		// never below nothing, for a run that settles smaller than sampled
 		double millisAt(double scale) {
-			return this.sample.millis() + (this.workMillis + this.flushMillis) * (scale - 1);
+			return Math.max(0, this.sample.millis() + (this.workMillis + this.flushMillis) * (scale - 1));
 		}
 
 		double transactionMillisAt(double scale) {
-			return this.sample.transactionMillis() + (this.workMillis + this.flushMillis) * (scale - 1);
+			return Math.max(0, this.sample.transactionMillis() + (this.workMillis + this.flushMillis) * (scale - 1));
 		}
 
 	}

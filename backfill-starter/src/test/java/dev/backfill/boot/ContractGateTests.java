@@ -41,6 +41,10 @@ class ContractGateTests extends DatabaseTest {
 				INSERT INTO gate_orders (id, cents) SELECT g, g * 7 FROM generate_series(1, 5000) g;
 				CREATE TABLE gate_broken (id bigint PRIMARY KEY, n bigint NOT NULL, m bigint);
 				INSERT INTO gate_broken (id, n) SELECT g, g FROM generate_series(1, 3000) g;
+				CREATE TABLE gate_undo (id bigint PRIMARY KEY, n bigint NOT NULL, m bigint);
+				INSERT INTO gate_undo (id, n) SELECT g, g FROM generate_series(1, 3000) g;
+				CREATE TABLE gate_flag (boom int NOT NULL);
+				INSERT INTO gate_flag VALUES (1);
 				CREATE TABLE gate_health (id bigint PRIMARY KEY, n bigint NOT NULL, m bigint);
 				INSERT INTO gate_health (id, n) SELECT g, g FROM generate_series(1, 2000) g""").update();
 	}
@@ -131,6 +135,31 @@ class ContractGateTests extends DatabaseTest {
 	}
 
 	@Test
+	void aRollbackOrAVerifyBegunAfterThePassingVerifyAndNotFinishedHoldsTheGate() {
+		this.runner.withBean("gateUndo", Backfill.class, ContractGateTests::gateUndo).run((context) -> {
+			assertThat(Cli.run(context, "backfill", "run", "gate-undo")).startsWith("0|");
+			assertThat(Cli.run(context, "backfill", "verify", "gate-undo")).startsWith("0|");
+			assertThat(Cli.run(context, "backfill", "check", "gate-undo")).startsWith("0|");
+
+			// a verify that fails on its way: the earlier pass no longer vouches
+			jdbc.sql("UPDATE gate_flag SET boom = 0").update();
+			assertThat(Cli.run(context, "backfill", "verify", "gate-undo")).startsWith("1|");
+			assertThat(Cli.run(context, "backfill", "check", "gate-undo")).startsWith("6|")
+				.contains("NOT_VERIFIED")
+				.contains("a verify begun after the one that passed is FAILED");
+
+			// a rollback that fails on its way has undone some rows
+			assertThat(Cli.run(context, "backfill", "rollback", "gate-undo")).startsWith("1|");
+			assertThat(Cli.run(context, "backfill", "check", "gate-undo")).startsWith("6|")
+				.contains("ROLLED_BACK")
+				.contains("a rollback begun after its run is FAILED");
+			assertThat(Cli.run(context, "backfill", "status", "gate-undo", "--json"))
+				.contains("\"verdict\":\"ROLLED_BACK\"");
+			jdbc.sql("UPDATE gate_flag SET boom = 1").update();
+		});
+	}
+
+	@Test
 	void theHealthIndicatorReportsEachBackfillAndLeavesTheAggregateAlone() {
 		this.runner.run((context) -> {
 			BackfillsHealthIndicator indicator = context.getBean("backfillsHealthIndicator",
@@ -198,6 +227,21 @@ class ContractGateTests extends DatabaseTest {
 				.build();
 		}
 
+	}
+
+	// its verify and its rollback fail while gate_flag.boom is 0
+	static Backfill gateUndo() {
+		return Backfill.sql("gate-undo")
+			.table("gate_undo")
+			.key("id")
+			.pending("m IS NULL")
+			.update("UPDATE gate_undo SET m = n WHERE id > :from AND id <= :to AND m IS NULL")
+			.rollback("UPDATE gate_undo SET m = NULL WHERE id > :from AND id <= :to "
+					+ "AND 1 / (SELECT boom FROM gate_flag) = 1")
+			.verify("SELECT id, 'm is ' || m FROM gate_undo WHERE id > :from AND id <= :to "
+					+ "AND m <> n / (SELECT boom FROM gate_flag)")
+			.batchSize(1000)
+			.build();
 	}
 
 	static Backfill gateHealth() {

@@ -46,16 +46,25 @@ public final class BackfillsHealthIndicator extends AbstractHealthIndicator {
 		List<Backfill> backfills = this.operator.backfills();
 		boolean ready = true;
 		for (Backfill backfill : backfills) {
-			BackfillStatus status = this.operator.status(backfill.name());
-			Readiness readiness = Readiness.of(status);
-			ready &= readiness.ready();
 			Map<String, Object> detail = new LinkedHashMap<>();
-			detail.put("state", status.state().name());
-			detail.put("ready", readiness.ready());
-			detail.put("verdict", readiness.verdict().name());
-			detail.put("reason", readiness.reason());
-			detail.put("rowsDone", status.rowsDone());
-			detail.put("fractionDone", status.fractionDone());
+			try {
+				BackfillStatus status = this.operator.status(backfill.name());
+				Readiness readiness = this.operator.readiness(backfill.name());
+				ready &= readiness.ready();
+				detail.put("state", status.state().name());
+				detail.put("ready", readiness.ready());
+				detail.put("verdict", readiness.verdict().name());
+				detail.put("reason", readiness.reason());
+				detail.put("rowsDone", status.rowsDone());
+				detail.put("fractionDone", status.fractionDone());
+			}
+			catch (RuntimeException ex) {
+				// not DOWN, which would take the application's own health with it: not
+				// known to be ready
+				ready = false;
+				detail.put("ready", false);
+				detail.put("error", String.valueOf(ex.getMessage()));
+			}
 			builder.withDetail(backfill.name(), detail);
 		}
 		builder.status(ready ? Status.UP : BACKFILLING);

@@ -112,7 +112,7 @@ public final class BackfillAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StartupRuns backfillStartupRuns(BackfillOperator operator, BackfillProperties properties) {
-		return new StartupRuns(operator, properties.getRunOnStartup());
+		return new StartupRuns(operator, properties.getRunOnStartup(), properties.getShutdownTimeout());
 	}
 
 	// after every singleton, so schema initializers and migrations (Flyway, Liquibase)

@@ -1,5 +1,6 @@
 package dev.backfill.boot.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,27 +20,30 @@ import dev.backfill.BackfillStatus;
 import dev.backfill.InvalidBackfillException;
 import dev.backfill.ProgressListener;
 import dev.backfill.RunOptions;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.DefaultApplicationArguments;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the backfills named by {@code backfill.run-on-startup} once the application is
  * ready, one after another on a thread of their own, a backfill after those it runs
- * {@link Backfill#after() after}; one whose latest run completed is not run again. Each
- * run takes the backfill's run lock as every run does, so of a fleet started together one
- * instance runs each backfill and the others see it running and carry on; a run stopped
- * or crashed resumes from its checkpoint at the next start. The application's shutdown
- * stops the run after its batch in flight ({@link BackfillShutdown}), and no further one
- * starts. A {@code backfill} command runs none.
+ * {@link Backfill#after() after}; one whose latest run completed, or was rolled back, is
+ * not run again. Each run takes the backfill's run lock as every run does, so of a fleet
+ * started together one instance runs each backfill and the others see it running and
+ * carry on; a run stopped or crashed resumes from its checkpoint at the next start. The
+ * application's shutdown stops the run after its batch in flight, also one that was just
+ * starting, and no further one starts. A {@code backfill} command runs none.
  *
  * @since 0.3.0
  */
-public class StartupRuns implements ApplicationListener<ApplicationEvent> {
+public class StartupRuns
+		implements ApplicationListener<ApplicationReadyEvent>, SmartLifecycle, ApplicationContextAware {
 
 	private static final Logger logger = LoggerFactory.getLogger(StartupRuns.class);
 
@@ -47,18 +51,26 @@ public class StartupRuns implements ApplicationListener<ApplicationEvent> {
 
 	private final List<String> names;
 
+	private final Duration shutdownTimeout;
+
 	private volatile boolean closing;
 
-	private volatile Thread thread;
+	private volatile boolean running;
+
+	private volatile @Nullable Thread thread;
+
+	private @Nullable ApplicationContext context;
 
 	/**
 	 * @param operator runs the backfills
 	 * @param names the backfills to run, as configured
+	 * @param shutdownTimeout longest wait, at shutdown, for the run going on to stop
 	 * @throws InvalidBackfillException when a name is not declared
 	 */
-	public StartupRuns(BackfillOperator operator, List<String> names) {
+	public StartupRuns(BackfillOperator operator, List<String> names, Duration shutdownTimeout) {
 		this.operator = operator;
 		this.names = inOrder(operator.backfills(), names);
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	/**
@@ -69,27 +81,57 @@ public class StartupRuns implements ApplicationListener<ApplicationEvent> {
 	}
 
 	@Override
-	public void onApplicationEvent(ApplicationEvent event) {
-		if (event instanceof ContextClosedEvent) {
-			this.closing = true;
-		}
-		else if (event instanceof ApplicationReadyEvent ready && !this.names.isEmpty() && !command(ready.getArgs())) {
-			Thread runs = new Thread(this::runAll, "backfill-startup");
-			this.thread = runs;
-			runs.start();
-		}
+	public void setApplicationContext(ApplicationContext context) {
+		this.context = context;
 	}
 
-	/**
-	 * Waits for the runs started at startup to end.
-	 * @param millis longest wait
-	 * @throws InterruptedException when interrupted
-	 */
-	void join(long millis) throws InterruptedException {
-		Thread runs = this.thread;
-		if (runs != null) {
-			runs.join(millis);
+	@Override
+	public synchronized void onApplicationEvent(ApplicationReadyEvent ready) {
+		// this application's own start, once, and not a command's
+		if (ready.getApplicationContext() != this.context || this.thread != null || this.closing || this.names.isEmpty()
+				|| command(ready.getArgs())) {
+			return;
 		}
+		Thread runs = new Thread(this::runAll, "backfill-startup");
+		// a run that would not stop does not hold the JVM's exit: its batch rolls back
+		runs.setDaemon(true);
+		this.thread = runs;
+		runs.start();
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	// stopped with the other runs (BackfillShutdown), before the pool closes; stops again
+	// until the thread ends, so that a run that was just taking its lock when the
+	// shutdown began is stopped too
+	@Override
+	public void stop() {
+		this.closing = true;
+		Thread runs = this.thread;
+		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
+		try {
+			while (runs != null && runs.isAlive() && System.nanoTime() < deadline) {
+				this.operator.stopAll(Duration.ofSeconds(1));
+				runs.join(200);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE;
 	}
 
 	private static boolean command(String[] args) {
@@ -109,6 +151,12 @@ public class StartupRuns implements ApplicationListener<ApplicationEvent> {
 					// each start would walk the whole table again for rows it cannot have
 					// left: 'backfill run' does that when asked
 					logger.info("Backfill '{}' completed {}; not run again on startup", name, status.endedAt());
+					continue;
+				}
+				if (status.state() == BackfillState.ROLLED_BACK) {
+					// undone on purpose: a restart must not do it again
+					logger.info("Backfill '{}' was rolled back {}; not run on startup ('backfill run {}' runs it "
+							+ "again)", name, status.endedAt(), name);
 					continue;
 				}
 				BackfillResult result = this.operator.run(name, RunOptions.defaults(), ProgressListener.NONE);

@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import dev.backfill.BackfillException;
 import dev.backfill.BackfillNotReadyException;
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillSettings;
@@ -130,13 +132,15 @@ public final class ContractGateCallback implements Callback {
 	}
 
 	// the script Flyway is about to run, found again where Flyway found it; a Java
-	// migration has none to mark
+	// migration has none to mark. A SQL script that cannot be found again is refused:
+	// the gate cannot tell whether it requires a backfill
 	private String script(Configuration configuration, MigrationInfo migration) {
 		String script = migration.getScript();
-		if (script == null || !script.toLowerCase().endsWith(".sql")) {
+		if (script == null || Arrays.stream(configuration.getSqlMigrationSuffixes())
+			.noneMatch((suffix) -> script.toLowerCase(Locale.ROOT).endsWith(suffix.toLowerCase(Locale.ROOT)))) {
 			return "";
 		}
-		String file = script.substring(script.lastIndexOf('/') + 1);
+		String file = script.substring(Math.max(script.lastIndexOf('/'), script.lastIndexOf('\\')) + 1);
 		Charset encoding = configuration.getEncoding();
 		for (Location location : configuration.getLocations()) {
 			String root = location.isClassPath() ? "classpath*:" + location.getPath()
@@ -148,7 +152,8 @@ public final class ContractGateCallback implements Callback {
 				for (Resource resource : this.resources.getResources(root + "/**/" + file)) {
 					if (resource.isReadable()) {
 						try (InputStream in = resource.getInputStream()) {
-							return new String(in.readAllBytes(), encoding);
+							// a byte order mark does not hide a marker on the first line
+							return new String(in.readAllBytes(), encoding).replace("\uFEFF", "");
 						}
 					}
 				}
@@ -158,7 +163,11 @@ public final class ContractGateCallback implements Callback {
 						+ " to look for backfills it requires", ex);
 			}
 		}
-		return "";
+		throw new BackfillException("Flyway migration " + script + " was not found again under "
+				+ Arrays.toString(configuration.getLocations()) + " (classpath: and filesystem: locations are read) "
+				+ "to look for the backfills it requires, so it did not run. Move it to such a location, or leave "
+				+ "the gate out with spring.autoconfigure.exclude="
+				+ "dev.backfill.boot.flyway.BackfillFlywayAutoConfiguration.");
 	}
 
 	private static Readiness readiness(BackfillOperator gate, String name) {

@@ -75,9 +75,12 @@ public record BackfillReport(String name, String state, double percentDone, long
 	 * @param status its status
 	 * @param recentBatches its latest committed batches, or {@code null} to leave them
 	 * out
+	 * @param readiness whether the contract step of its migration may run, or
+	 * {@code null} to leave it out
 	 * @return the report
 	 */
-	public static BackfillReport of(BackfillStatus status, @Nullable List<BatchSummary> recentBatches) {
+	public static BackfillReport of(BackfillStatus status, @Nullable List<BatchSummary> recentBatches,
+			@Nullable Readiness readiness) {
 		// a run in one walk has none: left out, as a dry-run or verify never made
 		List<PartitionSummary> partitions = status.partitions().isEmpty() ? null
 				: status.partitions().stream().map(PartitionSummary::of).toList();
@@ -89,7 +92,7 @@ public record BackfillReport(String name, String state, double percentDone, long
 				(status.estimate() != null) ? DryRunSummary.of(status) : null,
 				(status.verification() != null) ? VerifySummary.of(status.verification()) : null,
 				(recentBatches != null) ? List.copyOf(recentBatches) : null, partitions,
-				ReadinessSummary.of(Readiness.of(status)));
+				(readiness != null) ? ReadinessSummary.of(readiness) : null);
 	}
 
 	/**

@@ -62,7 +62,7 @@ public class BackfillReports {
 	private BackfillReport report(String name, boolean withBatches) {
 		// the status first: it rejects an unknown name before the log is read
 		return BackfillReport.of(this.operator.status(name),
-				withBatches ? this.operator.recentBatches(name, RECENT_BATCHES) : null);
+				withBatches ? this.operator.recentBatches(name, RECENT_BATCHES) : null, this.operator.readiness(name));
 	}
 
 }
