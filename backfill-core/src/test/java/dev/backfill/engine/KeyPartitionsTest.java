@@ -88,7 +88,7 @@ class KeyPartitionsTest extends DatabaseTest {
 	}
 
 	@Test
-	void aTableNeverAnalyzedIsCutFromASample() {
+	void aTableNeverAnalyzedIsCutFromItsKeys() {
 		jdbc.sql("""
 				CREATE TABLE fresh (id integer PRIMARY KEY, done boolean) WITH (autovacuum_enabled = false);
 				INSERT INTO fresh (id) SELECT g FROM generate_series(1, 150000) g""").update();
