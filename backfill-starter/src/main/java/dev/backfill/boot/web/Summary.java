@@ -58,6 +58,30 @@ final class Summary implements Section {
 		}
 		html.append("<p>Last dry-run: ").append(dryRun(r.lastDryRun(), page)).append("</p>\n");
 		html.append("<p>Last verify: ").append(verify(r.lastVerify(), page)).append("</p>\n");
+		if (r.readiness() != null) {
+			// what 'backfill check' says: whether the migration's contract step may run
+			html.append("<p data-ready=\"")
+				.append(r.readiness().ready())
+				.append("\">Contract step: <b>")
+				.append(r.readiness().ready() ? "may run" : "not yet")
+				.append("</b>, ")
+				.append(verdict(r.readiness().verdict()))
+				.append("</p>\n");
+		}
+	}
+
+	// the verdict in a person's words; the reason's instants are for the command line
+	private static String verdict(String verdict) {
+		return switch (verdict) {
+			case "READY" -> "its run completed and a verify after it passed";
+			case "NEVER_RUN" -> "it never ran";
+			case "RUNNING" -> "it is running";
+			case "UNFINISHED" -> "its latest run did not finish";
+			case "ROLLED_BACK" -> "it was rolled back, or a rollback is under way";
+			case "NOT_VERIFIED" -> "no verify passed since its run";
+			case "DISCREPANCIES" -> "its verify found discrepancies";
+			default -> escape(verdict);
+		};
 	}
 
 	// two rates that differ by the throttles' holds: each says which it is

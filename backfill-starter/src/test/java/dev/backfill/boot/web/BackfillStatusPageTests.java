@@ -66,6 +66,19 @@ class BackfillStatusPageTests {
 	}
 
 	@Test
+	void theContractStepSaysWhetherItMayRunAndWhy() {
+		BackfillReport report = new BackfillReport("orders", "COMPLETED", 100, 30_000, 0, 3_000, 0, 30, 1000, "30000",
+				7L, AT, AT.plusSeconds(100), null, null, 100, 0, null, null, List.of(), null,
+				new BackfillReport.ReadinessSummary(false, "NOT_VERIFIED",
+						"completed but not verified since: run 'backfill verify <orders>'"));
+		assertThat(render(report))
+			.contains("<p data-ready=\"false\">Contract step: <b>not yet</b>, no verify passed since its run</p>");
+		BackfillReport none = new BackfillReport("orders", "COMPLETED", 100, 30_000, 0, 3_000, 0, 30, 1000, "30000", 7L,
+				AT, AT.plusSeconds(100), null, null, 100, 0, null, null, List.of(), null);
+		assertThat(render(none)).doesNotContain("Contract step");
+	}
+
+	@Test
 	void effectiveRateCountsTheThrottlesHoldsBesideTheWorkingRate() {
 		// 30,000 rows in 100 s of a run capped at 300 rows/s, 90 s of it held
 		BackfillReport report = new BackfillReport("orders", "COMPLETED", 100, 30_000, 0, 3_000, 0, 30, 1000, "30000",
