@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * Whether a backfill's work is done and proven, so that the contract step of its
  * migration (the one that drops or renames what the old path reads) may run: its latest
  * run completed, and a verify that ended after that run found no discrepancy. The gate of
- * {@code backfill check}, of the Flyway and Liquibase checks and of the health indicator.
+ * {@code backfill check}, of the Flyway check and of the health indicator.
  *
  * @param backfill the backfill name
  * @param verdict what holds the contract step back, or {@link Verdict#READY}

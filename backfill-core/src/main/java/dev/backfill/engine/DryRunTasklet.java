@@ -96,8 +96,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 
 	private final SamplePlan plan;
 
-	private final List<Extrapolation.Timed> samples = new ArrayList<>();
-
 	/** The sampled batches as measured, in the order sampled. */
 	private final List<BatchSampler.Measured> measured = new ArrayList<>();
 
@@ -186,7 +184,6 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 				this.warmUpCosts.add(done.workMillis());
 			}
 			else {
-				this.samples.add(done.sample(overheadMillis()));
 				logger.debug("Dry-run of '{}': sample {} probe {} ms, work {} ms, commit {} ms", this.backfill.name(),
 						done.range, done.probeNanos / 1_000_000.0, done.workNanos / 1_000_000.0,
 						done.completionNanos / 1_000_000.0);
@@ -251,7 +248,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 						this.backfill.name(), this.calibrationCosts.size(),
 						Math.round(this.calibrationCosts.stream().mapToDouble(Double::doubleValue).sum()),
 						String.format("%.2f", overheadMillis()), this.warmUpRead.rows(), this.warmUpRead.millis(),
-						this.warmUpCosts.size(), this.samples.size(), (now - this.stepStartNanos) / 1_000_000);
+						this.warmUpCosts.size(), this.measured.size(), (now - this.stepStartNanos) / 1_000_000);
 				step.getExecutionContext().remove(CALIBRATION_KEY);
 				this.estimate = estimate(step);
 				StoredEstimate.writeTo(this.estimate, step.getExecutionContext());
@@ -270,7 +267,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 					Math.max(MIN_CALIBRATION, this.plan.batches() / 20)) && elapsed < bound / 20) ? Phase.CALIBRATE
 							: next(Phase.WARM_UP, now);
 			case WARM_UP -> stillWarmingUp(elapsed, bound) ? Phase.WARM_UP : next(Phase.SAMPLE, now);
-			case SAMPLE -> (this.attempted < this.plan.starts().size() && (elapsed < bound || this.samples.isEmpty()))
+			case SAMPLE -> (this.attempted < this.plan.starts().size() && (elapsed < bound || this.measured.isEmpty()))
 					? Phase.SAMPLE : Phase.DONE;
 			case DONE -> Phase.DONE;
 		};
@@ -360,7 +357,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 	// commit
 	private List<Extrapolation.Timed> timed() {
 		if (this.betweenSamples.size() < MIN_BETWEEN) {
-			return this.samples;
+			return this.measured.stream().map((m) -> m.sample(overheadMillis())).toList();
 		}
 		double between = betweenMillis();
 		logger.debug(

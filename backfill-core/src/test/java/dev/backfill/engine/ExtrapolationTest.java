@@ -137,6 +137,16 @@ class ExtrapolationTest {
 	}
 
 	@Test
+	void aRunThatSettlesSmallerThanSampledIsNeverEstimatedBelowNothing() {
+		// a sample whose commit stalled for 60 ms, scaled to a tenth of its keys
+		Extrapolation.Timed stalled = new Extrapolation.Timed(
+				new Estimate.Sample(new KeyRange(0L, 1000L), 1000, 1000, 30, 27, 50_000), 25, 60);
+		assertThat(stalled.millisAt(0.1)).isZero();
+		assertThat(stalled.transactionMillisAt(0.1)).isZero();
+		assertThat(stalled.millisAt(1)).isEqualTo(30);
+	}
+
+	@Test
 	void fixedSizeRunIsEstimatedAtTheSampledSize() {
 		Extrapolation.Timed each = sample(500, 500, 30, 27, 50_000, 25);
 		Extrapolation run = fixed(plan(20_000, 20_000, 500), each, each, each);

@@ -101,6 +101,14 @@ class FlywayContractGateTests extends DatabaseTest {
 		assertThat(count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'flyway_orders' "
 				+ "AND column_name = 'cents'"))
 			.isOne();
+
+		// a marker behind a byte order mark is read all the same
+		this.runner.withPropertyValues("spring.flyway.locations=" + CONTRACT + ",classpath:db/gate-bom")
+			.run((context) -> assertThat(cause(context.getStartupFailure()).notReady()).extracting((r) -> r.backfill())
+				.containsExactly("no-such-backfill"));
+		assertThat(count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'flyway_orders' "
+				+ "AND column_name = 'bom_marker'"))
+			.isZero();
 	}
 
 	@Test
