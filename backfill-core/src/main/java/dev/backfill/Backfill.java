@@ -1,6 +1,7 @@
 package dev.backfill;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -53,7 +54,7 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 
 	private final String table;
 
-	private final String key;
+	private final List<String> key;
 
 	private final String pending;
 
@@ -149,9 +150,18 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 	}
 
 	/**
-	 * @return the key column: unique, not null
+	 * @return the key as a person reads it: its column ({@code id}), or its columns in
+	 * order ({@code (tenant_id, id)})
 	 */
 	public String key() {
+		return (this.key.size() == 1) ? this.key.get(0) : "(" + String.join(", ", this.key) + ")";
+	}
+
+	/**
+	 * @return the key's columns in order: one, or the columns of a composite key
+	 * @since 0.3.0
+	 */
+	public List<String> keyColumns() {
 		return this.key;
 	}
 
@@ -215,7 +225,7 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 	@Override
 	public String toString() {
 		String form = (this instanceof SqlBackfill) ? "SQL" : "JAVA";
-		return "Backfill '" + this.name + "' (" + form + " on " + this.table + " by " + this.key + ")";
+		return "Backfill '" + this.name + "' (" + form + " on " + this.table + " by " + key() + ")";
 	}
 
 	private static String validName(String name) {
@@ -257,7 +267,7 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 
 		@Nullable String table;
 
-		@Nullable String key;
+		@Nullable List<String> key;
 
 		@Nullable String pending;
 
@@ -291,14 +301,33 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		}
 
 		/**
-		 * The key column to walk in order: it must be NOT NULL with a single-column
-		 * unique index (a primary key will do), of an integer, text or uuid type.
-		 * @param column the key column
+		 * The key to walk in order: one column, or the columns of a composite key such as
+		 * {@code .key("tenant_id", "id")}. Each column is NOT NULL, of an integer, text
+		 * or uuid type, and a unique index covers exactly these columns in this order (a
+		 * primary key will do). Statements over a composite key compare it as a row
+		 * value, {@code WHERE (tenant_id, id) > :from AND (tenant_id, id) <= :to}, and
+		 * {@code :from} and {@code :to} stand for rows of bound values.
+		 * @param columns the key column, or the columns of a composite key in the index's
+		 * order
 		 * @return this builder
-		 * @throws InvalidBackfillException when the name is not a valid identifier
+		 * @throws InvalidBackfillException when a name is not a valid identifier, none is
+		 * given, or one is given twice
 		 */
-		public B key(String column) {
-			this.key = SqlIdentifier.check(column, this.name, "key column");
+		public B key(String... columns) {
+			if (columns.length == 0) {
+				throw new InvalidBackfillException("Backfill '" + this.name + "': .key() names no column. Name the key "
+						+ "column, .key(\"id\"), or the columns of a composite key, .key(\"tenant_id\", \"id\").");
+			}
+			List<String> checked = new ArrayList<>();
+			for (String column : columns) {
+				String name = SqlIdentifier.check(column, this.name, "key column");
+				if (checked.contains(name)) {
+					throw new InvalidBackfillException("Backfill '" + this.name + "': .key(...) names column " + name
+							+ " twice. Name each column of the key once, in the unique index's order.");
+				}
+				checked.add(name);
+			}
+			this.key = List.copyOf(checked);
 			return self();
 		}
 

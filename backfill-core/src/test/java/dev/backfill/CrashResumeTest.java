@@ -33,6 +33,8 @@ class CrashResumeTest extends DatabaseTest {
 
 	static final String SPLIT_UNDONE = "crash-split-undone";
 
+	static final String COMPOSITE = "crash-composite";
+
 	private static final int ROWS = 20_000;
 
 	@BeforeAll
@@ -45,12 +47,32 @@ class CrashResumeTest extends DatabaseTest {
 		jdbc.sql("CREATE TABLE crash_split_undone (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 		jdbc.sql("INSERT INTO crash_split_undone (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
 		jdbc.sql("ANALYZE crash_split_undone").update();
+		// a composite key of a bigint and a uuid, the tenants' rows interleaved
+		jdbc.sql("""
+				CREATE TABLE crash_composite (tenant bigint NOT NULL, id uuid NOT NULL,
+				  counter int NOT NULL DEFAULT 0, PRIMARY KEY (tenant, id))""").update();
+		jdbc.sql("INSERT INTO crash_composite (tenant, id) SELECT g % 13, md5(g::text)::uuid "
+				+ "FROM generate_series(1, ?) g")
+			.param(ROWS)
+			.update();
 		jdbc.sql("CREATE TABLE crash_rollback (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0)").update();
 		jdbc.sql("INSERT INTO crash_rollback (id) SELECT g FROM generate_series(1, ?) g").param(ROWS).update();
 	}
 
 	static Backfill backfill(String name) {
 		String table = name.replace('-', '_');
+		if (name.equals(COMPOSITE)) {
+			String range = " WHERE (tenant, id) > :from AND (tenant, id) <= :to";
+			return Backfill.sql(name)
+				.table(table)
+				.key("tenant", "id")
+				.pending("counter = 0")
+				.update("WITH pause AS (SELECT pg_sleep(0.02)) UPDATE " + table
+						+ " SET counter = counter + 1 FROM pause" + range)
+				.rollback("UPDATE " + table + " SET counter = counter - 1" + range)
+				.batchSize(200)
+				.build();
+		}
 		return Backfill.sql(name)
 			.table(table)
 			.key("id")
@@ -91,6 +113,47 @@ class CrashResumeTest extends DatabaseTest {
 		assertThat(log.stream().mapToLong(BatchRecord::rowsAffected).sum()).isEqualTo(ROWS);
 		assertThat(log.stream().map(BatchRecord::jobExecutionId).distinct().count()).isEqualTo(2);
 		assertThat(operator.status(NAME).state()).isEqualTo(BackfillState.COMPLETED);
+	}
+
+	@Test
+	void killedRunOnACompositeKeyResumesWithEveryRowChangedExactlyOnce() throws Exception {
+		killChildAfter(COMPOSITE, 12);
+		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill(COMPOSITE));
+		BackfillStatus dead = operator.status(COMPOSITE);
+		assertThat(dead.state()).isEqualTo(BackfillState.DEAD);
+		long committedBeforeKill = logged(COMPOSITE);
+		assertThat(committedBeforeKill).isGreaterThanOrEqualTo(12);
+		// the checkpoint is the last committed batch's key tuple, as JSON
+		List<BatchRecord> before = new JdbcBatchLog(jdbc, "BACKFILL_").find(COMPOSITE);
+		assertThat(dead.lastKey()).isEqualTo(before.get(before.size() - 1).toKey()).startsWith("[").endsWith("\"]");
+		assertThat(count("SELECT count(*) FROM crash_composite WHERE counter = 0"))
+			.isEqualTo(ROWS - 200 * committedBeforeKill);
+
+		BackfillResult resumed = operator.run(COMPOSITE, RunOptions.defaults(), ProgressListener.NONE);
+		assertThat(resumed.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(resumed.resumed()).isTrue();
+		assertThat(resumed.rows()).isEqualTo(ROWS - 200 * committedBeforeKill);
+		assertThat(count("SELECT count(*) FROM crash_composite WHERE counter <> 1")).isZero();
+
+		List<BatchRecord> log = new JdbcBatchLog(jdbc, "BACKFILL_").find(COMPOSITE);
+		assertContiguous(log);
+		assertThat(log.get(0).fromKey()).isEqualTo(jdbc
+			.sql("SELECT CAST(json_build_array(tenant, id) AS text) FROM crash_composite ORDER BY tenant, id LIMIT 1")
+			.query(String.class)
+			.single());
+		assertThat(log.get(log.size() - 1).toKey())
+			.isEqualTo(jdbc.sql("SELECT CAST(json_build_array(tenant, id) AS text) FROM crash_composite "
+					+ "ORDER BY tenant DESC, id DESC LIMIT 1")
+				.query(String.class)
+				.single());
+		assertThat(log.stream().mapToLong(BatchRecord::rowsAffected).sum()).isEqualTo(ROWS);
+		assertThat(log.stream().map(BatchRecord::jobExecutionId).distinct().count()).isEqualTo(2);
+
+		// and a rollback undoes exactly what the two executions committed
+		BackfillResult rollback = operator.rollback(COMPOSITE, ProgressListener.NONE);
+		assertThat(rollback.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(rollback.rows()).isEqualTo(ROWS);
+		assertThat(count("SELECT count(*) FROM crash_composite WHERE counter <> 0")).isZero();
 	}
 
 	@Test

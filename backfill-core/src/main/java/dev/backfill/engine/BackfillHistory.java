@@ -32,6 +32,7 @@ import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.JdbcPauses;
 import dev.backfill.jdbc.KeyType;
 import dev.backfill.jdbc.RunLock;
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
@@ -293,14 +294,14 @@ final class BackfillHistory {
 
 	// a partition's range is read back in the key's type; a table that is gone reads as
 	// text
-	private KeyType keyType(String name) {
+	private TableKey keyType(String name) {
 		try {
 			return this.backfills.find(name)
-				.map((backfill) -> TableShape.read(this.jdbc, backfill).keyType())
-				.orElse(KeyType.TEXT);
+				.map((backfill) -> TableShape.read(this.jdbc, backfill).key())
+				.orElse(TableKey.of("key", KeyType.TEXT));
 		}
 		catch (RuntimeException ex) {
-			return KeyType.TEXT;
+			return TableKey.of("key", KeyType.TEXT);
 		}
 	}
 

@@ -109,7 +109,7 @@ final class BackfillJobs {
 		if (!shape.partitioned()) {
 			return handle(plan.jobName(), incrementer, true, lock, JobNames.STEP, tasklets);
 		}
-		WalkPartitioner partitioner = new WalkPartitioner(plan.jobName(), plan.shape().keyType(),
+		WalkPartitioner partitioner = new WalkPartitioner(plan.jobName(), plan.shape().key(),
 				() -> shape.plan(plan, this.jdbc), this.jobRepository);
 		AbstractPartitionHandler handler;
 		if (shape.remote()) {
@@ -222,7 +222,7 @@ final class BackfillJobs {
 			walk.addTo(next);
 			return next.toJobParameters();
 		};
-		WalkPartitioner partitioner = new WalkPartitioner(jobName, shape.keyType(),
+		WalkPartitioner partitioner = new WalkPartitioner(jobName, shape.key(),
 				() -> KeyPartitions.plan(this.jdbc, shape, "true", walk.partitions()), this.jobRepository);
 		Step worker = new StepBuilder(JobNames.PARTITION_STEP, this.jobRepository)
 			.tasklet(tasklet, this.transactionManager)

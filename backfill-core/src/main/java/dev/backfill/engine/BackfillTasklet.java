@@ -16,8 +16,8 @@ import dev.backfill.Progress;
 import dev.backfill.jdbc.BatchRecord;
 import dev.backfill.jdbc.Checkpoint;
 import dev.backfill.jdbc.JdbcBatchLog;
-import dev.backfill.jdbc.KeyType;
 import dev.backfill.jdbc.RunLock;
+import dev.backfill.jdbc.TableKey;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,7 +177,7 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
 		ExecutionContext context = stepExecution.getExecutionContext();
-		KeyType keyType = this.plan.shape().keyType();
+		TableKey keyType = this.plan.shape().key();
 		this.partition = PartitionPlan.numberOf(stepExecution);
 		if (this.partition > 0) {
 			this.bounds = PartitionPlan.bounds(context, keyType);

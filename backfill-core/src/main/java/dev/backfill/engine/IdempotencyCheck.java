@@ -7,6 +7,8 @@ import java.util.Optional;
 import dev.backfill.Estimate;
 import dev.backfill.KeyRange;
 import dev.backfill.jdbc.RangeStatement;
+import dev.backfill.jdbc.SqlIdentifier;
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,10 +40,13 @@ record IdempotencyCheck(BatchWork work, JdbcClient jdbc, TransactionTemplate sav
 		String table = shape.table().sql();
 		String range = key + " > :from AND " + key + " <= :to";
 		// the whole row: the written columns, and whatever a trigger sets with them
-		RangeStatement checksum = RangeStatement.of("SELECT md5(string_agg(md5(CAST(r AS text)), '' ORDER BY " + key
-				+ ")) FROM " + table + " r WHERE " + range + " AND CAST(" + key + " AS text) = ANY(:keys)");
-		RangeStatement lockRange = RangeStatement.of("SELECT CAST(" + key + " AS text) FROM " + table + " WHERE "
-				+ range + " ORDER BY " + key + " FOR SHARE");
+		List<String> columns = shape.key().columns().stream().map(SqlIdentifier::quote).toList();
+		String text = TableKey.text(columns);
+		String order = shape.key().order(false);
+		RangeStatement checksum = RangeStatement.of("SELECT md5(string_agg(md5(CAST(r AS text)), '' ORDER BY " + order
+				+ ")) FROM " + table + " r WHERE " + range + " AND " + text + " = ANY(:keys)");
+		RangeStatement lockRange = RangeStatement
+			.of("SELECT " + text + " FROM " + table + " WHERE " + range + " ORDER BY " + order + " FOR SHARE");
 		return new IdempotencyCheck(work, jdbc, savepoint, checksum, lockRange);
 	}
 
@@ -61,8 +66,8 @@ record IdempotencyCheck(BatchWork work, JdbcClient jdbc, TransactionTemplate sav
 			// the range's rows, locked: traffic cannot change them between the two
 			// checksums, and rows inserted in the range meanwhile are not counted
 			String[] keys = this.jdbc.sql(this.lockRange.sql(range))
-				.param("from", range.from())
-				.param("to", range.to())
+				.param("from", TableKey.param(range.from()))
+				.param("to", TableKey.param(range.to()))
 				.query(String.class)
 				.list()
 				.toArray(String[]::new);
@@ -79,8 +84,8 @@ record IdempotencyCheck(BatchWork work, JdbcClient jdbc, TransactionTemplate sav
 
 	private @Nullable String checksum(KeyRange range, String[] keys) {
 		return this.jdbc.sql(this.checksum.sql(range))
-			.param("from", range.from())
-			.param("to", range.to())
+			.param("from", TableKey.param(range.from()))
+			.param("to", TableKey.param(range.to()))
 			.param("keys", keys)
 			.query(String.class)
 			.single();

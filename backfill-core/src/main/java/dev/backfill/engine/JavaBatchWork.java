@@ -9,6 +9,7 @@ import dev.backfill.KeyRange;
 import dev.backfill.RowProcessor;
 import dev.backfill.jdbc.RangeStatement;
 import dev.backfill.jdbc.SqlIdentifier;
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
@@ -44,8 +45,9 @@ final class JavaBatchWork implements BatchWork {
 		this.processor = backfill.process();
 		this.columns = new RowColumns(backfill.name(), shape, backfill.read(), backfill.write());
 		String key = shape.keySql();
-		this.select = RangeStatement.of("SELECT " + key + this.columns.selectList() + " FROM " + shape.table().sql()
-				+ " WHERE " + key + " > :from AND " + key + " <= :to AND (" + backfill.pending() + ") ORDER BY " + key);
+		this.select = RangeStatement.of("SELECT " + shape.key().select() + this.columns.selectList() + " FROM "
+				+ shape.table().sql() + " WHERE " + key + " > :from AND " + key + " <= :to AND (" + backfill.pending()
+				+ ") ORDER BY " + shape.key().order(false));
 		this.write = update(backfill, shape, backfill.write());
 		this.unnest = "SELECT count(*) FROM unnest(?::text[]" + ", ?::text[]".repeat(backfill.write().size()) + ")";
 	}
@@ -71,14 +73,34 @@ final class JavaBatchWork implements BatchWork {
 			sql.append(", backfill_c").append(i);
 		}
 		sql.append(") WHERE ")
-			.append(table)
-			.append('.')
-			.append(shape.keySql())
-			.append(" = backfill_v.backfill_key::")
-			.append(shape.column(shape.key()).assignable())
+			.append(keyIs(shape, table, "backfill_v.backfill_key"))
 			.append(" AND (")
 			.append(backfill.pending())
 			.append(')');
+		return sql.toString();
+	}
+
+	// the row whose key a text names: a one-column key's value, a composite key's JSON
+	// array, read into each column's own type
+	private static String keyIs(TableShape shape, String table, String text) {
+		List<String> columns = shape.key().columns();
+		if (columns.size() == 1) {
+			return table + "." + shape.keySql() + " = " + text + "::" + shape.column(columns.get(0)).assignable();
+		}
+		StringBuilder sql = new StringBuilder();
+		for (int i = 0; i < columns.size(); i++) {
+			sql.append((i > 0) ? " AND " : "")
+				.append(table)
+				.append('.')
+				.append(SqlIdentifier.quote(columns.get(i)))
+				.append(" = CAST(CAST(")
+				.append(text)
+				.append(" AS jsonb) ->> ")
+				.append(i)
+				.append(" AS ")
+				.append(shape.column(columns.get(i)).assignable())
+				.append(')');
+		}
 		return sql.toString();
 	}
 
@@ -111,8 +133,8 @@ final class JavaBatchWork implements BatchWork {
 	// column
 	private Changes process(JdbcClient jdbc, KeyRange range) {
 		List<TableRow> rows = jdbc.sql(this.select.sql(range))
-			.param("from", range.from())
-			.param("to", range.to())
+			.param("from", TableKey.param(range.from()))
+			.param("to", TableKey.param(range.to()))
 			.query((rs, i) -> this.columns.read(rs))
 			.list();
 		List<String> writes = this.backfill.write();
@@ -142,8 +164,8 @@ final class JavaBatchWork implements BatchWork {
 	public List<PlannedStatement> statements(KeyRange probe) {
 		return List.of(PlannedStatement.of("read of the pending rows", PlannedStatement.Use.READ, (jdbc) -> {
 			jdbc.sql("EXPLAIN " + this.select.sql(probe))
-				.param("from", probe.from())
-				.param("to", probe.to())
+				.param("from", TableKey.param(probe.from()))
+				.param("to", TableKey.param(probe.to()))
 				.query()
 				.listOfRows();
 			return null;

@@ -1,5 +1,7 @@
 package dev.backfill.engine;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,9 +50,19 @@ final class KeyQuantiles {
 
 	private static final String SAMPLE = " TABLESAMPLE SYSTEM (CAST(:percent AS real))";
 
+	// a composite key's values have no percentile_disc() to read back: the rows whose
+	// position in key order crosses a multiple of 1/buckets
+	private static final String POSITIONS = """
+			SELECT %2$s FROM (
+			  SELECT %2$s, row_number() OVER (ORDER BY %3$s) - 1 AS backfill_i, count(*) OVER () - 1 AS backfill_m
+			  FROM %1$s%4$s) backfill_s
+			WHERE backfill_i = 0 OR floor(backfill_i * CAST(:buckets AS float8) / NULLIF(backfill_m, 0))
+			  <> floor((backfill_i - 1) * CAST(:buckets AS float8) / NULLIF(backfill_m, 0))
+			ORDER BY %3$s""";
+
 	private static final String ENDS = """
-			(SELECT %2$s FROM %1$s ORDER BY %2$s LIMIT 1)
-			UNION ALL (SELECT %2$s FROM %1$s ORDER BY %2$s DESC LIMIT 1)""";
+			(SELECT %2$s FROM %1$s ORDER BY %3$s LIMIT 1)
+			UNION ALL (SELECT %2$s FROM %1$s ORDER BY %4$s LIMIT 1)""";
 
 	private KeyQuantiles() {
 	}
@@ -64,7 +76,7 @@ final class KeyQuantiles {
 	 */
 	static List<Object> read(JdbcClient jdbc, TableShape shape) {
 		String table = shape.table().sql();
-		List<Object> histogram = histogram(jdbc, shape);
+		List<Object> histogram = shape.key().composite() ? List.of() : histogram(jdbc, shape);
 		if (!histogram.isEmpty()) {
 			return histogram;
 		}
@@ -73,21 +85,30 @@ final class KeyQuantiles {
 		if (pages <= SMALL_TABLE_PAGES) {
 			// every key: exact, and the same plan each time, where a sample of a few
 			// hundred pages of such a table cut partitions a third apart
-			sampled = keys(jdbc.sql(PERCENTILES.formatted(table, shape.keySql(), "")).param("buckets", BUCKETS), shape);
+			sampled = keys(jdbc.sql(percentiles(shape, "")).param("buckets", BUCKETS), shape);
 		}
 		else {
 			double percent = Math.min(100, Math.max(0.0001, 100.0 * SAMPLE_PAGES / Math.max(1, pages)));
-			sampled = keys(jdbc.sql(PERCENTILES.formatted(table, shape.keySql(), SAMPLE))
-				.param("buckets", BUCKETS)
-				.param("percent", percent), shape);
+			sampled = keys(jdbc.sql(percentiles(shape, SAMPLE)).param("buckets", BUCKETS).param("percent", percent),
+					shape);
 		}
-		return sampled.isEmpty() ? keys(jdbc.sql(ENDS.formatted(table, shape.keySql())), shape) : sampled;
+		return sampled.isEmpty() ? keys(
+				jdbc.sql(
+						ENDS.formatted(table, shape.key().select(), shape.key().order(false), shape.key().order(true))),
+				shape) : sampled;
+	}
+
+	private static String percentiles(TableShape shape, String sample) {
+		String table = shape.table().sql();
+		return shape.key().composite()
+				? POSITIONS.formatted(table, shape.key().select(), shape.key().order(false), sample)
+				: PERCENTILES.formatted(table, shape.keySql(), sample);
 	}
 
 	private static List<Object> histogram(JdbcClient jdbc, TableShape shape) {
 		List<String> text = jdbc.sql(HISTOGRAM)
 			.param("table", shape.table().sql())
-			.param("key", shape.key())
+			.param("key", shape.key().columns().get(0))
 			.query(String.class)
 			.list();
 		if (text.isEmpty()) {
@@ -95,8 +116,8 @@ final class KeyQuantiles {
 		}
 		// a statistics target above 100 gives more bounds than buckets worth probing:
 		// every m-th of them keeps the buckets' equal rows
-		List<Object> bounds = keys(jdbc.sql(BOUNDS.formatted(shape.keyType().sqlType())).param("bounds", text.get(0)),
-				shape);
+		List<Object> bounds = keys(
+				jdbc.sql(BOUNDS.formatted(shape.key().types().get(0).sqlType())).param("bounds", text.get(0)), shape);
 		if (bounds.size() <= BUCKETS + 1) {
 			return bounds;
 		}
@@ -111,13 +132,23 @@ final class KeyQuantiles {
 	// re-sorted here, so text keys stay in the column's collation
 	private static List<Object> keys(JdbcClient.StatementSpec query, TableShape shape) {
 		List<Object> keys = new ArrayList<>();
-		query.query((rs, i) -> rs.getObject(1)).list().forEach((value) -> {
-			Object key = (value != null) ? shape.keyType().fromJdbc(value) : null;
+		int columns = shape.key().columns().size();
+		query.query((rs, i) -> nullKey(rs, columns) ? null : shape.key().read(rs, 1)).list().forEach((key) -> {
 			if (key != null && (keys.isEmpty() || !keys.get(keys.size() - 1).equals(key))) {
 				keys.add(key);
 			}
 		});
 		return keys;
+	}
+
+	// percentiles of an empty table, or of an empty sample, are null
+	private static boolean nullKey(ResultSet rs, int columns) throws SQLException {
+		for (int i = 1; i <= columns; i++) {
+			if (rs.getObject(i) == null) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

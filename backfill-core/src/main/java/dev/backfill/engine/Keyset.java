@@ -3,7 +3,7 @@ package dev.backfill.engine;
 import java.util.Optional;
 
 import dev.backfill.KeyRange;
-import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,6 +22,10 @@ final class Keyset implements KeyWalk {
 
 	private final String key;
 
+	private final String select;
+
+	private final String order;
+
 	private final String first;
 
 	private final String fromEnd;
@@ -30,16 +34,17 @@ final class Keyset implements KeyWalk {
 		this.shape = shape;
 		this.table = shape.table().sql();
 		this.key = shape.keySql();
-		this.first = "SELECT " + this.key + " FROM " + this.table + " ORDER BY " + this.key + " LIMIT 1";
-		this.fromEnd = "SELECT " + this.key + " FROM " + this.table + " ORDER BY " + this.key
-				+ " DESC OFFSET :skip LIMIT 1";
+		this.select = "SELECT " + shape.key().select() + " FROM " + this.table;
+		this.order = " ORDER BY " + shape.key().order(false);
+		this.first = this.select + this.order + " LIMIT 1";
+		this.fromEnd = this.select + " ORDER BY " + shape.key().order(true) + " OFFSET :skip LIMIT 1";
 	}
 
 	/**
 	 * @return whether the key is an integer, which a walk may also span by arithmetic
 	 */
 	boolean integer() {
-		return this.shape.keyType() == KeyType.INTEGER;
+		return this.shape.key().integer();
 	}
 
 	/** A batch's range, how many keys it holds, and whether it holds all it asked for. */
@@ -61,21 +66,21 @@ final class Keyset implements KeyWalk {
 		}
 		String where = " WHERE " + this.key + (included ? " >= " : " > ") + ":after"
 				+ ((until != null) ? " AND " + this.key + " <= :until" : "");
-		Optional<Object> nth = key(bind(jdbc.sql("SELECT " + this.key + " FROM " + this.table + where + " ORDER BY "
-				+ this.key + " OFFSET :skip LIMIT 1"), lower, until)
-			.param("skip", n - 1));
+		Optional<Object> nth = key(
+				bind(jdbc.sql(this.select + where + this.order + " OFFSET :skip LIMIT 1"), lower, until).param("skip",
+						n - 1));
 		if (nth.isPresent()) {
 			return Optional.of(new Batch(range(lower, nth.get(), included), n, true));
 		}
-		Optional<Object> last = key(bind(jdbc
-			.sql("SELECT " + this.key + " FROM " + this.table + where + " ORDER BY " + this.key + " DESC LIMIT 1"),
-				lower, until));
+		Optional<Object> last = key(
+				bind(jdbc.sql(this.select + where + " ORDER BY " + this.shape.key().order(true) + " LIMIT 1"), lower,
+						until));
 		if (last.isEmpty()) {
 			return Optional.empty();
 		}
 		long keys = bind(jdbc.sql("SELECT count(*) FROM " + this.table + where + " AND " + this.key + " <= :to"), lower,
 				until)
-			.param("to", last.get())
+			.param("to", TableKey.param(last.get()))
 			.query(Long.class)
 			.single();
 		return Optional.of(new Batch(range(lower, last.get(), included), keys, false));
@@ -87,12 +92,12 @@ final class Keyset implements KeyWalk {
 
 	private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, Object from,
 			@Nullable Object until) {
-		JdbcClient.StatementSpec bound = statement.param("after", from);
-		return (until != null) ? bound.param("until", until) : bound;
+		JdbcClient.StatementSpec bound = statement.param("after", TableKey.param(from));
+		return (until != null) ? bound.param("until", TableKey.param(until)) : bound;
 	}
 
 	private Optional<Object> key(JdbcClient.StatementSpec query) {
-		return query.query((rs, i) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional();
+		return query.query((rs, i) -> this.shape.key().read(rs, 1)).optional();
 	}
 
 	/** The smallest key, or empty for an empty table. */

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.TableKey;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -95,7 +95,7 @@ record PartitionPlan(List<WalkBounds> partitions) {
 	 * @param keyType the type of the key column, which parses the bounds
 	 * @return the plan, or {@code null} when the context holds none
 	 */
-	static @Nullable PartitionPlan from(ExecutionContext context, KeyType keyType) {
+	static @Nullable PartitionPlan from(ExecutionContext context, TableKey keyType) {
 		if (!context.containsKey(PARTITIONS)) {
 			return null;
 		}
@@ -158,7 +158,7 @@ record PartitionPlan(List<WalkBounds> partitions) {
 	 * @param keyType the type of the key column, which parses the bounds
 	 * @return the keys of the partition the step walks
 	 */
-	static WalkBounds bounds(ExecutionContext worker, KeyType keyType) {
+	static WalkBounds bounds(ExecutionContext worker, TableKey keyType) {
 		return read(worker, PARTITION, keyType);
 	}
 
@@ -173,7 +173,7 @@ record PartitionPlan(List<WalkBounds> partitions) {
 		}
 	}
 
-	private static WalkBounds read(ExecutionContext context, String prefix, KeyType keyType) {
+	private static WalkBounds read(ExecutionContext context, String prefix, TableKey keyType) {
 		String from = context.containsKey(prefix + "from") ? context.getString(prefix + "from") : null;
 		String until = context.containsKey(prefix + "until") ? context.getString(prefix + "until") : null;
 		return new WalkBounds((from != null) ? keyType.parse(from) : null,

@@ -9,7 +9,7 @@ import java.util.function.IntPredicate;
 import dev.backfill.BackfillState;
 import dev.backfill.PartitionStatus;
 import dev.backfill.jdbc.Checkpoint;
-import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.TableKey;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -106,7 +106,7 @@ record PartitionRuns(Map<Integer, StepExecution> latest) {
 	 * partition whose lock is free lost its worker
 	 * @return each partition, in key order
 	 */
-	List<PartitionStatus> statuses(KeyType keyType, IntPredicate held) {
+	List<PartitionStatus> statuses(TableKey keyType, IntPredicate held) {
 		List<PartitionStatus> statuses = new ArrayList<>();
 		for (Map.Entry<Integer, StepExecution> entry : this.latest.entrySet()) {
 			StepExecution step = entry.getValue();

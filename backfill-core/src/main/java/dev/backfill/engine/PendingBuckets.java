@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -51,7 +52,7 @@ final class PendingBuckets {
 		this.shape = shape;
 		this.table = shape.table().sql();
 		this.key = shape.keySql();
-		this.probe = "SELECT " + this.key + ", coalesce((" + pending + "), false)";
+		this.probe = "SELECT " + shape.key().select() + ", coalesce((" + pending + "), false)";
 	}
 
 	/**
@@ -142,10 +143,10 @@ final class PendingBuckets {
 
 	// the first or the last rows of a range, in key order
 	private List<Probed> rows(@Nullable Object lo, @Nullable Object hi, boolean last) {
-		List<Probed> rows = new ArrayList<>(
-				inRange(this.probe, lo, hi, last ? " DESC LIMIT :n" : " LIMIT :n").param("n", PROBE_ROWS)
-					.query((rs, n) -> new Probed(this.shape.keyType().fromJdbc(rs.getObject(1)), rs.getBoolean(2)))
-					.list());
+		List<Probed> rows = new ArrayList<>(inRange(this.probe, lo, hi, last, " LIMIT :n").param("n", PROBE_ROWS)
+			.query((rs, n) -> new Probed(this.shape.key().read(rs, 1),
+					rs.getBoolean(this.shape.key().columns().size() + 1)))
+			.list());
 		if (last) {
 			Collections.reverse(rows);
 		}
@@ -160,7 +161,8 @@ final class PendingBuckets {
 	 * @return the key, or {@code null} when the range holds fewer keys
 	 */
 	@Nullable Object keyAt(@Nullable Object lo, @Nullable Object hi, long position) {
-		return key(inRange("SELECT " + this.key, lo, hi, " OFFSET :n LIMIT 1").param("n", position - 1));
+		return key(inRange("SELECT " + this.shape.key().select(), lo, hi, false, " OFFSET :n LIMIT 1").param("n",
+				position - 1));
 	}
 
 	/**
@@ -171,19 +173,20 @@ final class PendingBuckets {
 	 */
 	@Nullable Object atOrBelow(Object at) {
 		return key(this.jdbc
-			.sql("SELECT " + this.key + " FROM " + this.table + " WHERE " + this.key + " <= :at ORDER BY " + this.key
-					+ " DESC LIMIT 1")
-			.param("at", at));
+			.sql("SELECT " + this.shape.key().select() + " FROM " + this.table + " WHERE " + this.key
+					+ " <= :at ORDER BY " + this.shape.key().order(true) + " LIMIT 1")
+			.param("at", TableKey.param(at)));
 	}
 
 	private @Nullable Object key(JdbcClient.StatementSpec query) {
-		return query.query((rs, n) -> this.shape.keyType().fromJdbc(rs.getObject(1))).optional().orElse(null);
+		return query.query((rs, n) -> this.shape.key().read(rs, 1)).optional().orElse(null);
 	}
 
 	// a range's rows in key order; an open end is left out, as Keyset does, so the index
 	// bounds the scan by the other; values bound as the key's Java type, as Keyset binds
 	// them, and compared in the column's collation
-	private JdbcClient.StatementSpec inRange(String select, @Nullable Object lo, @Nullable Object hi, String order) {
+	private JdbcClient.StatementSpec inRange(String select, @Nullable Object lo, @Nullable Object hi,
+			boolean descending, String limit) {
 		List<String> bounds = new ArrayList<>(2);
 		if (lo != null) {
 			bounds.add(this.key + " > :lo");
@@ -193,11 +196,11 @@ final class PendingBuckets {
 		}
 		String where = bounds.isEmpty() ? "" : " WHERE " + String.join(" AND ", bounds);
 		JdbcClient.StatementSpec statement = this.jdbc
-			.sql(select + " FROM " + this.table + where + " ORDER BY " + this.key + order);
+			.sql(select + " FROM " + this.table + where + " ORDER BY " + this.shape.key().order(descending) + limit);
 		if (lo != null) {
-			statement = statement.param("lo", lo);
+			statement = statement.param("lo", TableKey.param(lo));
 		}
-		return (hi != null) ? statement.param("hi", hi) : statement;
+		return (hi != null) ? statement.param("hi", TableKey.param(hi)) : statement;
 	}
 
 }

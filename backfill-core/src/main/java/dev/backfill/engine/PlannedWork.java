@@ -6,6 +6,9 @@ import java.util.UUID;
 
 import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
+import dev.backfill.KeyTuple;
+import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -26,16 +29,9 @@ final class PlannedWork {
 	 * @return the statements, each planned on its own
 	 */
 	static List<PlannedStatement> statements(Backfill backfill, TableShape shape) {
-		Object low = switch (shape.keyType()) {
-			case INTEGER -> 0L;
-			case TEXT -> "";
-			case UUID -> new UUID(0, 0);
-		};
-		Object high = switch (shape.keyType()) {
-			case INTEGER -> 1L;
-			case TEXT -> "~";
-			case UUID -> new UUID(0, 1);
-		};
+		List<KeyType> types = shape.key().types();
+		Object low = key(types, 0);
+		Object high = key(types, 1);
 		KeyRange probe = new KeyRange(low, high);
 		List<PlannedStatement> statements = new ArrayList<>();
 		statements.add(PlannedStatement.of("pending condition", PlannedStatement.Use.READ, (jdbc) -> {
@@ -48,12 +44,29 @@ final class PlannedWork {
 		}
 		if (backfill.rollback() != null) {
 			statements.add(PlannedStatement.of("rollback statement", PlannedStatement.Use.UNDO, (jdbc) -> {
-				jdbc.sql("EXPLAIN " + backfill.rollback()).param("from", low).param("to", high).query().listOfRows();
+				jdbc.sql("EXPLAIN " + backfill.rollback())
+					.param("from", TableKey.param(low))
+					.param("to", TableKey.param(high))
+					.query()
+					.listOfRows();
 				return null;
 			}, ".rollback(...)"));
 		}
 		statements.addAll(VerifyTasklet.statements(backfill, shape, probe));
 		return statements;
+	}
+
+	// a key of the key's types, the lowest or the next, to bind where a plan needs one
+	private static Object key(List<KeyType> types, int step) {
+		List<Object> values = new ArrayList<>();
+		for (KeyType type : types) {
+			values.add(switch (type) {
+				case INTEGER -> (long) step;
+				case TEXT -> (step == 0) ? "" : "~";
+				case UUID -> new UUID(0, step);
+			});
+		}
+		return (values.size() == 1) ? values.get(0) : new KeyTuple(values);
 	}
 
 	/**

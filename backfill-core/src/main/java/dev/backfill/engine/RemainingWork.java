@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.backfill.Backfill;
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -88,9 +89,9 @@ final class RemainingWork {
 		}
 		JdbcClient.StatementSpec explain = jdbc.sql("EXPLAIN SELECT 1 FROM " + this.table + where);
 		if (after != null) {
-			explain = explain.param("after", after);
+			explain = explain.param("after", TableKey.param(after));
 		}
-		return (until != null) ? explain.param("until", until) : explain;
+		return (until != null) ? explain.param("until", TableKey.param(until)) : explain;
 	}
 
 	// planner rows -> share of the planner's table size -> share of reltuples (when the

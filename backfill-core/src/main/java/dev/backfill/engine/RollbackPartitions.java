@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.backfill.KeyRange;
-import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,14 +30,14 @@ final class RollbackPartitions {
 		if (committed.isEmpty()) {
 			return null;
 		}
-		KeyType type = shape.keyType();
+		TableKey key = shape.key();
 		List<WalkBounds> cuts = (parallelism > 1) ? KeyPartitions.plan(jdbc, shape, "true", parallelism).partitions()
 				: List.of();
 		String compare = comparison(shape, jdbc);
 		List<WalkBounds> partitions = new ArrayList<>();
 		for (KeyRange stretch : committed) {
-			Object from = type.parse(stretch.from().toString());
-			Object to = type.parse(stretch.to().toString());
+			Object from = key.parse(stretch.from().toString());
+			Object to = key.parse(stretch.to().toString());
 			boolean included = stretch.fromIncluded();
 			Object lower = from;
 			for (WalkBounds cut : cuts) {
@@ -56,11 +56,10 @@ final class RollbackPartitions {
 
 	// compared in the key column's own type and collation, by the database
 	private static String comparison(TableShape shape, JdbcClient jdbc) {
-		String type = shape.keyType().sqlType();
-		String collation = (shape.keyType() == KeyType.TEXT) ? shape.keyCollation(jdbc) : null;
-		String collate = (collation != null) ? " COLLATE " + collation : "";
-		return "SELECT CAST(:at AS " + type + ")" + collate + " > CAST(:lower AS " + type + ")" + collate
-				+ " AND CAST(:at AS " + type + ")" + collate + " < CAST(:upper AS " + type + ")" + collate;
+		List<@Nullable String> collations = shape.keyCollations(jdbc);
+		String at = shape.key().fromText(":at", collations);
+		return "SELECT " + at + " > " + shape.key().fromText(":lower", collations) + " AND " + at + " < "
+				+ shape.key().fromText(":upper", collations);
 	}
 
 	private static boolean inside(JdbcClient jdbc, String compare, Object lower, Object at, Object upper) {

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.backfill.jdbc.KeyType;
 import dev.backfill.jdbc.SqlIdentifier;
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 
@@ -21,7 +21,7 @@ final class RowColumns {
 
 	private final String backfill;
 
-	private final KeyType keyType;
+	private final TableKey key;
 
 	private final List<String> read;
 
@@ -37,7 +37,7 @@ final class RowColumns {
 	 */
 	RowColumns(String backfill, TableShape shape, List<String> read, List<String> writable) {
 		this.backfill = backfill;
-		this.keyType = shape.keyType();
+		this.key = shape.key();
 		this.read = List.copyOf(read);
 		this.readTypes = read.stream().map((c) -> ValueType.of(shape.column(c))).toList();
 		Map<String, ValueType> written = new LinkedHashMap<>();
@@ -47,7 +47,7 @@ final class RowColumns {
 
 	/**
 	 * @return the select list of the columns read, each after a comma, for a query that
-	 * selects the key first
+	 * selects the key's columns first
 	 */
 	String selectList() {
 		StringBuilder list = new StringBuilder();
@@ -58,7 +58,8 @@ final class RowColumns {
 	}
 
 	/**
-	 * Reads the current row of a result set: the key in column 1, then the columns read.
+	 * Reads the current row of a result set: the key in its first columns, then the
+	 * columns read.
 	 * @param rs a result set of a query with {@link #selectList()}
 	 * @return the row
 	 * @throws SQLException when the driver fails
@@ -66,9 +67,9 @@ final class RowColumns {
 	TableRow read(ResultSet rs) throws SQLException {
 		Map<String, @Nullable Object> values = new LinkedHashMap<>();
 		for (int c = 0; c < this.read.size(); c++) {
-			values.put(this.read.get(c), this.readTypes.get(c).read(rs, c + 2));
+			values.put(this.read.get(c), this.readTypes.get(c).read(rs, c + 1 + this.key.columns().size()));
 		}
-		return new TableRow(this.backfill, this.keyType.fromJdbc(rs.getObject(1)), values, this.writable);
+		return new TableRow(this.backfill, this.key.read(rs, 1), values, this.writable);
 	}
 
 }

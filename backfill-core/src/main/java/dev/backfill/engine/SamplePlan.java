@@ -108,10 +108,12 @@ record SamplePlan(long keys, long pending, int batchSize, @Nullable Object warmU
 	// without reading the table; keys of one page are not used twice, as they are often
 	// neighbours and would place samples on top of each other
 	private static List<Object> sampleKeys(TableShape shape, JdbcClient jdbc) {
-		String sql = "SELECT backfill_k FROM (SELECT DISTINCT ON (backfill_b) backfill_k, backfill_b FROM (SELECT "
-				+ shape.keySql() + " AS backfill_k, (CAST(CAST(ctid AS text) AS point))[0] AS backfill_b FROM "
-				+ shape.table().sql() + " TABLESAMPLE SYSTEM (CAST(:percent AS real))) backfill_s "
-				+ "ORDER BY backfill_b, backfill_k) backfill_d ORDER BY backfill_k";
+		String columns = shape.key().select();
+		String order = shape.key().order(false);
+		String sql = "SELECT " + columns + " FROM (SELECT DISTINCT ON (backfill_b) " + columns + ", backfill_b FROM "
+				+ "(SELECT " + columns + ", (CAST(CAST(ctid AS text) AS point))[0] AS backfill_b FROM "
+				+ shape.table().sql() + " TABLESAMPLE SYSTEM (CAST(:percent AS real))) backfill_s ORDER BY backfill_b, "
+				+ order + ") backfill_d ORDER BY " + order;
 		long pages = TablePages.of(jdbc, shape.table().sql());
 		double percent = (pages > PAGE_SAMPLE) ? 100.0 * PAGE_SAMPLE / pages : 100;
 		// a bloated table has many empty pages: read more, but never more than 16 times
@@ -119,7 +121,7 @@ record SamplePlan(long keys, long pending, int batchSize, @Nullable Object warmU
 		for (int attempt = 0;; attempt++) {
 			List<Object> sampled = jdbc.sql(sql)
 				.param("percent", percent)
-				.query((rs, i) -> shape.keyType().fromJdbc(rs.getObject(1)))
+				.query((rs, i) -> shape.key().read(rs, 1))
 				.list();
 			if (sampled.size() >= PAGE_SAMPLE / 4 || percent >= 100 || attempt == 2) {
 				return sampled;

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.backfill.KeyRange;
 import dev.backfill.jdbc.RangeStatement;
+import dev.backfill.jdbc.TableKey;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -19,15 +20,18 @@ final class SqlBatchWork implements BatchWork {
 
 	@Override
 	public long apply(JdbcClient jdbc, KeyRange range) {
-		return jdbc.sql(this.update.sql(range)).param("from", range.from()).param("to", range.to()).update();
+		return jdbc.sql(this.update.sql(range))
+			.param("from", TableKey.param(range.from()))
+			.param("to", TableKey.param(range.to()))
+			.update();
 	}
 
 	@Override
 	public List<PlannedStatement> statements(KeyRange probe) {
 		return List.of(PlannedStatement.of("update statement", PlannedStatement.Use.WRITE, (jdbc) -> {
 			jdbc.sql("EXPLAIN " + this.update.sql(probe))
-				.param("from", probe.from())
-				.param("to", probe.to())
+				.param("from", TableKey.param(probe.from()))
+				.param("to", TableKey.param(probe.to()))
 				.query()
 				.listOfRows();
 			return null;

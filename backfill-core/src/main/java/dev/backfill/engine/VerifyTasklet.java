@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
@@ -16,6 +17,8 @@ import dev.backfill.RowCheck;
 import dev.backfill.SqlBackfill;
 import dev.backfill.jdbc.JdbcDiscrepancies;
 import dev.backfill.jdbc.RangeStatement;
+import dev.backfill.jdbc.SqlIdentifier;
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -91,9 +94,10 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		String key = shape.keySql();
 		String range = " WHERE " + key + " > :from AND " + key + " <= :to";
 		// one statement, so that the range's discrepancies are numbered in key order
-		this.insertFound = RangeStatement
-			.of(discrepancies.insertInto() + "SELECT :name, :job, CAST(k AS text), d FROM (" + found(backfill, shape)
-					+ ") AS found ORDER BY found.k");
+		List<String> k = shape.key().aliases("k");
+		this.insertFound = RangeStatement.of(discrepancies.insertInto() + "SELECT :name, :job, " + TableKey.text(k)
+				+ ", d FROM (" + found(backfill, shape) + ") AS found ORDER BY "
+				+ k.stream().map((c) -> "found." + c).collect(Collectors.joining(", ")));
 		// the SQL form's verify statement is part of insertFound; the Java form's check
 		// reads the columns it declares
 		Set<String> read = new LinkedHashSet<>();
@@ -107,13 +111,15 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		this.rowCheck = check;
 		// the pending rows are logged as pending already: the check is for the rows the
 		// backfill wrote
-		this.rows = (this.rowCheck != null) ? RangeStatement.of("SELECT " + key + this.columns.selectList() + " FROM "
-				+ table + range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + key) : null;
+		this.rows = (this.rowCheck != null)
+				? RangeStatement.of("SELECT " + shape.key().select() + this.columns.selectList() + " FROM " + table
+						+ range + " AND (" + backfill.pending() + ") IS NOT TRUE ORDER BY " + shape.key().order(false))
+				: null;
 	}
 
 	/**
-	 * The verify statement, to plan without running it; it must return the key and,
-	 * optionally, a detail.
+	 * The verify statement, to plan without running it; it must return the key (each of a
+	 * composite key's columns) and what is wrong.
 	 * @param backfill the declaration
 	 * @param shape its table's shape
 	 * @param probe a range of the key's type to bind
@@ -126,17 +132,20 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		}
 		return List.of(PlannedStatement.of("verify statement", PlannedStatement.Use.READ, (jdbc) -> {
 			int columns = jdbc.sql("SELECT * FROM (" + verify + ") AS c LIMIT 0")
-				.param("from", probe.from())
-				.param("to", probe.to())
+				.param("from", TableKey.param(probe.from()))
+				.param("to", TableKey.param(probe.to()))
 				.query((ResultSet rs) -> rs.getMetaData().getColumnCount());
-			if (columns != 2) {
-				return "its verify statement returns " + columns + " columns; it must return two: the key of a wrong "
-						+ "row and what is wrong (such as SELECT id, 'email_normalized is ' || email_normalized "
+			int wanted = shape.key().columns().size() + 1;
+			if (columns != wanted) {
+				return "its verify statement returns " + columns + " columns; it must return "
+						+ ((wanted == 2) ? "two: the key" : wanted + ": the key columns " + shape.key().display())
+						+ " of a wrong row and what is wrong (such as SELECT "
+						+ String.join(", ", shape.key().columns()) + ", 'email_normalized is ' || email_normalized "
 						+ "FROM ...).";
 			}
 			jdbc.sql("EXPLAIN " + found(backfill, shape))
-				.param("from", probe.from())
-				.param("to", probe.to())
+				.param("from", TableKey.param(probe.from()))
+				.param("to", TableKey.param(probe.to()))
 				.param("pending", "")
 				.param("failed", "")
 				.query()
@@ -149,14 +158,23 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 	// what is wrong: one row per key, the pending one when a key is both
 	private static String found(Backfill backfill, TableShape shape) {
 		String key = shape.keySql();
-		String pending = "SELECT " + key + " AS k, CAST(:pending AS text) AS d, 0 AS p FROM " + shape.table().sql()
+		List<String> k = shape.key().aliases("k");
+		List<String> columns = shape.key().columns();
+		StringBuilder select = new StringBuilder();
+		for (int i = 0; i < k.size(); i++) {
+			select.append(SqlIdentifier.quote(columns.get(i))).append(" AS ").append(k.get(i)).append(", ");
+		}
+		String pending = "SELECT " + select + "CAST(:pending AS text) AS d, 0 AS p FROM " + shape.table().sql()
 				+ " WHERE " + key + " > :from AND " + key + " <= :to AND (" + backfill.pending() + ")";
 		String verify = verifyStatement(backfill);
 		if (verify == null) {
 			return pending;
 		}
-		return "SELECT DISTINCT ON (k) k, d, p FROM (" + pending + " UNION ALL SELECT c.k, COALESCE(CAST(c.d AS text), "
-				+ ":failed), 1 FROM (" + verify + ") AS c(k, d)) AS each_key ORDER BY k, p";
+		String each = String.join(", ", k);
+		String verified = k.stream().map((c) -> "c." + c).collect(Collectors.joining(", "));
+		return "SELECT DISTINCT ON (" + each + ") " + each + ", d, p FROM (" + pending + " UNION ALL SELECT " + verified
+				+ ", COALESCE(CAST(c.d AS text), :failed), 1 FROM (" + verify + ") AS c(" + each
+				+ ", d)) AS each_key ORDER BY " + each + ", p";
 	}
 
 	private static @Nullable String verifyStatement(Backfill backfill) {
@@ -168,9 +186,9 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		ExecutionContext context = stepExecution.getExecutionContext();
 		VerifyCheckpoint checkpoint = VerifyCheckpoint.from(context);
 		String last = checkpoint.lastKey();
-		Object lastKey = (last != null) ? this.shape.keyType().parse(last) : null;
+		Object lastKey = (last != null) ? this.shape.key().parse(last) : null;
 		WalkBounds bounds = (PartitionPlan.numberOf(stepExecution) > 0)
-				? PartitionPlan.bounds(context, this.shape.keyType()) : WalkBounds.ALL;
+				? PartitionPlan.bounds(context, this.shape.key()) : WalkBounds.ALL;
 		this.walks.put(stepExecution.getId(), new Walk(bounds, checkpoint, lastKey));
 		if (lastKey != null) {
 			logger.info("Verify of '{}' resumes after key {} ({} keys checked, {} discrepancies)", this.backfill.name(),
@@ -205,8 +223,8 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 			.param("job", jobId)
 			.param("pending", "still pending: " + this.backfill.pending())
 			.param("failed", "fails the verify statement")
-			.param("from", range.from())
-			.param("to", to)
+			.param("from", TableKey.param(range.from()))
+			.param("to", TableKey.param(to))
 			.update();
 		if (this.rows != null) {
 			batchFound += checkRows(jobId, range);
@@ -224,8 +242,8 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 		RowCheck rowCheck = java.util.Objects.requireNonNull(this.rowCheck);
 		RangeStatement statement = java.util.Objects.requireNonNull(this.rows);
 		List<TableRow> rows = this.jdbc.sql(statement.sql(range))
-			.param("from", range.from())
-			.param("to", range.to())
+			.param("from", TableKey.param(range.from()))
+			.param("to", TableKey.param(range.to()))
 			.query((rs, i) -> this.columns.read(rs))
 			.list();
 		long wrong = 0;

@@ -1,7 +1,7 @@
 package dev.backfill.engine;
 
 import dev.backfill.KeyRange;
-import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.TableKey;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -33,7 +33,7 @@ record WalkBounds(@Nullable Object from, boolean fromIncluded, @Nullable Object 
 	 * @param keyType the type of the key column, which parses the bounds
 	 * @return the bounds they hold
 	 */
-	static WalkBounds from(JobParameters parameters, KeyType keyType) {
+	static WalkBounds from(JobParameters parameters, TableKey keyType) {
 		String from = parameters.getString(FROM);
 		String until = parameters.getString(UNTIL);
 		return new WalkBounds((from != null) ? keyType.parse(from) : null,

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.TableKey;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +29,7 @@ final class WalkPartitioner implements Partitioner, StepExecutionListener {
 
 	private final String name;
 
-	private final KeyType keyType;
+	private final TableKey keyType;
 
 	private final Supplier<PartitionPlan> planner;
 
@@ -43,7 +43,7 @@ final class WalkPartitioner implements Partitioner, StepExecutionListener {
 	 * @param planner makes a new plan
 	 * @param jobRepository saves the plan with the step
 	 */
-	WalkPartitioner(String name, KeyType keyType, Supplier<PartitionPlan> planner, JobRepository jobRepository) {
+	WalkPartitioner(String name, TableKey keyType, Supplier<PartitionPlan> planner, JobRepository jobRepository) {
 		this.name = name;
 		this.keyType = keyType;
 		this.planner = planner;

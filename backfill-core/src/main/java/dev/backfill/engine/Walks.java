@@ -170,7 +170,7 @@ final class Walks {
 	// own order
 	private List<KeyRange> committedRanges(String name, TableShape shape, long afterExecution) {
 		return this.engine.log()
-			.committedRanges(name, afterExecution, shape.keyType(), shape.keyCollation(this.engine.jdbc()));
+			.committedRanges(name, afterExecution, shape.key(), shape.keyCollations(this.engine.jdbc()));
 	}
 
 }

@@ -196,32 +196,49 @@ public class JdbcBatchLog {
 	 * per stretch of keys its partitions covered.
 	 * @param backfill the backfill name
 	 * @param afterJobExecutionId only batches of later job executions count
-	 * @param keyType the key's type, to order keys stored as text
-	 * @param collation for a text key, the column's collation as a quoted, qualified name
-	 * ({@code "pg_catalog"."C"}); {@code null} for the database default
+	 * @param key the table's key, to order keys stored as text
+	 * @param collations for each key column, its collation as a quoted, qualified name
+	 * ({@code "pg_catalog"."C"}) for a text column; {@code null} for none or the database
+	 * default
 	 * @return the ranges in key order, keys as text; empty when no batch was committed
 	 * since
 	 */
-	public List<KeyRange> committedRanges(String backfill, long afterJobExecutionId, KeyType keyType,
-			@Nullable String collation) {
-		// uuids have no max(): their text, lowercase hex at fixed places, sorts as they
-		// do byte by byte
-		String collate = (keyType == KeyType.UUID) ? " COLLATE \"C\""
-				: (collation != null) ? " COLLATE " + collation : "";
-		String type = (keyType == KeyType.UUID) ? "text" : keyType.sqlType();
-		String lower = "CAST(FROM_KEY AS " + type + ")" + collate;
-		String upper = "CAST(TO_KEY AS " + type + ")" + collate;
+	public List<KeyRange> committedRanges(String backfill, long afterJobExecutionId, TableKey key,
+			List<@Nullable String> collations) {
+		// each stored key read back into the columns' own types and collations, then
+		// ranked among all the bounds, so that the islands below compare numbers: a row
+		// of values has no max(), nor has a uuid
+		int n = key.columns().size();
+		StringBuilder bounds = new StringBuilder();
+		StringBuilder sides = new StringBuilder();
+		StringBuilder order = new StringBuilder();
+		for (int i = 0; i < n; i++) {
+			String lower = key.composite() ? "(CAST(FROM_KEY AS jsonb) ->> " + i + ")" : "FROM_KEY";
+			String upper = key.composite() ? "(CAST(TO_KEY AS jsonb) ->> " + i + ")" : "TO_KEY";
+			bounds.append(", ").append(cast(lower, key.types().get(i), collations.get(i))).append(" AS lo").append(i);
+			bounds.append(", ").append(cast(upper, key.types().get(i), collations.get(i))).append(" AS hi").append(i);
+			sides.append((i > 0) ? ", " : "").append("lo").append(i);
+			order.append((i > 0) ? ", " : "").append("k").append(i);
+		}
+		String lows = sides.toString();
+		String highs = lows.replace("lo", "hi");
+		String ks = order.toString();
 		// gaps and islands: a batch opens a new range when it starts above every batch
 		// before it; a walk's first range includes its lower bound, and sorts first
-		String order = "lower_key, FROM_INCLUDED DESC, upper_key";
-		String sql = "SELECT (array_agg(FROM_KEY ORDER BY " + order + "))[1], (array_agg(FROM_INCLUDED ORDER BY "
-				+ order + "))[1], (array_agg(TO_KEY ORDER BY upper_key DESC))[1] FROM (SELECT *, count(*) FILTER "
-				+ "(WHERE reached IS NULL OR lower_key > reached) OVER (ORDER BY " + order + ") AS island FROM (SELECT "
-				+ "FROM_KEY, FROM_INCLUDED, TO_KEY, lower_key, upper_key, max(upper_key) OVER (ORDER BY " + order
-				+ " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached FROM (SELECT FROM_KEY, "
-				+ "FROM_INCLUDED, TO_KEY, " + lower + " AS lower_key, " + upper + " AS upper_key FROM " + tableName()
-				+ " WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED' AND JOB_EXECUTION_ID > :after) batches) "
-				+ "reaches) islands GROUP BY island ORDER BY island";
+		String islandOrder = "lower_key, FROM_INCLUDED DESC, upper_key";
+		String sql = "WITH batches AS (SELECT row_number() OVER () AS id, FROM_KEY, FROM_INCLUDED, TO_KEY" + bounds
+				+ " FROM " + tableName() + " WHERE BACKFILL_NAME = :name AND OUTCOME = 'COMMITTED' "
+				+ "AND JOB_EXECUTION_ID > :after), ranked AS (SELECT id, side, dense_rank() OVER (ORDER BY " + ks
+				+ ") AS r FROM (SELECT id, 0 AS side, " + lows + " FROM batches UNION ALL SELECT id, 1, " + highs
+				+ " FROM batches) AS bounds(id, side, " + ks + ")), keyed AS (SELECT b.FROM_KEY, b.FROM_INCLUDED, "
+				+ "b.TO_KEY, lo.r AS lower_key, hi.r AS upper_key FROM batches b JOIN ranked lo ON lo.id = b.id AND "
+				+ "lo.side = 0 JOIN ranked hi ON hi.id = b.id AND hi.side = 1) "
+				+ "SELECT (array_agg(FROM_KEY ORDER BY " + islandOrder + "))[1], (array_agg(FROM_INCLUDED ORDER BY "
+				+ islandOrder + "))[1], (array_agg(TO_KEY ORDER BY upper_key DESC))[1] FROM (SELECT *, count(*) FILTER "
+				+ "(WHERE reached IS NULL OR lower_key > reached) OVER (ORDER BY " + islandOrder + ") AS island FROM "
+				+ "(SELECT FROM_KEY, FROM_INCLUDED, TO_KEY, lower_key, upper_key, max(upper_key) OVER (ORDER BY "
+				+ islandOrder + " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached FROM keyed) reaches) "
+				+ "islands GROUP BY island ORDER BY island";
 		return this.jdbc.sql(sql)
 			.param("name", backfill)
 			.param("after", afterJobExecutionId)
@@ -273,6 +290,10 @@ public class JdbcBatchLog {
 			.param("table", tableName())
 			.query(Boolean.class)
 			.single();
+	}
+
+	private static String cast(String text, KeyType type, @Nullable String collation) {
+		return "CAST(" + text + " AS " + type.sqlType() + ")" + ((collation != null) ? " COLLATE " + collation : "");
 	}
 
 	/**

@@ -17,11 +17,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * key. Reading it checks the declaration against the database.
  *
  * @param table the table
- * @param key the key column
- * @param keyType the key's kind
+ * @param key the key: its columns and their kinds
  * @param columns each column's type, by name
  */
-public record TableShape(TableName table, String key, KeyType keyType, Map<String, ColumnType> columns) {
+public record TableShape(TableName table, TableKey key, Map<String, ColumnType> columns) {
 
 	// each type with its base type under any domains; then each column with its type,
 	// that base and, for an array, its element's base
@@ -47,11 +46,30 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 			SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE lower(c.relname) = lower(:name) AND c.relkind IN ('r', 'p') LIMIT 1""";
 
+	// a valid unique index over exactly the key's columns, in its order and ascending:
+	// one range scan of it answers a row-value comparison
 	private static final String UNIQUE_INDEX = """
 			SELECT EXISTS (
-			  SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+			  SELECT 1 FROM pg_index i
 			  WHERE i.indrelid = CAST(:table AS regclass) AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
-			    AND i.indnkeyatts = 1 AND a.attname = :key)""";
+			    AND i.indnkeyatts = cardinality(CAST(:keys AS text[]))
+			    AND ARRAY(SELECT a.attname::text FROM unnest(CAST(i.indkey AS int2[])) WITH ORDINALITY k(attnum, n)
+			              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+			              WHERE k.n <= i.indnkeyatts ORDER BY k.n) = CAST(:keys AS text[])
+			    AND NOT EXISTS (SELECT 1 FROM unnest(CAST(i.indoption AS int2[])) WITH ORDINALITY o(opt, n)
+			                    WHERE o.n <= i.indnkeyatts AND o.opt & 1 = 1))""";
+
+	// a unique index over the same columns in another order, to name in the fix
+	private static final String OTHER_ORDER = """
+			SELECT string_agg(a.attname, ', ' ORDER BY k.n) FROM pg_index i,
+			  unnest(CAST(i.indkey AS int2[])) WITH ORDINALITY k(attnum, n)
+			  JOIN pg_attribute a ON a.attnum = k.attnum
+			WHERE i.indrelid = CAST(:table AS regclass) AND a.attrelid = i.indrelid AND i.indisunique AND i.indisvalid
+			  AND i.indpred IS NULL AND i.indnkeyatts = cardinality(CAST(:keys AS text[])) AND k.n <= i.indnkeyatts
+			GROUP BY i.indexrelid
+			HAVING array_agg(a.attname::text ORDER BY a.attname)
+			  = ARRAY(SELECT unnest(CAST(:keys AS text[])) ORDER BY 1)
+			LIMIT 1""";
 
 	private static final String SEARCH_PATH = "SELECT current_setting('search_path')";
 
@@ -117,29 +135,7 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 			typnames.put(rs.getString("name"), rs.getString("typname"));
 			notNull.put(rs.getString("name"), rs.getBoolean("not_null"));
 		});
-		String key = backfill.key();
-		KeyType keyType = null;
-		if (requireColumn(backfill, types, key, "key column", problems)) {
-			keyType = KeyType.of(typnames.get(key));
-			if (keyType == null) {
-				problems.add("key column " + key + " of " + table + " has type " + types.get(key).declared()
-						+ "; keys must be integer, text or uuid. Walk the table by another unique column.");
-			}
-			if (!notNull.get(key)) {
-				problems.add("key column " + key + " of " + table + " allows NULL, and rows with a NULL key would be "
-						+ "skipped. Declare it NOT NULL or pick another key.");
-			}
-			boolean unique = jdbc.sql(UNIQUE_INDEX)
-				.param("table", table.sql())
-				.param("key", key)
-				.query(Boolean.class)
-				.single();
-			if (!unique) {
-				problems.add("key column " + key + " of " + table + " has no unique index, so batches cannot be cut by "
-						+ "key. Use the primary key, or run CREATE UNIQUE INDEX CONCURRENTLY ON " + table + " (" + key
-						+ ").");
-			}
-		}
+		TableKey key = key(jdbc, backfill, table, types, typnames, notNull, problems);
 		if (backfill instanceof JavaBackfill java) {
 			for (String column : java.read()) {
 				requireColumn(backfill, types, column, "read column", problems);
@@ -148,7 +144,67 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 				requireColumn(backfill, types, column, "write column", problems);
 			}
 		}
-		return (keyType != null) ? new TableShape(table, key, keyType, Map.copyOf(types)) : null;
+		return (key != null) ? new TableShape(table, key, Map.copyOf(types)) : null;
+	}
+
+	// the declared key columns, each walkable, and a unique index over exactly them
+	private static @Nullable TableKey key(JdbcClient jdbc, Backfill backfill, TableName table,
+			Map<String, ColumnType> types, Map<String, String> typnames, Map<String, Boolean> notNull,
+			List<String> problems) {
+		List<String> columns = backfill.keyColumns();
+		List<KeyType> keyTypes = new ArrayList<>();
+		for (String column : columns) {
+			if (!requireColumn(backfill, types, column, "key column", problems)) {
+				continue;
+			}
+			KeyType keyType = KeyType.of(typnames.get(column));
+			if (keyType == null) {
+				problems.add("key column " + column + " of " + table + " has type " + types.get(column).declared()
+						+ "; keys must be integer, text or uuid. Walk the table by another unique column.");
+			}
+			else {
+				keyTypes.add(keyType);
+			}
+			if (!notNull.get(column)) {
+				problems
+					.add("key column " + column + " of " + table + " allows NULL, and rows with a NULL key would be "
+							+ "skipped. Declare it NOT NULL or pick another key.");
+			}
+		}
+		if (keyTypes.size() != columns.size()) {
+			return null;
+		}
+		String[] names = columns.toArray(String[]::new);
+		boolean unique = jdbc.sql(UNIQUE_INDEX)
+			.param("table", table.sql())
+			.param("keys", names)
+			.query(Boolean.class)
+			.single();
+		if (!unique) {
+			String list = String.join(", ", columns);
+			if (columns.size() == 1) {
+				problems
+					.add("key column " + list + " of " + table + " has no unique index, so batches cannot be cut by "
+							+ "key. Use the primary key, or run CREATE UNIQUE INDEX CONCURRENTLY ON " + table + " ("
+							+ list + ").");
+			}
+			else {
+				String other = jdbc.sql(OTHER_ORDER)
+					.param("table", table.sql())
+					.param("keys", names)
+					.query(String.class)
+					.optional()
+					.orElse(null);
+				problems.add("key (" + list + ") of " + table + " has no unique index over exactly these columns in "
+						+ "this order, ascending, so batches cannot be cut by one index range scan. "
+						+ ((other != null)
+								? "A unique index over (" + other + ") exists: declare the key in its order, "
+										+ ".key(\"" + String.join("\", \"", other.split(", ")) + "\")."
+								: "Use the primary key's columns in its order, or run CREATE UNIQUE INDEX "
+										+ "CONCURRENTLY ON " + table + " (" + list + ")."));
+			}
+		}
+		return new TableKey(columns, keyTypes);
 	}
 
 	private static boolean requireColumn(Backfill backfill, Map<String, ColumnType> types, String column, String role,
@@ -188,30 +244,33 @@ public record TableShape(TableName table, String key, KeyType keyType, Map<Strin
 	}
 
 	/**
-	 * Reads the collation a text key is ordered by, so that keys stored as text compare
-	 * as the column's own do.
+	 * Reads the collations the key's text columns are ordered by, so that keys stored as
+	 * text compare as the columns' own do.
 	 * @param jdbc a client on the target database
-	 * @return for a text key, its column's collation as a quoted, qualified name
-	 * ({@code "pg_catalog"."C"}); {@code null} for another key type (asked nothing), or
-	 * when the column has none
+	 * @return for each key column, in order: for a text column, its collation as a
+	 * quoted, qualified name ({@code "pg_catalog"."C"}); {@code null} for another type
+	 * (asked nothing), or when the column has none
 	 */
-	public @Nullable String keyCollation(JdbcClient jdbc) {
-		if (this.keyType != KeyType.TEXT) {
-			return null;
+	public List<@Nullable String> keyCollations(JdbcClient jdbc) {
+		List<@Nullable String> collations = new ArrayList<>();
+		for (int i = 0; i < this.key.columns().size(); i++) {
+			collations.add((this.key.types().get(i) != KeyType.TEXT) ? null
+					: jdbc.sql(KEY_COLLATION)
+						.param("table", this.table.sql())
+						.param("key", this.key.columns().get(i))
+						.query(String.class)
+						.optional()
+						.orElse(null));
 		}
-		return jdbc.sql(KEY_COLLATION)
-			.param("table", this.table.sql())
-			.param("key", this.key)
-			.query(String.class)
-			.optional()
-			.orElse(null);
+		return collations;
 	}
 
 	/**
-	 * @return the quoted key column
+	 * @return the key as one comparable expression: the quoted column, or a row value of
+	 * the quoted columns
 	 */
 	public String keySql() {
-		return SqlIdentifier.quote(this.key);
+		return this.key.sql();
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import dev.backfill.Backfill;
 import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.TableKey;
 import dev.backfill.jdbc.TableShape;
 import dev.backfill.test.DatabaseTest;
 import org.junit.jupiter.api.Test;
@@ -138,13 +139,13 @@ class KeyPartitionsTest extends DatabaseTest {
 		assertThat(context.getString("backfill.partition.1.until")).isEqualTo("100");
 		assertThat(context.getString("backfill.partition.2.from")).isEqualTo("100");
 		assertThat(context.getString("backfill.partition.4.fromIncluded")).isEqualTo("false");
-		assertThat(PartitionPlan.from(context, KeyType.INTEGER)).isEqualTo(plan);
-		assertThat(PartitionPlan.from(new ExecutionContext(), KeyType.INTEGER)).isNull();
+		assertThat(PartitionPlan.from(context, TableKey.of("k", KeyType.INTEGER))).isEqualTo(plan);
+		assertThat(PartitionPlan.from(new ExecutionContext(), TableKey.of("k", KeyType.INTEGER))).isNull();
 		UUID cut = UUID.randomUUID();
 		PartitionPlan uuids = PartitionPlan.of(List.of(cut));
 		ExecutionContext other = new ExecutionContext();
 		uuids.writeTo(other);
-		assertThat(PartitionPlan.from(other, KeyType.UUID)).isEqualTo(uuids);
+		assertThat(PartitionPlan.from(other, TableKey.of("k", KeyType.UUID))).isEqualTo(uuids);
 	}
 
 	@Test
@@ -155,10 +156,11 @@ class KeyPartitionsTest extends DatabaseTest {
 		PartitionPlan.writePartition(2, bounds, worker);
 		assertThat(PartitionPlan.number(worker)).isEqualTo(2);
 		assertThat(worker.getString("backfill.partition.from")).isEqualTo("a b");
-		assertThat(PartitionPlan.bounds(worker, KeyType.TEXT)).isEqualTo(bounds);
+		assertThat(PartitionPlan.bounds(worker, TableKey.of("k", KeyType.TEXT))).isEqualTo(bounds);
 		ExecutionContext last = new ExecutionContext();
 		PartitionPlan.writePartition(3, new WalkBounds("k000300", false, null), last);
-		assertThat(PartitionPlan.bounds(last, KeyType.TEXT)).isEqualTo(new WalkBounds("k000300", false, null));
+		assertThat(PartitionPlan.bounds(last, TableKey.of("k", KeyType.TEXT)))
+			.isEqualTo(new WalkBounds("k000300", false, null));
 	}
 
 	@Test

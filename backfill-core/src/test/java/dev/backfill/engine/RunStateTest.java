@@ -5,6 +5,7 @@ import java.util.TreeMap;
 
 import dev.backfill.KeyRange;
 import dev.backfill.jdbc.KeyType;
+import dev.backfill.jdbc.TableKey;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -58,12 +59,13 @@ class RunStateTest {
 		assertThat(parameters.getString("backfill.from")).isEqualTo("10");
 		assertThat(parameters.getString("backfill.until")).isEqualTo("500");
 		assertThat(parameters.getString("backfill.fromIncluded")).isEqualTo("true");
-		assertThat(WalkBounds.from(parameters, KeyType.INTEGER)).isEqualTo(new WalkBounds(10L, true, 500L));
+		assertThat(WalkBounds.from(parameters, TableKey.of("k", KeyType.INTEGER)))
+			.isEqualTo(new WalkBounds(10L, true, 500L));
 	}
 
 	@Test
 	void aRunsJobParametersBoundNothing() {
-		assertThat(WalkBounds.from(new JobParametersBuilder().toJobParameters(), KeyType.INTEGER))
+		assertThat(WalkBounds.from(new JobParametersBuilder().toJobParameters(), TableKey.of("k", KeyType.INTEGER)))
 			.isEqualTo(WalkBounds.ALL);
 	}
 

@@ -21,36 +21,47 @@ final class CounterBackfill {
 
 	static final int BATCH_SIZE = 100;
 
-	private static final String RANGE = " WHERE id > :from AND id <= :to";
-
 	private CounterBackfill() {
 	}
 
 	static void createTable(JdbcClient jdbc, KeyColumn key) {
-		jdbc.sql("CREATE TABLE " + TABLE + " (id " + key.type() + " PRIMARY KEY, counter int NOT NULL DEFAULT 0)")
-			.update();
-		jdbc.sql("INSERT INTO " + TABLE + " (id) SELECT " + key.value() + " FROM generate_series(1, ?) g")
-			.param(ROWS)
-			.update();
+		if (key == KeyColumn.COMPOSITE) {
+			jdbc.sql("CREATE TABLE " + TABLE + " (tenant text COLLATE \"C\" NOT NULL, id bigint NOT NULL, "
+					+ "counter int NOT NULL DEFAULT 0, PRIMARY KEY (tenant, id))")
+				.update();
+			jdbc.sql("INSERT INTO " + TABLE + " (tenant, id) SELECT 't' || (g % 7), g FROM generate_series(1, ?) g")
+				.param(ROWS)
+				.update();
+		}
+		else {
+			jdbc.sql("CREATE TABLE " + TABLE + " (id " + key.type() + " PRIMARY KEY, counter int NOT NULL DEFAULT 0)")
+				.update();
+			jdbc.sql("INSERT INTO " + TABLE + " (id) SELECT " + key.value() + " FROM generate_series(1, ?) g")
+				.param(ROWS)
+				.update();
+		}
 		jdbc.sql("ANALYZE " + TABLE).update();
 	}
 
-	static Backfill declare(String name, Form form) {
-		String rollback = "UPDATE " + TABLE + " SET counter = counter - 1" + RANGE;
+	static Backfill declare(String name, Form form, KeyColumn key) {
+		String range = " WHERE " + key.sql() + " > :from AND " + key.sql() + " <= :to";
+		String[] columns = key.columns().toArray(String[]::new);
+		String rollback = "UPDATE " + TABLE + " SET counter = counter - 1" + range;
 		if (form == Form.SQL) {
 			return Backfill.sql(name)
 				.table(TABLE)
-				.key("id")
+				.key(columns)
 				.pending("counter = 0")
-				.update("UPDATE " + TABLE + " SET counter = counter + 1" + RANGE)
+				.update("UPDATE " + TABLE + " SET counter = counter + 1" + range)
 				.rollback(rollback)
-				.verify("SELECT id, 'counter is ' || counter FROM " + TABLE + RANGE + " AND counter <> 1")
+				.verify("SELECT " + key.order() + ", 'counter is ' || counter FROM " + TABLE + range
+						+ " AND counter <> 1")
 				.batchSize(BATCH_SIZE)
 				.build();
 		}
 		return Backfill.java(name)
 			.table(TABLE)
-			.key("id")
+			.key(columns)
 			.pending("counter = 0")
 			.read("counter")
 			.write("counter")

@@ -26,13 +26,17 @@ final class InterceptedDataSource {
 	/** The run lock's {@code pg_try_advisory_lock}. */
 	static final String LOCK = "lock.acquire";
 
+	// a bound parameter, or a composite key's row of them: ? or (?, ?)
+	private static final String BOUND = "(\\?|\\(\\?(, \\?)+\\))";
+
 	/**
 	 * Events by the SQL they match, first match wins; any other statement is
 	 * {@code sql.other}.
 	 */
 	private static final List<Map.Entry<Pattern, String>> EVENTS = List.of(event("pg_try_advisory_lock", LOCK),
 			event("set_config\\('statement_timeout'", "sql.timeouts"), event(" OFFSET \\? LIMIT 1$", "sql.probe"),
-			event("^SELECT .* WHERE .* > \\? AND .* <= \\? AND \\(.*\\) (IS NOT TRUE )?ORDER BY", "sql.read"),
+			event("^SELECT .* WHERE .* > " + BOUND + " AND .* <= " + BOUND + " AND \\(.*\\) (IS NOT TRUE )?ORDER BY",
+					"sql.read"),
 			event("^INSERT INTO BACKFILL_BATCH_LOG", "sql.log"),
 			event("^INSERT INTO BACKFILL_DISCREPANCY", "sql.discrepancies"),
 			event("^UPDATE BATCH_STEP_EXECUTION_CONTEXT", "sql.step-context"),

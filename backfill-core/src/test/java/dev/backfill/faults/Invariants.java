@@ -153,11 +153,15 @@ final class Invariants {
 				.add(name + "'s batches are not contiguous: " + ex.getMessage().strip().lines().findFirst().orElse(""));
 		}
 		// the first batch starts at the smallest key itself, included
-		String first = jdbc.sql("SELECT CAST(id AS text) AS k FROM " + CounterBackfill.TABLE + " ORDER BY id LIMIT 1")
+		KeyColumn key = variant.key();
+		String first = jdbc
+			.sql("SELECT " + key.text() + " AS k FROM " + CounterBackfill.TABLE + " ORDER BY " + key.order()
+					+ " LIMIT 1")
 			.query(String.class)
 			.single();
 		String last = jdbc
-			.sql("SELECT CAST(id AS text) AS k FROM " + CounterBackfill.TABLE + " ORDER BY id OFFSET ? LIMIT 1")
+			.sql("SELECT " + key.text() + " AS k FROM " + CounterBackfill.TABLE + " ORDER BY " + key.order()
+					+ " OFFSET ? LIMIT 1")
 			.param(keys - 1)
 			.query(String.class)
 			.single();

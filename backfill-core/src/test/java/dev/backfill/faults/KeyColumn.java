@@ -14,7 +14,13 @@ enum KeyColumn {
 	/** Text in ICU's root order, where case and spaces weigh less than in C. */
 	TEXT_ICU("text ICU", "text COLLATE \"und-x-icu\"", KeyColumn.TEXT_KEYS),
 
-	UUID("uuid", "uuid", "md5(g::text)::uuid");
+	UUID("uuid", "uuid", "md5(g::text)::uuid"),
+
+	/**
+	 * A composite key {@code (tenant, id)}: text in byte order, then a bigint, with the
+	 * tenants' rows interleaved by id.
+	 */
+	COMPOSITE("(text, bigint)", "bigint", "g");
 
 	private static final String TEXT_KEYS = "CASE g % 3 WHEN 0 THEN 'k' WHEN 1 THEN 'K' ELSE 'a ' END "
 			+ "|| lpad(g::text, 6, '0')";
@@ -43,7 +49,36 @@ enum KeyColumn {
 	}
 
 	/**
-	 * @return the key of row {@code g} of {@code generate_series}, as SQL
+	 * @return the key's columns, in order
+	 */
+	java.util.List<String> columns() {
+		return (this == COMPOSITE) ? java.util.List.of("tenant", "id") : java.util.List.of("id");
+	}
+
+	/**
+	 * @return the key as one comparable SQL expression: {@code id} or
+	 * {@code (tenant, id)}
+	 */
+	String sql() {
+		return (this == COMPOSITE) ? "(tenant, id)" : "id";
+	}
+
+	/**
+	 * @return the key's order, column by column
+	 */
+	String order() {
+		return String.join(", ", columns());
+	}
+
+	/**
+	 * @return the key as the batch log stores it, as SQL
+	 */
+	String text() {
+		return (this == COMPOSITE) ? "CAST(json_build_array(tenant, id) AS text)" : "CAST(id AS text)";
+	}
+
+	/**
+	 * @return the id of row {@code g} of {@code generate_series}, as SQL
 	 */
 	String value() {
 		return this.value;

@@ -37,7 +37,7 @@ record Variant(KeyColumn key, Form form) {
 	}
 
 	Backfill backfill() {
-		return CounterBackfill.declare(name(), this.form);
+		return CounterBackfill.declare(name(), this.form, this.key);
 	}
 
 	String encode() {
