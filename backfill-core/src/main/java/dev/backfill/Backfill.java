@@ -2,10 +2,12 @@ package dev.backfill;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import dev.backfill.jdbc.SqlIdentifier;
@@ -70,6 +72,15 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 
 	private final List<String> after;
 
+	private final @Nullable Schemas schemas;
+
+	private final @Nullable String schema;
+
+	/**
+	 * Separates a backfill's name from a schema's in the name of its walk of that schema.
+	 */
+	public static final char SCHEMA_SEPARATOR = '@';
+
 	/** The most partitions a run may be split into. */
 	public static final int MAX_PARALLELISM = 256;
 
@@ -98,6 +109,13 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		this.parallelism = builder.parallelism;
 		this.removeOldPath = builder.removeOldPath;
 		this.after = List.copyOf(builder.after);
+		this.schemas = builder.schemas;
+		this.schema = null;
+		if (this.schemas != null && this.table.contains(".")) {
+			throw new InvalidBackfillException("Backfill '" + this.name + "' runs over " + this.schemas
+					+ " but names its table with a schema, " + this.table + ". Name the table alone, .table(\""
+					+ this.table.substring(this.table.lastIndexOf('.') + 1) + "\"): each schema's own is walked.");
+		}
 		if (this.rollback == null && this.oneWay == null) {
 			throw new InvalidBackfillException("Backfill '" + this.name + "' declares no rollback. Write the rollback "
 					+ "before the migration: add .rollback(\"UPDATE ... WHERE key > :from AND key <= :to\"), or "
@@ -108,6 +126,22 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 					+ ".oneWay(...): it either can be undone or cannot. Keep .rollback(...) if its statement undoes a "
 					+ "batch, or .oneWay(...) if nothing can, and remove the other.");
 		}
+	}
+
+	// the declaration as it runs in one of its schemas
+	Backfill(Backfill base, String schema) {
+		this.name = base.name + SCHEMA_SEPARATOR + schema;
+		this.table = schema + "." + base.table;
+		this.key = base.key;
+		this.pending = base.pending;
+		this.rollback = base.rollback;
+		this.oneWay = base.oneWay;
+		this.batchSize = base.batchSize;
+		this.parallelism = base.parallelism;
+		this.removeOldPath = base.removeOldPath;
+		this.after = base.after;
+		this.schemas = null;
+		this.schema = schema;
 	}
 
 	/**
@@ -222,6 +256,52 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		return this.after;
 	}
 
+	/**
+	 * @return the schemas this declaration runs over, one walk each; {@code null} for a
+	 * backfill of one table
+	 * @since 0.3.0
+	 */
+	public @Nullable Schemas schemas() {
+		return this.schemas;
+	}
+
+	/**
+	 * @return for the walk of one schema of a declaration over {@link #schemas()}, that
+	 * schema: its statements run with it first on the {@code search_path}; otherwise
+	 * {@code null}
+	 * @since 0.3.0
+	 */
+	public @Nullable String schema() {
+		return this.schema;
+	}
+
+	/**
+	 * The declaration as it runs in one of its schemas: named {@code name@schema}, over
+	 * the schema's table, with the schema first on the {@code search_path} of every
+	 * transaction that runs its statements.
+	 * @param schema the schema
+	 * @return the walk of that schema
+	 * @throws InvalidBackfillException when this declaration runs over no schemas, or the
+	 * schema's name is not a valid identifier
+	 * @since 0.3.0
+	 */
+	public Backfill inSchema(String schema) {
+		if (this.schemas == null) {
+			throw new InvalidBackfillException("Backfill '" + this.name + "' runs over one table, " + this.table
+					+ ", not over schemas. Name it alone, or declare .schemas(\"tenant_*\") to run it per schema.");
+		}
+		SqlIdentifier.check(schema, this.name, "schema");
+		if (this.name.length() + 1 + schema.length() > MAX_NAME_LENGTH) {
+			throw new InvalidBackfillException("Backfill '" + this.name + "': the walk of schema " + schema
+					+ " would be named '" + this.name + SCHEMA_SEPARATOR + schema + "', longer than " + MAX_NAME_LENGTH
+					+ " characters, which the job repository's names do not hold with their "
+					+ "suffixes. Give the backfill a shorter name.");
+		}
+		return copy(schema);
+	}
+
+	abstract Backfill copy(String schema);
+
 	@Override
 	public String toString() {
 		String form = (this instanceof SqlBackfill) ? "SQL" : "JAVA";
@@ -270,6 +350,8 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		@Nullable List<String> key;
 
 		@Nullable String pending;
+
+		@Nullable Schemas schemas;
 
 		@Nullable String rollback;
 
@@ -412,6 +494,40 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 		public B removeOldPath(Duration after, String what) {
 			this.removeOldPath = new Removal(Objects.requireNonNull(after, "after"),
 					Objects.requireNonNull(what, "what"));
+			return self();
+		}
+
+		/**
+		 * Runs the declaration over every schema whose name matches a pattern, for an
+		 * application with one schema per tenant: {@code .schemas("tenant_*")}. Each
+		 * schema's table of that name is walked as a backfill of its own, named
+		 * {@code name@schema}, one schema after another in name order; the statements
+		 * name the table alone, and run with the schema first on the {@code search_path}.
+		 * Schemas are matched again at each run, so one added later is picked up by the
+		 * next.
+		 * @param pattern the schema names to match, {@code *} for any characters and
+		 * {@code ?} for one
+		 * @return this builder
+		 * @throws InvalidBackfillException when the pattern holds other characters than
+		 * an identifier's, {@code *} and {@code ?}
+		 * @since 0.3.0
+		 */
+		public B schemas(String pattern) {
+			this.schemas = Schemas.matching(this.name, pattern);
+			return self();
+		}
+
+		/**
+		 * Runs the declaration over the schemas a bean of the application lists, such as
+		 * a tenant registry: {@code .schemas(() -> tenants.schemaNames())}. The list is
+		 * asked again at each run, so a tenant added later is picked up by the next one;
+		 * schemas run in name order.
+		 * @param schemas what lists the schemas
+		 * @return this builder
+		 * @since 0.3.0
+		 */
+		public B schemas(Supplier<? extends Collection<String>> schemas) {
+			this.schemas = new Schemas(null, Objects.requireNonNull(schemas, "schemas"));
 			return self();
 		}
 

@@ -34,17 +34,56 @@ import org.jspecify.annotations.Nullable;
  * @param verification the latest completed verify, or {@code null} when none was made
  * @param partitions for a run split into partitions, each of them in key order (the
  * figures above are their sums, the rate of those running); empty for a run in one walk
+ * @param schemas for a declaration over schemas, the status of each schema's walk, in
+ * schema order (the figures above are their sums, the state the least advanced one's);
+ * empty for a backfill of one table
  * @since 0.1.0
  */
 public record BackfillStatus(String backfill, BackfillState state, @Nullable Long jobExecutionId, long batches,
 		long rowsDone, long rowsRemainingEstimate, @Nullable String lastKey, double rowsPerSecond, long etaSeconds,
 		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner, @Nullable String exitMessage,
 		int batchSize, double runSeconds, double throttledSeconds, @Nullable Estimate estimate,
-		@Nullable Double estimateError, @Nullable Verification verification, List<PartitionStatus> partitions) {
+		@Nullable Double estimateError, @Nullable Verification verification, List<PartitionStatus> partitions,
+		List<BackfillStatus> schemas) {
 
-	/** Copies the partitions. */
+	/** Copies the partitions and the schemas. */
 	public BackfillStatus {
 		partitions = List.copyOf(partitions);
+		schemas = List.copyOf(schemas);
+	}
+
+	/**
+	 * The status of a backfill of one table, as before 0.3.0.
+	 * @param backfill the backfill name
+	 * @param state the latest run's state
+	 * @param jobExecutionId the latest job execution, or {@code null} when never run
+	 * @param batches batches committed by the latest run
+	 * @param rowsDone rows changed by the latest run
+	 * @param rowsRemainingEstimate rows estimated still to change
+	 * @param lastKey the checkpoint, or {@code null}
+	 * @param rowsPerSecond recent rows per second of the latest run
+	 * @param etaSeconds estimated seconds left, 0 when done
+	 * @param startedAt when the latest execution started, or {@code null}
+	 * @param endedAt when it ended, or {@code null}
+	 * @param owner host and pid running it, or {@code null}
+	 * @param exitMessage the latest execution's exit description, or {@code null}
+	 * @param batchSize keys per batch of the latest run, or 0 when never run
+	 * @param runSeconds wall time of the latest run
+	 * @param throttledSeconds seconds throttles held the latest run
+	 * @param estimate the latest dry-run's estimate, or {@code null}
+	 * @param estimateError the estimate's relative error, or {@code null}
+	 * @param verification the latest completed verify, or {@code null}
+	 * @param partitions the partitions of a run split into partitions
+	 */
+	public BackfillStatus(String backfill, BackfillState state, @Nullable Long jobExecutionId, long batches,
+			long rowsDone, long rowsRemainingEstimate, @Nullable String lastKey, double rowsPerSecond, long etaSeconds,
+			@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner,
+			@Nullable String exitMessage, int batchSize, double runSeconds, double throttledSeconds,
+			@Nullable Estimate estimate, @Nullable Double estimateError, @Nullable Verification verification,
+			List<PartitionStatus> partitions) {
+		this(backfill, state, jobExecutionId, batches, rowsDone, rowsRemainingEstimate, lastKey, rowsPerSecond,
+				etaSeconds, startedAt, endedAt, owner, exitMessage, batchSize, runSeconds, throttledSeconds, estimate,
+				estimateError, verification, partitions, List.of());
 	}
 
 	/**

@@ -70,17 +70,14 @@ public final class Backfills {
 	}
 
 	/**
-	 * Finds a backfill.
+	 * Finds a backfill, or the walk of one schema of a declaration that runs over
+	 * schemas, by its name {@code name@schema}.
 	 * @param name the name
 	 * @return the backfill
 	 * @throws NoSuchBackfillException when none has that name
 	 */
 	public Backfill get(String name) {
-		Backfill backfill = this.byName.get(name);
-		if (backfill == null) {
-			throw new NoSuchBackfillException(name, this.byName.keySet());
-		}
-		return backfill;
+		return find(name).orElseThrow(() -> new NoSuchBackfillException(name, this.byName.keySet()));
 	}
 
 	/**
@@ -90,6 +87,13 @@ public final class Backfills {
 	 * @since 0.3.0
 	 */
 	public Optional<Backfill> find(String name) {
+		int at = name.indexOf(Backfill.SCHEMA_SEPARATOR);
+		if (at > 0) {
+			Backfill base = this.byName.get(name.substring(0, at));
+			String schema = name.substring(at + 1);
+			return (base != null && base.schemas() != null && !schema.isEmpty()) ? Optional.of(base.inSchema(schema))
+					: Optional.empty();
+		}
 		return Optional.ofNullable(this.byName.get(name));
 	}
 

@@ -31,6 +31,19 @@ public final class JavaBackfill extends Backfill {
 		this.verify = verify;
 	}
 
+	private JavaBackfill(JavaBackfill base, String schema) {
+		super(base, schema);
+		this.read = base.read;
+		this.write = base.write;
+		this.process = base.process;
+		this.verify = base.verify;
+	}
+
+	@Override
+	JavaBackfill copy(String schema) {
+		return new JavaBackfill(this, schema);
+	}
+
 	/**
 	 * @return the columns the processor reads, as declared with
 	 * {@link Backfill.JavaBuilder#read(String...)}; possibly none

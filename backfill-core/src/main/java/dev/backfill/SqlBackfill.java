@@ -22,6 +22,17 @@ public final class SqlBackfill extends Backfill {
 		this.verify = verify;
 	}
 
+	private SqlBackfill(SqlBackfill base, String schema) {
+		super(base, schema);
+		this.update = base.update;
+		this.verify = base.verify;
+	}
+
+	@Override
+	SqlBackfill copy(String schema) {
+		return new SqlBackfill(this, schema);
+	}
+
 	/**
 	 * @return the statement one batch runs, as declared with
 	 * {@link Backfill.SqlBuilder#update(String)}

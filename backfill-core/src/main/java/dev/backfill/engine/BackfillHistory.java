@@ -179,7 +179,12 @@ final class BackfillHistory {
 	}
 
 	BackfillStatus status(String name) {
-		this.backfills.get(name);
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.schemas() != null) {
+			// the sum of its schemas' walks, which a backfill that runs after it waits
+			// for
+			return new SchemaWalks(this.jdbc).status(backfill, this::status);
+		}
 		return statusOfRecord(name);
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
 import dev.backfill.Progress;
 import dev.backfill.jdbc.BatchRecord;
@@ -61,14 +62,14 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 	// probe and work run in, which a batch that meets a lock or a timeout rolls back to
 	// (kept to the commit: releasing it would cost a round trip and gain nothing)
 	private static final String TIMEOUTS = """
-			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true);
+			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)%s;
 			SAVEPOINT backfill_batch""";
 
 	// a partition's batch is named as its lock's session, so that the sessions of a hung
 	// worker's partition can be told and ended together
 	private static final String PARTITION_TIMEOUTS = """
 			SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true),
-			       set_config('application_name', :application, true);
+			       set_config('application_name', :application, true)%s;
 			SAVEPOINT backfill_batch""";
 
 	private static final String ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT backfill_batch";
@@ -315,8 +316,13 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		timeouts.put("statement", this.plan.settings().statementTimeout().toMillis() + "ms");
 		timeouts.put("application", this.application);
 		// two statements: executed, not queried, so that both results are read
-		this.statements.execute((this.partition > 0) ? PARTITION_TIMEOUTS : TIMEOUTS, timeouts,
-				PreparedStatement::execute);
+		Backfill backfill = this.plan.backfill();
+		if (backfill.schema() != null) {
+			timeouts.put("schema", TenantSchemas.schemaParameter(backfill));
+		}
+		this.statements.execute(
+				((this.partition > 0) ? PARTITION_TIMEOUTS : TIMEOUTS).formatted(TenantSchemas.searchPath(backfill)),
+				timeouts, PreparedStatement::execute);
 		// after the checkpoint; else from the bounded walk's lower bound, or from the
 		// smallest key
 		Object from = (this.lastKey != null) ? this.lastKey : this.bounds.from();

@@ -213,8 +213,8 @@ final class DeclarationCheck {
 		}
 		if (!this.tables.logIsCurrent()) {
 			throw new BackfillException("Table " + this.tables.log() + " predates this version: it lacks the columns "
-					+ "ATTEMPT, OUTCOME, SQL_STATE and MESSAGE (0.1.0), or FROM_INCLUDED and PARTITION_NO (0.2.0). Set "
-					+ "backfill.jdbc.initialize-schema=always, or apply the DO block of "
+					+ "ATTEMPT, OUTCOME, SQL_STATE and MESSAGE (0.1.0), FROM_INCLUDED and PARTITION_NO (0.2.0), or "
+					+ "SCHEMA_NAME (0.3.0). Set " + "backfill.jdbc.initialize-schema=always, or apply the DO block of "
 					+ "dev/backfill/jdbc/schema-postgresql.sql to it.");
 		}
 	}
@@ -223,7 +223,7 @@ final class DeclarationCheck {
 	// may not plan set apart
 	private Fit fit(Backfill backfill) {
 		List<String> problems = new ArrayList<>();
-		TableShape shape = inTransaction(() -> TableShape.inspect(this.jdbc, backfill, problems));
+		TableShape shape = inTransaction(backfill, () -> TableShape.inspect(this.jdbc, backfill, problems));
 		List<Refused> refused = new ArrayList<>();
 		if (shape != null) {
 			// one database error that several statements meet (a typo in the pending
@@ -231,7 +231,7 @@ final class DeclarationCheck {
 			Map<String, List<PlannedStatement>> failures = new LinkedHashMap<>();
 			for (PlannedStatement statement : PlannedWork.statements(backfill, shape)) {
 				try {
-					String problem = inTransaction(() -> statement.plan().apply(this.jdbc));
+					String problem = inTransaction(backfill, () -> statement.plan().apply(this.jdbc));
 					if (problem != null) {
 						problems.add(problem);
 					}
@@ -287,11 +287,14 @@ final class DeclarationCheck {
 		return this.jdbc.sql(ROLE).query(String.class).single();
 	}
 
-	// rolled back, and never waiting long behind a migration's lock on the table
-	private <T> @Nullable T inTransaction(Supplier<@Nullable T> work) {
+	// rolled back, and never waiting long behind a migration's lock on the table; a
+	// schema's walk plans its statements with its schema first on the search path
+	private <T> @Nullable T inTransaction(Backfill backfill, Supplier<@Nullable T> work) {
 		return this.transactions.execute((tx) -> {
 			tx.setRollbackOnly();
-			this.jdbc.sql(LOCK_TIMEOUT).query().listOfRows();
+			TenantSchemas.bindSearchPath(this.jdbc.sql(LOCK_TIMEOUT + TenantSchemas.searchPath(backfill)), backfill)
+				.query()
+				.listOfRows();
 			return work.get();
 		});
 	}

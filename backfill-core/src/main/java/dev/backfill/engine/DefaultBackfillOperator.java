@@ -11,6 +11,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
+import dev.backfill.BackfillException;
 import dev.backfill.BackfillOperator;
 import dev.backfill.BackfillResult;
 import dev.backfill.BackfillSettings;
@@ -71,6 +72,8 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	private final Workers workers;
 
+	private final SchemaWalks schemaWalks;
+
 	// builds the engine once: each kind of work is a type of its own over its parts
 	private DefaultBackfillOperator(Builder builder) {
 		Tunings tunings = new Tunings(builder.backfills, builder.settings, builder.throttles, builder.listeners,
@@ -99,6 +102,7 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 		this.dryRuns = new DryRuns(this.engine);
 		this.background = new Background(this);
 		this.workers = new Workers(this.engine, this.backfills, jobRepository, dataSource);
+		this.schemaWalks = new SchemaWalks(jdbc);
 	}
 
 	/**
@@ -251,12 +255,25 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public void validate() {
-		this.engine.check().validate(this.backfills.all());
+		List<Backfill> walks = new ArrayList<>();
+		for (Backfill backfill : this.backfills.all()) {
+			List<Backfill> each = this.schemaWalks.walks(backfill);
+			if (each.isEmpty()) {
+				logger.warn("Backfill '{}': no schema matches {} yet; a run walks those there are then",
+						backfill.name(), backfill.schemas());
+			}
+			walks.addAll(each);
+		}
+		this.engine.check().validate(walks);
 	}
 
 	@Override
 	public BackfillResult run(String name, RunOptions options, ProgressListener listener) {
-		return this.walks.run(this.backfills.get(name), options, listener);
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.schemas() != null) {
+			return this.schemaWalks.run(backfill, this::status, (walk) -> this.walks.run(walk, options, listener));
+		}
+		return this.walks.run(backfill, options, listener);
 	}
 
 	/**
@@ -288,7 +305,14 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public boolean stop(String name) {
-		this.backfills.get(name);
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.schemas() != null) {
+			boolean stopped = false;
+			for (Backfill walk : this.schemaWalks.walks(backfill)) {
+				stopped |= stop(walk.name());
+			}
+			return stopped;
+		}
 		LockedRuns locked = this.engine.locked();
 		// when not here, another process may run it, verify it or roll it back; a run
 		// here whose partitions worker processes walk passes the stop on to them
@@ -298,14 +322,25 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public void pause(String name, String by) {
-		this.backfills.get(name);
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.schemas() != null) {
+			this.schemaWalks.walks(backfill).forEach((walk) -> pause(walk.name(), by));
+			return;
+		}
 		this.pauses.pause(name, by);
 		logger.info("Backfill '{}' paused by {}", name, by);
 	}
 
 	@Override
 	public boolean resume(String name) {
-		this.backfills.get(name);
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.schemas() != null) {
+			boolean resumed = false;
+			for (Backfill walk : this.schemaWalks.walks(backfill)) {
+				resumed |= this.pauses.resume(walk.name());
+			}
+			return resumed;
+		}
 		return this.pauses.resume(name);
 	}
 
@@ -316,12 +351,25 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public Verification verify(String name, RunOptions options) {
-		return this.verifications.verify(this.backfills.get(name), options);
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.schemas() != null) {
+			Verification all = this.schemaWalks.verify(backfill, (walk) -> this.verifications.verify(walk, options));
+			if (all == null) {
+				throw new BackfillException("Backfill '" + name + "': no schema matches " + backfill.schemas()
+						+ ", so there is nothing to verify. Create the schemas, then run it.");
+			}
+			return all;
+		}
+		return this.verifications.verify(backfill, options);
 	}
 
 	@Override
 	public BackfillResult rollback(String name, RunOptions options, ProgressListener listener) {
-		return this.walks.rollback(this.backfills.get(name), options, listener);
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.schemas() != null) {
+			return this.schemaWalks.rollback(backfill, (walk) -> this.walks.rollback(walk, options, listener));
+		}
+		return this.walks.rollback(backfill, options, listener);
 	}
 
 	@Override
@@ -336,6 +384,10 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public Readiness readiness(String name) {
+		Backfill backfill = this.backfills.find(name).orElse(null);
+		if (backfill != null && backfill.schemas() != null) {
+			return this.schemaWalks.readiness(backfill, this::readiness);
+		}
 		BackfillHistory history = this.engine.history();
 		// removed with the contract step it gates: its record still answers
 		boolean declared = this.backfills.find(name).isPresent() || !history.recorded(name);
@@ -344,7 +396,16 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public Estimate dryRun(String name, DryRunOptions options) {
-		return this.dryRuns.dryRun(this.backfills.get(name), options);
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.schemas() != null) {
+			List<String> schemas = this.schemaWalks.walks(backfill).stream().map(Backfill::name).toList();
+			throw new InvalidBackfillException("Backfill '" + name + "' runs over " + schemas.size()
+					+ " schemas, and a dry-run measures one table: dry-run one schema's walk, such as "
+					+ "'backfill dry-run " + (schemas.isEmpty() ? name + "@SCHEMA" : schemas.get(0)) + "'"
+					+ (schemas.isEmpty() ? " (no schema matches " + backfill.schemas() + " yet)."
+							: ", the schemas' walks being " + String.join(", ", schemas) + "."));
+		}
+		return this.dryRuns.dryRun(backfill, options);
 	}
 
 	@Override

@@ -159,7 +159,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		BatchWork work = BatchWork.of(backfill, shape);
 		this.sampler = BatchSampler.of(backfill.name(), shape, work, jdbc, savepoint, plan);
 		this.idempotency = IdempotencyCheck.of(shape, work, jdbc, savepoint);
-		this.sideBySide = new SideBySide(work, jdbc, transactionManager, settings);
+		this.sideBySide = new SideBySide(backfill, work, jdbc, transactionManager, settings);
 	}
 
 	@Override
@@ -191,7 +191,7 @@ final class DryRunTasklet implements Tasklet, StepExecutionListener {
 		}
 		this.phase = next(now);
 		this.callStartNanos = now;
-		this.jdbc.sql(TIMEOUTS)
+		TenantSchemas.bindSearchPath(this.jdbc.sql(TIMEOUTS + TenantSchemas.searchPath(this.backfill)), this.backfill)
 			.param("lock", this.settings.lockTimeout().toMillis() + "ms")
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms")
 			.query()

@@ -47,8 +47,11 @@ final class DryRuns {
 			// timeout all the same
 			dryRun = new TransactionTemplate(this.engine.transactionManager()).execute((tx) -> {
 				tx.setRollbackOnly();
-				this.engine.jdbc()
-					.sql("SELECT set_config('statement_timeout', :timeout, true)")
+				TenantSchemas
+					.bindSearchPath(this.engine.jdbc()
+						.sql("SELECT set_config('statement_timeout', :timeout, true)"
+								+ TenantSchemas.searchPath(backfill)),
+							backfill)
 					.param("timeout", settings.statementTimeout().toMillis() + "ms")
 					.query()
 					.listOfRows();

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.backfill.Backfill;
 import dev.backfill.BackfillSettings;
 import dev.backfill.KeyRange;
 import org.slf4j.Logger;
@@ -38,8 +39,11 @@ final class SideBySide {
 
 	private final BackfillSettings settings;
 
-	SideBySide(BatchWork work, JdbcClient jdbc, PlatformTransactionManager transactionManager,
+	private final Backfill backfill;
+
+	SideBySide(Backfill backfill, BatchWork work, JdbcClient jdbc, PlatformTransactionManager transactionManager,
 			BackfillSettings settings) {
+		this.backfill = backfill;
 		this.work = work;
 		this.jdbc = jdbc;
 		this.transaction = new TransactionTemplate(transactionManager);
@@ -75,7 +79,10 @@ final class SideBySide {
 				running.add(threads.submit(() -> {
 					start.await();
 					this.transaction.executeWithoutResult((status) -> {
-						this.jdbc.sql(DryRunTasklet.TIMEOUTS)
+						TenantSchemas
+							.bindSearchPath(
+									this.jdbc.sql(DryRunTasklet.TIMEOUTS + TenantSchemas.searchPath(this.backfill)),
+									this.backfill)
 							.param("lock", this.settings.lockTimeout().toMillis() + "ms")
 							.param("statement", this.settings.statementTimeout().toMillis() + "ms")
 							.query()

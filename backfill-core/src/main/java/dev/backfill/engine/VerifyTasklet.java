@@ -204,7 +204,9 @@ final class VerifyTasklet implements Tasklet, StepExecutionListener {
 			return RepeatStatus.CONTINUABLE;
 		}
 		this.lockWatch.beforeBatch(step.getJobExecution());
-		this.jdbc.sql("SELECT set_config('statement_timeout', :statement, true)")
+		TenantSchemas
+			.bindSearchPath(this.jdbc.sql("SELECT set_config('statement_timeout', :statement, true)"
+					+ TenantSchemas.searchPath(this.backfill)), this.backfill)
 			.param("statement", this.settings.statementTimeout().toMillis() + "ms")
 			.query()
 			.listOfRows();

@@ -60,7 +60,7 @@ public final class BackfillTables {
 	/**
 	 * @return whether the batch log has every column this version writes: the failed
 	 * attempts' (which logs made before 0.1.0 lack), {@code FROM_INCLUDED} and
-	 * {@code PARTITION_NO} (before 0.2.0)
+	 * {@code PARTITION_NO} (before 0.2.0), {@code SCHEMA_NAME} (before 0.3.0)
 	 */
 	public boolean logIsCurrent() {
 		return this.log.isCurrent();

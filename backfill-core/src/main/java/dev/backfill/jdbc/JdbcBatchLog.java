@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 
+import dev.backfill.Backfill;
 import dev.backfill.KeyRange;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,9 +21,9 @@ public class JdbcBatchLog {
 	private static final String INSERT = """
 			INSERT INTO %sBATCH_LOG (BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY,
 			    FROM_INCLUDED, TO_KEY, KEY_COUNT, ROWS_AFFECTED, STARTED_AT, DURATION_MS, ATTEMPT, OUTCOME, SQL_STATE,
-			    MESSAGE, PARTITION_NO)
+			    MESSAGE, PARTITION_NO, SCHEMA_NAME)
 			VALUES (:name, :job, :step, :batchNo, :fromKey, :fromIncluded, :toKey, :keys, :rows, :startedAt, :duration,
-			    :attempt, :outcome, :sqlState, :message, :partition)""";
+			    :attempt, :outcome, :sqlState, :message, :partition, :schema)""";
 
 	private static final String FIND = """
 			SELECT BACKFILL_NAME, JOB_EXECUTION_ID, STEP_EXECUTION_ID, BATCH_NO, FROM_KEY, FROM_INCLUDED, TO_KEY,
@@ -98,6 +99,7 @@ public class JdbcBatchLog {
 			.param("sqlState", null)
 			.param("message", null)
 			.param("partition", record.partition())
+			.param("schema", schemaOf(record.backfill()))
 			.update();
 	}
 
@@ -124,7 +126,19 @@ public class JdbcBatchLog {
 			.param("sqlState", attempt.sqlState())
 			.param("message", attempt.message())
 			.param("partition", attempt.partition())
+			.param("schema", schemaOf(attempt.backfill()))
 			.update();
+	}
+
+	// the schema of a walk of one schema, 'name@schema' (or its rollback's,
+	// 'name@schema:rollback'); null for a backfill of one table
+	private static @Nullable String schemaOf(String logName) {
+		int at = logName.indexOf(Backfill.SCHEMA_SEPARATOR);
+		if (at < 0) {
+			return null;
+		}
+		int suffix = logName.indexOf(':', at);
+		return logName.substring(at + 1, (suffix < 0) ? logName.length() : suffix);
 	}
 
 	/**
@@ -281,12 +295,12 @@ public class JdbcBatchLog {
 	/**
 	 * @return whether the log has every column this version writes: the failed attempts'
 	 * (which logs made before 0.1.0 lack), {@code FROM_INCLUDED} and {@code PARTITION_NO}
-	 * (before 0.2.0)
+	 * (before 0.2.0), {@code SCHEMA_NAME} (before 0.3.0)
 	 */
 	public boolean isCurrent() {
 		return this.jdbc.sql("""
-				SELECT count(*) = 3 FROM pg_attribute WHERE attrelid = to_regclass(:table)
-				    AND attname IN ('attempt', 'from_included', 'partition_no') AND NOT attisdropped""")
+				SELECT count(*) = 4 FROM pg_attribute WHERE attrelid = to_regclass(:table)
+				    AND attname IN ('attempt', 'from_included', 'partition_no', 'schema_name') AND NOT attisdropped""")
 			.param("table", tableName())
 			.query(Boolean.class)
 			.single();

@@ -109,6 +109,13 @@ public record TableShape(TableName table, TableKey key, Map<String, ColumnType> 
 	public static @Nullable TableShape inspect(JdbcClient jdbc, Backfill backfill, List<String> problems) {
 		TableName table = TableName.of(backfill);
 		Optional<String> kind = jdbc.sql(RELATION_KIND).param("table", table.sql()).query(String.class).optional();
+		if (kind.isEmpty() && backfill.schema() != null) {
+			problems.add("table " + table + " does not exist: schema " + backfill.schema() + " matches the "
+					+ "declaration's schemas but has no table " + table.name()
+					+ ". Create it there (the migration that "
+					+ "adds a tenant's tables runs before its backfill), or keep the schema out of .schemas(...).");
+			return null;
+		}
 		if (kind.isEmpty()) {
 			String similar = jdbc.sql(SIMILAR_TABLE)
 				.param("name", table.name())

@@ -18,9 +18,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The sample backfills over {@code customers}: one in SQL, one in Java, and, with
- * {@code sample.enrich.enabled=true}, one in Java bound by the latency of an HTTP
- * service.
+ * The sample backfills: over {@code customers}, one in SQL and one in Java; over
+ * {@code orders}, the one the sample's Flyway migrations contract; over
+ * {@code order_lines}, one by a composite key; over the {@code accounts} of every
+ * {@code tenant_*} schema, one per schema; and, with {@code sample.enrich.enabled=true},
+ * one in Java bound by the latency of an HTTP service.
  *
  * @since 0.1.0
  */
@@ -69,6 +71,57 @@ public class SampleBackfills {
 					SELECT id, 'total is ' || total || ', expected ' || total_cents / 100.0
 					FROM orders WHERE id > :from AND id <= :to AND total <> total_cents / 100.0""")
 			.removeOldPath(Duration.ofDays(7), "drop column orders.total_cents with the release after the contract")
+			.build();
+	}
+
+	/**
+	 * Fills {@code order_lines.amount_cents}, a table with a composite key
+	 * {@code (order_id, line_no)}: the batches are ranges of key tuples, compared as row
+	 * values.
+	 * @return the declaration
+	 */
+	@Bean
+	Backfill lineAmounts() {
+		return Backfill.sql("line-amounts")
+			.table("order_lines")
+			.key("order_id", "line_no")
+			.pending("amount_cents IS NULL")
+			.update("""
+					UPDATE order_lines SET amount_cents = quantity * unit_cents
+					WHERE (order_id, line_no) > :from AND (order_id, line_no) <= :to AND amount_cents IS NULL""")
+			.rollback("""
+					UPDATE order_lines SET amount_cents = NULL
+					WHERE (order_id, line_no) > :from AND (order_id, line_no) <= :to""")
+			.verify("""
+					SELECT order_id, line_no,
+					       'amount_cents is ' || amount_cents || ', expected ' || quantity * unit_cents
+					FROM order_lines WHERE (order_id, line_no) > :from AND (order_id, line_no) <= :to
+					AND amount_cents <> quantity * unit_cents""")
+			.batchSize(5_000)
+			.build();
+	}
+
+	/**
+	 * Fills {@code accounts.email_lower} in every tenant's schema, {@code tenant_*}: one
+	 * declaration, one walk per schema. The statements name the table alone; each runs
+	 * with its schema first on the search path.
+	 * @return the declaration
+	 */
+	@Bean
+	Backfill tenantEmails() {
+		return Backfill.sql("tenant-emails")
+			.table("accounts")
+			.key("id")
+			.schemas("tenant_*")
+			.pending("email_lower IS NULL")
+			.update("""
+					UPDATE accounts SET email_lower = lower(email)
+					WHERE id > :from AND id <= :to AND email_lower IS NULL""")
+			.rollback("UPDATE accounts SET email_lower = NULL WHERE id > :from AND id <= :to")
+			.verify("""
+					SELECT id, 'email_lower is ' || email_lower FROM accounts
+					WHERE id > :from AND id <= :to AND email_lower <> lower(email)""")
+			.batchSize(5_000)
 			.build();
 	}
 

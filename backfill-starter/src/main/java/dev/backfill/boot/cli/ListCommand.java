@@ -51,9 +51,11 @@ final class ListCommand implements BackfillCommand {
 			out.println("No backfills declared. Declare a Backfill bean with Backfill.sql(...) or Backfill.java(...).");
 			return OK;
 		}
-		out.printf("%-30s %-5s %-30s %-12s %s%n", "NAME", "FORM", "TABLE", "KEY", "UNDO");
+		out.printf("%-30s %-5s %-30s %-20s %s%n", "NAME", "FORM", "TABLE", "KEY", "UNDO");
 		for (Backfill b : this.operator.backfills()) {
-			out.printf("%-30s %-5s %-30s %-12s %s%s%n", b.name(), form(b), b.table(), b.key(),
+			String table = (b.schemas() == null) ? b.table() : (b.schemas().pattern() != null)
+					? b.schemas().pattern() + "." + b.table() : b.table() + " per listed schema";
+			out.printf("%-30s %-5s %-30s %-20s %s%s%n", b.name(), form(b), table, b.key(),
 					(b.rollback() != null) ? "rollback" : "one-way: " + b.oneWay(),
 					b.after().isEmpty() ? "" : "; runs after " + String.join(", ", b.after()));
 		}
@@ -69,6 +71,8 @@ final class ListCommand implements BackfillCommand {
 		map.put("form", form(b));
 		map.put("table", b.table());
 		map.put("key", b.key());
+		map.put("keyColumns", b.keyColumns());
+		map.put("schemas", (b.schemas() != null) ? b.schemas().toString() : null);
 		map.put("rollback", b.rollback() != null);
 		map.put("oneWay", b.oneWay());
 		map.put("after", b.after());

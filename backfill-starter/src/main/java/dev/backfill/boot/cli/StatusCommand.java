@@ -86,6 +86,15 @@ final class StatusCommand implements BackfillCommand {
 					default -> "last run";
 				}, s.owner(), (s.exitMessage() != null) ? ": " + s.exitMessage() : "");
 			}
+			if (!s.schemas().isEmpty()) {
+				out.printf("  over %,d schemas, one by one:%n", s.schemas().size());
+				for (BackfillStatus schema : s.schemas()) {
+					out.printf("  %-26s %-10s %,14d %,14d %7.1f%% %,12.0f %9s  %s%n", schema.backfill(), schema.state(),
+							schema.rowsDone(), schema.rowsRemainingEstimate(), 100 * schema.fractionDone(),
+							schema.rowsPerSecond(), Formats.duration(schema.etaSeconds()),
+							(schema.lastKey() != null) ? schema.lastKey() : "-");
+				}
+			}
 			if (!s.partitions().isEmpty()) {
 				List<PartitionSummary> partitions = s.partitions().stream().map(PartitionSummary::of).toList();
 				out.println("  " + Formats.partitionCounts(partitions));

@@ -46,6 +46,9 @@ import org.jspecify.annotations.Nullable;
  * figures above are their sums); {@code null} for a run in one walk
  * @param readiness whether the contract step of its migration may run ({@code backfill
  * check}), or {@code null} when not known
+ * @param schemas for a declaration over schemas, the report of each schema's walk
+ * ({@code name@schema}) in schema order (the figures above are their sums); {@code null}
+ * for a backfill of one table
  * @since 0.1.0
  */
 public record BackfillReport(String name, String state, double percentDone, long rowsDone, long rowsRemainingEstimate,
@@ -53,7 +56,46 @@ public record BackfillReport(String name, String state, double percentDone, long
 		@Nullable Long jobExecutionId, @Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable String owner,
 		@Nullable String exitMessage, double runSeconds, double throttledSeconds, @Nullable DryRunSummary lastDryRun,
 		@Nullable VerifySummary lastVerify, @Nullable List<BatchSummary> recentBatches,
-		@Nullable List<PartitionSummary> partitions, @Nullable ReadinessSummary readiness) {
+		@Nullable List<PartitionSummary> partitions, @Nullable ReadinessSummary readiness,
+		@Nullable List<BackfillReport> schemas) {
+
+	/**
+	 * Reports on a backfill of one table, as before it could run over schemas.
+	 * @param name the backfill name
+	 * @param state the latest run's state
+	 * @param percentDone rows done as a share, from 0 to 100
+	 * @param rowsDone rows changed by the latest run
+	 * @param rowsRemainingEstimate rows estimated still to change
+	 * @param rowsPerSecond recent rows per second while it works
+	 * @param etaSeconds estimated seconds left
+	 * @param batches batches committed by the latest run
+	 * @param batchSize keys per batch of the latest run
+	 * @param lastKey the checkpoint, or {@code null}
+	 * @param jobExecutionId the latest run's job execution, or {@code null}
+	 * @param startedAt when the latest execution started, or {@code null}
+	 * @param endedAt when it ended, or {@code null}
+	 * @param owner host and pid running it, or {@code null}
+	 * @param exitMessage the latest execution's exit description, or {@code null}
+	 * @param runSeconds wall time of the latest run
+	 * @param throttledSeconds of which throttles held it
+	 * @param lastDryRun the latest dry-run's estimate, or {@code null}
+	 * @param lastVerify the latest verify, or {@code null}
+	 * @param recentBatches the latest committed batches, or {@code null}
+	 * @param partitions the partitions of a run split into partitions, or {@code null}
+	 * @param readiness whether the contract step may run, or {@code null}
+	 * @since 0.3.0
+	 */
+	public BackfillReport(String name, String state, double percentDone, long rowsDone, long rowsRemainingEstimate,
+			double rowsPerSecond, long etaSeconds, long batches, int batchSize, @Nullable String lastKey,
+			@Nullable Long jobExecutionId, @Nullable Instant startedAt, @Nullable Instant endedAt,
+			@Nullable String owner, @Nullable String exitMessage, double runSeconds, double throttledSeconds,
+			@Nullable DryRunSummary lastDryRun, @Nullable VerifySummary lastVerify,
+			@Nullable List<BatchSummary> recentBatches, @Nullable List<PartitionSummary> partitions,
+			@Nullable ReadinessSummary readiness) {
+		this(name, state, percentDone, rowsDone, rowsRemainingEstimate, rowsPerSecond, etaSeconds, batches, batchSize,
+				lastKey, jobExecutionId, startedAt, endedAt, owner, exitMessage, runSeconds, throttledSeconds,
+				lastDryRun, lastVerify, recentBatches, partitions, readiness, null);
+	}
 
 	/**
 	 * A report that does not say whether the backfill is ready.
@@ -92,7 +134,8 @@ public record BackfillReport(String name, String state, double percentDone, long
 				(status.estimate() != null) ? DryRunSummary.of(status) : null,
 				(status.verification() != null) ? VerifySummary.of(status.verification()) : null,
 				(recentBatches != null) ? List.copyOf(recentBatches) : null, partitions,
-				(readiness != null) ? ReadinessSummary.of(readiness) : null);
+				(readiness != null) ? ReadinessSummary.of(readiness) : null, status.schemas().isEmpty() ? null
+						: status.schemas().stream().map((s) -> BackfillReport.of(s, null, null)).toList());
 	}
 
 	/**

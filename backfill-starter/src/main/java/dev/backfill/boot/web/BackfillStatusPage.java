@@ -38,8 +38,8 @@ public class BackfillStatusPage implements HandlerFunction<ServerResponse> {
 	private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
 	// each backfill's section, in order: a new part is one more entry
-	private static final List<Section> SECTIONS = List.of(new Summary(), new ActionButtons(), new PartitionTable(),
-			new BatchChart(), new RunHistory());
+	private static final List<Section> SECTIONS = List.of(new Summary(), new ActionButtons(), new SchemaTable(),
+			new PartitionTable(), new BatchChart(), new RunHistory());
 
 	// the bar's fill and track are colours used nowhere else on the page (the
 	// partitions' small bars have their own), so that a screenshot finds them
