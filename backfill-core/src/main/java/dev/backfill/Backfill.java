@@ -291,6 +291,11 @@ public abstract sealed class Backfill permits SqlBackfill, JavaBackfill {
 					+ ", not over schemas. Name it alone, or declare .schemas(\"tenant_*\") to run it per schema.");
 		}
 		SqlIdentifier.check(schema, this.name, "schema");
+		if (this.schemas.pattern() != null && !this.schemas.includes(schema)) {
+			throw new InvalidBackfillException("Backfill '" + this.name + "' runs over the schemas " + this.schemas
+					+ ", and schema " + schema + " does not match. Name one of its schemas, as 'backfill status "
+					+ this.name + "' lists them.");
+		}
 		if (this.name.length() + 1 + schema.length() > MAX_NAME_LENGTH) {
 			throw new InvalidBackfillException("Backfill '" + this.name + "': the walk of schema " + schema
 					+ " would be named '" + this.name + SCHEMA_SEPARATOR + schema + "', longer than " + MAX_NAME_LENGTH

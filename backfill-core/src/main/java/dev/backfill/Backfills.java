@@ -81,9 +81,12 @@ public final class Backfills {
 	}
 
 	/**
-	 * Finds a backfill that may not be declared.
+	 * Finds a backfill that may not be declared, or the walk of one schema of a
+	 * declaration over schemas ({@code name@schema}).
 	 * @param name the name
 	 * @return the backfill, or empty when none has that name
+	 * @throws InvalidBackfillException when the name is a declaration's over schemas with
+	 * a schema that is not a valid identifier or does not match its pattern
 	 * @since 0.3.0
 	 */
 	public Optional<Backfill> find(String name) {

@@ -8,8 +8,9 @@ import java.util.Objects;
  * first batch of a walk starts at the smallest key itself, {@code [from, to]}, so that no
  * value below it is needed: every value of every key type can be walked, the lowest of
  * its type included. Values are the Java form of the key column ({@link Long} for integer
- * keys, {@link String} for text keys, {@link java.util.UUID} for uuid keys); their order
- * is the database's, so only integer ranges are checked here.
+ * keys, {@link String} for text keys, {@link java.util.UUID} for uuid keys, a
+ * {@link KeyTuple} of those for a composite key); their order is the database's, so only
+ * integer ranges are checked here.
  *
  * @param from the lower bound
  * @param to the inclusive upper bound

@@ -1,5 +1,6 @@
 package dev.backfill;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,21 +18,30 @@ import java.util.UUID;
 public record KeyTuple(List<Object> values) {
 
 	/**
-	 * Validates the values.
+	 * Validates the values; an {@link Integer} or {@link Short} is kept as a
+	 * {@link Long}, the Java form of every integer key column.
 	 * @throws IllegalArgumentException when fewer than two values are given, or one is
 	 * null or of another type than a key column's
 	 */
 	public KeyTuple {
-		values = List.copyOf(values);
-		if (values.size() < 2) {
-			throw new IllegalArgumentException("A composite key has two values or more, not " + values.size());
+		if (values == null || values.size() < 2) {
+			throw new IllegalArgumentException(
+					"A composite key has two values or more, not " + ((values != null) ? values.size() : 0));
 		}
+		List<Object> checked = new ArrayList<>(values.size());
 		for (Object value : values) {
-			if (!(value instanceof Long || value instanceof String || value instanceof UUID)) {
-				throw new IllegalArgumentException(
-						"A key value is a Long, a String or a UUID, not " + value.getClass().getName());
+			if (value instanceof Integer || value instanceof Short) {
+				checked.add(((Number) value).longValue());
+			}
+			else if (value instanceof Long || value instanceof String || value instanceof UUID) {
+				checked.add(value);
+			}
+			else {
+				throw new IllegalArgumentException("A key value is a Long, a String or a UUID, not "
+						+ ((value != null) ? value.getClass().getName() : "null"));
 			}
 		}
+		values = List.copyOf(checked);
 	}
 
 	/**

@@ -43,7 +43,8 @@ public interface Row {
 
 	/**
 	 * The row's key.
-	 * @return the key value ({@link Long}, {@link String} or {@link java.util.UUID})
+	 * @return the key value ({@link Long}, {@link String} or {@link java.util.UUID}); for
+	 * a composite key, a {@link KeyTuple} of those
 	 */
 	Object key();
 

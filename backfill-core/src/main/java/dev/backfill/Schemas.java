@@ -59,6 +59,21 @@ public record Schemas(@Nullable String pattern, @Nullable Supplier<? extends Col
 	}
 
 	/**
+	 * Tells whether a schema is one of these.
+	 * @param schema a schema's name
+	 * @return whether it matches the pattern, or is in the list as it is now
+	 */
+	public boolean includes(String schema) {
+		if (this.pattern != null) {
+			return Pattern.compile(Pattern.quote(this.pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"))
+				.matcher(schema)
+				.matches();
+		}
+		Collection<String> listed = this.listed.get();
+		return listed != null && listed.contains(schema);
+	}
+
+	/**
 	 * @return the pattern, or a word for a list
 	 */
 	@Override

@@ -44,7 +44,11 @@ class CompositeKeysTest extends DatabaseTest {
 				SELECT g % 9, md5(g::text)::uuid, 'User' || g || '@Example.com' FROM generate_series(1, 3000) g;
 				CREATE TABLE unindexed (a bigint NOT NULL, b bigint NOT NULL, c text);
 				CREATE TABLE nullable_pair (a bigint NOT NULL, b bigint, c text, UNIQUE (a, b));
-				CREATE TABLE reversed (a bigint NOT NULL, b bigint NOT NULL, c text, PRIMARY KEY (b, a))""").update();
+				CREATE TABLE reversed (a bigint NOT NULL, b bigint NOT NULL, c text, PRIMARY KEY (b, a));
+				CREATE TABLE descending (a bigint NOT NULL, b bigint NOT NULL, c text);
+				CREATE UNIQUE INDEX ON descending (a DESC, b DESC);
+				CREATE TABLE mixed (a bigint NOT NULL, b bigint NOT NULL, c text);
+				CREATE UNIQUE INDEX ON mixed (a, b DESC)""").update();
 	}
 
 	@Test
@@ -168,20 +172,28 @@ class CompositeKeysTest extends DatabaseTest {
 				"Declare it NOT NULL");
 		assertRefused("pair-reversed", "reversed", "key (a, b) of reversed has no unique index",
 				"A unique index over (b, a) exists: declare the key in its order, .key(\"b\", \"a\")");
+		assertRefused("pair-mixed", "mixed", "key (a, b) of mixed has no unique index",
+				"all ascending or all descending");
+		// an index in one direction, descending, serves the walk backward
+		TestOperators.operator(dataSource, pair("pair-descending", "descending")).validate();
 		assertThatThrownBy(() -> Backfill.sql("pair-twice").key("a", "a")).isInstanceOf(InvalidBackfillException.class)
 			.hasMessageContaining("names column a twice");
 		assertThatThrownBy(() -> Backfill.sql("pair-none").key()).isInstanceOf(InvalidBackfillException.class)
 			.hasMessageContaining(".key() names no column");
 	}
 
-	private static void assertRefused(String name, String table, String problem, String fix) {
-		Backfill backfill = Backfill.sql(name)
+	private static Backfill pair(String name, String table) {
+		return Backfill.sql(name)
 			.table(table)
 			.key("a", "b")
 			.pending("c IS NULL")
 			.update("UPDATE " + table + " SET c = 'x' WHERE (a, b) > :from AND (a, b) <= :to")
 			.rollback("UPDATE " + table + " SET c = NULL WHERE (a, b) > :from AND (a, b) <= :to")
 			.build();
+	}
+
+	private static void assertRefused(String name, String table, String problem, String fix) {
+		Backfill backfill = pair(name, table);
 		assertThatThrownBy(TestOperators.operator(dataSource, backfill)::validate)
 			.isInstanceOf(InvalidBackfillException.class)
 			.hasMessageContaining(problem)

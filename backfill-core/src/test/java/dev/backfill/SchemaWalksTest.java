@@ -1,5 +1,6 @@
 package dev.backfill;
 
+import java.time.Duration;
 import java.util.List;
 
 import dev.backfill.engine.DefaultBackfillOperator;
@@ -58,7 +59,9 @@ class SchemaWalksTest extends DatabaseTest {
 
 	@Test
 	void eachSchemaIsWalkedOnceOnItsOwnAndOneAddedLaterByTheNextRun() {
-		Backfill backfill = counter("tenant-counter").schemas("tenant_*").build();
+		Backfill backfill = counter("tenant-counter").schemas("tenant_*")
+			.removeOldPath(Duration.ZERO, "drop the old column in every tenant")
+			.build();
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource, backfill);
 		operator.validate();
 		BackfillResult result = operator.run("tenant-counter", RunOptions.defaults(), ProgressListener.NONE);
@@ -83,6 +86,11 @@ class SchemaWalksTest extends DatabaseTest {
 		assertThat(status.schemas()).extracting(BackfillStatus::backfill)
 			.containsExactly("tenant-counter@tenant_a", "tenant-counter@tenant_b", "tenant-counter@tenant_c");
 		assertThat(operator.status("tenant-counter@tenant_b").rowsDone()).isEqualTo(1_500);
+		// the page's history and batches, over the schemas
+		assertThat(operator.history("tenant-counter", 10)).hasSize(3);
+		assertThat(operator.recentBatches("tenant-counter", 4)).hasSize(4);
+		assertThatThrownBy(() -> operator.status("tenant-counter@public")).isInstanceOf(InvalidBackfillException.class)
+			.hasMessageContaining("schema public does not match");
 
 		// a tenant added since: the next run walks it alone
 		tenant("tenant_d", 700);
@@ -97,6 +105,10 @@ class SchemaWalksTest extends DatabaseTest {
 		assertThat(operator.readiness("tenant-counter").verdict()).isEqualTo(Readiness.Verdict.NOT_VERIFIED);
 		assertThat(operator.verify("tenant-counter").passed()).isTrue();
 		assertThat(operator.readiness("tenant-counter").ready()).isTrue();
+		assertThat(operator.removalsDue()).singleElement()
+			.satisfies((notice) -> assertThat(notice.backfill()).isEqualTo("tenant-counter"));
+		// a migration's gate declares nothing: the job repository's schema walks answer
+		assertThat(TestOperators.operator(dataSource).readiness("tenant-counter").ready()).isTrue();
 		jdbc.sql("UPDATE tenant_b.accounts SET counter = 7 WHERE id = 42").update();
 		Verification found = operator.verify("tenant-counter");
 		assertThat(found.discrepancies()).isEqualTo(1);
@@ -105,6 +117,8 @@ class SchemaWalksTest extends DatabaseTest {
 		Readiness gate = operator.readiness("tenant-counter");
 		assertThat(gate.verdict()).isEqualTo(Readiness.Verdict.DISCREPANCIES);
 		assertThat(gate.reason()).startsWith("schema tenant_b (tenant-counter@tenant_b)");
+		assertThat(TestOperators.operator(dataSource).readiness("tenant-counter").verdict())
+			.isEqualTo(Readiness.Verdict.DISCREPANCIES);
 		jdbc.sql("UPDATE tenant_b.accounts SET counter = 1 WHERE id = 42").update();
 
 		// a rollback undoes each schema's walk
@@ -163,6 +177,43 @@ class SchemaWalksTest extends DatabaseTest {
 		assertThat(counted("shop_b", "counter <> 1")).isZero();
 		assertThat(operator.run("after-shops", RunOptions.defaults(), ProgressListener.NONE).state())
 			.isEqualTo(BackfillState.COMPLETED);
+	}
+
+	@Test
+	void aPendingConditionThatNamesAnotherOfTheTenantsTablesReadsTheTenants() {
+		jdbc.sql("CREATE SCHEMA pend_a; CREATE SCHEMA pend_b").update();
+		for (String schema : List.of("pend_a", "pend_b")) {
+			jdbc.sql("CREATE TABLE " + schema + ".accounts (id bigint PRIMARY KEY, counter int NOT NULL DEFAULT 0);"
+					+ "INSERT INTO " + schema + ".accounts (id) SELECT g FROM generate_series(1, 1000) g;"
+					+ "CREATE TABLE " + schema + ".skipped (id bigint PRIMARY KEY); ANALYZE " + schema + ".accounts")
+				.update();
+		}
+		jdbc.sql("INSERT INTO pend_a.skipped SELECT g FROM generate_series(1, 100) g").update();
+		String pending = "counter = 0 AND NOT EXISTS (SELECT 1 FROM skipped s WHERE s.id = accounts.id)";
+		Backfill backfill = Backfill.sql("pend-counter")
+			.table("accounts")
+			.key("id")
+			.schemas("pend_*")
+			.pending(pending)
+			.update("UPDATE accounts SET counter = counter + 1 WHERE id > :from AND id <= :to AND " + pending)
+			.rollback("UPDATE accounts SET counter = counter - 1 WHERE id > :from AND id <= :to")
+			.batchSize(300)
+			.build();
+		// the configuration's tuning of the declaration holds for each schema's walk:
+		// here
+		// a parallelism of 2
+		DefaultBackfillOperator operator = DefaultBackfillOperator.create(dataSource, backfill)
+			.tuning("pend-counter", new Tuning(BackfillSettings.DEFAULTS, List.of(), 2))
+			.build();
+		operator.validate();
+		assertThat(operator.status("pend-counter").rowsRemainingEstimate()).isPositive();
+		// in partitions: their cuts probe the pending rows, as the run's estimates do
+		BackfillResult result = operator.run("pend-counter", RunOptions.defaults(), ProgressListener.NONE);
+		assertThat(result.state()).isEqualTo(BackfillState.COMPLETED);
+		assertThat(result.rows()).isEqualTo(1_900);
+		assertThat(counted("pend_a", "counter = 1")).isEqualTo(900);
+		assertThat(counted("pend_b", "counter = 1")).isEqualTo(1_000);
+		assertThat(operator.status("pend-counter@pend_a").partitions()).hasSize(2);
 	}
 
 	@Test

@@ -42,6 +42,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 
 /**
  * What the job repository says about a backfill's runs, rollbacks, dry-runs and verifies:
@@ -99,21 +100,39 @@ final class BackfillHistory {
 		List<RemovalNotice> due = new ArrayList<>();
 		Instant now = Instant.now();
 		for (Backfill backfill : this.backfills.all()) {
-			JobExecution run = last(backfill.name());
-			if (run == null || run.getStatus() != BatchStatus.COMPLETED || rolledBack(backfill.name(), run)) {
+			// a declaration over schemas is proven when each of its schemas' walks is
+			List<Backfill> walks = TenantSchemas.walks(backfill, this.jdbc);
+			List<Proven> proven = walks.stream().map((walk) -> proven(walk.name())).toList();
+			if (walks.isEmpty() || proven.contains(null)) {
 				continue;
 			}
-			Verification verification = lastVerification(backfill.name());
-			if (verification == null || !verification.passed() || verification.jobExecutionId() < run.getId()) {
-				continue;
-			}
-			Instant dueAt = verification.at().plus(backfill.removeOldPath().after());
+			Instant completed = proven.stream().map(Proven::completed).max(Comparator.naturalOrder()).orElseThrow();
+			Instant verified = proven.stream().map(Proven::verified).max(Comparator.naturalOrder()).orElseThrow();
+			Instant dueAt = verified.plus(backfill.removeOldPath().after());
 			if (!now.isBefore(dueAt)) {
-				due.add(new RemovalNotice(backfill.name(), instant(run.getEndTime()), verification.at(), dueAt,
+				due.add(new RemovalNotice(backfill.name(), completed, verified, dueAt,
 						backfill.removeOldPath().what()));
 			}
 		}
 		return due;
+	}
+
+	/** When a backfill's latest run completed, and when a verify after it passed. */
+	private record Proven(Instant completed, Instant verified) {
+	}
+
+	// its latest run completed and stands, and a verify after it passed; else null
+	private @Nullable Proven proven(String name) {
+		JobExecution run = last(name);
+		if (run == null || run.getStatus() != BatchStatus.COMPLETED || rolledBack(name, run)) {
+			return null;
+		}
+		Verification verification = lastVerification(name);
+		if (verification == null || !verification.passed() || verification.jobExecutionId() < run.getId()) {
+			return null;
+		}
+		Instant completed = instant(run.getEndTime());
+		return new Proven((completed != null) ? completed : verification.at(), verification.at());
 	}
 
 	boolean rolledBack(String name, JobExecution run) {
@@ -216,6 +235,21 @@ final class BackfillHistory {
 							+ verify.getId() + "): finish it with 'backfill verify " + name + "'");
 		}
 		return Readiness.of(status);
+	}
+
+	/**
+	 * The walks of one schema each ({@code name@schema}) that the job repository records
+	 * of a declaration over schemas, declared here or not.
+	 * @param name the declaration's name
+	 * @return the walks' names, in name order
+	 */
+	List<String> recordedWalks(String name) {
+		String prefix = name + Backfill.SCHEMA_SEPARATOR;
+		return this.jobRepository.getJobNames()
+			.stream()
+			.filter((job) -> job.startsWith(prefix) && job.indexOf(':') < 0)
+			.sorted()
+			.toList();
 	}
 
 	/**
@@ -402,7 +436,9 @@ final class BackfillHistory {
 			return 0;
 		}
 		try {
-			return PlannedWork.pendingRows(backfill, TableShape.read(this.jdbc, backfill), this.jdbc);
+			TableShape shape = TableShape.read(this.jdbc, backfill);
+			return TenantSchemas.onSearchPath(new JdbcTransactionManager(this.dataSource), this.jdbc, backfill,
+					() -> PlannedWork.pendingRows(backfill, shape, this.jdbc));
 		}
 		catch (RuntimeException ex) {
 			// status must answer even when the table is gone; the estimate is then

@@ -109,8 +109,9 @@ final class BackfillJobs {
 		if (!shape.partitioned()) {
 			return handle(plan.jobName(), incrementer, true, lock, JobNames.STEP, tasklets);
 		}
-		WalkPartitioner partitioner = new WalkPartitioner(plan.jobName(), plan.shape().key(),
-				() -> shape.plan(plan, this.jdbc), this.jobRepository);
+		WalkPartitioner partitioner = new WalkPartitioner(plan.jobName(), plan.shape().key(), () -> TenantSchemas
+			.onSearchPath(this.transactionManager, this.jdbc, plan.backfill(), () -> shape.plan(plan, this.jdbc)),
+				this.jobRepository);
 		AbstractPartitionHandler handler;
 		if (shape.remote()) {
 			if (this.remote == null) {

@@ -207,7 +207,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.lastKey = (saved.lastKey() != null) ? keyType.parse(saved.lastKey()) : null;
 		Object after = (this.lastKey != null) ? this.lastKey : this.bounds.from();
 		long keys = this.pass.remaining().keysIn(this.jdbc, after, this.bounds.until());
-		long pending = this.pass.remaining().pendingIn(this.jdbc, after, this.bounds.until());
+		long pending = TenantSchemas.onSearchPath(this.transactionManager, this.jdbc, this.plan.backfill(),
+				() -> this.pass.remaining().pendingIn(this.jdbc, after, this.bounds.until()));
 		Optional<KeySpans> spans = KeySpans.of(this.jdbc, this.keyset, after, this.bounds.until(), keys);
 		this.walk = spans.isPresent() ? spans.get() : this.keyset;
 		if (spans.isPresent()) {

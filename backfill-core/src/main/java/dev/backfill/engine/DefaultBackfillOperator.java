@@ -3,6 +3,7 @@ package dev.backfill.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -389,8 +390,16 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 			return this.schemaWalks.readiness(backfill, this::readiness);
 		}
 		BackfillHistory history = this.engine.history();
+		if (backfill == null && !history.recorded(name)) {
+			// a declaration over schemas, not declared here (the gate of a migration):
+			// its schemas' walks answer
+			List<String> walks = history.recordedWalks(name);
+			if (!walks.isEmpty()) {
+				return SchemaWalks.readiness(name, walks, (walk) -> history.readiness(walk, false));
+			}
+		}
 		// removed with the contract step it gates: its record still answers
-		boolean declared = this.backfills.find(name).isPresent() || !history.recorded(name);
+		boolean declared = backfill != null || !history.recorded(name);
 		return history.readiness(name, declared);
 	}
 
@@ -426,12 +435,31 @@ public final class DefaultBackfillOperator implements BackfillOperator {
 
 	@Override
 	public List<RunSummary> history(String name, int limit) {
+		Backfill backfill = this.backfills.find(name).orElse(null);
+		if (backfill != null && backfill.schemas() != null) {
+			// the runs of its schemas' walks, latest first
+			return this.schemaWalks.walks(backfill)
+				.stream()
+				.flatMap((walk) -> this.engine.history().history(walk.name(), limit).stream())
+				.sorted(Comparator.comparingLong(RunSummary::jobExecutionId).reversed())
+				.limit(limit)
+				.toList();
+		}
 		return this.engine.history().history(name, limit);
 	}
 
 	@Override
 	public List<BatchSummary> recentBatches(String name, int limit) {
-		this.backfills.get(name);
+		Backfill backfill = this.backfills.get(name);
+		if (backfill.schemas() != null) {
+			// the latest of its schemas' walks, oldest first
+			List<BatchSummary> all = this.schemaWalks.walks(backfill)
+				.stream()
+				.flatMap((walk) -> recentBatches(walk.name(), limit).stream())
+				.sorted(Comparator.comparing(BatchSummary::startedAt))
+				.toList();
+			return all.subList(Math.max(0, all.size() - limit), all.size());
+		}
 		return this.engine.log()
 			.recent(name, limit)
 			.stream()

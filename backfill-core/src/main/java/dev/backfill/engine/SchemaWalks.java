@@ -184,16 +184,23 @@ final class SchemaWalks {
 	 * (the first of those), and why.
 	 */
 	Readiness readiness(Backfill backfill, Function<String, Readiness> readiness) {
-		List<Backfill> walks = walks(backfill);
-		String name = backfill.name();
+		List<String> walks = walks(backfill).stream().map(Backfill::name).toList();
 		if (walks.isEmpty()) {
-			return new Readiness(name, Readiness.Verdict.NEVER_RUN, "no schema matches " + backfill.schemas()
-					+ ", so it never ran: create the schemas, then 'backfill run " + name + "'");
+			return new Readiness(backfill.name(), Readiness.Verdict.NEVER_RUN, "no schema matches " + backfill.schemas()
+					+ ", so it never ran: create the schemas, then 'backfill run " + backfill.name() + "'");
 		}
+		return readiness(backfill.name(), walks, readiness);
+	}
+
+	/**
+	 * The same over walks named {@code name@schema}, such as those the job repository
+	 * records of a declaration no longer declared here (a migration's contract step).
+	 */
+	static Readiness readiness(String name, List<String> walks, Function<String, Readiness> readiness) {
 		Readiness holding = null;
-		Backfill held = null;
-		for (Backfill walk : walks) {
-			Readiness each = readiness.apply(walk.name());
+		String held = null;
+		for (String walk : walks) {
+			Readiness each = readiness.apply(walk);
 			if (!each.ready()
 					&& (holding == null || FURTHEST.indexOf(each.verdict()) < FURTHEST.indexOf(holding.verdict()))) {
 				holding = each;
@@ -202,10 +209,14 @@ final class SchemaWalks {
 		}
 		if (holding != null) {
 			return new Readiness(name, holding.verdict(),
-					"schema " + held.schema() + " (" + held.name() + ") " + holding.reason());
+					"schema " + schemaOf(held) + " (" + held + ") " + holding.reason());
 		}
 		return new Readiness(name, Readiness.Verdict.READY, "each of its " + walks.size() + " schemas ("
-				+ String.join(", ", walks.stream().map(Backfill::schema).toList()) + ") completed and verified");
+				+ String.join(", ", walks.stream().map(SchemaWalks::schemaOf).toList()) + ") completed and verified");
+	}
+
+	private static String schemaOf(String walk) {
+		return walk.substring(walk.indexOf(Backfill.SCHEMA_SEPARATOR) + 1);
 	}
 
 }

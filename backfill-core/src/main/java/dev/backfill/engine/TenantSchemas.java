@@ -4,11 +4,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import dev.backfill.Backfill;
 import dev.backfill.InvalidBackfillException;
 import dev.backfill.Schemas;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The schemas a declaration over schemas runs in, listed at each use: those of the
@@ -88,6 +91,31 @@ final class TenantSchemas {
 	 */
 	static String searchPath(Backfill backfill) {
 		return (backfill.schema() != null) ? SEARCH_PATH : "";
+	}
+
+	/**
+	 * Runs work that plans or reads a backfill's pending condition outside a batch: for
+	 * the walk of one schema, in a read-only transaction with the schema first on its
+	 * search path, so that a condition naming another of the tenant's tables reads the
+	 * tenant's; otherwise as it is.
+	 * @param transactionManager the transactions of the client's database
+	 * @param jdbc the client the work uses
+	 * @param backfill the backfill
+	 * @param work the work
+	 * @param <T> what it returns
+	 * @return what it returned
+	 */
+	static <T> T onSearchPath(PlatformTransactionManager transactionManager, JdbcClient jdbc, Backfill backfill,
+			Supplier<T> work) {
+		if (backfill.schema() == null) {
+			return work.get();
+		}
+		TransactionTemplate transaction = new TransactionTemplate(transactionManager);
+		transaction.setReadOnly(true);
+		return transaction.execute((tx) -> {
+			bindSearchPath(jdbc.sql("SELECT 1" + SEARCH_PATH), backfill).query().listOfRows();
+			return work.get();
+		});
 	}
 
 	/**

@@ -63,19 +63,25 @@ final class Tunings {
 	// the command line's, else the configuration's for the backfill, else the
 	// declaration's
 	int parallelism(Backfill backfill, int override) {
-		Tuning tuned = this.tuning.get(backfill.name());
+		Tuning tuned = tuned(backfill.name());
 		return (override > 0) ? override
 				: (tuned != null && tuned.parallelism() > 0) ? tuned.parallelism() : backfill.parallelism();
 	}
 
 	BackfillSettings settings(String name) {
-		Tuning tuned = this.tuning.get(name);
+		Tuning tuned = tuned(name);
 		return (tuned != null) ? tuned.settings() : this.settings;
 	}
 
 	private List<BackfillThrottle> throttles(String name) {
-		Tuning tuned = this.tuning.get(name);
+		Tuning tuned = tuned(name);
 		return (tuned != null) ? tuned.throttles() : this.throttles;
+	}
+
+	// a schema's walk, 'name@schema', is tuned as its declaration is
+	private @Nullable Tuning tuned(String name) {
+		int at = name.indexOf(Backfill.SCHEMA_SEPARATOR);
+		return this.tuning.get((at > 0) ? name.substring(0, at) : name);
 	}
 
 	private ProgressListener withListeners(ProgressListener listener) {

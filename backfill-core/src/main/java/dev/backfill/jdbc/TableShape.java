@@ -46,8 +46,9 @@ public record TableShape(TableName table, TableKey key, Map<String, ColumnType> 
 			SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE lower(c.relname) = lower(:name) AND c.relkind IN ('r', 'p') LIMIT 1""";
 
-	// a valid unique index over exactly the key's columns, in its order and ascending:
-	// one range scan of it answers a row-value comparison
+	// a valid unique index over exactly the key's columns, in its order, all of them in
+	// one direction: one range scan of it (backward for a descending one) answers a
+	// row-value comparison
 	private static final String UNIQUE_INDEX = """
 			SELECT EXISTS (
 			  SELECT 1 FROM pg_index i
@@ -56,8 +57,8 @@ public record TableShape(TableName table, TableKey key, Map<String, ColumnType> 
 			    AND ARRAY(SELECT a.attname::text FROM unnest(CAST(i.indkey AS int2[])) WITH ORDINALITY k(attnum, n)
 			              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
 			              WHERE k.n <= i.indnkeyatts ORDER BY k.n) = CAST(:keys AS text[])
-			    AND NOT EXISTS (SELECT 1 FROM unnest(CAST(i.indoption AS int2[])) WITH ORDINALITY o(opt, n)
-			                    WHERE o.n <= i.indnkeyatts AND o.opt & 1 = 1))""";
+			    AND (SELECT count(DISTINCT o.opt & 1) FROM unnest(CAST(i.indoption AS int2[])) WITH ORDINALITY o(opt, n)
+			         WHERE o.n <= i.indnkeyatts) = 1)""";
 
 	// a unique index over the same columns in another order, to name in the fix
 	private static final String OTHER_ORDER = """
@@ -203,7 +204,8 @@ public record TableShape(TableName table, TableKey key, Map<String, ColumnType> 
 					.optional()
 					.orElse(null);
 				problems.add("key (" + list + ") of " + table + " has no unique index over exactly these columns in "
-						+ "this order, ascending, so batches cannot be cut by one index range scan. "
+						+ "this order, all ascending or all descending, so batches cannot be cut by one index range "
+						+ "scan. "
 						+ ((other != null)
 								? "A unique index over (" + other + ") exists: declare the key in its order, "
 										+ ".key(\"" + String.join("\", \"", other.split(", ")) + "\")."

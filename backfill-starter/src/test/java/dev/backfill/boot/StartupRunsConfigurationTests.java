@@ -1,8 +1,12 @@
 package dev.backfill.boot;
 
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import dev.backfill.Backfill;
+import dev.backfill.BackfillState;
+import dev.backfill.BackfillStatus;
 import dev.backfill.InvalidBackfillException;
 import dev.backfill.boot.autoconfigure.BackfillAutoConfiguration;
 import dev.backfill.boot.autoconfigure.StartupRuns;
@@ -53,6 +57,19 @@ class StartupRunsConfigurationTests extends DatabaseTest {
 				.hasMessage("backfill.run-on-startup names 'fill-z', which is not declared. Declared backfills: "
 						+ "copy-b, fill-a. Correct the property.");
 		});
+	}
+
+	@Test
+	void aStartRunsEachSchemaOfADeclarationOverSchemasButNeverOneCompletedOrRolledBack() {
+		BackfillStatus completed = new BackfillStatus("fills@tenant_a", BackfillState.COMPLETED, 3L, 1, 10, 0, "10", 0,
+				0, null, null, null, null, 10, 1, 0, null, null, null, List.of());
+		BackfillStatus rolledBack = BackfillStatus.rolledBack("fills@tenant_b", 5L, null, null, 10, null, null);
+		BackfillStatus added = BackfillStatus.neverRun("fills@tenant_c", 10, null, null);
+		BackfillStatus declared = new BackfillStatus("fills", BackfillState.NEVER_RUN, 5L, 1, 10, 20, null, 0, 0, null,
+				null, null, null, 10, 1, 0, null, null, null, List.of(), List.of(completed, rolledBack, added));
+		assertThat(StartupRuns.toRun(declared)).containsExactly("fills@tenant_c");
+		assertThat(StartupRuns.toRun(added)).containsExactly("fills@tenant_c");
+		assertThat(StartupRuns.toRun(rolledBack)).isEmpty();
 	}
 
 	private static Backfill.SqlBuilder fill(String name, String column) {

@@ -146,26 +146,10 @@ public class StartupRuns
 				return;
 			}
 			try {
-				BackfillStatus status = this.operator.status(name);
-				if (status.state() == BackfillState.COMPLETED) {
-					// each start would walk the whole table again for rows it cannot have
-					// left: 'backfill run' does that when asked
-					logger.info("Backfill '{}' completed {}; not run again on startup", name, status.endedAt());
-					continue;
-				}
-				if (status.state() == BackfillState.ROLLED_BACK) {
-					// undone on purpose: a restart must not do it again
-					logger.info("Backfill '{}' was rolled back {}; not run on startup ('backfill run {}' runs it "
-							+ "again)", name, status.endedAt(), name);
-					continue;
-				}
-				BackfillResult result = this.operator.run(name, RunOptions.defaults(), ProgressListener.NONE);
-				logger.info("Backfill '{}' run on startup ended {}: {} rows in {} batches{}", name, result.state(),
-						result.rows(), result.batches(),
-						(result.state() == BackfillState.COMPLETED) ? "" : "; the next start resumes it");
-				if (result.state() == BackfillState.STOPPED) {
-					// a stop asked of it, or the shutdown: the rest waits too
-					return;
+				for (String walk : toRun(this.operator.status(name))) {
+					if (this.closing || !startup(walk)) {
+						return;
+					}
 				}
 			}
 			catch (BackfillAlreadyRunningException ex) {
@@ -185,6 +169,43 @@ public class StartupRuns
 				logger.error("Backfill '{}' run on startup failed; the next start resumes it", name, ex);
 			}
 		}
+	}
+
+	/**
+	 * What a start runs of a backfill: itself, or for a declaration over schemas each of
+	 * its schemas' walks on its own (so that one rolled back stays so when another is
+	 * added); never one whose run completed (each start would walk the whole table again
+	 * for rows it cannot have left: 'backfill run' does that when asked), nor one rolled
+	 * back (undone on purpose: a restart must not do it again).
+	 * @param declared the backfill's status
+	 * @return the names to run, in order
+	 */
+	public static List<String> toRun(BackfillStatus declared) {
+		List<BackfillStatus> walks = declared.schemas().isEmpty() ? List.of(declared) : declared.schemas();
+		List<String> names = new ArrayList<>();
+		for (BackfillStatus status : walks) {
+			String name = status.backfill();
+			if (status.state() == BackfillState.COMPLETED) {
+				logger.info("Backfill '{}' completed {}; not run again on startup", name, status.endedAt());
+			}
+			else if (status.state() == BackfillState.ROLLED_BACK) {
+				logger.info("Backfill '{}' was rolled back {}; not run on startup ('backfill run {}' runs it again)",
+						name, status.endedAt(), name);
+			}
+			else {
+				names.add(name);
+			}
+		}
+		return names;
+	}
+
+	// false when the rest must wait: it was stopped (a stop asked of it, or the shutdown)
+	private boolean startup(String name) {
+		BackfillResult result = this.operator.run(name, RunOptions.defaults(), ProgressListener.NONE);
+		logger.info("Backfill '{}' run on startup ended {}: {} rows in {} batches{}", name, result.state(),
+				result.rows(), result.batches(),
+				(result.state() == BackfillState.COMPLETED) ? "" : "; the next start resumes it");
+		return result.state() != BackfillState.STOPPED;
 	}
 
 	// the declared names, each after the listed ones it runs after
