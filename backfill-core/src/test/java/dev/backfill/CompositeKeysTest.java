@@ -140,6 +140,31 @@ class CompositeKeysTest extends DatabaseTest {
 	}
 
 	@Test
+	void aValueTheColumnRefusesIsNamedWithItsRowsKeyTuple() {
+		jdbc.sql("""
+				CREATE TABLE short_names (tenant bigint NOT NULL, id bigint NOT NULL, name text NOT NULL,
+				  short varchar(5), PRIMARY KEY (tenant, id));
+				INSERT INTO short_names SELECT g % 3, g, 'n' || g FROM generate_series(1, 600) g;
+				UPDATE short_names SET name = 'Alexander' WHERE (tenant, id) = (2, 302)""").update();
+		Backfill shorten = Backfill.java("short-names")
+			.table("short_names")
+			.key("tenant", "id")
+			.pending("short IS NULL")
+			.read("name")
+			.write("short")
+			.process((row) -> row.set("short", row.get("name")))
+			.rollback("UPDATE short_names SET short = NULL WHERE (tenant, id) > :from AND (tenant, id) <= :to")
+			.batchSize(200)
+			.build();
+		BackfillResult result = TestOperators.operator(dataSource, shorten)
+			.run("short-names", RunOptions.defaults(), ProgressListener.NONE);
+		assertThat(result.state()).isEqualTo(BackfillState.FAILED);
+		assertThat(result.failure()).contains("cannot write column short (character varying(5)) on key [2, 302]");
+		// the batches before it committed, by their tuples
+		assertThat(count("SELECT count(*) FROM short_names WHERE short = name")).isEqualTo(400);
+	}
+
+	@Test
 	void aDryRunSamplesACompositeKeyAndWritesNothing() {
 		jdbc.sql("UPDATE events SET counter = 0").update();
 		DefaultBackfillOperator operator = TestOperators.operator(dataSource, events("events-dry", 500));

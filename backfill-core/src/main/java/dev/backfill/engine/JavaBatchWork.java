@@ -3,6 +3,7 @@ package dev.backfill.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.backfill.JavaBackfill;
 import dev.backfill.KeyRange;
@@ -49,7 +50,9 @@ final class JavaBatchWork implements BatchWork {
 				+ shape.table().sql() + " WHERE " + key + " > :from AND " + key + " <= :to AND (" + backfill.pending()
 				+ ") ORDER BY " + shape.key().order(false));
 		this.write = update(backfill, shape, backfill.write());
-		this.unnest = "SELECT count(*) FROM unnest(?::text[]" + ", ?::text[]".repeat(backfill.write().size()) + ")";
+		int keyColumns = shape.key().columns().size();
+		this.unnest = "SELECT count(*) FROM unnest(?::text[]"
+				+ ", ?::text[]".repeat(keyColumns - 1 + backfill.write().size()) + ")";
 	}
 
 	// each text is cast to the column's type without its modifier, and the assignment to
@@ -66,40 +69,36 @@ final class JavaBatchWork implements BatchWork {
 				.append("::")
 				.append(shape.column(columns.get(i)).assignable());
 		}
+		List<String> keys = shape.key().aliases("backfill_v.backfill_k");
 		sql.append(" FROM unnest(?::text[]");
-		sql.append(", ?::text[]".repeat(columns.size()));
-		sql.append(") AS backfill_v(backfill_key");
+		sql.append(", ?::text[]".repeat(keys.size() - 1 + columns.size()));
+		sql.append(") AS backfill_v(");
+		sql.append(keys.stream().map((k) -> k.substring("backfill_v.".length())).collect(Collectors.joining(", ")));
 		for (int i = 0; i < columns.size(); i++) {
 			sql.append(", backfill_c").append(i);
 		}
 		sql.append(") WHERE ")
-			.append(keyIs(shape, table, "backfill_v.backfill_key"))
+			.append(keyIs(shape, table, keys))
 			.append(" AND (")
 			.append(backfill.pending())
 			.append(')');
 		return sql.toString();
 	}
 
-	// the row whose key a text names: a one-column key's value, a composite key's JSON
-	// array, read into each column's own type
-	private static String keyIs(TableShape shape, String table, String text) {
+	// the row whose key the texts name, one per key column, each read into its
+	// column's own type
+	private static String keyIs(TableShape shape, String table, List<String> texts) {
 		List<String> columns = shape.key().columns();
-		if (columns.size() == 1) {
-			return table + "." + shape.keySql() + " = " + text + "::" + shape.column(columns.get(0)).assignable();
-		}
 		StringBuilder sql = new StringBuilder();
 		for (int i = 0; i < columns.size(); i++) {
 			sql.append((i > 0) ? " AND " : "")
 				.append(table)
 				.append('.')
 				.append(SqlIdentifier.quote(columns.get(i)))
-				.append(" = CAST(CAST(")
-				.append(text)
-				.append(" AS jsonb) ->> ")
-				.append(i)
-				.append(" AS ")
-				.append(shape.column(columns.get(i)).assignable())
-				.append(')');
+				.append(" = ")
+				.append(texts.get(i))
+				.append("::")
+				.append(shape.column(columns.get(i)).assignable());
 		}
 		return sql.toString();
 	}
@@ -121,8 +120,11 @@ final class JavaBatchWork implements BatchWork {
 		return changes.processed;
 	}
 
-	private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, Changes changes) {
-		JdbcClient.StatementSpec bound = statement.param(changes.keys.toArray(String[]::new));
+	private JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, Changes changes) {
+		JdbcClient.StatementSpec bound = statement;
+		for (String[] key : this.shape.key().columnsOf(changes.keys)) {
+			bound = bound.param(key);
+		}
 		for (List<@Nullable String> column : changes.columns) {
 			bound = bound.param(column.toArray(String[]::new));
 		}
@@ -171,8 +173,8 @@ final class JavaBatchWork implements BatchWork {
 			return null;
 		}, ".pending(...)", ".read(...)"),
 				PlannedStatement.of("write of the new values", PlannedStatement.Use.WRITE, (jdbc) -> {
-					JdbcClient.StatementSpec statement = jdbc.sql("EXPLAIN " + this.write).param(new String[0]);
-					for (int i = 0; i < this.backfill.write().size(); i++) {
+					JdbcClient.StatementSpec statement = jdbc.sql("EXPLAIN " + this.write);
+					for (int i = 0; i < this.shape.key().columns().size() + this.backfill.write().size(); i++) {
 						statement = statement.param(new String[0]);
 					}
 					statement.query().listOfRows();
@@ -196,7 +198,7 @@ final class JavaBatchWork implements BatchWork {
 				String column = writes.get(i);
 				Optional<UnfitValue> unfit = UnfitValue.find(jdbc, savepoint,
 						update(this.backfill, this.shape, List.of(column)), column, this.shape.column(column),
-						changes.keys, changes.columns.get(i));
+						this.shape.key(), changes.keys, changes.columns.get(i));
 				if (unfit.isPresent()) {
 					return unfit.get().failure(this.backfill.name(), range, failure);
 				}

@@ -7,6 +7,7 @@ import java.util.Optional;
 import dev.backfill.BackfillException;
 import dev.backfill.KeyRange;
 import dev.backfill.jdbc.ColumnType;
+import dev.backfill.jdbc.TableKey;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -50,17 +51,18 @@ record UnfitValue(String column, String key, ColumnType type, int length, String
 	 * Finds the first row whose value the column refuses.
 	 * @param jdbc a client bound to the batch's transaction
 	 * @param savepoint runs each try in a savepoint of its own
-	 * @param update the write of this column alone: the keys, then the values, as text
-	 * arrays
+	 * @param update the write of this column alone: the keys (an array per key column),
+	 * then the values, as text arrays
 	 * @param column the column
 	 * @param type its type
-	 * @param keys the rows' keys
+	 * @param key the table's key, which binds the keys
+	 * @param keys the rows' keys, as stored
 	 * @param values the values set, in the order of the keys
 	 * @return the value, or empty when no single value fails
 	 */
 	static Optional<UnfitValue> find(JdbcClient jdbc, TransactionOperations savepoint, String update, String column,
-			ColumnType type, List<String> keys, List<@Nullable String> values) {
-		if (tryWrite(jdbc, savepoint, update, keys, values) == null) {
+			ColumnType type, TableKey key, List<String> keys, List<@Nullable String> values) {
+		if (tryWrite(jdbc, savepoint, update, key, keys, values) == null) {
 			return Optional.empty();
 		}
 		// [from, to) fails
@@ -68,14 +70,15 @@ record UnfitValue(String column, String key, ColumnType type, int length, String
 		int to = keys.size();
 		while (to - from > 1) {
 			int middle = (from + to) >>> 1;
-			if (tryWrite(jdbc, savepoint, update, keys.subList(from, middle), values.subList(from, middle)) != null) {
+			if (tryWrite(jdbc, savepoint, update, key, keys.subList(from, middle),
+					values.subList(from, middle)) != null) {
 				to = middle;
 			}
 			else {
 				from = middle;
 			}
 		}
-		SQLException alone = tryWrite(jdbc, savepoint, update, keys.subList(from, to), values.subList(from, to));
+		SQLException alone = tryWrite(jdbc, savepoint, update, key, keys.subList(from, to), values.subList(from, to));
 		if (alone == null) {
 			return Optional.empty();
 		}
@@ -90,10 +93,14 @@ record UnfitValue(String column, String key, ColumnType type, int length, String
 	// the data exception the write fails with, or null when it passes; any other failure
 	// ends the search
 	private static @Nullable SQLException tryWrite(JdbcClient jdbc, TransactionOperations savepoint, String update,
-			List<String> keys, List<@Nullable String> values) {
+			TableKey key, List<String> keys, List<@Nullable String> values) {
 		try {
 			savepoint.executeWithoutResult((status) -> {
-				jdbc.sql(update).param(keys.toArray(String[]::new)).param(values.toArray(String[]::new)).update();
+				JdbcClient.StatementSpec statement = jdbc.sql(update);
+				for (String[] column : key.columnsOf(keys)) {
+					statement = statement.param(column);
+				}
+				statement.param(values.toArray(String[]::new)).update();
 				status.setRollbackOnly();
 			});
 			return null;
