@@ -80,6 +80,10 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 
 	private final Pass pass;
 
+	private final String timeoutsSql;
+
+	private final String partitionTimeoutsSql;
+
 	private final Keyset keyset;
 
 	/** How this step's walk finds its batches: the keyset, or spans of a dense key. */
@@ -157,6 +161,9 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		this.run = run;
 		this.label = "'" + plan.pass().logName() + "'";
 		this.application = "backfill " + plan.pass().logName();
+		// a schema's walk sets its search path with the timeouts: the statements once
+		this.timeoutsSql = TIMEOUTS.formatted(TenantSchemas.searchPath(plan.backfill()));
+		this.partitionTimeoutsSql = PARTITION_TIMEOUTS.formatted(TenantSchemas.searchPath(plan.backfill()));
 		this.pass = plan.pass();
 		this.keyset = new Keyset(plan.shape());
 		this.walk = this.keyset;
@@ -321,9 +328,8 @@ final class BackfillTasklet implements Tasklet, StepExecutionListener {
 		if (backfill.schema() != null) {
 			timeouts.put("schema", TenantSchemas.schemaParameter(backfill));
 		}
-		this.statements.execute(
-				((this.partition > 0) ? PARTITION_TIMEOUTS : TIMEOUTS).formatted(TenantSchemas.searchPath(backfill)),
-				timeouts, PreparedStatement::execute);
+		this.statements.execute((this.partition > 0) ? this.partitionTimeoutsSql : this.timeoutsSql, timeouts,
+				PreparedStatement::execute);
 		// after the checkpoint; else from the bounded walk's lower bound, or from the
 		// smallest key
 		Object from = (this.lastKey != null) ? this.lastKey : this.bounds.from();

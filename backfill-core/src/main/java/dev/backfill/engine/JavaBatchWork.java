@@ -154,7 +154,7 @@ final class JavaBatchWork implements BatchWork {
 						+ " on key " + row.key() + " but declares .write(" + String.join(", ", writes)
 						+ "): set every written column, or none to skip the row");
 			}
-			changes.keys.add(row.key().toString());
+			changes.keys.add(row.key());
 			for (int i = 0; i < writes.size(); i++) {
 				changes.columns.get(i).add(row.changes().get(writes.get(i)));
 			}
@@ -210,7 +210,7 @@ final class JavaBatchWork implements BatchWork {
 		return failure;
 	}
 
-	private record Changes(int processed, List<String> keys, List<List<@Nullable String>> columns) {
+	private record Changes(int processed, List<Object> keys, List<List<@Nullable String>> columns) {
 	}
 
 }

@@ -72,7 +72,7 @@ final class SchemaWalks {
 		}
 		logger.info("Backfill '{}' over {}: {} of {} schemas walked by this run", backfill.name(), backfill.schemas(),
 				results.size(), walks.size());
-		return sum(backfill.name(), results, BackfillState.COMPLETED);
+		return outcome(backfill.name(), results);
 	}
 
 	/**
@@ -91,12 +91,15 @@ final class SchemaWalks {
 			}
 		}
 		return results.isEmpty() ? BackfillResult.nothingToRollBack(backfill.name())
-				: sum(backfill.name(), results, BackfillState.COMPLETED);
+				: outcome(backfill.name(), results);
 	}
 
-	private static BackfillResult sum(String name, List<BackfillResult> results, BackfillState done) {
-		BackfillResult unfinished = results.stream().filter((r) -> r.state() != done).findFirst().orElse(null);
-		return new BackfillResult(name, (unfinished != null) ? unfinished.state() : done,
+	private static BackfillResult outcome(String name, List<BackfillResult> results) {
+		BackfillResult unfinished = results.stream()
+			.filter((r) -> r.state() != BackfillState.COMPLETED)
+			.findFirst()
+			.orElse(null);
+		return new BackfillResult(name, (unfinished != null) ? unfinished.state() : BackfillState.COMPLETED,
 				results.stream().mapToLong(BackfillResult::jobExecutionId).max().orElse(0),
 				results.stream().anyMatch(BackfillResult::resumed),
 				results.stream().mapToLong(BackfillResult::rows).sum(),
@@ -119,7 +122,7 @@ final class SchemaWalks {
 		}
 		List<String> firstKeys = new ArrayList<>();
 		for (Verification verification : each) {
-			String schema = verification.backfill().substring(verification.backfill().indexOf('@') + 1);
+			String schema = schemaOf(verification.backfill());
 			verification.firstKeys()
 				.stream()
 				.limit(Math.max(0, 10 - firstKeys.size()))

@@ -56,12 +56,12 @@ record UnfitValue(String column, String key, ColumnType type, int length, String
 	 * @param column the column
 	 * @param type its type
 	 * @param key the table's key, which binds the keys
-	 * @param keys the rows' keys, as stored
+	 * @param keys the rows' keys, in their Java form
 	 * @param values the values set, in the order of the keys
 	 * @return the value, or empty when no single value fails
 	 */
 	static Optional<UnfitValue> find(JdbcClient jdbc, TransactionOperations savepoint, String update, String column,
-			ColumnType type, TableKey key, List<String> keys, List<@Nullable String> values) {
+			ColumnType type, TableKey key, List<Object> keys, List<@Nullable String> values) {
 		if (tryWrite(jdbc, savepoint, update, key, keys, values) == null) {
 			return Optional.empty();
 		}
@@ -86,14 +86,14 @@ record UnfitValue(String column, String key, ColumnType type, int length, String
 		String state = alone.getSQLState();
 		String message = WITHOUT_VALUE.contains(state)
 				? String.valueOf(alone.getMessage()).lines().findFirst().orElse("").replaceFirst("^ERROR: ", "") : null;
-		return Optional.of(new UnfitValue(column, keys.get(from), type,
+		return Optional.of(new UnfitValue(column, keys.get(from).toString(), type,
 				(value != null) ? value.codePointCount(0, value.length()) : 0, state, message));
 	}
 
 	// the data exception the write fails with, or null when it passes; any other failure
 	// ends the search
 	private static @Nullable SQLException tryWrite(JdbcClient jdbc, TransactionOperations savepoint, String update,
-			TableKey key, List<String> keys, List<@Nullable String> values) {
+			TableKey key, List<Object> keys, List<@Nullable String> values) {
 		try {
 			savepoint.executeWithoutResult((status) -> {
 				JdbcClient.StatementSpec statement = jdbc.sql(update);

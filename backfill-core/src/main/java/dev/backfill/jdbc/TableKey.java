@@ -3,7 +3,6 @@ package dev.backfill.jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -155,24 +154,21 @@ public record TableKey(List<String> columns, List<KeyType> types) {
 
 	/**
 	 * The keys of some rows as one text array per key column, as a write matched by key
-	 * binds them ({@code unnest(?::text[], ?::text[], ...)}): for a one-column key, the
-	 * keys themselves; for a composite key, each column's values, read from the keys'
-	 * JSON arrays, with no JSON for the database to parse.
-	 * @param keys the keys as stored, each the text of a key of this shape
+	 * binds them ({@code unnest(?::text[], ?::text[], ...)}): for a one-column key, each
+	 * key's text; for a composite key, each column's values, with no JSON for the
+	 * database to parse.
+	 * @param keys the keys' Java forms, each a key of this shape
 	 * @return one array per key column, each in the order of the keys
 	 */
-	public List<String[]> columnsOf(List<String> keys) {
-		if (!composite()) {
-			return Collections.singletonList(keys.toArray(String[]::new));
-		}
+	public List<String[]> columnsOf(List<Object> keys) {
 		List<String[]> columns = new ArrayList<>();
 		for (int i = 0; i < this.columns.size(); i++) {
 			columns.add(new String[keys.size()]);
 		}
 		for (int k = 0; k < keys.size(); k++) {
-			List<String> values = JsonArray.parse(keys.get(k));
+			Object key = keys.get(k);
 			for (int i = 0; i < columns.size(); i++) {
-				columns.get(i)[k] = values.get(i);
+				columns.get(i)[k] = ((key instanceof KeyTuple tuple) ? tuple.get(i) : key).toString();
 			}
 		}
 		return columns;
